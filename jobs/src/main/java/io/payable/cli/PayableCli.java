@@ -1,0 +1,35 @@
+package io.payable.cli;
+
+import io.payable.up.UpCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code payable} command line: one entry point, one subcommand per task. */
+@Command(
+    name = "payable",
+    mixinStandardHelpOptions = true,
+    versionProvider = PayableVersion.class,
+    description = "Payable: Proof-of-Attribution data platform on Apache Flink.",
+    subcommands = {
+      UpCommand.class,
+      CommandLine.HelpCommand.class,
+    })
+public final class PayableCli implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(newCommandLine().execute(args));
+  }
+
+  /** The configured command line, shared by {@link #main} and tests. */
+  public static CommandLine newCommandLine() {
+    return new CommandLine(new PayableCli()).setCaseInsensitiveEnumValuesAllowed(true);
+  }
+
+  @Override
+  public void run() {
+    // No subcommand: show what there is.
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

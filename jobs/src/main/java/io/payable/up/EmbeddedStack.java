@@ -1,0 +1,156 @@
+package io.payable.up;
+
+import io.payable.contracts.anvil.AnvilChain;
+import io.payable.contracts.anvil.AnvilOptions;
+import io.payable.embedded.flink.EmbeddedFlinkCluster;
+import io.payable.embedded.iceberg.LocalIcebergWarehouse;
+import io.payable.embedded.kafka.EmbeddedKafka;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole platform's infrastructure in one process: a Kafka broker, an anvil chain, an Iceberg
+ * warehouse and a Flink MiniCluster, started in that order and stopped in reverse.
+ *
+ * <p>State lives under a data directory. A temporary one is deleted on close; a given one keeps the
+ * warehouse, the index store and the chain state for inspection after the run (the Kafka log is
+ * recreated each run, since the embedded broker is not meant to outlive it).
+ */
+public final class EmbeddedStack implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
+
+  private final Path dataDir;
+  private final boolean temporary;
+  private final EmbeddedKafka kafka;
+  private final AnvilChain chain;
+  private final LocalIcebergWarehouse warehouse;
+  private final EmbeddedFlinkCluster flink;
+  private final Deque<AutoCloseable> started;
+
+  private EmbeddedStack(
+      Path dataDir,
+      boolean temporary,
+      EmbeddedKafka kafka,
+      AnvilChain chain,
+      LocalIcebergWarehouse warehouse,
+      EmbeddedFlinkCluster flink,
+      Deque<AutoCloseable> started) {
+    this.dataDir = dataDir;
+    this.temporary = temporary;
+    this.kafka = kafka;
+    this.chain = chain;
+    this.warehouse = warehouse;
+    this.flink = flink;
+    this.started = started;
+  }
+
+  /**
+   * Starts every component. On failure, what was started is stopped again before the exception
+   * propagates.
+   *
+   * @param dataDir where state lives; {@code null} for a temporary directory deleted on close
+   * @param flinkSlots task slots of the MiniCluster
+   */
+  public static EmbeddedStack start(Path dataDir, int flinkSlots) {
+    boolean temporary = dataDir == null;
+    Deque<AutoCloseable> started = new ArrayDeque<>();
+    try {
+      Path dir = temporary ? Files.createTempDirectory("payable-up-") : dataDir.toAbsolutePath();
+      Path kafkaDir = dir.resolve("kafka");
+      deleteRecursively(kafkaDir);
+      Files.createDirectories(dir.resolve("chain"));
+      Files.createDirectories(dir.resolve("index"));
+
+      EmbeddedKafka kafka = push(started, EmbeddedKafka.start(kafkaDir));
+      kafka.createTopics(4, PlatformTopics.ALL.toArray(String[]::new));
+      AnvilOptions chainOptions = AnvilOptions.defaults();
+      if (!temporary) {
+        chainOptions = chainOptions.withStateFile(dir.resolve("chain").resolve("anvil-state.json"));
+      }
+      AnvilChain chain = push(started, AnvilChain.start(chainOptions));
+      LocalIcebergWarehouse warehouse =
+          push(started, LocalIcebergWarehouse.open(dir.resolve("warehouse")));
+      EmbeddedFlinkCluster flink = push(started, EmbeddedFlinkCluster.start(flinkSlots));
+      return new EmbeddedStack(dir, temporary, kafka, chain, warehouse, flink, started);
+    } catch (IOException | RuntimeException e) {
+      closeAll(started);
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException("Could not prepare the data directory", io);
+      }
+      throw (RuntimeException) e;
+    }
+  }
+
+  private static <T extends AutoCloseable> T push(Deque<AutoCloseable> started, T component) {
+    started.push(component);
+    return component;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** Where sealed index shards are written. */
+  public Path indexStore() {
+    return dataDir.resolve("index");
+  }
+
+  public EmbeddedKafka kafka() {
+    return kafka;
+  }
+
+  public AnvilChain chain() {
+    return chain;
+  }
+
+  public LocalIcebergWarehouse warehouse() {
+    return warehouse;
+  }
+
+  public EmbeddedFlinkCluster flink() {
+    return flink;
+  }
+
+  @Override
+  public void close() {
+    closeAll(started);
+    if (temporary) {
+      try {
+        deleteRecursively(dataDir);
+      } catch (IOException e) {
+        LOG.warn("Could not delete the temporary data directory {}", dataDir, e);
+      }
+    }
+  }
+
+  private static void closeAll(Deque<AutoCloseable> started) {
+    while (!started.isEmpty()) {
+      AutoCloseable component = started.pop();
+      try {
+        component.close();
+      } catch (Exception e) {
+        LOG.warn("Error while stopping {}", component.getClass().getSimpleName(), e);
+      }
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
