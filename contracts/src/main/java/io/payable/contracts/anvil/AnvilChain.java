@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.Request;
+import org.web3j.protocol.core.Response;
 import org.web3j.protocol.http.HttpService;
 
 /**
@@ -205,6 +207,53 @@ public final class AnvilChain implements AutoCloseable {
   public Web3j newClient() {
     return Web3j.build(new HttpService(rpcUrl));
   }
+
+  /** Moves the chain clock forward by {@code seconds} (applies from the next block). */
+  public void increaseTime(long seconds) {
+    rpc("evm_increaseTime", List.of(seconds));
+  }
+
+  /** Mines one block now. */
+  public void mine() {
+    rpc("evm_mine", List.of());
+  }
+
+  /** Moves the clock forward and mines a block, so views see the new time. */
+  public void advance(long seconds) {
+    increaseTime(seconds);
+    mine();
+  }
+
+  /** Takes a snapshot of the chain state; {@link #revertTo} goes back to it. */
+  public String snapshot() {
+    return String.valueOf(rpc("evm_snapshot", List.of()));
+  }
+
+  public void revertTo(String snapshotId) {
+    rpc("evm_revert", List.of(snapshotId));
+  }
+
+  private Object rpc(String method, List<?> params) {
+    HttpService service = new HttpService(rpcUrl);
+    try {
+      RawResponse response = new Request<>(method, params, service, RawResponse.class).send();
+      if (response.hasError()) {
+        throw new IllegalStateException(method + " failed: " + response.getError().getMessage());
+      }
+      return response.getResult();
+    } catch (IOException e) {
+      throw new UncheckedIOException(method + " failed", e);
+    } finally {
+      try {
+        service.close();
+      } catch (IOException e) {
+        LOG.debug("closing the RPC client", e);
+      }
+    }
+  }
+
+  /** Any JSON-RPC result. */
+  public static final class RawResponse extends Response<Object> {}
 
   public boolean isRunning() {
     return process.isAlive();

@@ -1,0 +1,37 @@
+package io.payable.contracts.merkle;
+
+import java.math.BigInteger;
+import java.util.Objects;
+import org.web3j.crypto.WalletUtils;
+
+/**
+ * One leaf of a cumulative reward tree: an account and everything it has earned so far, in wei.
+ *
+ * @param account 0x-prefixed 20-byte address (any case)
+ * @param cumulative cumulative amount, {@code 0 <= cumulative < 2^256}
+ */
+public record RewardLeaf(String account, BigInteger cumulative) {
+
+  private static final BigInteger UINT256_LIMIT = BigInteger.ONE.shiftLeft(256);
+
+  public RewardLeaf {
+    Objects.requireNonNull(account, "account");
+    Objects.requireNonNull(cumulative, "cumulative");
+    if (!WalletUtils.isValidAddress(account) || !account.startsWith("0x")) {
+      throw new IllegalArgumentException("not a 0x-prefixed 20-byte address: " + account);
+    }
+    if (cumulative.signum() < 0 || cumulative.compareTo(UINT256_LIMIT) >= 0) {
+      throw new IllegalArgumentException("cumulative amount out of uint256 range: " + cumulative);
+    }
+  }
+
+  /** {@code abi.encode(address, uint256)}: two 32-byte words. */
+  byte[] abiEncode() {
+    byte[] out = new byte[64];
+    byte[] address = org.web3j.utils.Numeric.hexStringToByteArray(account);
+    System.arraycopy(address, 0, out, 32 - address.length, address.length);
+    byte[] amount = org.web3j.utils.Numeric.toBytesPadded(cumulative, 32);
+    System.arraycopy(amount, 0, out, 32, 32);
+    return out;
+  }
+}
