@@ -1,0 +1,338 @@
+package io.payable.index.query;
+
+import io.payable.index.shard.DocumentRecord;
+import io.payable.index.shard.IndexLayout;
+import io.payable.index.shard.Shard;
+import io.payable.index.shard.ShardFormatException;
+import io.payable.index.shard.ShardManifest;
+import io.payable.index.tokenize.Tokenizer;
+import io.payable.index.tokenize.Tokenizers;
+import io.payable.index.tombstone.Tombstones;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.IntFunction;
+
+/**
+ * Queries over a set of shards built with one tokenizer. Per-shard work fans out in parallel and
+ * results are merged: counts add up, longest matches take the maximum, occurrences come in shard
+ * order then suffix order. Thread-safe; close it to stop the fan-out threads.
+ */
+public final class ShardedIndex implements AutoCloseable {
+
+  private final List<Shard> shards;
+  private final Tokenizer tokenizer;
+  private final ExecutorService executor;
+  private final long totalTokens;
+  private volatile Tombstones tombstones;
+
+  private ShardedIndex(List<Shard> shards, Tokenizer tokenizer, Tombstones tombstones) {
+    this.shards = List.copyOf(shards);
+    this.tokenizer = tokenizer;
+    this.tombstones = tombstones;
+    this.totalTokens = shards.stream().mapToLong(s -> s.manifest().tokens()).sum();
+    int threads = Math.min(shards.size(), Runtime.getRuntime().availableProcessors());
+    this.executor =
+        threads > 1
+            ? Executors.newFixedThreadPool(
+                threads,
+                r -> {
+                  Thread t = new Thread(r, "index-fanout");
+                  t.setDaemon(true);
+                  return t;
+                })
+            : null;
+  }
+
+  /** Opens every shard of {@code indexDir}, resolving the tokenizer from the manifests. */
+  public static ShardedIndex open(Path indexDir) {
+    List<Path> dirs = IndexLayout.shardDirs(indexDir);
+    if (dirs.isEmpty()) {
+      throw new IllegalArgumentException("no shards in " + indexDir);
+    }
+    String id = Shard.readManifest(dirs.get(0)).tokenizer().id();
+    return open(indexDir, Tokenizers.byId(id));
+  }
+
+  /** Opens every shard of {@code indexDir} with {@code tokenizer}, checking its vocabulary. */
+  public static ShardedIndex open(Path indexDir, Tokenizer tokenizer) {
+    List<Shard> shards = new ArrayList<>();
+    for (Path dir : IndexLayout.shardDirs(indexDir)) {
+      shards.add(Shard.open(dir));
+    }
+    return of(shards, tokenizer, Tombstones.load(indexDir));
+  }
+
+  /** An index over already opened shards. */
+  public static ShardedIndex of(List<Shard> shards, Tokenizer tokenizer, Tombstones tombstones) {
+    for (Shard shard : shards) {
+      ShardManifest.TokenizerInfo info = shard.manifest().tokenizer();
+      if (!info.vocabularyHash().equals(tokenizer.vocabularyHash())) {
+        throw new ShardFormatException(
+            shard.dir(),
+            "built with tokenizer "
+                + info.id()
+                + " ("
+                + info.vocabularyHash()
+                + "), not "
+                + tokenizer.id()
+                + " ("
+                + tokenizer.vocabularyHash()
+                + ")");
+      }
+    }
+    return new ShardedIndex(shards, tokenizer, tombstones);
+  }
+
+  public List<Shard> shards() {
+    return shards;
+  }
+
+  public Tokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  public Tombstones tombstones() {
+    return tombstones;
+  }
+
+  /** Replaces the tombstone set used by later queries. */
+  public void setTombstones(Tombstones tombstones) {
+    this.tombstones = tombstones;
+  }
+
+  /** Tokens in the index, separators excluded. */
+  public long totalTokens() {
+    return totalTokens;
+  }
+
+  private <T> List<T> fanOut(IntFunction<T> perShard) {
+    if (executor == null) {
+      List<T> out = new ArrayList<>(shards.size());
+      for (int i = 0; i < shards.size(); i++) {
+        out.add(perShard.apply(i));
+      }
+      return out;
+    }
+    List<CompletableFuture<T>> futures = new ArrayList<>(shards.size());
+    for (int i = 0; i < shards.size(); i++) {
+      int shard = i;
+      futures.add(CompletableFuture.supplyAsync(() -> perShard.apply(shard), executor));
+    }
+    return futures.stream().map(CompletableFuture::join).toList();
+  }
+
+  /** Occurrences of {@code text} (tokenized with the index tokenizer). */
+  public long count(String text) {
+    return count(tokenizer.encode(text));
+  }
+
+  /** Occurrences of the token sequence, tombstoned documents included (a raw count). */
+  public long count(int[] tokens) {
+    return fanOut(i -> shards.get(i).count(tokens)).stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Up to {@code limit} occurrences in live documents. */
+  public List<Occurrence> locate(int[] tokens, int limit) {
+    Tombstones dead = tombstones;
+    List<List<Occurrence>> parts =
+        fanOut(
+            i -> {
+              Shard shard = shards.get(i);
+              long[] r = shard.interval(tokens, 0, tokens.length);
+              return collect(i, shard, r[0], r[1], limit, dead);
+            });
+    List<Occurrence> out = new ArrayList<>();
+    for (List<Occurrence> part : parts) {
+      for (Occurrence o : part) {
+        if (out.size() >= limit) {
+          return out;
+        }
+        out.add(o);
+      }
+    }
+    return out;
+  }
+
+  private static List<Occurrence> collect(
+      int shardOrdinal, Shard shard, long lo, long hi, long limit, Tombstones dead) {
+    List<Occurrence> out = new ArrayList<>();
+    for (long rank = lo; rank < hi && out.size() < limit; rank++) {
+      long position = shard.suffixAt(rank);
+      int ordinal = shard.documentOrdinalAt(position);
+      DocumentRecord doc = shard.documents().get(ordinal);
+      if (!dead.contains(doc.docId())) {
+        out.add(new Occurrence(shardOrdinal, ordinal, doc, (int) (position - doc.symbolOffset())));
+      }
+    }
+    return out;
+  }
+
+  /** Longest prefix of {@code tokens[from, ...)} occurring in any shard. */
+  public int longestMatch(int[] tokens, int from) {
+    return fanOut(i -> shards.get(i).longestMatch(tokens, from)).stream()
+        .mapToInt(Integer::intValue)
+        .max()
+        .orElse(0);
+  }
+
+  /** {@code ln(count / totalTokens)} of one token; negative infinity if it never occurs. */
+  public double unigramLogProb(int token) {
+    long count = 0;
+    for (Shard shard : shards) {
+      count += shard.unigramCount(token);
+    }
+    return Math.log((double) count / totalTokens);
+  }
+
+  /** Maximal spans of {@code text}; see docs/attribution.md for the exact definition. */
+  public List<Span> maximalSpans(String text, SpanParams params) {
+    return maximalSpans(tokenizer.encode(text), params);
+  }
+
+  /**
+   * Maximal spans of a tokenized query. For every allowed start, the longest match over all shards
+   * (each shard scanning every start) is cut back to a word boundary; spans contained in an earlier
+   * one are dropped, then the length, occurrence and tombstone filters apply.
+   */
+  public List<Span> maximalSpans(int[] tokens, SpanParams params) {
+    int n = tokens.length;
+    boolean[] wordStart = wordStarts(tokens, params);
+    boolean[] delimiter = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      delimiter[i] = params.delimiters().contains(tokens[i]);
+    }
+    // Longest allowed length from each start: up to and including the next delimiter.
+    int[] cap = new int[n];
+    int nextDelimiter = n;
+    for (int i = n - 1; i >= 0; i--) {
+      if (delimiter[i]) {
+        nextDelimiter = i;
+      }
+      cap[i] = nextDelimiter < n ? nextDelimiter - i + 1 : n - i;
+    }
+    List<int[]> perShard =
+        fanOut(
+            s -> {
+              Shard shard = shards.get(s);
+              int[] lengths = new int[n];
+              for (int i = 0; i < n; i++) {
+                if (wordStart[i] && !delimiter[i]) {
+                  lengths[i] = (int) shard.longestMatch(tokens, i, cap[i])[0];
+                }
+              }
+              return lengths;
+            });
+    int[] best = new int[n];
+    for (int[] lengths : perShard) {
+      for (int i = 0; i < n; i++) {
+        best[i] = Math.max(best[i], lengths[i]);
+      }
+    }
+    List<Span> spans = new ArrayList<>();
+    int maxEnd = 0;
+    for (int i = 0; i < n; i++) {
+      int length = best[i];
+      while (length > 0 && !validEnd(i + length, n, wordStart, delimiter)) {
+        length--;
+      }
+      if (length == 0 || i + length <= maxEnd) {
+        continue;
+      }
+      maxEnd = i + length;
+      if (length < params.minLength()) {
+        continue;
+      }
+      Span span = describe(tokens, i, length, params);
+      if (span != null) {
+        spans.add(span);
+      }
+    }
+    return spans;
+  }
+
+  private boolean[] wordStarts(int[] tokens, SpanParams params) {
+    if (params.wordBoundaries()) {
+      return tokenizer.wordStarts(tokens);
+    }
+    boolean[] all = new boolean[tokens.length];
+    Arrays.fill(all, true);
+    return all;
+  }
+
+  private static boolean validEnd(int end, int n, boolean[] wordStart, boolean[] delimiter) {
+    return end == n || wordStart[end] || delimiter[end - 1];
+  }
+
+  /** Counts, locates and weighs one candidate span; null if it is filtered out. */
+  private Span describe(int[] tokens, int start, int length, SpanParams params) {
+    int[] span = Arrays.copyOfRange(tokens, start, start + length);
+    List<long[]> intervals = fanOut(i -> shards.get(i).interval(span, 0, span.length));
+    long raw = 0;
+    for (long[] r : intervals) {
+      raw += r[1] - r[0];
+    }
+    if (raw == 0 || raw > params.maxOccurrences()) {
+      return null;
+    }
+    Tombstones dead = tombstones;
+    long live = 0;
+    Set<SpanDocument> docs = new LinkedHashSet<>();
+    for (int s = 0; s < shards.size(); s++) {
+      long[] r = intervals.get(s);
+      List<Occurrence> occurrences = collect(s, shards.get(s), r[0], r[1], Long.MAX_VALUE, dead);
+      live += occurrences.size();
+      occurrences.sort(
+          (a, b) ->
+              a.documentOrdinal() != b.documentOrdinal()
+                  ? Integer.compare(a.documentOrdinal(), b.documentOrdinal())
+                  : Integer.compare(a.offset(), b.offset()));
+      for (Occurrence o : occurrences) {
+        DocumentRecord d = o.document();
+        docs.add(new SpanDocument(d.docId(), d.datanet(), d.contributor()));
+      }
+    }
+    if (live == 0) {
+      return null;
+    }
+    double logProb = 0;
+    for (int token : span) {
+      logProb += unigramLogProb(token);
+    }
+    List<SpanDocument> listed = docs.stream().limit(params.maxDocuments()).toList();
+    return new Span(start, length, tokenizer.decode(span), live, logProb, docs.size(), listed);
+  }
+
+  /**
+   * Text of the document around an occurrence: {@code before} tokens before it, the match of {@code
+   * length} tokens, and {@code after} tokens after it, clipped to the document.
+   */
+  public String snippet(Occurrence occurrence, int length, int before, int after) {
+    Shard shard = shards.get(occurrence.shard());
+    int[] tokens =
+        shard.documentTokens(
+            occurrence.documentOrdinal(),
+            occurrence.offset() - before,
+            occurrence.offset() + length + after);
+    return tokenizer.decode(tokens);
+  }
+
+  /** Full text of a document. */
+  public String documentText(int shard, int documentOrdinal) {
+    return tokenizer.decode(
+        shards.get(shard).documentTokens(documentOrdinal, 0, Integer.MAX_VALUE));
+  }
+
+  @Override
+  public void close() {
+    if (executor != null) {
+      executor.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,420 @@
+package io.payable.index.sais;
+
+import java.util.Arrays;
+
+/**
+ * Suffix-array construction by induced sorting (SA-IS, Nong, Zhang and Chan 2009) over an integer
+ * alphabet.
+ *
+ * <p>The memory layout follows Yuta Mori's sais: the reduced problem, its buckets and the recursion
+ * all live inside the output array, so the working set is the text plus the suffix array (8 bytes
+ * per symbol) plus O(alphabet) bucket counters at the top level. Types (L/S) are recomputed on the
+ * fly instead of being stored. Suffixes are ordered as plain integer sequences where a proper
+ * prefix sorts first.
+ */
+public final class SuffixArrays {
+
+  private static final int MIN_BUCKET_SIZE = 256;
+
+  private SuffixArrays() {}
+
+  /**
+   * Builds the suffix array of {@code text[0, n)}.
+   *
+   * @param text symbols, each in {@code [0, alphabetSize)}
+   * @param n number of symbols to use from {@code text}
+   * @param alphabetSize one more than the largest symbol
+   * @return the suffix array, a permutation of {@code [0, n)}
+   */
+  public static int[] build(int[] text, int n, int alphabetSize) {
+    if (n < 0 || n > text.length) {
+      throw new IllegalArgumentException("n out of range: " + n);
+    }
+    if (alphabetSize < 1) {
+      throw new IllegalArgumentException("alphabetSize must be positive: " + alphabetSize);
+    }
+    int[] sa = new int[n];
+    if (n == 1) {
+      sa[0] = 0;
+    } else if (n > 1) {
+      sais(text, 0, sa, 0, n, alphabetSize);
+    }
+    return sa;
+  }
+
+  /** Checks every symbol lies in {@code [0, alphabetSize)}; cheap compared with the build. */
+  public static void checkAlphabet(int[] text, int n, int alphabetSize) {
+    for (int i = 0; i < n; i++) {
+      int c = text[i];
+      if (c < 0 || c >= alphabetSize) {
+        throw new IllegalArgumentException(
+            "symbol " + c + " at " + i + " outside alphabet of size " + alphabetSize);
+      }
+    }
+  }
+
+  private static void getCounts(int[] t, int to, int[] c, int co, int n, int k) {
+    Arrays.fill(c, co, co + k, 0);
+    for (int i = 0; i < n; i++) {
+      c[co + t[to + i]]++;
+    }
+  }
+
+  private static void getBuckets(int[] c, int co, int[] b, int bo, int k, boolean end) {
+    int sum = 0;
+    if (end) {
+      for (int i = 0; i < k; i++) {
+        sum += c[co + i];
+        b[bo + i] = sum;
+      }
+    } else {
+      for (int i = 0; i < k; i++) {
+        int ci = c[co + i];
+        sum += ci;
+        b[bo + i] = sum - ci;
+      }
+    }
+  }
+
+  /** Sorts the LMS substrings by two induced passes; marks sorted ones by complement. */
+  private static void lmsSort(
+      int[] t, int to, int[] sa, int[] c, int co, int[] b, int bo, int n, int k) {
+    boolean shared = c == b && co == bo;
+    if (shared) {
+      getCounts(t, to, c, co, n, k);
+    }
+    getBuckets(c, co, b, bo, k, false);
+    int j = n - 1;
+    int c1 = t[to + j];
+    int bb = b[bo + c1];
+    --j;
+    sa[bb++] = (t[to + j] < c1) ? ~j : j;
+    for (int i = 0; i < n; i++) {
+      j = sa[i];
+      if (j > 0) {
+        int c0 = t[to + j];
+        if (c0 != c1) {
+          b[bo + c1] = bb;
+          c1 = c0;
+          bb = b[bo + c1];
+        }
+        --j;
+        sa[bb++] = (t[to + j] < c1) ? ~j : j;
+        sa[i] = 0;
+      } else if (j < 0) {
+        sa[i] = ~j;
+      }
+    }
+    if (shared) {
+      getCounts(t, to, c, co, n, k);
+    }
+    getBuckets(c, co, b, bo, k, true);
+    c1 = 0;
+    bb = b[bo];
+    for (int i = n - 1; i >= 0; i--) {
+      j = sa[i];
+      if (j > 0) {
+        int c0 = t[to + j];
+        if (c0 != c1) {
+          b[bo + c1] = bb;
+          c1 = c0;
+          bb = b[bo + c1];
+        }
+        --j;
+        sa[--bb] = (t[to + j] > c1) ? ~(j + 1) : j;
+        sa[i] = 0;
+      }
+    }
+  }
+
+  /** Compacts the sorted LMS substrings to {@code sa[0, m)} and names them; returns the count. */
+  private static int lmsPostProcess(int[] t, int to, int[] sa, int n, int m) {
+    int i = 0;
+    int p;
+    while ((p = sa[i]) < 0) {
+      sa[i] = ~p;
+      i++;
+    }
+    if (i < m) {
+      int j = i;
+      for (++i; ; ++i) {
+        if ((p = sa[i]) < 0) {
+          sa[j++] = ~p;
+          sa[i] = 0;
+          if (j == m) {
+            break;
+          }
+        }
+      }
+    }
+    // Store each LMS substring's length at m + pos/2 (LMS positions are at least 2 apart).
+    i = n - 1;
+    int j = n - 1;
+    int c0 = t[to + n - 1];
+    int c1;
+    do {
+      c1 = c0;
+    } while (--i >= 0 && (c0 = t[to + i]) >= c1);
+    while (i >= 0) {
+      do {
+        c1 = c0;
+      } while (--i >= 0 && (c0 = t[to + i]) <= c1);
+      if (i >= 0) {
+        sa[m + ((i + 1) >> 1)] = j - i;
+        j = i + 1;
+        do {
+          c1 = c0;
+        } while (--i >= 0 && (c0 = t[to + i]) >= c1);
+      }
+    }
+    int name = 0;
+    int q = n;
+    int qlen = 0;
+    for (i = 0; i < m; i++) {
+      p = sa[i];
+      int plen = sa[m + (p >> 1)];
+      boolean diff = true;
+      if (plen == qlen && (q + plen) < n) {
+        int x = 0;
+        while (x < plen && t[to + p + x] == t[to + q + x]) {
+          x++;
+        }
+        if (x == plen) {
+          diff = false;
+        }
+      }
+      if (diff) {
+        ++name;
+        q = p;
+        qlen = plen;
+      }
+      sa[m + (p >> 1)] = name;
+    }
+    return name;
+  }
+
+  /** Induces the full order from the sorted LMS suffixes placed at their bucket ends. */
+  private static void induce(
+      int[] t, int to, int[] sa, int[] c, int co, int[] b, int bo, int n, int k) {
+    boolean shared = c == b && co == bo;
+    if (shared) {
+      getCounts(t, to, c, co, n, k);
+    }
+    getBuckets(c, co, b, bo, k, false);
+    int j = n - 1;
+    int c1 = t[to + j];
+    int bb = b[bo + c1];
+    sa[bb++] = (j > 0 && t[to + j - 1] < c1) ? ~j : j;
+    for (int i = 0; i < n; i++) {
+      j = sa[i];
+      sa[i] = ~j;
+      if (j > 0) {
+        --j;
+        int c0 = t[to + j];
+        if (c0 != c1) {
+          b[bo + c1] = bb;
+          c1 = c0;
+          bb = b[bo + c1];
+        }
+        sa[bb++] = (j > 0 && t[to + j - 1] < c1) ? ~j : j;
+      }
+    }
+    if (shared) {
+      getCounts(t, to, c, co, n, k);
+    }
+    getBuckets(c, co, b, bo, k, true);
+    c1 = 0;
+    bb = b[bo];
+    for (int i = n - 1; i >= 0; i--) {
+      j = sa[i];
+      if (j > 0) {
+        --j;
+        int c0 = t[to + j];
+        if (c0 != c1) {
+          b[bo + c1] = bb;
+          c1 = c0;
+          bb = b[bo + c1];
+        }
+        sa[--bb] = (j == 0 || t[to + j - 1] > c1) ? ~j : j;
+      } else {
+        sa[i] = ~j;
+      }
+    }
+  }
+
+  /**
+   * One level of SA-IS. {@code t[to, to + n)} is the text; {@code sa[0, n + fs)} is the output plus
+   * {@code fs} free slots usable for buckets.
+   */
+  private static void sais(int[] t, int to, int[] sa, int fs, int n, int k) {
+    int[] c;
+    int co;
+    int[] b;
+    int bo;
+    // flags: 1 = C on heap, 2 = B on heap (freed during recursion), 4 = C == B on heap (freed),
+    // 8 = C must be recounted before inducing.
+    int flags;
+    if (k <= MIN_BUCKET_SIZE) {
+      c = new int[k];
+      co = 0;
+      if (k <= fs) {
+        b = sa;
+        bo = n + fs - k;
+        flags = 1;
+      } else {
+        b = new int[k];
+        bo = 0;
+        flags = 3;
+      }
+    } else if (k <= fs) {
+      c = sa;
+      co = n + fs - k;
+      if (k <= fs - k) {
+        b = sa;
+        bo = co - k;
+        flags = 0;
+      } else if (k <= MIN_BUCKET_SIZE * 4) {
+        b = new int[k];
+        bo = 0;
+        flags = 2;
+      } else {
+        b = c;
+        bo = co;
+        flags = 8;
+      }
+    } else {
+      c = new int[k];
+      co = 0;
+      b = c;
+      bo = 0;
+      flags = 4 | 8;
+    }
+
+    // Stage 1: place LMS suffixes at their bucket ends and sort the LMS substrings.
+    getCounts(t, to, c, co, n, k);
+    getBuckets(c, co, b, bo, k, true);
+    Arrays.fill(sa, 0, n, 0);
+    int bPos = -1;
+    int i = n - 1;
+    int j = n;
+    int m = 0;
+    int c0 = t[to + n - 1];
+    int c1;
+    do {
+      c1 = c0;
+    } while (--i >= 0 && (c0 = t[to + i]) >= c1);
+    while (i >= 0) {
+      do {
+        c1 = c0;
+      } while (--i >= 0 && (c0 = t[to + i]) <= c1);
+      if (i >= 0) {
+        if (bPos >= 0) {
+          sa[bPos] = j;
+        }
+        bPos = --b[bo + c1];
+        j = i;
+        ++m;
+        do {
+          c1 = c0;
+        } while (--i >= 0 && (c0 = t[to + i]) >= c1);
+      }
+    }
+    int name;
+    if (m > 1) {
+      lmsSort(t, to, sa, c, co, b, bo, n, k);
+      name = lmsPostProcess(t, to, sa, n, m);
+    } else if (m == 1) {
+      sa[bPos] = j + 1;
+      name = 1;
+    } else {
+      name = 0;
+    }
+
+    // Stage 2: recurse on the reduced string when the names are not yet unique.
+    if (name < m) {
+      if ((flags & 4) != 0) {
+        c = null;
+        b = null;
+      }
+      if ((flags & 2) != 0) {
+        b = null;
+      }
+      int newfs = (n + fs) - (m * 2);
+      if ((flags & (1 | 4 | 8)) == 0) {
+        if ((k + name) <= newfs) {
+          newfs -= k;
+        } else {
+          flags |= 8;
+        }
+      }
+      int ra = m + newfs;
+      for (i = m + (n >> 1) - 1, j = m - 1; m <= i; --i) {
+        if (sa[i] != 0) {
+          sa[ra + j--] = sa[i] - 1;
+        }
+      }
+      sais(sa, ra, sa, newfs, m, name);
+
+      i = n - 1;
+      j = m - 1;
+      c0 = t[to + n - 1];
+      do {
+        c1 = c0;
+      } while (--i >= 0 && (c0 = t[to + i]) >= c1);
+      while (i >= 0) {
+        do {
+          c1 = c0;
+        } while (--i >= 0 && (c0 = t[to + i]) <= c1);
+        if (i >= 0) {
+          sa[ra + j--] = i + 1;
+          do {
+            c1 = c0;
+          } while (--i >= 0 && (c0 = t[to + i]) >= c1);
+        }
+      }
+      for (i = 0; i < m; i++) {
+        sa[i] = sa[ra + sa[i]];
+      }
+      if ((flags & 4) != 0) {
+        c = new int[k];
+        co = 0;
+        b = c;
+        bo = 0;
+      }
+      if ((flags & 2) != 0) {
+        b = new int[k];
+        bo = 0;
+      }
+    }
+
+    // Stage 3: put the sorted LMS suffixes at their bucket ends and induce the rest.
+    if ((flags & 8) != 0) {
+      getCounts(t, to, c, co, n, k);
+    }
+    if (m > 1) {
+      getBuckets(c, co, b, bo, k, true);
+      i = m - 1;
+      j = n;
+      int p = sa[m - 1];
+      c1 = t[to + p];
+      do {
+        c0 = c1;
+        int q = b[bo + c0];
+        while (q < j) {
+          sa[--j] = 0;
+        }
+        do {
+          sa[--j] = p;
+          if (--i < 0) {
+            break;
+          }
+          p = sa[i];
+        } while ((c1 = t[to + p]) == c0);
+      } while (i >= 0);
+      while (j > 0) {
+        sa[--j] = 0;
+      }
+    }
+    induce(t, to, sa, c, co, b, bo, n, k);
+  }
+}

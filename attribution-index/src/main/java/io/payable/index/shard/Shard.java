@@ -1,0 +1,322 @@
+package io.payable.index.shard;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.payable.index.tokenize.Hashing;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * A read-only, memory-mapped shard. Opening verifies the manifest (sizes, and SHA-256 unless told
+ * otherwise); queries only read mapped memory and immutable arrays, so one instance is safe for any
+ * number of concurrent queries.
+ *
+ * <p>Query methods take token ids (not symbols) and work on the suffix-array interval of suffixes
+ * that start with the query.
+ */
+public final class Shard {
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private final Path dir;
+  private final ShardManifest manifest;
+  private final MappedIntArray tokens;
+  private final MappedIntArray sa;
+  private final List<DocumentRecord> documents;
+  private final long[] docOffsets;
+  private final int[] unigramSymbols;
+  private final int[] unigramCounts;
+
+  private Shard(
+      Path dir,
+      ShardManifest manifest,
+      MappedIntArray tokens,
+      MappedIntArray sa,
+      List<DocumentRecord> documents,
+      int[] unigramSymbols,
+      int[] unigramCounts) {
+    this.dir = dir;
+    this.manifest = manifest;
+    this.tokens = tokens;
+    this.sa = sa;
+    this.documents = List.copyOf(documents);
+    this.docOffsets = documents.stream().mapToLong(DocumentRecord::symbolOffset).toArray();
+    this.unigramSymbols = unigramSymbols;
+    this.unigramCounts = unigramCounts;
+  }
+
+  /** Opens a shard, verifying sizes and SHA-256 of every file. */
+  public static Shard open(Path dir) {
+    return open(dir, true);
+  }
+
+  /**
+   * Opens a shard. Sizes are always checked; {@code verifyHashes} re-reads every file to check its
+   * SHA-256 (a full read, so callers that re-open trusted shards may skip it).
+   */
+  public static Shard open(Path dir, boolean verifyHashes) {
+    ShardManifest manifest = readManifest(dir);
+    for (String name : ShardFiles.DATA_FILES) {
+      ShardManifest.FileInfo info = manifest.files().get(name);
+      Path file = dir.resolve(name);
+      if (info == null) {
+        throw new ShardFormatException(
+            dir.resolve(ShardFiles.MANIFEST), "does not list file '" + name + "'");
+      }
+      verifyFile(file, info, verifyHashes);
+    }
+    try {
+      MappedIntArray tokens = MappedIntArray.map(dir.resolve(ShardFiles.TOKENS));
+      MappedIntArray sa = MappedIntArray.map(dir.resolve(ShardFiles.SUFFIX_ARRAY));
+      if (tokens.length() != manifest.symbols()) {
+        throw new ShardFormatException(
+            dir.resolve(ShardFiles.TOKENS),
+            "holds " + tokens.length() + " symbols, manifest says " + manifest.symbols());
+      }
+      if (sa.length() != manifest.symbols()) {
+        throw new ShardFormatException(
+            dir.resolve(ShardFiles.SUFFIX_ARRAY),
+            "holds " + sa.length() + " entries, manifest says " + manifest.symbols());
+      }
+      List<DocumentRecord> docs;
+      Path docsFile = dir.resolve(ShardFiles.DOCUMENTS);
+      try {
+        docs = DocumentTable.read(docsFile);
+      } catch (ShardFormatException e) {
+        throw e;
+      } catch (IOException | RuntimeException e) {
+        throw new ShardFormatException(docsFile, "unreadable document table: " + e.getMessage(), e);
+      }
+      if (docs.size() != manifest.documents()) {
+        throw new ShardFormatException(
+            docsFile, "holds " + docs.size() + " documents, manifest says " + manifest.documents());
+      }
+      MappedIntArray unigrams = MappedIntArray.map(dir.resolve(ShardFiles.UNIGRAMS));
+      int distinct = (int) (unigrams.length() / 2);
+      int[] symbols = new int[distinct];
+      int[] counts = new int[distinct];
+      for (int i = 0; i < distinct; i++) {
+        symbols[i] = unigrams.get(2L * i);
+        counts[i] = unigrams.get(2L * i + 1);
+      }
+      return new Shard(dir, manifest, tokens, sa, docs, symbols, counts);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open shard " + dir, e);
+    }
+  }
+
+  /** Reads and checks {@code manifest.json}. */
+  public static ShardManifest readManifest(Path dir) {
+    Path file = dir.resolve(ShardFiles.MANIFEST);
+    ShardManifest manifest;
+    try {
+      manifest = JSON.readValue(file.toFile(), ShardManifest.class);
+    } catch (IOException | RuntimeException e) {
+      if (!Files.exists(file)) {
+        throw new ShardFormatException(file, "missing", e);
+      }
+      throw new ShardFormatException(file, "unreadable manifest: " + e.getMessage(), e);
+    }
+    if (!ShardManifest.FORMAT.equals(manifest.format())) {
+      throw new ShardFormatException(
+          file, "not a shard manifest (format " + manifest.format() + ")");
+    }
+    if (manifest.formatVersion() != ShardManifest.VERSION) {
+      throw new ShardFormatException(
+          file, "unsupported format version " + manifest.formatVersion());
+    }
+    return manifest;
+  }
+
+  private static void verifyFile(Path file, ShardManifest.FileInfo info, boolean verifyHash) {
+    long size;
+    try {
+      size = Files.size(file);
+    } catch (NoSuchFileException e) {
+      throw new ShardFormatException(file, "missing", e);
+    } catch (IOException e) {
+      throw new ShardFormatException(file, "unreadable: " + e.getMessage(), e);
+    }
+    if (size != info.bytes()) {
+      throw new ShardFormatException(
+          file,
+          (size < info.bytes() ? "truncated" : "too long")
+              + ": "
+              + size
+              + " bytes, manifest says "
+              + info.bytes());
+    }
+    if (verifyHash) {
+      MessageDigest digest = Hashing.sha256();
+      byte[] buf = new byte[1 << 16];
+      try (InputStream in = Files.newInputStream(file)) {
+        int r;
+        while ((r = in.read(buf)) > 0) {
+          digest.update(buf, 0, r);
+        }
+      } catch (IOException e) {
+        throw new ShardFormatException(file, "unreadable: " + e.getMessage(), e);
+      }
+      String actual = HexFormat.of().formatHex(digest.digest());
+      if (!actual.equalsIgnoreCase(info.sha256())) {
+        throw new ShardFormatException(
+            file, "corrupted: SHA-256 " + actual + " does not match manifest " + info.sha256());
+      }
+    }
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public ShardManifest manifest() {
+    return manifest;
+  }
+
+  /** Symbols including separators. */
+  public long symbolCount() {
+    return tokens.length();
+  }
+
+  /** Documents in symbol-offset order; the index in this list is the document's ordinal. */
+  public List<DocumentRecord> documents() {
+    return documents;
+  }
+
+  /** Occurrences of token id {@code token} in this shard. */
+  public long unigramCount(int token) {
+    int i = java.util.Arrays.binarySearch(unigramSymbols, token + 1);
+    return i >= 0 ? unigramCounts[i] : 0;
+  }
+
+  /** Symbol at {@code position} (token id + 1, or 0 for a separator). */
+  public int symbolAt(long position) {
+    return tokens.get(position);
+  }
+
+  /** Start position of the suffix of rank {@code rank}. */
+  public long suffixAt(long rank) {
+    return sa.get(rank);
+  }
+
+  /** Ordinal of the document that contains symbol {@code position}. */
+  public int documentOrdinalAt(long position) {
+    int i = java.util.Arrays.binarySearch(docOffsets, position);
+    return i >= 0 ? i : -i - 2;
+  }
+
+  /** Token ids {@code [from, to)} of document {@code ordinal}, clipped to the document. */
+  public int[] documentTokens(int ordinal, int from, int to) {
+    DocumentRecord doc = documents.get(ordinal);
+    int start = Math.max(0, from);
+    int end = Math.min(doc.length(), to);
+    if (end <= start) {
+      return new int[0];
+    }
+    int[] out = new int[end - start];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = tokens.get(doc.symbolOffset() + start + i) - 1;
+    }
+    return out;
+  }
+
+  /** Symbol at depth {@code depth} of the suffix of rank {@code rank}; -1 past the end. */
+  private int symbolOfSuffix(long rank, int depth) {
+    long p = (long) sa.get(rank) + depth;
+    return p < tokens.length() ? tokens.get(p) : -1;
+  }
+
+  /**
+   * Narrows {@code range = [lo, hi)}, whose suffixes share their first {@code depth} symbols, in
+   * place to the suffixes whose next symbol is {@code symbol}: two binary searches, since those
+   * next symbols are sorted within the interval.
+   */
+  private void narrow(long[] range, int depth, int symbol) {
+    long lo = range[0];
+    long hi = range[1];
+    long a = lo;
+    long b = hi;
+    while (a < b) {
+      long mid = (a + b) >>> 1;
+      if (symbolOfSuffix(mid, depth) < symbol) {
+        a = mid + 1;
+      } else {
+        b = mid;
+      }
+    }
+    long first = a;
+    b = hi;
+    while (a < b) {
+      long mid = (a + b) >>> 1;
+      if (symbolOfSuffix(mid, depth) <= symbol) {
+        a = mid + 1;
+      } else {
+        b = mid;
+      }
+    }
+    range[0] = first;
+    range[1] = a;
+  }
+
+  /**
+   * Suffix-array interval {@code [lo, hi)} of suffixes starting with {@code tokenIds[from, to)}. An
+   * empty query matches every suffix.
+   */
+  public long[] interval(int[] tokenIds, int from, int to) {
+    long[] range = {0, tokens.length()};
+    for (int d = 0; d < to - from && range[0] < range[1]; d++) {
+      narrow(range, d, tokenIds[from + d] + 1);
+    }
+    return range;
+  }
+
+  /** Number of occurrences of {@code tokenIds}. */
+  public long count(int[] tokenIds) {
+    long[] r = interval(tokenIds, 0, tokenIds.length);
+    return r[1] - r[0];
+  }
+
+  /**
+   * Length of the longest prefix of {@code tokenIds[from, ...)} that occurs in this shard, and its
+   * interval: {@code {length, lo, hi}}.
+   */
+  public long[] longestMatch(int[] tokenIds, int from, int maxLength) {
+    long[] range = {0, tokens.length()};
+    long[] keep = {0, 0};
+    int limit = Math.min(maxLength, tokenIds.length - from);
+    int length = 0;
+    while (length < limit) {
+      keep[0] = range[0];
+      keep[1] = range[1];
+      narrow(range, length, tokenIds[from + length] + 1);
+      if (range[0] >= range[1]) {
+        range[0] = keep[0];
+        range[1] = keep[1];
+        break;
+      }
+      length++;
+    }
+    if (length == 0) {
+      return new long[] {0, 0, 0};
+    }
+    return new long[] {length, range[0], range[1]};
+  }
+
+  /** Longest prefix of {@code tokenIds[from, ...)} occurring in this shard. */
+  public int longestMatch(int[] tokenIds, int from) {
+    return (int) longestMatch(tokenIds, from, Integer.MAX_VALUE)[0];
+  }
+
+  @Override
+  public String toString() {
+    return "Shard[" + dir + ", " + symbolCount() + " symbols]";
+  }
+}

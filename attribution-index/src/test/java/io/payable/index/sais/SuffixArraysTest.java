@@ -1,0 +1,140 @@
+package io.payable.index.sais;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+class SuffixArraysTest {
+
+  /** The reference: sort suffix start positions by comparing the suffixes directly. */
+  static int[] naive(int[] text) {
+    Integer[] idx = new Integer[text.length];
+    for (int i = 0; i < idx.length; i++) {
+      idx[i] = i;
+    }
+    Arrays.sort(idx, (a, b) -> compareSuffixes(text, a, b));
+    return Arrays.stream(idx).mapToInt(Integer::intValue).toArray();
+  }
+
+  static int compareSuffixes(int[] text, int a, int b) {
+    while (a < text.length && b < text.length) {
+      int c = Integer.compare(text[a], text[b]);
+      if (c != 0) {
+        return c;
+      }
+      a++;
+      b++;
+    }
+    return Integer.compare(text.length - a, text.length - b);
+  }
+
+  static int alphabet(int[] text) {
+    return Arrays.stream(text).max().orElse(0) + 1;
+  }
+
+  @Property(tries = 300)
+  void randomTextsSmallAlphabet(@ForAll("smallAlphabetTexts") int[] text) {
+    assertThat(SuffixArrays.build(text, text.length, alphabet(text))).isEqualTo(naive(text));
+  }
+
+  @Property(tries = 200)
+  void randomTextsLargeAlphabet(@ForAll("largeAlphabetTexts") int[] text) {
+    assertThat(SuffixArrays.build(text, text.length, 300_000)).isEqualTo(naive(text));
+  }
+
+  @Property(tries = 300)
+  void repetitiveTexts(
+      @ForAll @IntRange(min = 1, max = 6) int period,
+      @ForAll @IntRange(min = 1, max = 200) int repeats,
+      @ForAll @IntRange(min = 1, max = 4) int alphabet,
+      @ForAll long seed) {
+    Random random = new Random(seed);
+    int[] unit = new int[period];
+    for (int i = 0; i < period; i++) {
+      unit[i] = random.nextInt(alphabet);
+    }
+    int[] text = new int[period * repeats];
+    for (int i = 0; i < text.length; i++) {
+      text[i] = unit[i % period];
+      if (random.nextInt(50) == 0) {
+        text[i] = random.nextInt(alphabet);
+      }
+    }
+    assertThat(SuffixArrays.build(text, text.length, alphabet)).isEqualTo(naive(text));
+  }
+
+  @Property(tries = 300)
+  void documentsWithSeparators(@ForAll("documentTexts") int[] text) {
+    assertThat(SuffixArrays.build(text, text.length, alphabet(text))).isEqualTo(naive(text));
+  }
+
+  @Provide
+  Arbitrary<int[]> smallAlphabetTexts() {
+    return Arbitraries.integers().between(0, 3).array(int[].class).ofMinSize(0).ofMaxSize(400);
+  }
+
+  @Provide
+  Arbitrary<int[]> largeAlphabetTexts() {
+    return Arbitraries.integers()
+        .between(0, 299_999)
+        .array(int[].class)
+        .ofMinSize(1)
+        .ofMaxSize(400);
+  }
+
+  /** Documents of tokens 1..k, each ending with the separator 0, as in a shard. */
+  @Provide
+  Arbitrary<int[]> documentTexts() {
+    return Arbitraries.integers()
+        .between(1, 8)
+        .flatMap(
+            k ->
+                Arbitraries.integers()
+                    .between(1, k)
+                    .array(int[].class)
+                    .ofMaxSize(30)
+                    .list()
+                    .ofMinSize(1)
+                    .ofMaxSize(12)
+                    .map(
+                        docs -> {
+                          int total = docs.stream().mapToInt(d -> d.length + 1).sum();
+                          int[] out = new int[total];
+                          int p = 0;
+                          for (int[] d : docs) {
+                            System.arraycopy(d, 0, out, p, d.length);
+                            p += d.length;
+                            out[p++] = 0;
+                          }
+                          return out;
+                        }));
+  }
+
+  @Test
+  void largerRandomTextMatchesNaive() {
+    Random random = new Random(42);
+    int[] text = new int[20_000];
+    for (int i = 0; i < text.length; i++) {
+      text[i] = random.nextInt(3) == 0 ? 0 : 1 + random.nextInt(random.nextBoolean() ? 2 : 5000);
+    }
+    assertThat(SuffixArrays.build(text, text.length, 5001)).isEqualTo(naive(text));
+  }
+
+  @Test
+  void allEqualSymbols() {
+    int[] text = new int[1000];
+    Arrays.fill(text, 7);
+    int[] sa = SuffixArrays.build(text, text.length, 8);
+    for (int i = 0; i < sa.length; i++) {
+      assertThat(sa[i]).isEqualTo(text.length - 1 - i);
+    }
+  }
+}
