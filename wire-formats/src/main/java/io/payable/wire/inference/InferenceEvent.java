@@ -1,0 +1,88 @@
+package io.payable.wire.inference;
+
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One completed, metered inference: what a LoRA worker produced for a consumer and what it charged.
+ * The attribution job traces {@link #outputText()} back to Datanet contributions and splits {@link
+ * #feeWei()} among the contributors, the model owner, the worker and the protocol.
+ *
+ * <p>Money is a {@link BigInteger} amount of wei (uint256); it is never a floating point number.
+ *
+ * @param eventId globally unique id of the event (the attribution job dedupes on it)
+ * @param workerId Ethereum address of the worker key that signs the batch, {@code 0x} + 40 lower
+ *     case hex digits
+ * @param modelId base model id
+ * @param adapterId LoRA adapter id (the model registry key)
+ * @param adapterVersion adapter version or artifact hash
+ * @param consumer the paying consumer (an address or an account id)
+ * @param feeWei fee charged, {@code 0 <= fee < 2^256}
+ * @param priceBasis what the unit price applies to
+ * @param priceWei unit price in wei per {@link #priceBasis()} unit
+ * @param outputText the generated text
+ * @param promptTokens prompt length in tokens
+ * @param outputTokens number of generated tokens
+ * @param requestTime when the request arrived
+ * @param firstTokenTime when the first output token was produced
+ * @param doneTime when the request completed
+ */
+public record InferenceEvent(
+    String eventId,
+    String workerId,
+    String modelId,
+    String adapterId,
+    String adapterVersion,
+    String consumer,
+    BigInteger feeWei,
+    PriceBasis priceBasis,
+    BigInteger priceWei,
+    String outputText,
+    int promptTokens,
+    int outputTokens,
+    Instant requestTime,
+    Instant firstTokenTime,
+    Instant doneTime) {
+
+  /** Largest uint256 plus one. */
+  public static final BigInteger UINT256_LIMIT = BigInteger.ONE.shiftLeft(256);
+
+  public InferenceEvent {
+    Objects.requireNonNull(eventId, "eventId");
+    Objects.requireNonNull(workerId, "workerId");
+    Objects.requireNonNull(modelId, "modelId");
+    Objects.requireNonNull(adapterId, "adapterId");
+    Objects.requireNonNull(adapterVersion, "adapterVersion");
+    Objects.requireNonNull(consumer, "consumer");
+    Objects.requireNonNull(feeWei, "feeWei");
+    Objects.requireNonNull(priceBasis, "priceBasis");
+    Objects.requireNonNull(priceWei, "priceWei");
+    Objects.requireNonNull(outputText, "outputText");
+    Objects.requireNonNull(requestTime, "requestTime");
+    Objects.requireNonNull(firstTokenTime, "firstTokenTime");
+    Objects.requireNonNull(doneTime, "doneTime");
+    if (eventId.isEmpty()) {
+      throw new IllegalArgumentException("eventId is empty");
+    }
+    requireUint256(feeWei, "feeWei");
+    requireUint256(priceWei, "priceWei");
+    if (promptTokens < 0 || outputTokens < 0) {
+      throw new IllegalArgumentException("token counts must be >= 0");
+    }
+  }
+
+  private static void requireUint256(BigInteger v, String name) {
+    if (v.signum() < 0 || v.compareTo(UINT256_LIMIT) >= 0) {
+      throw new IllegalArgumentException(name + " is not a uint256: " + v);
+    }
+  }
+
+  /** What a unit price is charged on. */
+  public enum PriceBasis {
+    /** fee = price x output tokens */
+    PER_OUTPUT_TOKEN,
+    /** fee = price x (prompt + output tokens) */
+    PER_TOTAL_TOKEN
+  }
+}

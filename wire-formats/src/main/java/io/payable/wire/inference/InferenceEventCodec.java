@@ -1,0 +1,340 @@
+package io.payable.wire.inference;
+
+import io.payable.wire.inference.InvalidInferenceBatchException.Reason;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.flatbuf.Buffer;
+import org.apache.arrow.flatbuf.FieldNode;
+import org.apache.arrow.flatbuf.Message;
+import org.apache.arrow.flatbuf.MessageHeader;
+import org.apache.arrow.flatbuf.RecordBatch;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TimeStampMilliTZVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.apache.arrow.vector.types.TimeUnit;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Arrow IPC stream codec for a batch of {@link InferenceEvent}s: one schema message, exactly one
+ * record batch, end-of-stream marker. One such stream is the payload of one Kafka record.
+ *
+ * <p>Decoding never trusts a length it reads: the IPC framing is scanned against the input size
+ * before Arrow allocates anything, and Arrow itself runs under an allocator capped relative to the
+ * input, so hostile bytes fail with {@link InvalidInferenceBatchException} rather than an {@link
+ * OutOfMemoryError}.
+ */
+public final class InferenceEventCodec {
+
+  /** Version of the Arrow schema below; stored in the schema metadata. */
+  public static final int FORMAT_VERSION = 1;
+
+  public static final String META_FORMAT = "payable.format";
+  public static final String META_VERSION = "payable.format.version";
+  public static final String FORMAT_NAME = "inference-event";
+
+  /** Upper bound on rows in one batch; larger batches are split by the producer. */
+  public static final int MAX_ROWS = 100_000;
+
+  private static final ArrowType UTF8 = ArrowType.Utf8.INSTANCE;
+  private static final ArrowType INT32 = new ArrowType.Int(32, true);
+  private static final ArrowType TS_UTC = new ArrowType.Timestamp(TimeUnit.MILLISECOND, "UTC");
+
+  /** The wire schema, field order is part of the format. */
+  public static final Schema SCHEMA =
+      new Schema(
+          List.of(
+              field("event_id", UTF8),
+              field("worker_id", UTF8),
+              field("model_id", UTF8),
+              field("adapter_id", UTF8),
+              field("adapter_version", UTF8),
+              field("consumer", UTF8),
+              field("fee_wei", UTF8),
+              field("price_basis", UTF8),
+              field("price_wei", UTF8),
+              field("output_text", UTF8),
+              field("prompt_tokens", INT32),
+              field("output_tokens", INT32),
+              field("request_time", TS_UTC),
+              field("first_token_time", TS_UTC),
+              field("done_time", TS_UTC)),
+          Map.of(META_FORMAT, FORMAT_NAME, META_VERSION, Integer.toString(FORMAT_VERSION)));
+
+  /** Buffers per record batch: validity + offsets + data per string, validity + data otherwise. */
+  private static final int BUFFERS = 10 * 3 + 5 * 2;
+
+  private static final BufferAllocator ROOT = new RootAllocator();
+
+  private InferenceEventCodec() {}
+
+  private static Field field(String name, ArrowType type) {
+    return new Field(name, FieldType.notNullable(type), null);
+  }
+
+  /** Encodes a non-empty batch as an Arrow IPC stream. */
+  public static byte[] encode(List<InferenceEvent> events) {
+    if (events.isEmpty()) {
+      throw new IllegalArgumentException("an inference-event batch is never empty");
+    }
+    if (events.size() > MAX_ROWS) {
+      throw new IllegalArgumentException("batch larger than " + MAX_ROWS + " rows");
+    }
+    try (BufferAllocator alloc = ROOT.newChildAllocator("encode", 0, Long.MAX_VALUE);
+        VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, alloc)) {
+      root.allocateNew();
+      int n = events.size();
+      for (int i = 0; i < n; i++) {
+        InferenceEvent e = events.get(i);
+        utf8(root, "event_id", i, e.eventId());
+        utf8(root, "worker_id", i, e.workerId());
+        utf8(root, "model_id", i, e.modelId());
+        utf8(root, "adapter_id", i, e.adapterId());
+        utf8(root, "adapter_version", i, e.adapterVersion());
+        utf8(root, "consumer", i, e.consumer());
+        utf8(root, "fee_wei", i, e.feeWei().toString());
+        utf8(root, "price_basis", i, e.priceBasis().name());
+        utf8(root, "price_wei", i, e.priceWei().toString());
+        utf8(root, "output_text", i, e.outputText());
+        ((IntVector) root.getVector("prompt_tokens")).setSafe(i, e.promptTokens());
+        ((IntVector) root.getVector("output_tokens")).setSafe(i, e.outputTokens());
+        ts(root, "request_time", i, e.requestTime());
+        ts(root, "first_token_time", i, e.firstTokenTime());
+        ts(root, "done_time", i, e.doneTime());
+      }
+      root.setRowCount(n);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (ArrowStreamWriter writer = new ArrowStreamWriter(root, null, Channels.newChannel(out))) {
+        writer.start();
+        writer.writeBatch();
+        writer.end();
+      }
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new IllegalStateException("in-memory Arrow write failed", e);
+    }
+  }
+
+  private static void utf8(VectorSchemaRoot root, String name, int i, String v) {
+    ((VarCharVector) root.getVector(name)).setSafe(i, v.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void ts(VectorSchemaRoot root, String name, int i, Instant v) {
+    ((TimeStampMilliTZVector) root.getVector(name)).setSafe(i, v.toEpochMilli());
+  }
+
+  /**
+   * Decodes an Arrow IPC stream written by {@link #encode}.
+   *
+   * @throws InvalidInferenceBatchException for any input that is not a valid batch
+   */
+  public static List<InferenceEvent> decode(byte[] bytes) throws InvalidInferenceBatchException {
+    scanFraming(bytes);
+    // Arrow may expand the input (validity buffers, offsets) but never by much for valid data.
+    long limit = 8L * bytes.length + (1 << 20);
+    try (BufferAllocator alloc = ROOT.newChildAllocator("decode", 0, limit);
+        ArrowStreamReader reader = new ArrowStreamReader(new ByteArrayInputStream(bytes), alloc)) {
+      VectorSchemaRoot root = reader.getVectorSchemaRoot();
+      checkSchema(root.getSchema());
+      if (!reader.loadNextBatch()) {
+        throw new InvalidInferenceBatchException(Reason.EMPTY, "stream has no record batch");
+      }
+      List<InferenceEvent> events = readRows(root);
+      if (reader.loadNextBatch()) {
+        throw new InvalidInferenceBatchException(
+            Reason.MALFORMED_ARROW, "more than one record batch in one record");
+      }
+      return events;
+    } catch (InvalidInferenceBatchException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new InvalidInferenceBatchException(Reason.MALFORMED_ARROW, String.valueOf(e), e);
+    }
+  }
+
+  /**
+   * Walks the IPC message framing and checks every length against the bytes actually present, so no
+   * later allocation can be larger than the input.
+   */
+  private static void scanFraming(byte[] bytes) throws InvalidInferenceBatchException {
+    ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    int messages = 0;
+    try {
+      while (true) {
+        if (buf.remaining() < 4) {
+          throw new InvalidInferenceBatchException(Reason.TRUNCATED, "missing end-of-stream");
+        }
+        int len = buf.getInt();
+        if (len == -1) {
+          if (buf.remaining() < 4) {
+            throw new InvalidInferenceBatchException(Reason.TRUNCATED, "missing message length");
+          }
+          len = buf.getInt();
+        }
+        if (len == 0) {
+          break;
+        }
+        if (len < 0 || len > buf.remaining()) {
+          throw new InvalidInferenceBatchException(
+              Reason.TRUNCATED, "message length " + len + " exceeds the input");
+        }
+        ByteBuffer meta = buf.slice(buf.position(), len).order(ByteOrder.LITTLE_ENDIAN);
+        Message message = Message.getRootAsMessage(meta);
+        long body = message.bodyLength();
+        buf.position(buf.position() + len);
+        if (body < 0 || body > buf.remaining()) {
+          throw new InvalidInferenceBatchException(
+              Reason.TRUNCATED, "message body " + body + " exceeds the input");
+        }
+        if (message.headerType() == MessageHeader.RecordBatch) {
+          checkRecordBatch(message, body);
+        }
+        buf.position(buf.position() + (int) body);
+        if (++messages > 2) {
+          throw new InvalidInferenceBatchException(
+              Reason.MALFORMED_ARROW, "more than a schema and one record batch");
+        }
+      }
+    } catch (InvalidInferenceBatchException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new InvalidInferenceBatchException(Reason.MALFORMED_ARROW, String.valueOf(e), e);
+    }
+  }
+
+  /**
+   * Checks a record batch's buffer layout against the body before Arrow slices it: Arrow leaks the
+   * body buffer when slicing fails half way, so a bad layout must be refused here.
+   */
+  private static void checkRecordBatch(Message message, long bodyLength)
+      throws InvalidInferenceBatchException {
+    RecordBatch batch = (RecordBatch) message.header(new RecordBatch());
+    if (batch == null || batch.compression() != null) {
+      throw new InvalidInferenceBatchException(Reason.MALFORMED_ARROW, "bad record batch header");
+    }
+    if (batch.length() <= 0 || batch.length() > MAX_ROWS) {
+      throw new InvalidInferenceBatchException(Reason.INVALID_FIELD, "row count " + batch.length());
+    }
+    if (batch.nodesLength() != SCHEMA.getFields().size() || batch.buffersLength() != BUFFERS) {
+      throw new InvalidInferenceBatchException(
+          Reason.SCHEMA_MISMATCH, "record batch layout differs from the schema");
+    }
+    for (int i = 0; i < batch.nodesLength(); i++) {
+      FieldNode node = batch.nodes(i);
+      if (node.length() != batch.length() || node.nullCount() != 0) {
+        throw new InvalidInferenceBatchException(
+            Reason.INVALID_FIELD, "column " + i + " has nulls or a wrong length");
+      }
+    }
+    for (int i = 0; i < batch.buffersLength(); i++) {
+      Buffer b = batch.buffers(i);
+      if (b.offset() < 0 || b.length() < 0 || b.offset() + b.length() > bodyLength) {
+        throw new InvalidInferenceBatchException(
+            Reason.TRUNCATED, "buffer " + i + " lies outside the message body");
+      }
+    }
+  }
+
+  private static void checkSchema(Schema schema) throws InvalidInferenceBatchException {
+    Map<String, String> meta = schema.getCustomMetadata();
+    if (meta == null || !FORMAT_NAME.equals(meta.get(META_FORMAT))) {
+      throw new InvalidInferenceBatchException(
+          Reason.SCHEMA_MISMATCH, "not an inference-event stream");
+    }
+    if (!Integer.toString(FORMAT_VERSION).equals(meta.get(META_VERSION))) {
+      throw new InvalidInferenceBatchException(
+          Reason.UNSUPPORTED_VERSION, "format version " + meta.get(META_VERSION));
+    }
+    if (!schema.getFields().equals(SCHEMA.getFields())) {
+      throw new InvalidInferenceBatchException(
+          Reason.SCHEMA_MISMATCH, "fields differ from inference-event v" + FORMAT_VERSION);
+    }
+  }
+
+  private static List<InferenceEvent> readRows(VectorSchemaRoot root)
+      throws InvalidInferenceBatchException {
+    int n = root.getRowCount();
+    if (n <= 0 || n > MAX_ROWS) {
+      throw new InvalidInferenceBatchException(Reason.INVALID_FIELD, "row count " + n);
+    }
+    List<InferenceEvent> events = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      try {
+        events.add(
+            new InferenceEvent(
+                str(root, "event_id", i),
+                str(root, "worker_id", i),
+                str(root, "model_id", i),
+                str(root, "adapter_id", i),
+                str(root, "adapter_version", i),
+                str(root, "consumer", i),
+                new BigInteger(str(root, "fee_wei", i)),
+                InferenceEvent.PriceBasis.valueOf(str(root, "price_basis", i)),
+                new BigInteger(str(root, "price_wei", i)),
+                str(root, "output_text", i),
+                intAt(root, "prompt_tokens", i),
+                intAt(root, "output_tokens", i),
+                tsAt(root, "request_time", i),
+                tsAt(root, "first_token_time", i),
+                tsAt(root, "done_time", i)));
+      } catch (IllegalArgumentException | NullPointerException e) {
+        throw new InvalidInferenceBatchException(
+            Reason.INVALID_FIELD, "row " + i + ": " + e.getMessage(), e);
+      }
+    }
+    return events;
+  }
+
+  private static String str(VectorSchemaRoot root, String name, int i) {
+    VarCharVector v = (VarCharVector) root.getVector(name);
+    if (v.isNull(i)) {
+      throw new IllegalArgumentException(name + " is null");
+    }
+    try {
+      // Strict UTF-8: a malformed string is a bad record, not a replacement character.
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(v.get(i)))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException(name + " is not UTF-8", e);
+    }
+  }
+
+  private static int intAt(VectorSchemaRoot root, String name, int i) {
+    IntVector v = (IntVector) root.getVector(name);
+    if (v.isNull(i)) {
+      throw new IllegalArgumentException(name + " is null");
+    }
+    return v.get(i);
+  }
+
+  private static Instant tsAt(VectorSchemaRoot root, String name, int i) {
+    TimeStampMilliTZVector v = (TimeStampMilliTZVector) root.getVector(name);
+    if (v.isNull(i)) {
+      throw new IllegalArgumentException(name + " is null");
+    }
+    return Instant.ofEpochMilli(v.get(i));
+  }
+}
