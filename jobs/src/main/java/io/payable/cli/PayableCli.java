@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
     description = "Payable: Proof-of-Attribution data platform on Apache Flink.",
     subcommands = {
       UpCommand.class,
+      io.payable.index.cli.IndexCommand.class,
+      io.payable.index.cli.TraceCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class PayableCli implements Runnable {

@@ -1,0 +1,83 @@
+package io.payable.index.scoring;
+
+import io.payable.index.query.Span;
+import io.payable.index.query.SpanDocument;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Attribution v1 (docs/attribution.md): spans to per-contributor shares.
+ *
+ * <ol>
+ *   <li>A span's weight is its information content, {@code -sum ln p(token)}.
+ *   <li>The weight is split evenly over the distinct live documents listed for the span; each
+ *       document credits its contributor.
+ *   <li>Shares are the contributors' weights over the total; shares below the threshold are dropped
+ *       and the rest renormalised to sum to 1.
+ * </ol>
+ */
+public final class AttributionScorer {
+
+  private final int thresholdBps;
+
+  /**
+   * @param thresholdBps minimum share in basis points (1/10,000) a contributor must reach
+   */
+  public AttributionScorer(int thresholdBps) {
+    if (thresholdBps < 0 || thresholdBps > 10_000) {
+      throw new IllegalArgumentException(
+          "threshold must be within [0, 10000] bps: " + thresholdBps);
+    }
+    this.thresholdBps = thresholdBps;
+  }
+
+  public int thresholdBps() {
+    return thresholdBps;
+  }
+
+  /**
+   * Scores, highest share first (ties by contributor). Empty when no span has a document or every
+   * contributor falls below the threshold: the output is then unattributed.
+   */
+  public List<ContributorScore> score(List<Span> spans) {
+    // Sorted map: the summation order, hence the floating-point result, is deterministic.
+    Map<String, Double> raw = new TreeMap<>();
+    for (Span span : spans) {
+      List<SpanDocument> docs = span.documents();
+      if (docs.isEmpty()) {
+        continue;
+      }
+      double perDocument = span.informationContent() / docs.size();
+      for (SpanDocument doc : docs) {
+        raw.merge(doc.contributor(), perDocument, Double::sum);
+      }
+    }
+    double total = raw.values().stream().mapToDouble(Double::doubleValue).sum();
+    if (!(total > 0)) {
+      return List.of();
+    }
+    double threshold = thresholdBps / 10_000.0;
+    Map<String, Double> kept = new TreeMap<>();
+    for (Map.Entry<String, Double> e : raw.entrySet()) {
+      if (e.getValue() / total >= threshold) {
+        kept.put(e.getKey(), e.getValue());
+      }
+    }
+    double keptTotal = kept.values().stream().mapToDouble(Double::doubleValue).sum();
+    if (!(keptTotal > 0)) {
+      return List.of();
+    }
+    List<ContributorScore> out = new ArrayList<>();
+    for (Map.Entry<String, Double> e : kept.entrySet()) {
+      out.add(new ContributorScore(e.getKey(), e.getValue(), e.getValue() / keptTotal));
+    }
+    out.sort(
+        Comparator.comparingDouble(ContributorScore::share)
+            .reversed()
+            .thenComparing(ContributorScore::contributor));
+    return out;
+  }
+}

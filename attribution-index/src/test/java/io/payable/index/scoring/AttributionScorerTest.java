@@ -1,0 +1,54 @@
+package io.payable.index.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.payable.index.query.Span;
+import io.payable.index.query.SpanDocument;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AttributionScorerTest {
+
+  private static Span span(double logProb, String... contributors) {
+    List<SpanDocument> docs =
+        java.util.stream.IntStream.range(0, contributors.length)
+            .mapToObj(i -> new SpanDocument("doc" + i + contributors[i], "dn", contributors[i]))
+            .toList();
+    return new Span(0, 3, "x", docs.size(), logProb, docs.size(), docs);
+  }
+
+  @Test
+  void splitsInformationContentOverDocumentsThenRenormalises() {
+    // Span 1 (6 nats) over docs of A and B: 3 each. Span 2 (4 nats) over A only.
+    List<ContributorScore> scores =
+        new AttributionScorer(0).score(List.of(span(-6, "A", "B"), span(-4, "A")));
+    assertThat(scores).extracting(ContributorScore::contributor).containsExactly("A", "B");
+    assertThat(scores.get(0).rawWeight()).isCloseTo(7.0, within(1e-12));
+    assertThat(scores.get(0).share()).isCloseTo(0.7, within(1e-12));
+    assertThat(scores.get(1).share()).isCloseTo(0.3, within(1e-12));
+  }
+
+  @Test
+  void twoDocumentsOfOneContributorBothCount() {
+    List<ContributorScore> scores =
+        new AttributionScorer(0).score(List.of(span(-9, "A", "A", "B")));
+    assertThat(scores.get(0).share()).isCloseTo(2.0 / 3, within(1e-12));
+  }
+
+  @Test
+  void dropsSharesBelowThresholdAndRenormalises() {
+    // Raw shares: A 0.90, B 0.06, C 0.04; threshold 5% drops C.
+    List<ContributorScore> scores =
+        new AttributionScorer(500).score(List.of(span(-90, "A"), span(-6, "B"), span(-4, "C")));
+    assertThat(scores).extracting(ContributorScore::contributor).containsExactly("A", "B");
+    assertThat(scores.get(0).share()).isCloseTo(90.0 / 96, within(1e-12));
+    assertThat(scores.stream().mapToDouble(ContributorScore::share).sum())
+        .isCloseTo(1.0, within(1e-12));
+  }
+
+  @Test
+  void noSpansMeansNoAttribution() {
+    assertThat(new AttributionScorer(100).score(List.of())).isEmpty();
+  }
+}
