@@ -1,0 +1,42 @@
+package io.payable.contracts.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DeploymentTest {
+
+  static Deployment sample() {
+    return new Deployment(
+        Deployment.FORMAT_VERSION,
+        31337,
+        1,
+        "0x01",
+        "0x02",
+        "0x03",
+        "0x04",
+        "0x05",
+        "0x06",
+        "0x07",
+        "0x08",
+        "0x09");
+  }
+
+  @Test
+  void writesAndReadsTheSameFile(@TempDir Path dir) {
+    Path file = dir.resolve("nested/deployment.json");
+    sample().write(file);
+    assertThat(Deployment.read(file)).isEqualTo(sample());
+    assertThat(Deployment.fromJson(sample().toJson())).isEqualTo(sample());
+    assertThat(sample().toJson()).contains("\"rewardDistributor\" : \"0x09\"");
+  }
+
+  @Test
+  void refusesAnotherVersion() {
+    String json = sample().toJson().replace("\"version\" : 1", "\"version\" : 2");
+    assertThatThrownBy(() -> Deployment.fromJson(json)).hasStackTraceContaining("version 2");
+  }
+}
