@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
       UpCommand.class,
       io.payable.index.cli.IndexCommand.class,
       io.payable.index.cli.TraceCommand.class,
+      io.payable.contracts.cli.MerkleCommand.class,
+      io.payable.contracts.cli.ContractsCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class PayableCli implements Runnable {
