@@ -193,6 +193,146 @@ public final class SuffixArrays {
     return name;
   }
 
+  /**
+   * Like {@link #lmsSort} but also marks, with the counters in {@code d}, where each new LMS
+   * substring name starts, so that naming needs no substring comparisons (Mori's sais 2.x). The
+   * marks add {@code n} to an entry, hence {@code 2n} must fit in an int.
+   */
+  private static void lmsSortMarked(
+      int[] t,
+      int to,
+      int[] sa,
+      int[] c,
+      int co,
+      int[] b,
+      int bo,
+      int[] dd,
+      int doff,
+      int n,
+      int k) {
+    getBuckets(c, co, b, bo, k, false);
+    int j = n - 1;
+    int c1 = t[to + j];
+    int bb = b[bo + c1];
+    --j;
+    int x = t[to + j] < c1 ? 1 : 0;
+    j += n;
+    sa[bb++] = (x & 1) != 0 ? ~j : j;
+    int d = 0;
+    for (int i = 0; i < n; i++) {
+      j = sa[i];
+      if (j > 0) {
+        if (n <= j) {
+          d += 1;
+          j -= n;
+        }
+        int c0 = t[to + j];
+        if (c0 != c1) {
+          b[bo + c1] = bb;
+          c1 = c0;
+          bb = b[bo + c1];
+        }
+        --j;
+        x = (c0 << 1) | (t[to + j] < c1 ? 1 : 0);
+        if (dd[doff + x] != d) {
+          j += n;
+          dd[doff + x] = d;
+        }
+        sa[bb++] = (x & 1) != 0 ? ~j : j;
+        sa[i] = 0;
+      } else if (j < 0) {
+        sa[i] = ~j;
+      }
+    }
+    for (int i = n - 1; i >= 0; i--) {
+      if (sa[i] > 0 && sa[i] < n) {
+        sa[i] += n;
+        for (j = i - 1; sa[j] < n; --j) {
+          // Scan back to the previous marked entry.
+        }
+        sa[j] -= n;
+        i = j;
+      }
+    }
+    getBuckets(c, co, b, bo, k, true);
+    d += 1;
+    c1 = 0;
+    bb = b[bo];
+    for (int i = n - 1; i >= 0; i--) {
+      j = sa[i];
+      if (j > 0) {
+        if (n <= j) {
+          d += 1;
+          j -= n;
+        }
+        int c0 = t[to + j];
+        if (c0 != c1) {
+          b[bo + c1] = bb;
+          c1 = c0;
+          bb = b[bo + c1];
+        }
+        --j;
+        x = (c0 << 1) | (t[to + j] > c1 ? 1 : 0);
+        if (dd[doff + x] != d) {
+          j += n;
+          dd[doff + x] = d;
+        }
+        sa[--bb] = (x & 1) != 0 ? ~(j + 1) : j;
+        sa[i] = 0;
+      }
+    }
+  }
+
+  /** Compacts the marked, sorted LMS substrings to {@code sa[0, m)} and names them. */
+  private static int lmsPostProcessMarked(int[] sa, int n, int m) {
+    int i = 0;
+    int j;
+    int name = 0;
+    while ((j = sa[i]) < 0) {
+      j = ~j;
+      if (n <= j) {
+        name += 1;
+      }
+      sa[i] = j;
+      i++;
+    }
+    if (i < m) {
+      int d = i;
+      for (++i; ; ++i) {
+        if ((j = sa[i]) < 0) {
+          j = ~j;
+          if (n <= j) {
+            name += 1;
+          }
+          sa[d++] = j;
+          sa[i] = 0;
+          if (d == m) {
+            break;
+          }
+        }
+      }
+    }
+    if (name < m) {
+      int d = name + 1;
+      for (i = m - 1; i >= 0; i--) {
+        j = sa[i];
+        if (n <= j) {
+          j -= n;
+          --d;
+        }
+        sa[m + (j >> 1)] = d;
+      }
+    } else {
+      for (i = 0; i < m; i++) {
+        j = sa[i];
+        if (n <= j) {
+          sa[i] = j - n;
+        }
+      }
+    }
+    return name;
+  }
+
   /** Induces the full order from the sorted LMS suffixes placed at their bucket ends. */
   private static void induce(
       int[] t, int to, int[] sa, int[] c, int co, int[] b, int bo, int n, int k) {
@@ -252,7 +392,8 @@ public final class SuffixArrays {
     int[] b;
     int bo;
     // flags: 1 = C on heap, 2 = B on heap (freed during recursion), 4 = C == B on heap (freed),
-    // 8 = C must be recounted before inducing.
+    // 8 = C must be recounted before inducing, 16 = marked LMS sort with counters on the heap,
+    // 32 = marked LMS sort with counters in the free space below B.
     int flags;
     if (k <= MIN_BUCKET_SIZE) {
       c = new int[k];
@@ -290,6 +431,14 @@ public final class SuffixArrays {
       flags = 4 | 8;
     }
 
+    if (n <= 0x3fffffff && 2 <= n / k) {
+      if ((flags & 1) != 0) {
+        flags |= (k * 2) <= (fs - k) ? 32 : 16;
+      } else if (flags == 0 && (k * 2) <= (fs - k * 2)) {
+        flags |= 32;
+      }
+    }
+
     // Stage 1: place LMS suffixes at their bucket ends and sort the LMS substrings.
     getCounts(t, to, c, co, n, k);
     getBuckets(c, co, b, bo, k, true);
@@ -320,7 +469,28 @@ public final class SuffixArrays {
       }
     }
     int name;
-    if (m > 1) {
+    if (m > 1 && (flags & (16 | 32)) != 0) {
+      int[] dd;
+      int doff;
+      if ((flags & 16) != 0) {
+        dd = new int[2 * k];
+        doff = 0;
+      } else {
+        dd = b;
+        doff = bo - 2 * k;
+      }
+      b[bo + t[to + j + 1]]++;
+      for (int x = 0, sum = 0; x < k; x++) {
+        sum += c[co + x];
+        if (b[bo + x] != sum) {
+          sa[b[bo + x]] += n;
+        }
+        dd[doff + x] = 0;
+        dd[doff + x + k] = 0;
+      }
+      lmsSortMarked(t, to, sa, c, co, b, bo, dd, doff, n, k);
+      name = lmsPostProcessMarked(sa, n, m);
+    } else if (m > 1) {
       lmsSort(t, to, sa, c, co, b, bo, n, k);
       name = lmsPostProcess(t, to, sa, n, m);
     } else if (m == 1) {
