@@ -1,0 +1,119 @@
+package io.payable.jobs.ingest;
+
+import io.payable.ingest.submission.SubmissionParser;
+import io.payable.ingest.validate.DatanetStatus;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/** Configuration of the ingest job (documented in docs/operations.md). */
+public final class IngestOptions {
+
+  public static final ConfigOption<String> BOOTSTRAP_SERVERS =
+      ConfigOptions.key("kafka.bootstrap-servers")
+          .stringType()
+          .noDefaultValue()
+          .withDescription("Kafka bootstrap servers.");
+
+  public static final ConfigOption<String> SUBMISSIONS_TOPIC =
+      ConfigOptions.key("ingest.submissions-topic")
+          .stringType()
+          .defaultValue("datanet.submissions")
+          .withDescription("Topic of signed submissions.");
+
+  public static final ConfigOption<String> REJECTIONS_TOPIC =
+      ConfigOptions.key("ingest.rejections-topic")
+          .stringType()
+          .defaultValue("datanet.rejections")
+          .withDescription("Topic rejected submissions go to, with their reason.");
+
+  public static final ConfigOption<String> GROUP_ID =
+      ConfigOptions.key("ingest.group-id")
+          .stringType()
+          .defaultValue("payable-ingest")
+          .withDescription("Kafka consumer group (offsets are committed on checkpoints).");
+
+  public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
+      ConfigOptions.key("ingest.transactional-id-prefix")
+          .stringType()
+          .defaultValue("payable-ingest")
+          .withDescription("Prefix of the Kafka transactional ids; unique per job.");
+
+  public static final ConfigOption<Integer> MAX_SUBMISSION_BYTES =
+      ConfigOptions.key("ingest.max-submission-bytes")
+          .intType()
+          .defaultValue(SubmissionParser.DEFAULT_MAX_BYTES)
+          .withDescription("Largest accepted submission record, in bytes (default 1 MiB).");
+
+  public static final ConfigOption<Integer> MIN_TOKENS =
+      ConfigOptions.key("ingest.min-tokens")
+          .intType()
+          .defaultValue(8)
+          .withDescription("Fewest tokens (index tokenizer) a contribution must have.");
+
+  public static final ConfigOption<String> TOKENIZER =
+      ConfigOptions.key("index.tokenizer")
+          .stringType()
+          .defaultValue("o200k_base")
+          .withDescription("Index tokenizer: o200k_base, cl100k_base, bytes or hf:PATH.");
+
+  public static final ConfigOption<Long> CHAIN_ID =
+      ConfigOptions.key("chain.id")
+          .longType()
+          .defaultValue(31337L)
+          .withDescription("EIP-155 chain id of the EIP-712 domain contributors sign in.");
+
+  public static final ConfigOption<String> DATANET_REGISTRY =
+      ConfigOptions.key("chain.datanet-registry")
+          .stringType()
+          .noDefaultValue()
+          .withDescription("DatanetRegistry address: the EIP-712 verifying contract.");
+
+  public static final ConfigOption<Map<String, String>> DATANETS =
+      ConfigOptions.key("ingest.datanets")
+          .mapType()
+          .defaultValue(Map.of())
+          .withDescription(
+              "Fallback Datanet directory for runs without a chain: 0x-id:OPEN|CLOSED pairs.");
+
+  public static final ConfigOption<Boolean> STOP_AT_LATEST =
+      ConfigOptions.key("ingest.stop-at-latest")
+          .booleanType()
+          .defaultValue(false)
+          .withDescription(
+              "Stop once the offsets that were latest at start are read (backfills, tests).");
+
+  public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
+      ConfigOptions.key("ingest.checkpoint-interval")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(10))
+          .withDescription("Checkpoint interval; outputs become visible on checkpoints.");
+
+  private IngestOptions() {}
+
+  static Map<String, DatanetStatus> datanets(Map<String, String> configured) {
+    Map<String, DatanetStatus> out = new LinkedHashMap<>();
+    configured.forEach((id, status) -> out.put(id, DatanetStatus.valueOf(status.trim())));
+    return out;
+  }
+
+  static List<ConfigOption<?>> all() {
+    return List.of(
+        BOOTSTRAP_SERVERS,
+        SUBMISSIONS_TOPIC,
+        REJECTIONS_TOPIC,
+        GROUP_ID,
+        TRANSACTIONAL_ID_PREFIX,
+        MAX_SUBMISSION_BYTES,
+        MIN_TOKENS,
+        TOKENIZER,
+        CHAIN_ID,
+        DATANET_REGISTRY,
+        DATANETS,
+        STOP_AT_LATEST,
+        CHECKPOINT_INTERVAL);
+  }
+}

@@ -1,0 +1,43 @@
+package io.payable.ingest.sink;
+
+import io.payable.ingest.record.AcceptedContribution;
+import io.payable.ingest.record.Rejection;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.data.TimestampData;
+
+/** Rows of the ingest tables, in the column order of {@link IngestTables}. */
+public final class IngestRows {
+
+  private IngestRows() {}
+
+  public static RowData contribution(AcceptedContribution c) {
+    return GenericRowData.of(
+        StringData.fromString(c.contributionId()),
+        StringData.fromString(c.datanetId()),
+        StringData.fromString(c.contributor()),
+        StringData.fromString(c.contentHash()),
+        c.tokenCount(),
+        c.byteCount(),
+        StringData.fromString(c.nonce().toString()),
+        TimestampData.fromEpochMillis(c.submittedAt()),
+        TimestampData.fromEpochMillis(c.acceptedAt()),
+        c.license() == null ? null : StringData.fromString(c.license()),
+        null);
+  }
+
+  public static RowData rejection(Rejection r) {
+    return GenericRowData.of(
+        StringData.fromString(r.reason()),
+        StringData.fromString(r.detail()),
+        StringData.fromString(r.topic()),
+        r.partition(),
+        r.offset(),
+        r.raw(),
+        r.size(),
+        StringData.fromString(r.sha256()),
+        TimestampData.fromEpochMillis(r.receivedAt()),
+        TimestampData.fromEpochMillis(r.rejectedAt()));
+  }
+}

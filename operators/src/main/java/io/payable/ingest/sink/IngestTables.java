@@ -1,0 +1,85 @@
+package io.payable.ingest.sink;
+
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.types.Types;
+
+/**
+ * The Iceberg tables the ingest job writes, and their schemas (documented in docs/operations.md).
+ */
+public final class IngestTables {
+
+  public static final Namespace NAMESPACE = Namespace.of("payable");
+  public static final TableIdentifier CONTRIBUTIONS =
+      TableIdentifier.of(NAMESPACE, "datanet_contributions");
+  public static final TableIdentifier REJECTIONS =
+      TableIdentifier.of(NAMESPACE, "contribution_rejections");
+
+  public static final Schema CONTRIBUTIONS_SCHEMA =
+      new Schema(
+          Types.NestedField.required(1, "contribution_id", Types.StringType.get()),
+          Types.NestedField.required(2, "datanet_id", Types.StringType.get()),
+          Types.NestedField.required(3, "contributor", Types.StringType.get()),
+          Types.NestedField.required(4, "content_hash", Types.StringType.get()),
+          Types.NestedField.required(5, "token_count", Types.IntegerType.get()),
+          Types.NestedField.required(6, "byte_count", Types.IntegerType.get()),
+          // uint256 does not fit decimal(38,0); nonces are identifiers, not amounts.
+          Types.NestedField.required(7, "nonce", Types.StringType.get()),
+          Types.NestedField.required(8, "submitted_at", Types.TimestampType.withZone()),
+          Types.NestedField.required(9, "accepted_at", Types.TimestampType.withZone()),
+          Types.NestedField.optional(10, "license", Types.StringType.get()),
+          Types.NestedField.optional(11, "shard_id", Types.StringType.get()));
+
+  public static final Schema REJECTIONS_SCHEMA =
+      new Schema(
+          Types.NestedField.required(1, "reason", Types.StringType.get()),
+          Types.NestedField.required(2, "detail", Types.StringType.get()),
+          Types.NestedField.required(3, "source_topic", Types.StringType.get()),
+          Types.NestedField.required(4, "source_partition", Types.IntegerType.get()),
+          Types.NestedField.required(5, "source_offset", Types.LongType.get()),
+          Types.NestedField.required(6, "raw", Types.BinaryType.get()),
+          Types.NestedField.required(7, "size", Types.IntegerType.get()),
+          Types.NestedField.required(8, "sha256", Types.StringType.get()),
+          Types.NestedField.required(9, "received_at", Types.TimestampType.withZone()),
+          Types.NestedField.required(10, "rejected_at", Types.TimestampType.withZone()));
+
+  private IngestTables() {}
+
+  /** Creates the namespace and the tables that do not exist yet. */
+  public static void ensure(Catalog catalog) {
+    ensure(
+        catalog,
+        CONTRIBUTIONS,
+        CONTRIBUTIONS_SCHEMA,
+        PartitionSpec.builderFor(CONTRIBUTIONS_SCHEMA).identity("datanet_id").build());
+    ensure(
+        catalog,
+        REJECTIONS,
+        REJECTIONS_SCHEMA,
+        PartitionSpec.builderFor(REJECTIONS_SCHEMA).identity("reason").build());
+  }
+
+  private static Table ensure(
+      Catalog catalog, TableIdentifier id, Schema schema, PartitionSpec spec) {
+    if (catalog instanceof org.apache.iceberg.catalog.SupportsNamespaces namespaces
+        && !namespaces.namespaceExists(id.namespace())) {
+      try {
+        namespaces.createNamespace(id.namespace());
+      } catch (org.apache.iceberg.exceptions.AlreadyExistsException raced) {
+        // Another job created it first.
+      }
+    }
+    if (catalog.tableExists(id)) {
+      return catalog.loadTable(id);
+    }
+    try {
+      return catalog.createTable(id, schema, spec);
+    } catch (org.apache.iceberg.exceptions.AlreadyExistsException raced) {
+      return catalog.loadTable(id);
+    }
+  }
+}
