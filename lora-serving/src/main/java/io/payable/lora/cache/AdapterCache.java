@@ -241,6 +241,12 @@ public final class AdapterCache implements AutoCloseable {
     notifyAll();
   }
 
+  /** Version of a registered adapter, empty when unknown. */
+  public String version(String id) {
+    AdapterDescriptor d = registry.apply(id);
+    return d == null ? "" : d.version();
+  }
+
   public synchronized Residency residency(String id) {
     Entry e = entries.get(id);
     if (e == null) {

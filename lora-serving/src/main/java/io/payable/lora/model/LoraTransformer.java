@@ -28,7 +28,8 @@ import java.util.Map;
  *
  * <p>Attention runs per request over its own KV cache; every other operation is batched.
  *
- * <p>Not thread-safe: one scheduler thread drives it.
+ * <p>One scheduler thread drives {@link #forward}; slot writes from other threads (pinning through
+ * the API) are serialised with steps by the object's monitor.
  */
 public final class LoraTransformer implements AutoCloseable {
 
@@ -128,7 +129,7 @@ public final class LoraTransformer implements AutoCloseable {
   }
 
   /** Copies an adapter into a device slot (zero-padded to the slot rank, B scaled). */
-  public void writeSlot(int slot, LoraAdapter adapter) {
+  public synchronized void writeSlot(int slot, LoraAdapter adapter) {
     checkSlot(slot);
     if (adapter.rank() > maxRank) {
       throw new IllegalArgumentException(
@@ -150,7 +151,7 @@ public final class LoraTransformer implements AutoCloseable {
   }
 
   /** Zeroes a device slot. */
-  public void clearSlot(int slot) {
+  public synchronized void clearSlot(int slot) {
     checkSlot(slot);
     for (Layer layer : layers) {
       for (int m = 0; m < layer.slotA.length; m++) {
@@ -170,7 +171,7 @@ public final class LoraTransformer implements AutoCloseable {
    * Runs one step over the segments of many requests, appends their keys and values to their caches
    * and returns the next-token logits of each segment's last token, [segments][vocab].
    */
-  public float[][] forward(List<Segment> segments) {
+  public synchronized float[][] forward(List<Segment> segments) {
     int rows = 0;
     for (Segment s : segments) {
       if (s.tokens().length == 0) {
