@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
@@ -16,8 +16,10 @@ import {ProtocolParams} from "./ProtocolParams.sol";
 /// cumulative amount minus what the account has already been paid, so one claim pays everything
 /// owed so far and no wei is paid twice.
 /// @dev Modelled on Uniswap's MerkleDistributor (proofs), EigenLayer's RewardsCoordinator
-/// (cumulative claims) and Morpho's URD (pending root with veto).
-contract RewardDistributor is AccessControl, ReentrancyGuard {
+/// (cumulative claims) and Morpho's URD (pending root with veto). Claims keep no running total
+/// (it would cost every claim a storage write); sum the Claimed events instead. The reentrancy
+/// guard uses transient storage for the same reason.
+contract RewardDistributor is AccessControl, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     bytes32 public constant SETTLER_ROLE = keccak256("SETTLER_ROLE");
@@ -38,8 +40,6 @@ contract RewardDistributor is AccessControl, ReentrancyGuard {
 
     /// @notice OPEN ever funded; posted totals may not exceed it.
     uint256 public totalFunded;
-    /// @notice OPEN ever paid out by claims.
-    uint256 public totalClaimed;
     /// @notice OPEN paid so far to each account.
     mapping(address account => uint256) public claimed;
 
@@ -135,7 +135,6 @@ contract RewardDistributor is AccessControl, ReentrancyGuard {
         if (cumulativeAmount <= already) return 0;
         amount = cumulativeAmount - already;
         claimed[account] = cumulativeAmount;
-        totalClaimed += amount;
         token.safeTransfer(account, amount);
         emit Claimed(account, amount, cumulativeAmount, d.epoch, msg.sender);
     }
