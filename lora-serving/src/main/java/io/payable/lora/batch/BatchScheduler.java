@@ -55,6 +55,7 @@ public final class BatchScheduler implements AutoCloseable {
   private volatile long failed;
   private volatile int runningCount;
   private volatile int lastStepAdapters;
+  private volatile int peakStepAdapters;
 
   private static final class Active {
     final GenerationRequest request;
@@ -130,7 +131,8 @@ public final class BatchScheduler implements AutoCloseable {
         failed,
         waitingCount.get(),
         runningCount,
-        lastStepAdapters);
+        lastStepAdapters,
+        peakStepAdapters);
   }
 
   private void loop() {
@@ -260,6 +262,7 @@ public final class BatchScheduler implements AutoCloseable {
       batch.add(a);
     }
     lastStepAdapters = chosen.size();
+    peakStepAdapters = Math.max(peakStepAdapters, chosen.size());
     return batch;
   }
 

@@ -9,4 +9,5 @@ public record SchedulerStats(
     long failed,
     int waiting,
     int running,
-    int lastStepAdapters) {}
+    int lastStepAdapters,
+    int peakStepAdapters) {}
