@@ -188,7 +188,8 @@ public final class ShardedIndex implements AutoCloseable {
     for (Shard shard : shards) {
       count += shard.unigramCount(token);
     }
-    return Math.log((double) count / totalTokens);
+    // StrictMath: bit-identical on every platform, as attribution scores must be.
+    return StrictMath.log((double) count / totalTokens);
   }
 
   /** Maximal spans of {@code text}; see docs/attribution.md for the exact definition. */

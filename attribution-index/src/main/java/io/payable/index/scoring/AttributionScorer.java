@@ -55,7 +55,12 @@ public final class AttributionScorer {
         raw.merge(doc.contributor(), perDocument, Double::sum);
       }
     }
-    double total = raw.values().stream().mapToDouble(Double::doubleValue).sum();
+    // Plain left-to-right sums in contributor order (not DoubleStream.sum, which compensates):
+    // the spec fixes the operation order so every implementation gets the same doubles.
+    double total = 0;
+    for (double w : raw.values()) {
+      total += w;
+    }
     if (!(total > 0)) {
       return List.of();
     }
@@ -66,7 +71,10 @@ public final class AttributionScorer {
         kept.put(e.getKey(), e.getValue());
       }
     }
-    double keptTotal = kept.values().stream().mapToDouble(Double::doubleValue).sum();
+    double keptTotal = 0;
+    for (double w : kept.values()) {
+      keptTotal += w;
+    }
     if (!(keptTotal > 0)) {
       return List.of();
     }
