@@ -304,4 +304,40 @@ class RewardDistributorITCase {
     RewardDistributor d = fx.distributor(DEPLOYER);
     assertRevertsWith(fx.web3j(), fx.address(DEPLOYER), d, d.fund(BigInteger.ZERO), "ZeroAmount()");
   }
+
+  @Test
+  void everyStepEmitsItsEvent() throws Exception {
+    RewardDistributor d = fx.distributor(DEPLOYER);
+    var funded = d.getFundedEvents(d.fund(FUNDED).send());
+    assertThat(funded).singleElement().satisfies(e -> assertThat(e.totalFunded).isEqualTo(FUNDED));
+
+    StandardMerkleTree t = tree(100, 200, 300);
+    var posted = d.getRootPostedEvents(post(1, t));
+    assertThat(posted)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.root).isEqualTo(t.root());
+              assertThat(e.totalCumulative).isEqualTo(BigInteger.valueOf(600));
+            });
+    post(2, t);
+    var revoked =
+        d.getRootRevokedEvents(fx.distributor(GUARDIAN).revokeRoot(BigInteger.TWO).send());
+    assertThat(revoked)
+        .singleElement()
+        .satisfies(e -> assertThat(e.epoch).isEqualTo(BigInteger.TWO));
+
+    ANVIL.chain().advance(DELAY);
+    var claimed = d.getClaimedEvents(claim(STRANGER, t, 1));
+    assertThat(claimed)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.account).isEqualToIgnoringCase(fx.address(BOB));
+              assertThat(e.amount).isEqualTo(BigInteger.valueOf(200));
+              assertThat(e.submitter).isEqualToIgnoringCase(fx.address(STRANGER));
+            });
+    // A claim that pays nothing emits nothing.
+    assertThat(d.getClaimedEvents(claim(STRANGER, t, 1))).isEmpty();
+  }
 }
