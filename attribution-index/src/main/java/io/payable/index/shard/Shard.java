@@ -273,6 +273,17 @@ public final class Shard {
   public long[] interval(int[] tokenIds, int from, int to) {
     long[] range = {0, tokens.length()};
     for (int d = 0; d < to - from && range[0] < range[1]; d++) {
+      if (range[1] - range[0] == 1) {
+        // One suffix left: check the rest against the text directly.
+        long p = sa.get(range[0]);
+        for (int e = d; e < to - from; e++) {
+          if (p + e >= tokens.length() || tokens.get(p + e) != tokenIds[from + e] + 1) {
+            range[1] = range[0];
+            break;
+          }
+        }
+        break;
+      }
       narrow(range, d, tokenIds[from + d] + 1);
     }
     return range;
@@ -294,6 +305,17 @@ public final class Shard {
     int limit = Math.min(maxLength, tokenIds.length - from);
     int length = 0;
     while (length < limit) {
+      if (range[1] - range[0] == 1) {
+        // One suffix left: extend by reading the text directly instead of binary searching.
+        long p = sa.get(range[0]);
+        long n = tokens.length();
+        while (length < limit
+            && p + length < n
+            && tokens.get(p + length) == tokenIds[from + length] + 1) {
+          length++;
+        }
+        break;
+      }
       keep[0] = range[0];
       keep[1] = range[1];
       narrow(range, length, tokenIds[from + length] + 1);
