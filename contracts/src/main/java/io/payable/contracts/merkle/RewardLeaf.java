@@ -3,6 +3,7 @@ package io.payable.contracts.merkle;
 import java.math.BigInteger;
 import java.util.Objects;
 import org.web3j.crypto.WalletUtils;
+import org.web3j.utils.Numeric;
 
 /**
  * One leaf of a cumulative reward tree: an account and everything it has earned so far, in wei.
@@ -28,9 +29,9 @@ public record RewardLeaf(String account, BigInteger cumulative) {
   /** {@code abi.encode(address, uint256)}: two 32-byte words. */
   byte[] abiEncode() {
     byte[] out = new byte[64];
-    byte[] address = org.web3j.utils.Numeric.hexStringToByteArray(account);
+    byte[] address = Numeric.hexStringToByteArray(account);
     System.arraycopy(address, 0, out, 32 - address.length, address.length);
-    byte[] amount = org.web3j.utils.Numeric.toBytesPadded(cumulative, 32);
+    byte[] amount = Numeric.toBytesPadded(cumulative, 32);
     System.arraycopy(amount, 0, out, 32, 32);
     return out;
   }
