@@ -4,6 +4,11 @@ import io.payable.ingest.record.AcceptedContribution;
 import io.payable.ingest.record.CheckedSubmission;
 import io.payable.ingest.record.RawRecord;
 import io.payable.ingest.record.Rejection;
+import io.payable.ingest.shard.SealedShard;
+import io.payable.ingest.shard.ShardBuilder;
+import io.payable.ingest.shard.ShardManifestEvent;
+import io.payable.ingest.shard.ShardManifestEventSerializer;
+import io.payable.ingest.shard.ShardStoreSink;
 import io.payable.ingest.sink.IngestRows;
 import io.payable.ingest.sink.IngestTables;
 import io.payable.ingest.sink.RejectionJson;
@@ -22,6 +27,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.data.RowData;
@@ -37,7 +43,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  *
  * <pre>
  * datanet.submissions -> validate (format, Datanet, signature)
- *   -> keyBy contributor: nonce guard -> keyBy Datanet: content guard -> datanet_contributions
+ *   -> keyBy contributor: nonce guard -> keyBy Datanet: content guard -> shard builder
+ *   shard builder -> contributions (with shard id) -> datanet_contributions
+ *   shard builder -> sealed shards -> index store (two-phase), index.manifest, index_shards
  *   every rejection -> datanet.rejections (transactional) + contribution_rejections
  * </pre>
  *
@@ -105,13 +113,58 @@ public final class IngestJob {
             .uid("ingest-content")
             .name("content guard");
 
+    SingleOutputStreamOperator<SealedShard> sealed =
+        DataStreamUtils.reinterpretAsKeyedStream(accepted, AcceptedContribution::datanetId)
+            .process(
+                new ShardBuilder(
+                    config.get(IngestOptions.SHARD_MAX_SYMBOLS),
+                    config.get(IngestOptions.SHARD_MAX_AGE).toMillis(),
+                    config.get(IngestOptions.TOKENIZER)))
+            .uid("ingest-shard-builder")
+            .name("shard builder");
+    DataStream<AcceptedContribution> contributions =
+        sealed.getSideOutput(ShardBuilder.CONTRIBUTIONS);
+
+    String store = config.get(IngestOptions.INDEX_STORE);
+    sealed.sinkTo(new ShardStoreSink(store)).uid("index-store").name("index store");
+    DataStream<ShardManifestEvent> shardEvents =
+        sealed
+            .map(
+                s ->
+                    ShardManifestEvent.sealed(
+                        s, ShardStoreSink.shardPath(store, s.datanetId(), s.sequence()).toString()))
+            .returns(ShardManifestEvent.class)
+            .uid("shard-events")
+            .name("shard events");
+    shardEvents
+        .sinkTo(
+            KafkaSink.<ShardManifestEvent>builder()
+                .setBootstrapServers(bootstrap)
+                .setKafkaProducerConfig(transactionalProducer())
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(
+                    config.get(IngestOptions.TRANSACTIONAL_ID_PREFIX) + "-manifest")
+                .setRecordSerializer(
+                    new ShardManifestEventSerializer(config.get(IngestOptions.MANIFEST_TOPIC)))
+                .build())
+        .uid("manifest-topic")
+        .name("index.manifest");
+    FlinkSink.forRowData(
+            shardEvents.map(IngestRows::shard).returns(RowData.class).uid("shard-rows"))
+        .tableLoader(TableLoader.fromCatalog(catalog, IngestTables.INDEX_SHARDS))
+        .uidPrefix("index-shards-table")
+        .append();
+
     DataStream<Rejection> rejections =
         checked
             .getSideOutput(Rejections.TAG)
             .union(fresh.getSideOutput(Rejections.TAG), accepted.getSideOutput(Rejections.TAG));
 
     FlinkSink.forRowData(
-            accepted.map(IngestRows::contribution).returns(RowData.class).uid("contribution-rows"))
+            contributions
+                .map(IngestRows::contribution)
+                .returns(RowData.class)
+                .uid("contribution-rows"))
         .tableLoader(TableLoader.fromCatalog(catalog, IngestTables.CONTRIBUTIONS))
         .uidPrefix("contributions-table")
         .append();
@@ -122,13 +175,11 @@ public final class IngestJob {
         .uidPrefix("rejections-table")
         .append();
 
-    Properties producer = new Properties();
-    producer.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "900000");
     rejections
         .sinkTo(
             KafkaSink.<Rejection>builder()
                 .setBootstrapServers(bootstrap)
-                .setKafkaProducerConfig(producer)
+                .setKafkaProducerConfig(transactionalProducer())
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.get(IngestOptions.TRANSACTIONAL_ID_PREFIX))
                 .setRecordSerializer(
@@ -139,5 +190,12 @@ public final class IngestJob {
                 .build())
         .uid("rejections-topic")
         .name("datanet.rejections");
+  }
+
+  /** Producer settings of the transactional sinks: transactions well under the broker's cap. */
+  private static Properties transactionalProducer() {
+    Properties producer = new Properties();
+    producer.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "900000");
+    return producer;
   }
 }

@@ -79,6 +79,31 @@ public final class IngestOptions {
           .withDescription(
               "Fallback Datanet directory for runs without a chain: 0x-id:OPEN|CLOSED pairs.");
 
+  public static final ConfigOption<String> INDEX_STORE =
+      ConfigOptions.key("index.store")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Index store URI (any Flink file system): file:///data/index, s3://bucket/index.");
+
+  public static final ConfigOption<String> MANIFEST_TOPIC =
+      ConfigOptions.key("index.manifest-topic")
+          .stringType()
+          .defaultValue("index.manifest")
+          .withDescription("Topic of shard events (sealed shards) for the attribution job.");
+
+  public static final ConfigOption<Long> SHARD_MAX_SYMBOLS =
+      ConfigOptions.key("index.shard-max-symbols")
+          .longType()
+          .defaultValue(1L << 24)
+          .withDescription("Seal a Datanet's open shard once it holds this many symbols.");
+
+  public static final ConfigOption<Duration> SHARD_MAX_AGE =
+      ConfigOptions.key("index.shard-max-age")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(5))
+          .withDescription("Seal a Datanet's open shard this long after its first contribution.");
+
   public static final ConfigOption<Boolean> STOP_AT_LATEST =
       ConfigOptions.key("ingest.stop-at-latest")
           .booleanType()
@@ -113,6 +138,10 @@ public final class IngestOptions {
         CHAIN_ID,
         DATANET_REGISTRY,
         DATANETS,
+        INDEX_STORE,
+        MANIFEST_TOPIC,
+        SHARD_MAX_SYMBOLS,
+        SHARD_MAX_AGE,
         STOP_AT_LATEST,
         CHECKPOINT_INTERVAL);
   }

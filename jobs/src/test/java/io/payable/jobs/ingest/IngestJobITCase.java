@@ -9,6 +9,7 @@ import io.payable.contracts.eip712.ContributionSignatures;
 import io.payable.contracts.eip712.Eip712Domain;
 import io.payable.embedded.iceberg.IcebergWarehouseExtension;
 import io.payable.embedded.kafka.KafkaExtension;
+import io.payable.index.query.ShardedIndex;
 import io.payable.ingest.sink.IngestTables;
 import io.payable.ingest.submission.RejectionReason;
 import io.payable.jobs.common.IcebergOptions;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -40,6 +42,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Hash;
@@ -78,9 +81,10 @@ class IngestJobITCase {
   private static final List<Credentials> CONTRIBUTORS = List.of(key(1001), key(1002), key(1003));
 
   @Test
-  void everySubmissionIsAcceptedOrRejectedWithItsReason() throws Exception {
+  void everySubmissionIsAcceptedOrRejectedWithItsReason(@TempDir java.nio.file.Path store)
+      throws Exception {
     KAFKA.createTopics(1, "datanet.submissions");
-    KAFKA.createTopics(2, "datanet.rejections");
+    KAFKA.createTopics(2, "datanet.rejections", "index.manifest");
 
     List<byte[]> records = new ArrayList<>();
     Map<RejectionReason, Integer> expectedRejections = new HashMap<>();
@@ -130,6 +134,9 @@ class IngestJobITCase {
     config.set(IngestOptions.STOP_AT_LATEST, true);
     config.set(IngestOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(300));
     config.set(IcebergOptions.WAREHOUSE, WAREHOUSE.warehouse().location());
+    config.set(IngestOptions.INDEX_STORE, store.toUri().toString());
+    // Small shards, so that the 15 accepted contributions seal several of them.
+    config.set(IngestOptions.SHARD_MAX_SYMBOLS, 80L);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
     IngestJob.build(env, config);
@@ -138,7 +145,8 @@ class IngestJobITCase {
     List<Record> contributions = rows(IngestTables.CONTRIBUTIONS);
     List<Record> rejectionRows = rows(IngestTables.REJECTIONS);
     List<JsonNode> rejectionEvents =
-        consumeRejections(expectedRejections.values().stream().mapToInt(i -> i).sum());
+        consume("datanet.rejections", expectedRejections.values().stream().mapToInt(i -> i).sum());
+    List<Record> shardRows = rows(IngestTables.INDEX_SHARDS);
 
     assertThat(contributions).hasSize(expectedAccepted);
     assertThat(contributions.stream().map(r -> r.getField("contribution_id")).distinct())
@@ -154,6 +162,28 @@ class IngestJobITCase {
         .isEqualTo(expectedByCode);
     // Counts reconcile: every record produced is accepted or rejected, none twice.
     assertThat(contributions.size() + rejectionRows.size()).isEqualTo(records.size());
+    // Every accepted contribution is in exactly one sealed, committed, searchable shard.
+    assertThat(shardRows).hasSizeGreaterThan(1);
+    assertThat(shardRows.stream().mapToInt(r -> (int) r.getField("documents")).sum())
+        .isEqualTo(expectedAccepted);
+    Set<Object> shardIds =
+        shardRows.stream().map(r -> r.getField("shard_id")).collect(Collectors.toSet());
+    assertThat(shardIds).hasSize(shardRows.size());
+    assertThat(contributions)
+        .allSatisfy(r -> assertThat(shardIds).contains(r.getField("shard_id")));
+    List<JsonNode> manifest = consume("index.manifest", shardRows.size());
+    assertThat(manifest.stream().map(m -> (Object) m.get("shard_id").asText()).toList())
+        .containsExactlyInAnyOrderElementsOf(shardIds);
+    java.nio.file.Path datanetIndex = store.resolve(OPEN);
+    try (ShardedIndex index = ShardedIndex.open(datanetIndex)) {
+      assertThat(index.shards()).hasSize(shardRows.size());
+      assertThat(index.count(passage(1, 4))).isEqualTo(1);
+      assertThat(index.count(" about whales, ships and the long patience of the sea."))
+          .isEqualTo(expectedAccepted);
+    }
+    try (var leftovers = java.nio.file.Files.list(datanetIndex.resolve(".staging"))) {
+      assertThat(leftovers).as("no staged shard left uncommitted").isEmpty();
+    }
     // Rejections carry the raw record and its digest, for audit and replay.
     assertThat(rejectionRows)
         .allSatisfy(
@@ -253,9 +283,9 @@ class IngestJobITCase {
     return out;
   }
 
-  private static List<JsonNode> consumeRejections(int expected) throws java.io.IOException {
+  private static List<JsonNode> consume(String topic, int expected) throws java.io.IOException {
     Properties props = KAFKA.clientProperties();
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "ingest-it-check");
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "ingest-it-check-" + topic);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -263,7 +293,7 @@ class IngestJobITCase {
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     List<JsonNode> out = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-      consumer.subscribe(List.of("datanet.rejections"));
+      consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       int quietPolls = 0;
       while (System.nanoTime() < deadline && quietPolls < 3) {

@@ -8,6 +8,8 @@ import java.math.BigInteger;
  * @param contributionId 0x-hex keccak-256 of (datanet id, contributor, nonce): unique, since a
  *     nonce is used once per contributor and Datanet, and the same on every replay
  * @param tokens the content tokenized with the Datanet index tokenizer
+ * @param shardId 0x-hex id of the index shard the contribution goes into; {@code null} until the
+ *     shard builder assigns it
  */
 public record AcceptedContribution(
     String contributionId,
@@ -20,7 +22,24 @@ public record AcceptedContribution(
     int byteCount,
     long submittedAt,
     long acceptedAt,
-    String license) {
+    String license,
+    String shardId) {
+
+  public AcceptedContribution withShard(String id) {
+    return new AcceptedContribution(
+        contributionId,
+        datanetId,
+        contributor,
+        contentHash,
+        nonce,
+        content,
+        tokens,
+        byteCount,
+        submittedAt,
+        acceptedAt,
+        license,
+        id);
+  }
 
   public int tokenCount() {
     return tokens.length;

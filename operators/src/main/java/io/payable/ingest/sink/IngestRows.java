@@ -2,6 +2,7 @@ package io.payable.ingest.sink;
 
 import io.payable.ingest.record.AcceptedContribution;
 import io.payable.ingest.record.Rejection;
+import io.payable.ingest.shard.ShardManifestEvent;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
@@ -24,7 +25,20 @@ public final class IngestRows {
         TimestampData.fromEpochMillis(c.submittedAt()),
         TimestampData.fromEpochMillis(c.acceptedAt()),
         c.license() == null ? null : StringData.fromString(c.license()),
-        null);
+        c.shardId() == null ? null : StringData.fromString(c.shardId()));
+  }
+
+  public static RowData shard(ShardManifestEvent e) {
+    return GenericRowData.of(
+        StringData.fromString(e.datanetId()),
+        StringData.fromString(e.shardId()),
+        e.sequence(),
+        StringData.fromString(e.path()),
+        e.documents(),
+        e.symbols(),
+        StringData.fromString(e.merkleRoot()),
+        StringData.fromString(e.tokenizer()),
+        TimestampData.fromEpochMillis(e.sealedAt()));
   }
 
   public static RowData rejection(Rejection r) {

@@ -19,6 +19,20 @@ public final class IngestTables {
   public static final TableIdentifier REJECTIONS =
       TableIdentifier.of(NAMESPACE, "contribution_rejections");
 
+  public static final TableIdentifier INDEX_SHARDS = TableIdentifier.of(NAMESPACE, "index_shards");
+
+  public static final Schema INDEX_SHARDS_SCHEMA =
+      new Schema(
+          Types.NestedField.required(1, "datanet_id", Types.StringType.get()),
+          Types.NestedField.required(2, "shard_id", Types.StringType.get()),
+          Types.NestedField.required(3, "sequence", Types.LongType.get()),
+          Types.NestedField.required(4, "path", Types.StringType.get()),
+          Types.NestedField.required(5, "documents", Types.IntegerType.get()),
+          Types.NestedField.required(6, "symbols", Types.LongType.get()),
+          Types.NestedField.required(7, "merkle_root", Types.StringType.get()),
+          Types.NestedField.required(8, "tokenizer", Types.StringType.get()),
+          Types.NestedField.required(9, "sealed_at", Types.TimestampType.withZone()));
+
   public static final Schema CONTRIBUTIONS_SCHEMA =
       new Schema(
           Types.NestedField.required(1, "contribution_id", Types.StringType.get()),
@@ -56,6 +70,7 @@ public final class IngestTables {
         CONTRIBUTIONS,
         CONTRIBUTIONS_SCHEMA,
         PartitionSpec.builderFor(CONTRIBUTIONS_SCHEMA).identity("datanet_id").build());
+    ensure(catalog, INDEX_SHARDS, INDEX_SHARDS_SCHEMA, PartitionSpec.unpartitioned());
     ensure(
         catalog,
         REJECTIONS,

@@ -88,7 +88,8 @@ public final class ContentGuard
             s.content().getBytes(StandardCharsets.UTF_8).length,
             s.timestamp() * 1000L,
             now,
-            s.license()));
+            s.license(),
+            null));
   }
 
   /** keccak256(abi.encode(datanetId, contributor, nonce)), 0x-hex. */
