@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       io.payable.index.cli.TraceCommand.class,
       io.payable.contracts.cli.MerkleCommand.class,
       io.payable.contracts.cli.ContractsCommand.class,
+      io.payable.lora.cli.ServeCommand.class,
+      io.payable.lora.cli.BenchCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class PayableCli implements Runnable {

@@ -327,14 +327,20 @@ public final class BatchScheduler implements AutoCloseable {
             Instant.now()));
   }
 
-  /** Greedy at temperature 0, else a seeded draw from softmax(logits / T). */
-  static int sample(float[] logits, double temperature, SplittableRandom random) {
+  /** Index of the largest logit (the first on ties). */
+  public static int argmax(float[] logits) {
     int best = 0;
     for (int i = 1; i < logits.length; i++) {
       if (logits[i] > logits[best]) {
         best = i;
       }
     }
+    return best;
+  }
+
+  /** Greedy at temperature 0, else a seeded draw from softmax(logits / T). */
+  static int sample(float[] logits, double temperature, SplittableRandom random) {
+    int best = argmax(logits);
     if (temperature <= 0) {
       return best;
     }

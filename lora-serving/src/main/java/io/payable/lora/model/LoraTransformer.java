@@ -128,24 +128,51 @@ public final class LoraTransformer implements AutoCloseable {
     return new Sequence(manager, layers.length);
   }
 
-  /** Copies an adapter into a device slot (zero-padded to the slot rank, B scaled). */
+  /**
+   * Copies an adapter into a device slot: A transposed to [in, R] and B transposed and scaled to
+   * [R, out], zero-padded to the slot rank R on the heap, so each module costs one host-to-device
+   * copy per matrix.
+   */
   public synchronized void writeSlot(int slot, LoraAdapter adapter) {
     checkSlot(slot);
-    if (adapter.rank() > maxRank) {
+    int r = adapter.rank();
+    if (r > maxRank) {
       throw new IllegalArgumentException(
-          "adapter " + adapter.id() + " rank " + adapter.rank() + " > slot rank " + maxRank);
+          "adapter " + adapter.id() + " rank " + r + " > slot rank " + maxRank);
     }
-    clearSlot(slot);
+    LoraWeights[][] byModule = new LoraWeights[layers.length][ModelConfig.TARGET_MODULES.size()];
+    for (LoraWeights w : adapter.modules()) {
+      byModule[w.layer()][ModelConfig.TARGET_MODULES.indexOf(w.module())] = w;
+    }
     try (NDManager tmp = manager.newSubManager()) {
-      for (LoraWeights w : adapter.modules()) {
-        int m = ModelConfig.TARGET_MODULES.indexOf(w.module());
-        Layer layer = layers[w.layer()];
-        int r = adapter.rank();
-        NDArray a = tmp.create(w.a().data(), new Shape(r, w.a().cols())).transpose();
-        NDArray b =
-            tmp.create(w.b().data(), new Shape(w.b().rows(), r)).transpose().mul(adapter.scaling());
-        layer.slotA[m].set(new NDIndex("{}, :, :{}", slot + 1, r), a);
-        layer.slotB[m].set(new NDIndex("{}, :{}, :", slot + 1, r), b);
+      for (int l = 0; l < layers.length; l++) {
+        for (int m = 0; m < ModelConfig.TARGET_MODULES.size(); m++) {
+          LoraWeights w = byModule[l][m];
+          if (w == null) {
+            layers[l].slotA[m].set(new NDIndex(slot + 1), 0f);
+            layers[l].slotB[m].set(new NDIndex(slot + 1), 0f);
+            continue;
+          }
+          int in = w.a().cols();
+          int out = w.b().rows();
+          float[] a = new float[in * maxRank];
+          float[] srcA = w.a().data(); // [r, in]
+          for (int k = 0; k < r; k++) {
+            for (int i = 0; i < in; i++) {
+              a[i * maxRank + k] = srcA[k * in + i];
+            }
+          }
+          float[] b = new float[maxRank * out];
+          float[] srcB = w.b().data(); // [out, r]
+          float s = adapter.scaling();
+          for (int o = 0; o < out; o++) {
+            for (int k = 0; k < r; k++) {
+              b[k * out + o] = srcB[o * r + k] * s;
+            }
+          }
+          layers[l].slotA[m].set(new NDIndex(slot + 1), tmp.create(a, new Shape(in, maxRank)));
+          layers[l].slotB[m].set(new NDIndex(slot + 1), tmp.create(b, new Shape(maxRank, out)));
+        }
       }
     }
   }

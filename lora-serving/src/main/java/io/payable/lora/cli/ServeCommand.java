@@ -1,0 +1,139 @@
+package io.payable.lora.cli;
+
+import io.payable.lora.batch.SchedulerConfig;
+import io.payable.lora.http.WorkerHttpServer;
+import io.payable.lora.metering.EventSink;
+import io.payable.lora.metering.KafkaEventSink;
+import io.payable.lora.metering.MemoryEventSink;
+import io.payable.lora.metering.WorkerKey;
+import io.payable.lora.worker.LoraWorker;
+import io.payable.lora.worker.WorkerConfig;
+import io.payable.wire.inference.InferenceEventEnvelope;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.web3j.crypto.ECKeyPair;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code payable serve}: runs a LoRA worker until interrupted. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description =
+        "Serve one base model with many LoRA adapters over an OpenAI-compatible HTTP API and"
+            + " emit signed inference events to Kafka.")
+public final class ServeCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--base", required = true, description = "Base model directory.")
+  Path base;
+
+  @Option(names = "--adapters", required = true, description = "Directory of PEFT adapters.")
+  Path adapters;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Bind address.")
+  String host;
+
+  @Option(names = "--port", defaultValue = "8090", description = "HTTP port.")
+  int port;
+
+  @Option(names = "--slots", defaultValue = "32", description = "Device adapter slots (M).")
+  int slots;
+
+  @Option(names = "--cpu-adapters", defaultValue = "256", description = "CPU tier size (N > M).")
+  int cpuAdapters;
+
+  @Option(names = "--max-rank", defaultValue = "64", description = "Largest adapter rank.")
+  int maxRank;
+
+  @Option(names = "--max-running", defaultValue = "64", description = "Requests per batch.")
+  int maxRunning;
+
+  @Option(
+      names = "--max-adapters-per-step",
+      defaultValue = "64",
+      description = "Distinct adapters per forward step.")
+  int maxAdaptersPerStep;
+
+  @Option(
+      names = "--price-wei",
+      defaultValue = "1000000000",
+      description = "Default price in wei per output token.")
+  BigInteger priceWei;
+
+  @Option(names = "--prices", description = "Per-adapter prices, adapterId=wei lines.")
+  Path prices;
+
+  @Option(
+      names = "--kafka",
+      description = "Kafka bootstrap servers; without it events stay in memory (testing only).")
+  String kafka;
+
+  @Option(names = "--topic", defaultValue = KafkaEventSink.TOPIC, description = "Event topic.")
+  String topic;
+
+  @Option(
+      names = "--worker-key-file",
+      description = "File with the worker's hex private key; default: $" + WorkerKey.ENV + ".")
+  Path keyFile;
+
+  @Option(names = "--torch-threads", description = "PyTorch intra-op threads.")
+  Integer torchThreads;
+
+  @Option(names = "--http-threads", defaultValue = "128", description = "HTTP handler threads.")
+  int httpThreads;
+
+  @Override
+  public Integer call() throws Exception {
+    if (torchThreads != null) {
+      System.setProperty("ai.djl.pytorch.num_threads", torchThreads.toString());
+    }
+    ECKeyPair key = WorkerKey.load(keyFile);
+    WorkerConfig cfg =
+        WorkerConfig.builder()
+            .baseDir(base)
+            .adaptersDir(adapters)
+            .deviceSlots(slots)
+            .cpuAdapters(cpuAdapters)
+            .maxRank(maxRank)
+            .scheduler(
+                SchedulerConfig.builder()
+                    .maxRunning(maxRunning)
+                    .maxAdaptersPerStep(maxAdaptersPerStep)
+                    .build())
+            .defaultPriceWei(priceWei)
+            .pricesFile(prices)
+            .kafkaBootstrap(kafka)
+            .topic(topic)
+            .host(host)
+            .port(port)
+            .build();
+    EventSink sink =
+        kafka == null
+            ? new MemoryEventSink()
+            : new KafkaEventSink(kafka, topic, key, cfg.eventBatch(), cfg.eventLinger());
+    CountDownLatch stop = new CountDownLatch(1);
+    try (LoraWorker worker = new LoraWorker(cfg, key, sink);
+        WorkerHttpServer http = new WorkerHttpServer(worker, host, port, httpThreads)) {
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "LoRA worker %s serving %s with %d adapters on http://%s:%d%s%n",
+              InferenceEventEnvelope.address(key),
+              worker.modelConfig().modelId(),
+              worker.registry().all().size(),
+              host,
+              http.port(),
+              kafka == null ? " (events kept in memory: no --kafka)" : " -> " + topic);
+      spec.commandLine().getOut().flush();
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+      stop.await();
+    }
+    return 0;
+  }
+}
