@@ -52,6 +52,7 @@ public class QueryBenchmark {
   private Path dir;
   private ShardedIndex index;
   private int[][] queries;
+  private int[][] passages;
   private int next;
 
   @Setup(Level.Trial)
@@ -79,14 +80,18 @@ public class QueryBenchmark {
     index = ShardedIndex.open(dir, tokenizer);
     Random random = new Random(3);
     queries = new int[32][];
+    passages = new int[32][];
     for (int q = 0; q < queries.length; q++) {
       int from = random.nextInt(symbols - queryLength - 1);
       int[] query = new int[queryLength];
+      int[] passage = new int[queryLength];
       for (int k = 0; k < queryLength; k++) {
         int s = text[from + k];
         query[k] = s == 0 || random.nextInt(24) == 0 ? random.nextInt(199_997) : s - 1;
+        passage[k] = s == 0 ? 0 : s - 1;
       }
       queries[q] = query;
+      passages[q] = passage;
     }
   }
 
@@ -108,6 +113,13 @@ public class QueryBenchmark {
   @Benchmark
   public long count() {
     return index.count(nextQuery());
+  }
+
+  /** Count of a passage copied verbatim from the index (separators replaced): it occurs. */
+  @Benchmark
+  public long countPresent() {
+    next = (next + 1) & (passages.length - 1);
+    return index.count(passages[next]);
   }
 
   @Benchmark
