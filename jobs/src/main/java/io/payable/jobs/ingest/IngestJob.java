@@ -1,5 +1,7 @@
 package io.payable.jobs.ingest;
 
+import io.payable.ingest.anchor.AnchorSink;
+import io.payable.ingest.anchor.ChainEndpoint;
 import io.payable.ingest.record.AcceptedContribution;
 import io.payable.ingest.record.CheckedSubmission;
 import io.payable.ingest.record.RawRecord;
@@ -12,7 +14,9 @@ import io.payable.ingest.shard.ShardStoreSink;
 import io.payable.ingest.sink.IngestRows;
 import io.payable.ingest.sink.IngestTables;
 import io.payable.ingest.sink.RejectionJson;
+import io.payable.ingest.validate.ChainDatanetDirectory;
 import io.payable.ingest.validate.ContentGuard;
+import io.payable.ingest.validate.DatanetDirectory;
 import io.payable.ingest.validate.NonceGuard;
 import io.payable.ingest.validate.Rejections;
 import io.payable.ingest.validate.StaticDatanetDirectory;
@@ -45,7 +49,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * datanet.submissions -> validate (format, Datanet, signature)
  *   -> keyBy contributor: nonce guard -> keyBy Datanet: content guard -> shard builder
  *   shard builder -> contributions (with shard id) -> datanet_contributions
- *   shard builder -> sealed shards -> index store (two-phase), index.manifest, index_shards
+ *   shard builder -> sealed shards -> index store (two-phase), index.manifest, index_shards,
+ *                                     DatanetRegistry.anchor (after the checkpoint)
  *   every rejection -> datanet.rejections (transactional) + contribution_rejections
  * </pre>
  *
@@ -92,8 +97,7 @@ public final class IngestJob {
                     config.get(IngestOptions.MAX_SUBMISSION_BYTES),
                     config.get(IngestOptions.CHAIN_ID),
                     config.get(IngestOptions.DATANET_REGISTRY),
-                    new StaticDatanetDirectory(
-                        IngestOptions.datanets(config.get(IngestOptions.DATANETS)))))
+                    datanetDirectory(config)))
             .uid("ingest-validate")
             .name("validate submissions");
 
@@ -127,6 +131,21 @@ public final class IngestJob {
 
     String store = config.get(IngestOptions.INDEX_STORE);
     sealed.sinkTo(new ShardStoreSink(store)).uid("index-store").name("index store");
+    config
+        .getOptional(IngestOptions.CHAIN_RPC_URL)
+        .ifPresent(
+            rpc ->
+                sealed
+                    .sinkTo(
+                        new AnchorSink(
+                            new ChainEndpoint(
+                                rpc,
+                                config.get(IngestOptions.CHAIN_ID),
+                                config.get(IngestOptions.DATANET_REGISTRY),
+                                config.get(IngestOptions.ANCHOR_KEY)),
+                            config.get(IngestOptions.ANCHOR_MAX_RETRIES)))
+                    .uid("shard-anchors")
+                    .name("DatanetRegistry.anchor"));
     DataStream<ShardManifestEvent> shardEvents =
         sealed
             .map(
@@ -190,6 +209,23 @@ public final class IngestJob {
                 .build())
         .uid("rejections-topic")
         .name("datanet.rejections");
+  }
+
+  /** The chain's DatanetRegistry when a chain is configured, else the configured list. */
+  private static DatanetDirectory datanetDirectory(Configuration config) {
+    DatanetDirectory configured =
+        new StaticDatanetDirectory(IngestOptions.datanets(config.get(IngestOptions.DATANETS)));
+    return config
+        .getOptional(IngestOptions.CHAIN_RPC_URL)
+        .<DatanetDirectory>map(
+            rpc ->
+                new ChainDatanetDirectory(
+                    rpc,
+                    config.get(IngestOptions.CHAIN_ID),
+                    config.get(IngestOptions.DATANET_REGISTRY),
+                    config.get(IngestOptions.DATANET_REFRESH).toMillis(),
+                    configured))
+        .orElse(configured);
   }
 
   /** Producer settings of the transactional sinks: transactions well under the broker's cap. */

@@ -72,6 +72,34 @@ public final class IngestOptions {
           .noDefaultValue()
           .withDescription("DatanetRegistry address: the EIP-712 verifying contract.");
 
+  public static final ConfigOption<String> CHAIN_RPC_URL =
+      ConfigOptions.key("chain.rpc-url")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "JSON-RPC endpoint. When set, Datanets are read from DatanetRegistry and sealed"
+                  + " shards are anchored there; without it, ingest.datanets answers and nothing"
+                  + " is anchored.");
+
+  public static final ConfigOption<String> ANCHOR_KEY =
+      ConfigOptions.key("chain.anchor-key")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Where the ANCHOR role's key comes from: env:VAR or file:PATH (never the key).");
+
+  public static final ConfigOption<Integer> ANCHOR_MAX_RETRIES =
+      ConfigOptions.key("chain.anchor-max-retries")
+          .intType()
+          .defaultValue(10)
+          .withDescription("Checkpoints an anchor is retried on before the job fails over.");
+
+  public static final ConfigOption<Duration> DATANET_REFRESH =
+      ConfigOptions.key("ingest.datanet-refresh")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(30))
+          .withDescription("How long a Datanet's status read from the chain is trusted.");
+
   public static final ConfigOption<Map<String, String>> DATANETS =
       ConfigOptions.key("ingest.datanets")
           .mapType()
@@ -137,6 +165,10 @@ public final class IngestOptions {
         TOKENIZER,
         CHAIN_ID,
         DATANET_REGISTRY,
+        CHAIN_RPC_URL,
+        ANCHOR_KEY,
+        ANCHOR_MAX_RETRIES,
+        DATANET_REFRESH,
         DATANETS,
         INDEX_STORE,
         MANIFEST_TOPIC,

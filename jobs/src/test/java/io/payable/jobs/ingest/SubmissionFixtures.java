@@ -50,22 +50,38 @@ final class SubmissionFixtures {
   /** A submission claiming to be from {@code claimed} but signed by {@code signer}. */
   static byte[] signedBy(
       Credentials signer, Credentials claimed, String datanet, long nonce, String content) {
+    return sign(DOMAIN, signer, claimed, Numeric.hexStringToByteArray(datanet), nonce, content);
+  }
+
+  /** A submission signed in another EIP-712 domain (a deployed DatanetRegistry). */
+  static byte[] signedIn(
+      Eip712Domain domain, Credentials who, byte[] datanet, long nonce, String content) {
+    return sign(domain, who, who, datanet, nonce, content);
+  }
+
+  private static byte[] sign(
+      Eip712Domain domain,
+      Credentials signer,
+      Credentials claimed,
+      byte[] datanet,
+      long nonce,
+      String content) {
     long timestamp = 1_800_000_000L + nonce;
     Contribution c =
         new Contribution(
-            Numeric.hexStringToByteArray(datanet),
+            datanet,
             Hash.sha3(content.getBytes(StandardCharsets.UTF_8)),
             BigInteger.valueOf(nonce),
             timestamp);
     ObjectNode node = JSON.createObjectNode();
     node.put("version", 1);
-    node.put("datanet_id", datanet);
+    node.put("datanet_id", Numeric.toHexString(datanet));
     node.put("contributor", claimed.getAddress());
     node.put("nonce", Long.toString(nonce));
     node.put("timestamp", timestamp);
     node.put("content", content);
     node.put("license", "CC-BY-4.0");
-    node.put("signature", ContributionSignatures.sign(DOMAIN, c, signer));
+    node.put("signature", ContributionSignatures.sign(domain, c, signer));
     return node.toString().getBytes(StandardCharsets.UTF_8);
   }
 

@@ -1,0 +1,142 @@
+package io.payable.jobs.ingest;
+
+import static io.payable.jobs.ingest.SubmissionFixtures.key;
+import static io.payable.jobs.ingest.SubmissionFixtures.passage;
+import static io.payable.jobs.ingest.SubmissionFixtures.signedIn;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.payable.contracts.anvil.AnvilExtension;
+import io.payable.contracts.chain.ChainClient;
+import io.payable.contracts.deploy.DeployConfig;
+import io.payable.contracts.eip712.Eip712Domain;
+import io.payable.contracts.generated.DatanetRegistry;
+import io.payable.contracts.testing.PayableFixture;
+import io.payable.embedded.iceberg.IcebergWarehouseExtension;
+import io.payable.embedded.kafka.KafkaExtension;
+import io.payable.ingest.sink.IngestTables;
+import io.payable.jobs.common.IcebergOptions;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.iceberg.data.Record;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.Credentials;
+import org.web3j.tuples.generated.Tuple3;
+import org.web3j.utils.Numeric;
+
+/**
+ * The ingest job against a real chain: Datanets come from DatanetRegistry on anvil (open, closed,
+ * unknown), signatures are checked in the registry's EIP-712 domain, and every sealed shard's
+ * Merkle root ends up anchored on chain.
+ */
+class IngestJobChainITCase {
+
+  @RegisterExtension static final AnvilExtension ANVIL = new AnvilExtension();
+  @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
+
+  @RegisterExtension
+  static final IcebergWarehouseExtension WAREHOUSE = new IcebergWarehouseExtension();
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .setConfiguration(
+                  new Configuration().set(RestartStrategyOptions.RESTART_STRATEGY, "none"))
+              .build());
+
+  @Test
+  void datanetsComeFromTheRegistryAndSealedShardsAreAnchored(
+      @TempDir Path store, @TempDir Path keys) throws Exception {
+    PayableFixture chain =
+        PayableFixture.deploy(ANVIL.chain(), ANVIL.web3j(), DeployConfig.localDefaults());
+    String registryAddress = chain.deployment().datanetRegistry();
+    ChainClient client = new ChainClient(ANVIL.web3j(), ANVIL.chain().chainId());
+    Credentials owner = chain.account(4).credentials();
+    DatanetRegistry asOwner =
+        DatanetRegistry.load(
+            registryAddress, ANVIL.web3j(), client.transactionManager(owner), client.gasProvider());
+    byte[] open = Numeric.hexStringToByteArray("0x" + "1a".repeat(32));
+    byte[] closed = Numeric.hexStringToByteArray("0x" + "2b".repeat(32));
+    asOwner.createDatanet(open, chain.address(5), "ipfs://open").send();
+    asOwner.createDatanet(closed, chain.address(5), "ipfs://closed").send();
+    asOwner.closeDatanet(closed).send();
+
+    Eip712Domain domain = Eip712Domain.payableDatanets(ANVIL.chain().chainId(), registryAddress);
+    List<Credentials> contributors = List.of(key(3001), key(3002));
+    List<byte[]> records = new ArrayList<>();
+    for (int n = 1; n <= 6; n++) {
+      for (int c = 0; c < contributors.size(); c++) {
+        records.add(signedIn(domain, contributors.get(c), open, n, passage(c, n)));
+      }
+    }
+    records.add(signedIn(domain, contributors.get(0), closed, 7, passage(0, 7)));
+    records.add(
+        signedIn(
+            domain,
+            contributors.get(0),
+            Numeric.hexStringToByteArray("0x" + "3c".repeat(32)),
+            8,
+            passage(0, 8)));
+    KAFKA.createTopics(1, "datanet.submissions");
+    KAFKA.createTopics(2, "datanet.rejections", "index.manifest");
+    PlatformIo.produce(KAFKA.kafka(), "datanet.submissions", records);
+
+    Path anchorKey = keys.resolve("anchor.key");
+    Files.writeString(anchorKey, chain.account(PayableFixture.ANCHORER).privateKey());
+    Configuration config = new Configuration();
+    config.set(IngestOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
+    config.set(IngestOptions.CHAIN_RPC_URL, ANVIL.chain().rpcUrl());
+    config.set(IngestOptions.CHAIN_ID, ANVIL.chain().chainId());
+    config.set(IngestOptions.DATANET_REGISTRY, registryAddress);
+    config.set(IngestOptions.ANCHOR_KEY, "file:" + anchorKey);
+    config.set(IngestOptions.STOP_AT_LATEST, true);
+    config.set(IngestOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(300));
+    config.set(IngestOptions.INDEX_STORE, store.toUri().toString());
+    config.set(IngestOptions.SHARD_MAX_SYMBOLS, 100L);
+    config.set(IcebergOptions.WAREHOUSE, WAREHOUSE.warehouse().location());
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(2);
+    IngestJob.build(env, config);
+    env.execute("ingest-chain-it");
+
+    assertThat(PlatformIo.rows(WAREHOUSE.warehouse(), IngestTables.CONTRIBUTIONS)).hasSize(12);
+    List<JsonNode> rejections = PlatformIo.consume(KAFKA.kafka(), "datanet.rejections", 2);
+    assertThat(rejections.stream().map(r -> r.get("reason").asText()))
+        .containsExactlyInAnyOrder("closed_datanet", "unknown_datanet");
+
+    List<Record> shards = PlatformIo.rows(WAREHOUSE.warehouse(), IngestTables.INDEX_SHARDS);
+    assertThat(shards).hasSizeGreaterThan(1);
+    DatanetRegistry reader =
+        DatanetRegistry.load(
+            registryAddress, ANVIL.web3j(), client.transactionManager(owner), client.gasProvider());
+    for (Record shard : shards) {
+      Tuple3<byte[], BigInteger, BigInteger> anchor =
+          reader
+              .anchorOf(open, Numeric.hexStringToByteArray((String) shard.getField("shard_id")))
+              .send();
+      assertThat(Numeric.toHexString(anchor.component1()))
+          .as("anchored root of shard %s", shard.getField("sequence"))
+          .isEqualTo(shard.getField("merkle_root"));
+      assertThat(anchor.component2().intValue()).isEqualTo(shard.getField("documents"));
+    }
+    assertThat(reader.shardCount(open).send().intValue()).isEqualTo(shards.size());
+    assertThat(
+            shards.stream().map(r -> (String) r.getField("datanet_id")).collect(Collectors.toSet()))
+        .containsExactly(Numeric.toHexString(open));
+  }
+}
