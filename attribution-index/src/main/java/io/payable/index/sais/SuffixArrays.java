@@ -37,7 +37,7 @@ public final class SuffixArrays {
     if (n == 1) {
       sa[0] = 0;
     } else if (n > 1) {
-      sais(text, 0, sa, 0, n, alphabetSize);
+      sais(text, 0, sa, 0, n, alphabetSize, true);
     }
     return sa;
   }
@@ -386,7 +386,7 @@ public final class SuffixArrays {
    * One level of SA-IS. {@code t[to, to + n)} is the text; {@code sa[0, n + fs)} is the output plus
    * {@code fs} free slots usable for buckets.
    */
-  private static void sais(int[] t, int to, int[] sa, int fs, int n, int k) {
+  private static void sais(int[] t, int to, int[] sa, int fs, int n, int k, boolean top) {
     int[] c;
     int co;
     int[] b;
@@ -395,7 +395,9 @@ public final class SuffixArrays {
     // 8 = C must be recounted before inducing, 16 = marked LMS sort with counters on the heap,
     // 32 = marked LMS sort with counters in the free space below B.
     int flags;
-    if (k <= MIN_BUCKET_SIZE) {
+    // At the top level the alphabet is the vocabulary, small next to n: separate heap buckets
+    // (O(alphabet)) enable the marked LMS sort instead of shared, recounted buckets.
+    if (k <= MIN_BUCKET_SIZE || (top && k <= n / 2)) {
       c = new int[k];
       co = 0;
       if (k <= fs) {
@@ -523,7 +525,7 @@ public final class SuffixArrays {
           sa[ra + j--] = sa[i] - 1;
         }
       }
-      sais(sa, ra, sa, newfs, m, name);
+      sais(sa, ra, sa, newfs, m, name, false);
 
       i = n - 1;
       j = m - 1;
