@@ -135,7 +135,22 @@ public final class InferenceEventCodec {
   }
 
   private static void utf8(VectorSchemaRoot root, String name, int i, String v) {
-    ((VarCharVector) root.getVector(name)).setSafe(i, v.getBytes(StandardCharsets.UTF_8));
+    ByteBuffer bytes;
+    try {
+      // Strict: String.getBytes would replace a lone surrogate with '?', and the signed text
+      // would then differ from the text the worker produced.
+      bytes =
+          StandardCharsets.UTF_8
+              .newEncoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .encode(java.nio.CharBuffer.wrap(v));
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException(name + " of row " + i + " is not valid Unicode", e);
+    }
+    byte[] raw = new byte[bytes.remaining()];
+    bytes.get(raw);
+    ((VarCharVector) root.getVector(name)).setSafe(i, raw);
   }
 
   private static void ts(VectorSchemaRoot root, String name, int i, Instant v) {
@@ -308,6 +323,13 @@ public final class InferenceEventCodec {
     VarCharVector v = (VarCharVector) root.getVector(name);
     if (v.isNull(i)) {
       throw new IllegalArgumentException(name + " is null");
+    }
+    // VarCharVector.get allocates the value's length before any bounds check: check the offsets
+    // against the data buffer first, so a hostile offset cannot demand a huge array.
+    long start = v.getStartOffset(i);
+    long end = v.getStartOffset(i + 1);
+    if (start < 0 || end < start || end > v.getDataBuffer().capacity()) {
+      throw new IllegalArgumentException(name + " offsets lie outside the data buffer");
     }
     try {
       // Strict UTF-8: a malformed string is a bad record, not a replacement character.

@@ -50,7 +50,13 @@ class InferenceEventEnvelopeTest {
     Arbitrary<InferenceEvent> one =
         Combinators.combine(
                 Arbitraries.strings().ofMinLength(1).ofMaxLength(20),
-                Arbitraries.strings().all().ofMaxLength(200),
+                // Any well-formed text: the BMP without surrogates plus paired supplementary
+                // characters.
+                Arbitraries.strings()
+                    .withCharRange('\u0000', '\uD7FF')
+                    .withCharRange('\uE000', '\uFFFF')
+                    .ofMaxLength(200)
+                    .map(t -> t.isEmpty() ? t : t + "\uD83D\uDE00"),
                 Arbitraries.bigIntegers()
                     .between(
                         BigInteger.ZERO, InferenceEvent.UINT256_LIMIT.subtract(BigInteger.ONE)),
@@ -189,6 +195,16 @@ class InferenceEventEnvelopeTest {
         .isInstanceOfSatisfying(
             InvalidInferenceBatchException.class,
             e -> assertThat(e.reason()).isEqualTo(Reason.BAD_MAGIC));
+  }
+
+  @Test
+  void textThatIsNotUnicodeIsRefusedRatherThanAltered() {
+    // A lone surrogate has no UTF-8 form; silently writing '?' would sign a different text.
+    assertThatThrownBy(
+            () ->
+                InferenceEventCodec.encode(List.of(event("e", "bad \uD800 text", BigInteger.ONE))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("output_text");
   }
 
   @Test
