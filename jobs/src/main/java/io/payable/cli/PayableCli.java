@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       io.payable.contracts.cli.ContractsCommand.class,
       io.payable.lora.cli.ServeCommand.class,
       io.payable.lora.cli.BenchCommand.class,
+      io.payable.cli.datanet.DatanetCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class PayableCli implements Runnable {

@@ -17,6 +17,7 @@ import io.payable.embedded.kafka.KafkaExtension;
 import io.payable.ingest.sink.IngestTables;
 import io.payable.jobs.common.IcebergOptions;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Hash;
 import org.web3j.tuples.generated.Tuple3;
 import org.web3j.utils.Numeric;
 
@@ -67,13 +69,32 @@ class IngestJobChainITCase {
     String registryAddress = chain.deployment().datanetRegistry();
     ChainClient client = new ChainClient(ANVIL.web3j(), ANVIL.chain().chainId());
     Credentials owner = chain.account(4).credentials();
+    Path deploymentFile = keys.resolve("deployment.json");
+    chain.deployment().write(deploymentFile);
+    Path ownerKey = keys.resolve("owner.key");
+    Files.writeString(ownerKey, chain.account(4).privateKey());
+    byte[] open = Hash.sha3("moby-dick".getBytes(StandardCharsets.UTF_8));
+    byte[] closed = Numeric.hexStringToByteArray("0x" + "2b".repeat(32));
+    for (String datanet : List.of("moby-dick", Numeric.toHexString(closed))) {
+      Cli create =
+          Cli.run(
+              "datanet",
+              "create",
+              "--rpc",
+              ANVIL.chain().rpcUrl(),
+              "--deployment",
+              deploymentFile.toString(),
+              "--key-file",
+              ownerKey.toString(),
+              "--datanet",
+              datanet,
+              "--treasury",
+              chain.address(5));
+      assertThat(create.exit()).as(create.err()).isZero();
+    }
     DatanetRegistry asOwner =
         DatanetRegistry.load(
             registryAddress, ANVIL.web3j(), client.transactionManager(owner), client.gasProvider());
-    byte[] open = Numeric.hexStringToByteArray("0x" + "1a".repeat(32));
-    byte[] closed = Numeric.hexStringToByteArray("0x" + "2b".repeat(32));
-    asOwner.createDatanet(open, chain.address(5), "ipfs://open").send();
-    asOwner.createDatanet(closed, chain.address(5), "ipfs://closed").send();
     asOwner.closeDatanet(closed).send();
 
     Eip712Domain domain = Eip712Domain.payableDatanets(ANVIL.chain().chainId(), registryAddress);
@@ -95,6 +116,26 @@ class IngestJobChainITCase {
     KAFKA.createTopics(1, "datanet.submissions");
     KAFKA.createTopics(2, "datanet.rejections", "index.manifest");
     PlatformIo.produce(KAFKA.kafka(), "datanet.submissions", records);
+    // A contributor signs and submits a file with the CLI.
+    Path contributorKey = keys.resolve("contributor.key");
+    Files.writeString(contributorKey, chain.account(6).privateKey());
+    Path text = keys.resolve("chapter1.txt");
+    Files.writeString(text, "Call me Ishmael. Some years ago, never mind how long precisely.");
+    Cli submit =
+        Cli.run(
+            "datanet",
+            "submit",
+            "--datanet",
+            "moby-dick",
+            "--deployment",
+            deploymentFile.toString(),
+            "--key-file",
+            contributorKey.toString(),
+            "--bootstrap-servers",
+            KAFKA.bootstrapServers(),
+            text.toString());
+    assertThat(submit.exit()).as(submit.err()).isZero();
+    String submittedId = submit.out().strip().split("\\s+")[0];
 
     Path anchorKey = keys.resolve("anchor.key");
     Files.writeString(anchorKey, chain.account(PayableFixture.ANCHORER).privateKey());
@@ -114,7 +155,7 @@ class IngestJobChainITCase {
     IngestJob.build(env, config);
     env.execute("ingest-chain-it");
 
-    assertThat(PlatformIo.rows(WAREHOUSE.warehouse(), IngestTables.CONTRIBUTIONS)).hasSize(12);
+    assertThat(PlatformIo.rows(WAREHOUSE.warehouse(), IngestTables.CONTRIBUTIONS)).hasSize(13);
     List<JsonNode> rejections = PlatformIo.consume(KAFKA.kafka(), "datanet.rejections", 2);
     assertThat(rejections.stream().map(r -> r.get("reason").asText()))
         .containsExactlyInAnyOrder("closed_datanet", "unknown_datanet");
@@ -135,6 +176,20 @@ class IngestJobChainITCase {
       assertThat(anchor.component2().intValue()).isEqualTo(shard.getField("documents"));
     }
     assertThat(reader.shardCount(open).send().intValue()).isEqualTo(shards.size());
+    // The contributor proves inclusion against the anchored root.
+    Cli proof =
+        Cli.run(
+            "datanet",
+            "proof",
+            submittedId,
+            "--warehouse",
+            WAREHOUSE.warehouse().location(),
+            "--rpc",
+            ANVIL.chain().rpcUrl(),
+            "--deployment",
+            deploymentFile.toString());
+    assertThat(proof.exit()).as(proof.err()).isZero();
+    assertThat(proof.out()).contains("anchored, root matches").contains(submittedId);
     assertThat(
             shards.stream().map(r -> (String) r.getField("datanet_id")).collect(Collectors.toSet()))
         .containsExactly(Numeric.toHexString(open));
