@@ -1,8 +1,10 @@
 package io.payable.index.shard;
 
+import io.payable.index.tokenize.Hashing;
 import io.payable.index.tokenize.Tokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,9 +68,7 @@ public final class IndexWriter implements AutoCloseable {
   /** Adds one document; seals the current shard first if the document would not fit. */
   public IndexWriter add(Document doc) {
     int[] tokens = tokenizer.encode(doc.text());
-    String hash =
-        io.payable.index.tokenize.Hashing.sha256Hex(
-            doc.text().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    String hash = Hashing.sha256Hex(doc.text().getBytes(StandardCharsets.UTF_8));
     return addTokens(doc.docId(), doc.datanet(), doc.contributor(), tokens, hash);
   }
 

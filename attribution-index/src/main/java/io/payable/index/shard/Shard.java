@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -193,7 +194,7 @@ public final class Shard {
 
   /** Occurrences of token id {@code token} in this shard. */
   public long unigramCount(int token) {
-    int i = java.util.Arrays.binarySearch(unigramSymbols, token + 1);
+    int i = Arrays.binarySearch(unigramSymbols, token + 1);
     return i >= 0 ? unigramCounts[i] : 0;
   }
 
@@ -209,7 +210,7 @@ public final class Shard {
 
   /** Ordinal of the document that contains symbol {@code position}. */
   public int documentOrdinalAt(long position) {
-    int i = java.util.Arrays.binarySearch(docOffsets, position);
+    int i = Arrays.binarySearch(docOffsets, position);
     return i >= 0 ? i : -i - 2;
   }
 
