@@ -15,31 +15,42 @@ import java.nio.file.StandardOpenOption;
 public final class MappedIntArray {
 
   private static final int CHUNK_SHIFT = 28; // 2^28 ints = 1 GiB per mapping
-  private static final int CHUNK_MASK = (1 << CHUNK_SHIFT) - 1;
 
   private final IntBuffer[] chunks;
   private final IntBuffer first;
   private final long length;
+  private final int shift;
+  private final long firstLength;
+  private final int mask;
 
-  private MappedIntArray(IntBuffer[] chunks, long length) {
+  private MappedIntArray(IntBuffer[] chunks, long length, int shift) {
     this.chunks = chunks;
     this.first = chunks.length > 0 ? chunks[0] : IntBuffer.allocate(0);
     this.length = length;
+    this.shift = shift;
+    this.firstLength = 1L << shift;
+    this.mask = (1 << shift) - 1;
   }
 
   /** Maps {@code file}, which must hold a whole number of u32 values. */
   public static MappedIntArray map(Path file) throws IOException {
+    return map(file, CHUNK_SHIFT);
+  }
+
+  /** Maps with windows of {@code 2^shift} ints; small windows let tests cross window edges. */
+  static MappedIntArray map(Path file, int shift) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       long bytes = channel.size();
       if ((bytes & 3) != 0) {
         throw new ShardFormatException(file, "size " + bytes + " is not a multiple of 4 bytes");
       }
       long length = bytes >>> 2;
-      int count = (int) ((length + CHUNK_MASK) >>> CHUNK_SHIFT);
+      long window = 1L << shift;
+      int count = (int) ((length + window - 1) >>> shift);
       IntBuffer[] chunks = new IntBuffer[count];
       for (int i = 0; i < count; i++) {
-        long start = ((long) i) << CHUNK_SHIFT;
-        long ints = Math.min(1L << CHUNK_SHIFT, length - start);
+        long start = ((long) i) << shift;
+        long ints = Math.min(window, length - start);
         chunks[i] =
             channel
                 .map(FileChannel.MapMode.READ_ONLY, start << 2, ints << 2)
@@ -47,7 +58,7 @@ public final class MappedIntArray {
                 .asIntBuffer();
       }
       // The mapping stays valid after the channel closes.
-      return new MappedIntArray(chunks, length);
+      return new MappedIntArray(chunks, length, shift);
     }
   }
 
@@ -58,10 +69,10 @@ public final class MappedIntArray {
 
   /** Value at {@code index} as a non-negative int (all stored values are below 2^31). */
   public int get(long index) {
-    if (index < (1L << CHUNK_SHIFT)) {
+    if (index < firstLength) {
       return first.get((int) index);
     }
-    return chunks[(int) (index >>> CHUNK_SHIFT)].get((int) (index & CHUNK_MASK));
+    return chunks[(int) (index >>> shift)].get((int) (index & mask));
   }
 
   /** Copies {@code [from, from + count)} into {@code out}. */
