@@ -87,6 +87,11 @@ public final class InferenceEventCodec {
 
   private InferenceEventCodec() {}
 
+  /** Off-heap bytes still held by the codec; zero between calls unless a decode leaked. */
+  static long allocatedBytes() {
+    return ROOT.getAllocatedMemory();
+  }
+
   private static Field field(String name, ArrowType type) {
     return new Field(name, FieldType.notNullable(type), null);
   }
@@ -220,7 +225,14 @@ public final class InferenceEventCodec {
           throw new InvalidInferenceBatchException(
               Reason.TRUNCATED, "message body " + body + " exceeds the input");
         }
-        if (message.headerType() == MessageHeader.RecordBatch) {
+        // Exactly a schema, then a record batch: Arrow leaks the body of any other message type.
+        byte expected = messages == 0 ? MessageHeader.Schema : MessageHeader.RecordBatch;
+        if (message.headerType() != expected) {
+          throw new InvalidInferenceBatchException(
+              Reason.MALFORMED_ARROW,
+              "message " + messages + " has header type " + message.headerType());
+        }
+        if (expected == MessageHeader.RecordBatch) {
           checkRecordBatch(message, body);
         }
         buf.position(buf.position() + (int) body);
@@ -262,7 +274,10 @@ public final class InferenceEventCodec {
     }
     for (int i = 0; i < batch.buffersLength(); i++) {
       Buffer b = batch.buffers(i);
-      if (b.offset() < 0 || b.length() < 0 || b.offset() + b.length() > bodyLength) {
+      if (b.offset() < 0
+          || b.length() < 0
+          || b.offset() > bodyLength
+          || b.length() > bodyLength - b.offset()) { // no overflow for huge offsets
         throw new InvalidInferenceBatchException(
             Reason.TRUNCATED, "buffer " + i + " lies outside the message body");
       }

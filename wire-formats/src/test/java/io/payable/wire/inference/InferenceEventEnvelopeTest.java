@@ -111,6 +111,8 @@ class InferenceEventEnvelopeTest {
     expectTypedOrSuccess(() -> InferenceEventCodec.decode(payload));
     byte[] truncated = java.util.Arrays.copyOf(payload, Math.floorMod(value, payload.length));
     expectTypedOrSuccess(() -> InferenceEventCodec.decode(truncated));
+    // Failed decodes must release every Arrow buffer (a leak per bad record would add up).
+    assertThat(InferenceEventCodec.allocatedBytes()).isZero();
   }
 
   interface Call {
