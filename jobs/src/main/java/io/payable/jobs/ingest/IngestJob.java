@@ -17,6 +17,7 @@ import io.payable.ingest.sink.RejectionJson;
 import io.payable.ingest.validate.ChainDatanetDirectory;
 import io.payable.ingest.validate.ContentGuard;
 import io.payable.ingest.validate.DatanetDirectory;
+import io.payable.ingest.validate.NearDuplicatePolicy;
 import io.payable.ingest.validate.NonceGuard;
 import io.payable.ingest.validate.Rejections;
 import io.payable.ingest.validate.StaticDatanetDirectory;
@@ -113,7 +114,13 @@ public final class IngestJob {
             .keyBy(CheckedSubmission::datanetId)
             .process(
                 new ContentGuard(
-                    config.get(IngestOptions.TOKENIZER), config.get(IngestOptions.MIN_TOKENS)))
+                    config.get(IngestOptions.TOKENIZER),
+                    config.get(IngestOptions.MIN_TOKENS),
+                    new NearDuplicatePolicy(
+                        config.get(IngestOptions.INDEX_STORE),
+                        config.get(IngestOptions.NEAR_DUPLICATE_SHARE),
+                        config.get(IngestOptions.NEAR_DUPLICATE_MIN_SPAN),
+                        config.get(IngestOptions.NEAR_DUPLICATE_REFRESH).toMillis())))
             .uid("ingest-content")
             .name("content guard");
 

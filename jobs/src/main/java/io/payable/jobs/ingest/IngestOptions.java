@@ -132,6 +132,26 @@ public final class IngestOptions {
           .defaultValue(Duration.ofMinutes(5))
           .withDescription("Seal a Datanet's open shard this long after its first contribution.");
 
+  public static final ConfigOption<Double> NEAR_DUPLICATE_SHARE =
+      ConfigOptions.key("ingest.near-duplicate-share")
+          .doubleType()
+          .defaultValue(0.8)
+          .withDescription(
+              "Reject a contribution as redundant when this share of its tokens is covered by"
+                  + " spans already in the Datanet's sealed shards; above 1 disables the check.");
+
+  public static final ConfigOption<Integer> NEAR_DUPLICATE_MIN_SPAN =
+      ConfigOptions.key("ingest.near-duplicate-min-span")
+          .intType()
+          .defaultValue(12)
+          .withDescription("Shortest span, in tokens, that counts towards redundancy.");
+
+  public static final ConfigOption<Duration> NEAR_DUPLICATE_REFRESH =
+      ConfigOptions.key("ingest.near-duplicate-refresh")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(10))
+          .withDescription("How often newly committed shards are picked up for the check.");
+
   public static final ConfigOption<Boolean> STOP_AT_LATEST =
       ConfigOptions.key("ingest.stop-at-latest")
           .booleanType()
@@ -174,6 +194,9 @@ public final class IngestOptions {
         MANIFEST_TOPIC,
         SHARD_MAX_SYMBOLS,
         SHARD_MAX_AGE,
+        NEAR_DUPLICATE_SHARE,
+        NEAR_DUPLICATE_MIN_SPAN,
+        NEAR_DUPLICATE_REFRESH,
         STOP_AT_LATEST,
         CHECKPOINT_INTERVAL);
   }

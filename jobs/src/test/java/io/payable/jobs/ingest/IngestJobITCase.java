@@ -181,6 +181,32 @@ class IngestJobITCase {
               assertThat(r.getField("size")).isEqualTo(raw.length);
               assertThat(r.getField("sha256")).isEqualTo(sha256(raw));
             });
+
+    // A second run finds the sealed shards: a near copy of an indexed passage is redundant data,
+    // new text is accepted. (Offsets were committed, so only the new records are read.)
+    PlatformIo.produce(
+        KAFKA.kafka(),
+        "datanet.submissions",
+        List.of(
+            signed(CONTRIBUTORS.get(2), OPEN, 50, passage(1, 4) + " Indeed."),
+            signed(
+                CONTRIBUTORS.get(2),
+                OPEN,
+                51,
+                "It is a truth universally acknowledged, that a single man in possession of a good"
+                    + " fortune, must be in want of a wife.")));
+    StreamExecutionEnvironment again = StreamExecutionEnvironment.getExecutionEnvironment();
+    again.setParallelism(2);
+    IngestJob.build(again, config);
+    again.execute("ingest-it-again");
+    assertThat(PlatformIo.rows(WAREHOUSE.warehouse(), IngestTables.CONTRIBUTIONS))
+        .hasSize(expectedAccepted + 1);
+    assertThat(
+            PlatformIo.rows(WAREHOUSE.warehouse(), IngestTables.REJECTIONS).stream()
+                .filter(r -> r.getField("reason").equals("near_duplicate")))
+        .singleElement()
+        .satisfies(
+            r -> assertThat((String) r.getField("detail")).contains("already in the Datanet"));
   }
 
   private static void expect(Map<RejectionReason, Integer> expected, RejectionReason reason) {

@@ -23,8 +23,9 @@ import org.web3j.crypto.Hash;
 import org.web3j.utils.Numeric;
 
 /**
- * The Datanet-level checks, keyed by Datanet: the exact content is not in the Datanet yet, and the
- * content is long enough once tokenized with the index tokenizer. What passes is accepted.
+ * The Datanet-level checks, keyed by Datanet: the exact content is not in the Datanet yet, the
+ * content is long enough once tokenized with the index tokenizer, and (when enabled) not mostly
+ * made of spans already in the Datanet's sealed shards. What passes is accepted.
  */
 public final class ContentGuard
     extends KeyedProcessFunction<String, CheckedSubmission, AcceptedContribution> {
@@ -33,20 +34,31 @@ public final class ContentGuard
 
   private final String tokenizerId;
   private final int minTokens;
+  private final NearDuplicatePolicy nearDuplicates;
 
   private transient Tokenizer tokenizer;
+  private transient RedundancyCheck redundancy;
   private transient MapState<String, String> contributionByContentHash;
   private transient IngestMetrics metrics;
   private transient Counter accepted;
 
-  public ContentGuard(String tokenizerId, int minTokens) {
+  public ContentGuard(String tokenizerId, int minTokens, NearDuplicatePolicy nearDuplicates) {
     this.tokenizerId = tokenizerId;
     this.minTokens = minTokens;
+    this.nearDuplicates = nearDuplicates;
   }
 
   @Override
   public void open(OpenContext openContext) {
     tokenizer = Tokenizers.byId(tokenizerId);
+    if (nearDuplicates.enabled()) {
+      redundancy =
+          new RedundancyCheck(
+              nearDuplicates.indexStore(),
+              tokenizer,
+              nearDuplicates.minSpanTokens(),
+              nearDuplicates.refreshMillis());
+    }
     contributionByContentHash =
         getRuntimeContext()
             .getMapState(
@@ -73,6 +85,19 @@ public final class ContentGuard
           tokens.length + " tokens, fewer than the minimum of " + minTokens);
       return;
     }
+    if (redundancy != null) {
+      double share = redundancy.coveredShare(s.datanetId(), tokens, now);
+      if (share >= nearDuplicates.maxCoveredShare()) {
+        reject(
+            ctx,
+            s,
+            RejectionReason.NEAR_DUPLICATE,
+            String.format(
+                "%.0f%% of its tokens are already in the Datanet (limit %.0f%%)",
+                share * 100, nearDuplicates.maxCoveredShare() * 100));
+        return;
+      }
+    }
     String id = contributionId(s.datanetId(), s.contributor(), s.nonce());
     contributionByContentHash.put(s.contentHash(), id);
     accepted.inc();
@@ -90,6 +115,13 @@ public final class ContentGuard
             now,
             s.license(),
             null));
+  }
+
+  @Override
+  public void close() {
+    if (redundancy != null) {
+      redundancy.close();
+    }
   }
 
   /** keccak256(abi.encode(datanetId, contributor, nonce)), 0x-hex. */

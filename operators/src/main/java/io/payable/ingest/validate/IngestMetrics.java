@@ -4,6 +4,7 @@ import io.payable.ingest.submission.RejectionReason;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
@@ -21,6 +22,11 @@ final class IngestMetrics {
 
   Counter counter(String name) {
     return group.counter(name);
+  }
+
+  /** A per-second rate of {@code counter}, averaged over a minute. */
+  void meter(String name, Counter counter) {
+    group.meter(name, new MeterView(counter));
   }
 
   void rejected(RejectionReason reason) {

@@ -35,6 +35,7 @@ public final class SubmissionValidator extends ProcessFunction<RawRecord, Checke
   private transient Eip712Domain domain;
   private transient IngestMetrics metrics;
   private transient Counter received;
+  private transient Counter receivedBytes;
 
   /**
    * @param chainId and {@code datanetRegistry} name the EIP-712 domain contributors sign in
@@ -53,6 +54,9 @@ public final class SubmissionValidator extends ProcessFunction<RawRecord, Checke
     domain = Eip712Domain.payableDatanets(chainId, datanetRegistry);
     metrics = new IngestMetrics(getRuntimeContext().getMetricGroup());
     received = metrics.counter("received");
+    receivedBytes = metrics.counter("receivedBytes");
+    metrics.meter("receivedBytesPerSecond", receivedBytes);
+    metrics.meter("receivedPerSecond", received);
     datanets.open();
   }
 
@@ -66,6 +70,7 @@ public final class SubmissionValidator extends ProcessFunction<RawRecord, Checke
   @Override
   public void processElement(RawRecord record, Context ctx, Collector<CheckedSubmission> out) {
     received.inc();
+    receivedBytes.inc(record.size());
     ParseOutcome outcome = parser.parse(record.value());
     if (outcome instanceof ParseOutcome.Invalid invalid) {
       reject(ctx, record, invalid.reason(), invalid.detail());
