@@ -69,6 +69,12 @@ public final class IndexCommand implements Runnable {
         description = "seal a shard before it passes this many symbols (default ${DEFAULT-VALUE})")
     long shardSymbols;
 
+    @Option(
+        names = "--parallelism",
+        defaultValue = "1",
+        description = "shards built at the same time (each needs ~8 bytes per symbol of heap)")
+    int parallelism;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter outWriter = spec.commandLine().getOut();
@@ -82,7 +88,11 @@ public final class IndexCommand implements Runnable {
       long start = System.nanoTime();
       List<ShardManifest> written;
       try (BufferedReader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8);
-          IndexWriter writer = IndexWriter.builder(out, tok).shardSymbols(shardSymbols).build()) {
+          IndexWriter writer =
+              IndexWriter.builder(out, tok)
+                  .shardSymbols(shardSymbols)
+                  .parallelism(parallelism)
+                  .build()) {
         String line;
         long lineNo = 0;
         while ((line = reader.readLine()) != null) {

@@ -32,6 +32,16 @@ public final class IndexLayout {
 
   /** The next unused shard directory name. */
   public static Path nextShardDir(Path indexDir) {
+    return shardDir(indexDir, nextShardNumber(indexDir));
+  }
+
+  /** Directory of shard number {@code number}. */
+  public static Path shardDir(Path indexDir, int number) {
+    return indexDir.resolve(String.format("%s%06d", SHARD_PREFIX, number));
+  }
+
+  /** One more than the highest shard number in use. */
+  public static int nextShardNumber(Path indexDir) {
     int next = 0;
     for (Path p : shardDirs(indexDir)) {
       String suffix = p.getFileName().toString().substring(SHARD_PREFIX.length());
@@ -41,6 +51,6 @@ public final class IndexLayout {
         // Not one of ours; never reuse its name either way.
       }
     }
-    return indexDir.resolve(String.format("%s%06d", SHARD_PREFIX, next));
+    return next;
   }
 }

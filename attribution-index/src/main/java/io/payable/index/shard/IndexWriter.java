@@ -9,10 +9,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 
 /**
  * Writes documents into an index directory, starting a new shard whenever the current one would
- * pass {@link #shardSymbols}. Shards are sealed one by one, each atomically.
+ * pass {@link Builder#shardSymbols}. Each shard is sealed atomically; with {@link
+ * Builder#parallelism} above 1, up to that many shards build their suffix arrays at once while
+ * documents keep being added (memory grows by about 8 bytes per symbol per shard in flight).
  */
 public final class IndexWriter implements AutoCloseable {
 
@@ -22,13 +29,28 @@ public final class IndexWriter implements AutoCloseable {
   private final Path dir;
   private final Tokenizer tokenizer;
   private final long shardSymbols;
-  private final List<ShardManifest> written = new ArrayList<>();
+  private final ExecutorService executor;
+  private final Semaphore inFlight;
+  private final List<Future<ShardManifest>> sealed = new ArrayList<>();
+  private int nextNumber;
   private ShardWriter current;
 
-  private IndexWriter(Path dir, Tokenizer tokenizer, long shardSymbols) {
+  private IndexWriter(Path dir, Tokenizer tokenizer, long shardSymbols, int parallelism) {
     this.dir = dir;
     this.tokenizer = tokenizer;
     this.shardSymbols = shardSymbols;
+    this.nextNumber = IndexLayout.nextShardNumber(dir);
+    this.executor =
+        parallelism > 1
+            ? Executors.newFixedThreadPool(
+                parallelism,
+                r -> {
+                  Thread t = new Thread(r, "shard-build");
+                  t.setDaemon(true);
+                  return t;
+                })
+            : null;
+    this.inFlight = new Semaphore(Math.max(1, parallelism));
   }
 
   public static Builder builder(Path dir, Tokenizer tokenizer) {
@@ -40,6 +62,7 @@ public final class IndexWriter implements AutoCloseable {
     private final Path dir;
     private final Tokenizer tokenizer;
     private long shardSymbols = DEFAULT_SHARD_SYMBOLS;
+    private int parallelism = 1;
 
     private Builder(Path dir, Tokenizer tokenizer) {
       this.dir = dir;
@@ -55,13 +78,22 @@ public final class IndexWriter implements AutoCloseable {
       return this;
     }
 
+    /** Shards sealed at the same time (default 1: sealing happens on the caller's thread). */
+    public Builder parallelism(int shards) {
+      if (shards < 1) {
+        throw new IllegalArgumentException("parallelism must be at least 1: " + shards);
+      }
+      this.parallelism = shards;
+      return this;
+    }
+
     public IndexWriter build() {
       try {
         Files.createDirectories(dir);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create index directory " + dir, e);
       }
-      return new IndexWriter(dir, tokenizer, shardSymbols);
+      return new IndexWriter(dir, tokenizer, shardSymbols, parallelism);
     }
   }
 
@@ -78,7 +110,7 @@ public final class IndexWriter implements AutoCloseable {
     if (current != null
         && current.documentCount() > 0
         && current.symbolCount() + tokens.length + 1 > shardSymbols) {
-      flush();
+      seal();
     }
     if (current == null) {
       current = new ShardWriter(tokenizer);
@@ -87,21 +119,70 @@ public final class IndexWriter implements AutoCloseable {
     return this;
   }
 
-  /** Seals the current shard, if it has any document. */
-  public void flush() {
-    if (current != null && current.documentCount() > 0) {
-      written.add(current.write(IndexLayout.nextShardDir(dir)));
+  private void seal() {
+    if (current == null || current.documentCount() == 0) {
+      current = null;
+      return;
     }
+    ShardWriter writer = current;
+    Path target = IndexLayout.shardDir(dir, nextNumber++);
     current = null;
+    if (executor == null) {
+      sealed.add(java.util.concurrent.CompletableFuture.completedFuture(writer.write(target)));
+      return;
+    }
+    // Bound the shards held in memory: wait for a free slot before handing one off.
+    inFlight.acquireUninterruptibly();
+    sealed.add(
+        executor.submit(
+            () -> {
+              try {
+                return writer.write(target);
+              } finally {
+                inFlight.release();
+              }
+            }));
   }
 
-  /** Manifests of the shards written so far. */
+  /** Seals the current shard, if it has any document, and waits for every shard in flight. */
+  public void flush() {
+    seal();
+    for (Future<ShardManifest> f : sealed) {
+      await(f);
+    }
+  }
+
+  /** Manifests of the shards written so far, in shard order (waits for shards in flight). */
   public List<ShardManifest> written() {
-    return List.copyOf(written);
+    List<ShardManifest> out = new ArrayList<>();
+    for (Future<ShardManifest> f : sealed) {
+      out.add(await(f));
+    }
+    return out;
+  }
+
+  private static ShardManifest await(Future<ShardManifest> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while sealing a shard", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("sealing a shard failed", e.getCause());
+    }
   }
 
   @Override
   public void close() {
-    flush();
+    try {
+      flush();
+    } finally {
+      if (executor != null) {
+        executor.shutdown();
+      }
+    }
   }
 }

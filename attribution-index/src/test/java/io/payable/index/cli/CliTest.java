@@ -49,7 +49,9 @@ class CliTest {
                 "--tokenizer",
                 "cl100k_base",
                 "--shard-symbols",
-                "20"))
+                "20",
+                "--parallelism",
+                "2"))
         .contains("indexed 2 documents");
     assertThat(run(new IndexCommand(), "count", dir.toString(), " years ago").trim())
         .isEqualTo("1");

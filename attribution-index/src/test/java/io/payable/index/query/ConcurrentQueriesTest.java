@@ -25,7 +25,8 @@ class ConcurrentQueriesTest {
   void concurrentQueriesAgreeWithSequentialOnes() throws Exception {
     Tokenizer bytes = new ByteTokenizer();
     Random random = new Random(9);
-    try (IndexWriter writer = IndexWriter.builder(dir, bytes).shardSymbols(2_000).build()) {
+    try (IndexWriter writer =
+        IndexWriter.builder(dir, bytes).shardSymbols(2_000).parallelism(3).build()) {
       for (int d = 0; d < 60; d++) {
         writer.add(
             new Document(
@@ -37,6 +38,10 @@ class ConcurrentQueriesTest {
     }
     try (ShardedIndex index = ShardedIndex.open(dir, bytes)) {
       assertThat(index.shards()).hasSizeGreaterThan(3);
+      // Shards sealed in parallel still hold the documents in order.
+      List<String> ids = new ArrayList<>();
+      index.shards().forEach(s -> s.documents().forEach(d -> ids.add(d.docId())));
+      assertThat(ids).hasSize(60).startsWith("doc0", "doc1").endsWith("doc59");
       List<int[]> queries = new ArrayList<>();
       for (int q = 0; q < 40; q++) {
         queries.add(bytes.encode(QueryPropertiesTest.randomText(random, "ab c", 4 + q)));
