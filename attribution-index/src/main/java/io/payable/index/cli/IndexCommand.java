@@ -41,6 +41,13 @@ public final class IndexCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
+  /** Opens an index with its manifest's tokenizer, or with {@code tokenizer} when given. */
+  static ShardedIndex open(Path dir, String tokenizer) {
+    return tokenizer == null
+        ? ShardedIndex.open(dir)
+        : ShardedIndex.open(dir, Tokenizers.byId(tokenizer));
+  }
+
   /** {@code payable index build}. */
   @Command(
       name = "build",
@@ -144,9 +151,12 @@ public final class IndexCommand implements Runnable {
     @Parameters(index = "1", description = "text to count")
     String text;
 
+    @Option(names = "--tokenizer", description = "override the tokenizer named in the manifests")
+    String tokenizer;
+
     @Override
     public Integer call() {
-      try (ShardedIndex index = ShardedIndex.open(dir)) {
+      try (ShardedIndex index = open(dir, tokenizer)) {
         spec.commandLine().getOut().println(index.count(text));
       }
       return 0;

@@ -35,6 +35,13 @@ public final class TraceCommand implements Callable<Integer> {
   @Option(names = "--index", required = true, description = "index directory")
   Path dir;
 
+  @Option(
+      names = "--tokenizer",
+      description =
+          "tokenizer to use instead of the one named in the manifests (needed for hf:PATH"
+              + " indexes opened from elsewhere); its vocabulary hash must match")
+  String tokenizer;
+
   @Option(names = "--json", description = "print JSON instead of a table")
   boolean json;
 
@@ -67,7 +74,7 @@ public final class TraceCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    try (ShardedIndex index = ShardedIndex.open(dir)) {
+    try (ShardedIndex index = IndexCommand.open(dir, tokenizer)) {
       Set<Integer> delimiterTokens = new HashSet<>();
       for (String d : delimiters) {
         int[] t = index.tokenizer().encode(d);
