@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -114,7 +115,13 @@ public final class IngestBenchmark {
       config.set(IcebergOptions.WAREHOUSE, warehouse.location());
       StreamExecutionEnvironment env =
           StreamExecutionEnvironment.getExecutionEnvironment(
-              new Configuration().set(RestartStrategyOptions.RESTART_STRATEGY, "none"));
+              new Configuration()
+                  .set(RestartStrategyOptions.RESTART_STRATEGY, "none")
+                  // Open shards outgrow the 5 MiB limit of checkpoints kept in the JobManager.
+                  .set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem")
+                  .set(
+                      CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                      dir.resolve("checkpoints").toUri().toString()));
       env.setParallelism(1);
       IngestJob.build(env, config);
       long start = System.nanoTime();

@@ -24,11 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -52,20 +50,7 @@ class IngestJobFailoverITCase {
   @RegisterExtension
   static final IcebergWarehouseExtension WAREHOUSE = new IcebergWarehouseExtension();
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .setConfiguration(
-                  new Configuration()
-                      .set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay")
-                      .set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10)
-                      .set(
-                          RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
-                          Duration.ofMillis(500)))
-              .build());
+  @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.restarting();
 
   private static final int CONTRIBUTORS = 4;
   private static final int PER_CONTRIBUTOR = 20;

@@ -29,8 +29,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.iceberg.data.Record;
@@ -51,15 +49,7 @@ class IngestJobITCase {
   @RegisterExtension
   static final IcebergWarehouseExtension WAREHOUSE = new IcebergWarehouseExtension();
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .setConfiguration(
-                  new Configuration().set(RestartStrategyOptions.RESTART_STRATEGY, "none"))
-              .build());
+  @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.failingFast();
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_BYTES = 4096;
