@@ -2,6 +2,7 @@ package io.payable.embedded.flink;
 
 import java.net.URI;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -39,6 +40,9 @@ public final class EmbeddedFlinkCluster implements AutoCloseable {
     config.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
     config.set(RestOptions.ADDRESS, "127.0.0.1");
     config.set(RestOptions.BIND_PORT, "0");
+    // The blob server and RPC endpoints bind to all interfaces unless told otherwise.
+    config.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
+    config.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
     config.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
     config.addAll(extra);
     MiniCluster cluster =

@@ -1,88 +1,159 @@
 package io.payable.embedded.kafka;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A single-node Kafka cluster (combined KRaft controller and broker) running in this JVM.
  *
- * <p>It is real Kafka server code (Kafka's own cluster test kit), with settings for one node:
- * replication factor 1 for internal topics, and a transaction timeout large enough for Flink's
- * transactional sinks. Listeners bind to the loopback interface on free ports.
+ * <p>It is Kafka's own server ({@code KafkaRaftServer}), formatted and configured for one node:
+ * both listeners on 127.0.0.1, replication factor 1 for internal topics, and a transaction timeout
+ * large enough for Flink's transactional sinks.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+  private static final String HOST = "127.0.0.1";
 
   /** Flink's KafkaSink uses up to one hour; the broker default caps transactions at 15 min. */
   private static final long MAX_TRANSACTION_TIMEOUT_MS = TimeUnit.HOURS.toMillis(2);
 
-  private final KafkaClusterTestKit cluster;
+  private final KafkaRaftServer server;
   private final String bootstrapServers;
+  private final Path logDir;
+  private final boolean deleteOnClose;
 
-  private EmbeddedKafka(KafkaClusterTestKit cluster) {
-    this.cluster = cluster;
-    this.bootstrapServers = cluster.bootstrapServers();
+  private EmbeddedKafka(
+      KafkaRaftServer server, String bootstrapServers, Path logDir, boolean deleteOnClose) {
+    this.server = server;
+    this.bootstrapServers = bootstrapServers;
+    this.logDir = logDir;
+    this.deleteOnClose = deleteOnClose;
   }
 
-  /** Starts a broker whose logs live in a fresh temporary directory, deleted on close. */
+  /** Starts a broker whose log lives in a fresh temporary directory, deleted on close. */
   public static EmbeddedKafka start() {
     return start(null);
   }
 
   /**
-   * Starts a broker whose logs live under {@code baseDirectory}; a {@code null} directory means a
-   * temporary one, deleted on close.
+   * Starts a broker whose log lives in {@code logDir} (formatted if empty); a {@code null}
+   * directory means a temporary one, deleted on close.
    */
-  public static EmbeddedKafka start(Path baseDirectory) {
-    TestKitNodes.Builder nodes =
-        new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1);
-    if (baseDirectory != null) {
-      nodes.setBaseDirectory(baseDirectory);
-    }
-    KafkaClusterTestKit cluster = null;
+  public static EmbeddedKafka start(Path logDir) {
+    boolean temporary = logDir == null;
     try {
-      cluster =
-          new KafkaClusterTestKit.Builder(nodes.build())
-              .setConfigProp("offsets.topic.replication.factor", "1")
-              .setConfigProp("offsets.topic.num.partitions", "4")
-              .setConfigProp("transaction.state.log.replication.factor", "1")
-              .setConfigProp("transaction.state.log.min.isr", "1")
-              .setConfigProp("transaction.state.log.num.partitions", "4")
-              .setConfigProp(
-                  "transaction.max.timeout.ms", String.valueOf(MAX_TRANSACTION_TIMEOUT_MS))
-              .setConfigProp("group.initial.rebalance.delay.ms", "0")
-              .setConfigProp("auto.create.topics.enable", "false")
-              .setDeleteOnClose(baseDirectory == null)
-              .build();
-      cluster.format();
-      cluster.startup();
-      cluster.waitForReadyBrokers();
-      EmbeddedKafka kafka = new EmbeddedKafka(cluster);
-      LOG.info("Embedded Kafka broker ready at {}", kafka.bootstrapServers());
+      Path dir = temporary ? Files.createTempDirectory("payable-kafka-") : logDir;
+      Files.createDirectories(dir);
+      int brokerPort = freePort();
+      int controllerPort = freePort();
+      Properties props = new Properties();
+      props.put("process.roles", "broker,controller");
+      props.put("node.id", "1");
+      props.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
+      props.put(
+          "listeners",
+          "PLAINTEXT://"
+              + HOST
+              + ":"
+              + brokerPort
+              + ",CONTROLLER://"
+              + HOST
+              + ":"
+              + controllerPort);
+      props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
+      props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+      props.put("controller.listener.names", "CONTROLLER");
+      props.put("inter.broker.listener.name", "PLAINTEXT");
+      props.put("log.dirs", dir.toString());
+      props.put("offsets.topic.replication.factor", "1");
+      props.put("offsets.topic.num.partitions", "4");
+      props.put("transaction.state.log.replication.factor", "1");
+      props.put("transaction.state.log.min.isr", "1");
+      props.put("transaction.state.log.num.partitions", "4");
+      props.put("transaction.max.timeout.ms", String.valueOf(MAX_TRANSACTION_TIMEOUT_MS));
+      props.put("group.initial.rebalance.delay.ms", "0");
+      props.put("auto.create.topics.enable", "false");
+      props.put("log.flush.interval.messages", "10000");
+      props.put("log.cleaner.dedupe.buffer.size", "2097152");
+      KafkaConfig config = new KafkaConfig(props, false);
+
+      if (!Files.exists(dir.resolve("meta.properties"))) {
+        new Formatter()
+            .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+            .setNodeId(1)
+            .setClusterId(Uuid.randomUuid().toString())
+            .setDirectories(List.of(dir.toString()))
+            .setMetadataLogDirectory(dir.toString())
+            .setControllerListenerName("CONTROLLER")
+            .setReleaseVersion(MetadataVersion.latestProduction())
+            .run();
+      }
+      KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+      server.startup();
+      String bootstrap = HOST + ":" + brokerPort;
+      EmbeddedKafka kafka = new EmbeddedKafka(server, bootstrap, dir, temporary);
+      kafka.awaitReady();
+      LOG.info("Embedded Kafka broker ready at {}", bootstrap);
       return kafka;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not start the embedded Kafka broker", e);
     } catch (Exception e) {
-      if (cluster != null) {
-        closeQuietly(cluster);
-      }
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
       throw new IllegalStateException("Could not start the embedded Kafka broker", e);
     }
+  }
+
+  /** A port free on 127.0.0.1 right now; the broker binds it a moment later. */
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    }
+  }
+
+  private void awaitReady() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    Exception last = null;
+    while (System.nanoTime() < deadline) {
+      try (Admin admin = Admin.create(clientProperties())) {
+        if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+          return;
+        }
+      } catch (ExecutionException | TimeoutException e) {
+        last = e;
+      }
+      Thread.sleep(100);
+    }
+    close();
+    throw new IllegalStateException("The embedded Kafka broker did not become ready", last);
   }
 
   /** The {@code bootstrap.servers} value clients use to reach this broker. */
@@ -99,14 +170,13 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** Creates the topics that do not exist yet, each with the given partition count. */
   public void createTopics(int partitions, String... topics) {
-    createTopics(
-        List.of(topics).stream().map(t -> new NewTopic(t, partitions, (short) 1)).toList());
+    createTopics(Stream.of(topics).map(t -> new NewTopic(t, partitions, (short) 1)).toList());
   }
 
   /** Creates the given topics; topics that already exist are left as they are. */
   public void createTopics(Collection<NewTopic> topics) {
     try (Admin admin = Admin.create(clientProperties())) {
-      for (Map.Entry<String, ? extends java.util.concurrent.Future<Void>> result :
+      for (Map.Entry<String, ? extends Future<Void>> result :
           admin.createTopics(topics).values().entrySet()) {
         try {
           result.getValue().get(30, TimeUnit.SECONDS);
@@ -119,22 +189,28 @@ public final class EmbeddedKafka implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while creating topics", e);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       throw new IllegalStateException("Timed out creating topics " + topics, e);
     }
   }
 
   @Override
   public void close() {
-    closeQuietly(cluster);
-    LOG.info("Embedded Kafka broker at {} stopped", bootstrapServers);
-  }
-
-  private static void closeQuietly(KafkaClusterTestKit cluster) {
     try {
-      cluster.close();
-    } catch (Exception e) {
+      server.shutdown();
+      server.awaitShutdown();
+    } catch (RuntimeException e) {
       LOG.warn("Error while stopping the embedded Kafka broker", e);
     }
+    if (deleteOnClose) {
+      try (Stream<Path> paths = Files.walk(logDir)) {
+        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      } catch (IOException e) {
+        LOG.warn("Could not delete the Kafka log directory {}", logDir, e);
+      }
+    }
+    LOG.info("Embedded Kafka broker at {} stopped", bootstrapServers);
   }
 }
