@@ -21,7 +21,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.web3j.crypto.Credentials;
-import org.web3j.crypto.Hash;
 import org.web3j.utils.Numeric;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -102,8 +101,7 @@ public final class DatanetSubmitCommand implements Callable<Integer> {
         String content = Files.readString(file, StandardCharsets.UTF_8);
         long timestamp = Instant.now().getEpochSecond();
         Contribution c =
-            new Contribution(
-                datanetId, Hash.sha3(content.getBytes(StandardCharsets.UTF_8)), next, timestamp);
+            new Contribution(datanetId, Contribution.contentHash(content), next, timestamp);
         ObjectNode node = JSON.createObjectNode();
         node.put("version", 1);
         node.put("datanet_id", Numeric.toHexString(datanetId));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.payable.contracts.eip712.Contribution;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -17,7 +18,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.web3j.crypto.Hash;
 
 /**
  * Turns the raw bytes of a {@code datanet.submissions} record into a {@link Submission}, or says
@@ -167,7 +167,7 @@ public final class SubmissionParser {
         metadata.put(entry.getKey(), entry.getValue().textValue());
       }
     }
-    byte[] contentHash = Hash.sha3(content.getBytes(StandardCharsets.UTF_8));
+    byte[] contentHash = Contribution.contentHash(content);
     return new ParseOutcome.Parsed(
         new Submission(
             datanetId,
