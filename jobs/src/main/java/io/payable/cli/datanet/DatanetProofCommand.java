@@ -78,6 +78,12 @@ public final class DatanetProofCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("Shard " + shardId + " is not sealed yet");
       return 1;
     }
+    // A compacted shard holds the contribution now; its root is anchored too.
+    Record replacement = supersedingShard(catalog, shardId);
+    if (replacement != null) {
+      shardRow = replacement;
+      shardId = (String) replacement.getField("shard_id");
+    }
     Shard shard = Shard.open(Paths.get(java.net.URI.create((String) shardRow.getField("path"))));
     List<byte[]> leaves = new ArrayList<>();
     int index = -1;
@@ -124,6 +130,19 @@ public final class DatanetProofCommand implements Callable<Integer> {
     } finally {
       web3j.shutdown();
     }
+  }
+
+  private static Record supersedingShard(Catalog catalog, String shardId)
+      throws java.io.IOException {
+    try (CloseableIterable<Record> rows =
+        IcebergGenerics.read(catalog.loadTable(IngestTables.INDEX_SHARDS)).build()) {
+      for (Record r : rows) {
+        if (((List<?>) r.getField("supersedes")).contains(shardId)) {
+          return r.copy();
+        }
+      }
+    }
+    return null;
   }
 
   private static Record first(

@@ -130,7 +130,9 @@ public final class IngestJob {
                 new ShardBuilder(
                     config.get(IngestOptions.SHARD_MAX_SYMBOLS),
                     config.get(IngestOptions.SHARD_MAX_AGE).toMillis(),
-                    config.get(IngestOptions.TOKENIZER)))
+                    config.get(IngestOptions.TOKENIZER),
+                    config.get(IngestOptions.SMALL_SHARD_SYMBOLS),
+                    config.get(IngestOptions.COMPACTION_FAN_IN)))
             .uid("ingest-shard-builder")
             .name("shard builder");
     DataStream<AcceptedContribution> contributions =
@@ -157,7 +159,7 @@ public final class IngestJob {
         sealed
             .map(
                 s ->
-                    ShardManifestEvent.sealed(
+                    ShardManifestEvent.of(
                         s, ShardStoreSink.shardPath(store, s.datanetId(), s.sequence()).toString()))
             .returns(ShardManifestEvent.class)
             .uid("shard-events")

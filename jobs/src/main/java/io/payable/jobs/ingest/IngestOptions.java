@@ -132,6 +132,22 @@ public final class IngestOptions {
           .defaultValue(Duration.ofMinutes(5))
           .withDescription("Seal a Datanet's open shard this long after its first contribution.");
 
+  public static final ConfigOption<Long> SMALL_SHARD_SYMBOLS =
+      ConfigOptions.key("index.small-shard-symbols")
+          .longType()
+          .defaultValue(1L << 22)
+          .withDescription(
+              "Shards sealed below this many symbols (by age or at the end of the input) are"
+                  + " small and get compacted.");
+
+  public static final ConfigOption<Integer> COMPACTION_FAN_IN =
+      ConfigOptions.key("index.compaction-fan-in")
+          .intType()
+          .defaultValue(8)
+          .withDescription(
+              "Merge a Datanet's small shards into one once this many are sealed; below 2 turns"
+                  + " compaction off.");
+
   public static final ConfigOption<Double> NEAR_DUPLICATE_SHARE =
       ConfigOptions.key("ingest.near-duplicate-share")
           .doubleType()
@@ -194,6 +210,8 @@ public final class IngestOptions {
         MANIFEST_TOPIC,
         SHARD_MAX_SYMBOLS,
         SHARD_MAX_AGE,
+        SMALL_SHARD_SYMBOLS,
+        COMPACTION_FAN_IN,
         NEAR_DUPLICATE_SHARE,
         NEAR_DUPLICATE_MIN_SPAN,
         NEAR_DUPLICATE_REFRESH,

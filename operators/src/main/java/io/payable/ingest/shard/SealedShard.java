@@ -7,6 +7,8 @@ import java.util.List;
  * files are written from it by {@link ShardStoreSink}.
  *
  * @param merkleRoot 0x-hex root of the StandardMerkleTree over the contributions' content hashes
+ * @param supersedes sequences of the shards this one replaces (a compaction); empty for a shard of
+ *     new contributions
  */
 public record SealedShard(
     String datanetId,
@@ -16,9 +18,15 @@ public record SealedShard(
     long symbols,
     String merkleRoot,
     String tokenizerId,
-    long sealedAt) {
+    long sealedAt,
+    List<Long> supersedes) {
 
   public SealedShard {
     documents = List.copyOf(documents);
+    supersedes = List.copyOf(supersedes);
+  }
+
+  public boolean isCompaction() {
+    return !supersedes.isEmpty();
   }
 }

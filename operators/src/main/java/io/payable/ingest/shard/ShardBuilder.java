@@ -38,20 +38,38 @@ public final class ShardBuilder
   private final long maxSymbols;
   private final long maxAgeMillis;
   private final String tokenizerId;
+  private final long smallShardSymbols;
+  private final int compactionFanIn;
 
   private transient ValueState<Long> sequence;
   private transient ValueState<Long> symbols;
   private transient ValueState<Long> sealTimer;
   private transient ListState<ShardDocument> documents;
+  private transient ListState<ShardDocument> smallShardDocuments;
+  private transient ListState<Long> smallShardSequences;
+  private transient ValueState<Long> smallShardSymbolCount;
   private transient Counter seals;
+  private transient Counter compactions;
 
-  public ShardBuilder(long maxSymbols, long maxAgeMillis, String tokenizerId) {
+  /**
+   * @param smallShardSymbols shards sealed below this size (by age or at the end of the input) are
+   *     small, and every {@code compactionFanIn} small shards of a Datanet are merged into one; a
+   *     fan-in below 2 turns compaction off
+   */
+  public ShardBuilder(
+      long maxSymbols,
+      long maxAgeMillis,
+      String tokenizerId,
+      long smallShardSymbols,
+      int compactionFanIn) {
     if (maxSymbols <= 0 || maxAgeMillis <= 0) {
       throw new IllegalArgumentException("shard limits must be positive");
     }
     this.maxSymbols = maxSymbols;
     this.maxAgeMillis = maxAgeMillis;
     this.tokenizerId = tokenizerId;
+    this.smallShardSymbols = smallShardSymbols;
+    this.compactionFanIn = compactionFanIn;
   }
 
   @Override
@@ -64,7 +82,17 @@ public final class ShardBuilder
         ctx.getListState(
             new ListStateDescriptor<>(
                 "open-shard-documents", TypeInformation.of(ShardDocument.class)));
-    seals = ctx.getMetricGroup().addGroup("payable").addGroup("ingest").counter("shardSeals");
+    smallShardDocuments =
+        ctx.getListState(
+            new ListStateDescriptor<>(
+                "small-shard-documents", TypeInformation.of(ShardDocument.class)));
+    smallShardSequences =
+        ctx.getListState(new ListStateDescriptor<>("small-shard-sequences", Types.LONG));
+    smallShardSymbolCount =
+        ctx.getState(new ValueStateDescriptor<>("small-shard-symbols", Types.LONG));
+    var metrics = ctx.getMetricGroup().addGroup("payable").addGroup("ingest");
+    seals = metrics.counter("shardSeals");
+    compactions = metrics.counter("shardCompactions");
   }
 
   @Override
@@ -85,7 +113,7 @@ public final class ShardBuilder
       ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
     }
     if (size >= maxSymbols) {
-      seal(ctx.getCurrentKey(), ctx.timerService().currentProcessingTime(), out);
+      seal(ctx.getCurrentKey(), ctx.timerService().currentProcessingTime(), out, true);
       ctx.timerService().deleteProcessingTimeTimer(sealTimer.value());
       sealTimer.clear();
     }
@@ -95,7 +123,7 @@ public final class ShardBuilder
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<SealedShard> out)
       throws Exception {
     if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
-      seal(ctx.getCurrentKey(), ctx.timerService().currentProcessingTime(), out);
+      seal(ctx.getCurrentKey(), ctx.timerService().currentProcessingTime(), out, false);
       return;
     }
     Long due = sealTimer.value();
@@ -103,33 +131,86 @@ public final class ShardBuilder
       return;
     }
     sealTimer.clear();
-    seal(ctx.getCurrentKey(), timestamp, out);
+    seal(ctx.getCurrentKey(), timestamp, out, false);
   }
 
-  private void seal(String datanetId, long now, Collector<SealedShard> out) throws Exception {
+  /**
+   * @param full whether the shard reached its size limit; only shards sealed early (by age or at
+   *     the end of the input) and below the small-shard size are compacted later
+   */
+  private void seal(String datanetId, long now, Collector<SealedShard> out, boolean full)
+      throws Exception {
     List<ShardDocument> docs = new ArrayList<>();
     documents.get().forEach(docs::add);
     if (docs.isEmpty()) {
       return;
     }
     long seq = sequence.value();
-    List<byte[]> leaves = new ArrayList<>(docs.size());
-    for (ShardDocument d : docs) {
-      leaves.add(LeafHashTree.bytes32LeafHash(Numeric.hexStringToByteArray(d.contentHash())));
-    }
-    out.collect(
-        new SealedShard(
-            datanetId,
-            seq,
-            ShardId.of(datanetId, seq),
-            docs,
-            symbols.value(),
-            LeafHashTree.of(leaves).rootHex(),
-            tokenizerId,
-            now));
+    long size = symbols.value();
+    out.collect(shard(datanetId, seq, docs, size, now, List.of()));
     seals.inc();
     documents.clear();
     symbols.clear();
     sequence.update(seq + 1);
+    if (compactionFanIn > 1 && !full && size < smallShardSymbols) {
+      compactLater(datanetId, seq, docs, size, now, out);
+    }
+  }
+
+  /**
+   * Remembers a small shard; once {@code compactionFanIn} of them are sealed, emits one shard with
+   * all their contributions that supersedes them. The merged shard takes the next sequence, so ids
+   * stay unique and ordered.
+   */
+  private void compactLater(
+      String datanetId,
+      long seq,
+      List<ShardDocument> docs,
+      long size,
+      long now,
+      Collector<SealedShard> out)
+      throws Exception {
+    smallShardDocuments.addAll(docs);
+    smallShardSequences.add(seq);
+    long pendingSymbols =
+        (smallShardSymbolCount.value() == null ? 0 : smallShardSymbolCount.value()) + size;
+    smallShardSymbolCount.update(pendingSymbols);
+    List<Long> small = new ArrayList<>();
+    smallShardSequences.get().forEach(small::add);
+    if (small.size() < compactionFanIn) {
+      return;
+    }
+    List<ShardDocument> merged = new ArrayList<>();
+    smallShardDocuments.get().forEach(merged::add);
+    long compacted = sequence.value();
+    out.collect(shard(datanetId, compacted, merged, pendingSymbols, now, small));
+    compactions.inc();
+    sequence.update(compacted + 1);
+    smallShardDocuments.clear();
+    smallShardSequences.clear();
+    smallShardSymbolCount.clear();
+  }
+
+  private SealedShard shard(
+      String datanetId,
+      long seq,
+      List<ShardDocument> docs,
+      long size,
+      long now,
+      List<Long> supersedes) {
+    List<byte[]> leaves = new ArrayList<>(docs.size());
+    for (ShardDocument d : docs) {
+      leaves.add(LeafHashTree.bytes32LeafHash(Numeric.hexStringToByteArray(d.contentHash())));
+    }
+    return new SealedShard(
+        datanetId,
+        seq,
+        ShardId.of(datanetId, seq),
+        docs,
+        size,
+        LeafHashTree.of(leaves).rootHex(),
+        tokenizerId,
+        now,
+        supersedes);
   }
 }

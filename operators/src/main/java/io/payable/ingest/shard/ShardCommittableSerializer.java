@@ -1,6 +1,8 @@
 package io.payable.ingest.shard;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -21,6 +23,10 @@ final class ShardCommittableSerializer implements SimpleVersionedSerializer<Shar
     out.writeUTF(c.shardId());
     out.writeUTF(c.stagingPath());
     out.writeUTF(c.finalPath());
+    out.writeInt(c.supersededPaths().size());
+    for (String path : c.supersededPaths()) {
+      out.writeUTF(path);
+    }
     return out.getCopyOfBuffer();
   }
 
@@ -30,7 +36,16 @@ final class ShardCommittableSerializer implements SimpleVersionedSerializer<Shar
       throw new IOException("Unknown shard committable version " + version);
     }
     DataInputDeserializer in = new DataInputDeserializer(serialized);
-    return new ShardCommittable(
-        in.readUTF(), in.readLong(), in.readUTF(), in.readUTF(), in.readUTF());
+    String datanetId = in.readUTF();
+    long sequence = in.readLong();
+    String shardId = in.readUTF();
+    String staging = in.readUTF();
+    String target = in.readUTF();
+    int superseded = in.readInt();
+    List<String> paths = new ArrayList<>(superseded);
+    for (int i = 0; i < superseded; i++) {
+      paths.add(in.readUTF());
+    }
+    return new ShardCommittable(datanetId, sequence, shardId, staging, target, paths);
   }
 }

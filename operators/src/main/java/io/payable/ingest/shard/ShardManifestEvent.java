@@ -5,12 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * An event of the {@code index.manifest} topic (format version 1): a shard became part of a
- * Datanet's index ({@code sealed}). Readers open the shard at {@code path}; since the shard files
- * and this event are committed by the same checkpoint through different committers, a reader that
- * sees the event first retries until the directory appears.
+ * Datanet's index ({@code sealed}), or a shard merged from smaller ones replaced them ({@code
+ * compacted}, with the ids of the shards it supersedes, which readers close). Readers open the
+ * shard at {@code path}; since the shard files and this event are committed by the same checkpoint
+ * through different committers, a reader that sees the event first retries until the directory
+ * appears.
  */
 public record ShardManifestEvent(
     String type,
@@ -22,15 +26,22 @@ public record ShardManifestEvent(
     long symbols,
     String merkleRoot,
     String tokenizer,
-    long sealedAt) {
+    long sealedAt,
+    List<String> supersedes) {
 
   public static final int VERSION = 1;
   public static final String SEALED = "sealed";
+  public static final String COMPACTED = "compacted";
+
+  public ShardManifestEvent {
+    supersedes = List.copyOf(supersedes);
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  public static ShardManifestEvent sealed(SealedShard s, String path) {
+  public static ShardManifestEvent of(SealedShard s, String path) {
     return new ShardManifestEvent(
-        SEALED,
+        s.isCompaction() ? COMPACTED : SEALED,
         s.datanetId(),
         s.shardId(),
         s.sequence(),
@@ -39,7 +50,8 @@ public record ShardManifestEvent(
         s.symbols(),
         s.merkleRoot(),
         s.tokenizerId(),
-        s.sealedAt());
+        s.sealedAt(),
+        s.supersedes().stream().map(seq -> ShardId.of(s.datanetId(), seq)).toList());
   }
 
   public byte[] toJson() {
@@ -55,11 +67,20 @@ public record ShardManifestEvent(
     n.put("merkle_root", merkleRoot);
     n.put("tokenizer", tokenizer);
     n.put("sealed_at", sealedAt);
+    supersedes.forEach(n.putArray("supersedes")::add);
     try {
       return JSON.writeValueAsBytes(n);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static List<String> supersededIds(JsonNode array) {
+    List<String> ids = new ArrayList<>();
+    if (array != null) {
+      array.forEach(id -> ids.add(id.asText()));
+    }
+    return ids;
   }
 
   /**
@@ -81,7 +102,8 @@ public record ShardManifestEvent(
           n.get("symbols").asLong(),
           n.get("merkle_root").asText(),
           n.get("tokenizer").asText(),
-          n.get("sealed_at").asLong());
+          n.get("sealed_at").asLong(),
+          supersededIds(n.get("supersedes")));
     } catch (IOException | NullPointerException e) {
       throw new IllegalArgumentException("malformed manifest event", e);
     }

@@ -109,7 +109,10 @@ public final class ShardStoreSink
               shard.sequence(),
               shard.shardId(),
               staging.toString(),
-              finalPath.toString()));
+              finalPath.toString(),
+              shard.supersedes().stream()
+                  .map(seq -> shardPath(storeUri, shard.datanetId(), seq).toString())
+                  .toList()));
     }
 
     @Override
@@ -139,6 +142,7 @@ public final class ShardStoreSink
           if (fs.exists(staging)) {
             fs.delete(staging, true);
           }
+          removeSuperseded(fs, c);
           request.signalAlreadyCommitted();
           continue;
         }
@@ -151,7 +155,21 @@ public final class ShardStoreSink
           request.retryLater();
           continue;
         }
+        removeSuperseded(fs, c);
         LOG.info("Committed shard {} of Datanet {} at {}", c.sequence(), c.datanetId(), target);
+      }
+    }
+
+    /**
+     * Removes the shards a compacted shard replaced, once it is in place. Readers that already
+     * mapped them keep their mappings; new readers see each contribution once.
+     */
+    private static void removeSuperseded(FileSystem fs, ShardCommittable c) throws IOException {
+      for (String path : c.supersededPaths()) {
+        Path old = new Path(path);
+        if (fs.exists(old)) {
+          fs.delete(old, true);
+        }
       }
     }
 

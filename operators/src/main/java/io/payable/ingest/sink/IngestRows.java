@@ -3,6 +3,7 @@ package io.payable.ingest.sink;
 import io.payable.ingest.record.AcceptedContribution;
 import io.payable.ingest.record.Rejection;
 import io.payable.ingest.shard.ShardManifestEvent;
+import org.apache.flink.table.data.GenericArrayData;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
@@ -38,7 +39,9 @@ public final class IngestRows {
         e.symbols(),
         StringData.fromString(e.merkleRoot()),
         StringData.fromString(e.tokenizer()),
-        TimestampData.fromEpochMillis(e.sealedAt()));
+        TimestampData.fromEpochMillis(e.sealedAt()),
+        new GenericArrayData(
+            e.supersedes().stream().map(StringData::fromString).toArray(StringData[]::new)));
   }
 
   public static RowData rejection(Rejection r) {

@@ -31,7 +31,9 @@ public final class IngestTables {
           Types.NestedField.required(6, "symbols", Types.LongType.get()),
           Types.NestedField.required(7, "merkle_root", Types.StringType.get()),
           Types.NestedField.required(8, "tokenizer", Types.StringType.get()),
-          Types.NestedField.required(9, "sealed_at", Types.TimestampType.withZone()));
+          Types.NestedField.required(9, "sealed_at", Types.TimestampType.withZone()),
+          Types.NestedField.required(
+              10, "supersedes", Types.ListType.ofRequired(11, Types.StringType.get())));
 
   public static final Schema CONTRIBUTIONS_SCHEMA =
       new Schema(
