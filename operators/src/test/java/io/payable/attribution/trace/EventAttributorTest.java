@@ -1,0 +1,135 @@
+package io.payable.attribution.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.payable.attribution.split.FeeSplitParams;
+import io.payable.attribution.split.FeeSplitter;
+import io.payable.attribution.split.Payout;
+import io.payable.attribution.split.PayoutRole;
+import io.payable.index.query.ShardedIndex;
+import io.payable.index.query.SpanParams;
+import io.payable.index.scoring.AttributionScorer;
+import io.payable.index.shard.Document;
+import io.payable.index.shard.ShardWriter;
+import io.payable.index.tokenize.Tokenizers;
+import io.payable.wire.inference.InferenceEvent;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EventAttributorTest {
+
+  private static final String ALICE = "0x000000000000000000000000000000000000a11c";
+  private static final String BOB = "0x0000000000000000000000000000000000000b0b";
+  private static final String TREASURY = "0x7ea5000000000000000000000000000000000000";
+  private static final AdapterInfo ADAPTER =
+      new AdapterInfo("moby-lora", "0xowner", List.of("moby"), Map.of("moby", TREASURY));
+
+  @TempDir static Path dir;
+  private static ShardedIndex index;
+
+  @BeforeAll
+  static void index() {
+    ShardWriter writer = new ShardWriter(Tokenizers.byId("o200k_base"));
+    writer.add(
+        new Document(
+            "d1",
+            "moby",
+            ALICE,
+            "Call me Ishmael. Some years ago, never mind how long precisely, having little or no"
+                + " money in my purse, and nothing particular to interest me on shore."));
+    writer.add(
+        new Document(
+            "d2",
+            "moby",
+            BOB,
+            "It is a way I have of driving off the spleen and regulating the circulation, whenever"
+                + " I find myself growing grim about the mouth."));
+    writer.write(dir.resolve("shard-0000000001"));
+    index = ShardedIndex.open(dir);
+  }
+
+  @AfterAll
+  static void close() {
+    index.close();
+  }
+
+  private final EventAttributor attributor =
+      new EventAttributor(
+          SpanParams.builder().minLength(6).maxOccurrences(10).build(),
+          new AttributionScorer(100),
+          new FeeSplitter(new FeeSplitParams(7000, 1500, 1000, 500), "0xprotocol"),
+          3_600_000);
+
+  @Test
+  void aReproducedPassagePaysItsContributorAndTheFeeSplitsExactly() {
+    InferenceEvent event =
+        event(
+            "The model wrote: some years ago, never mind how long precisely, having little or no"
+                + " money in my purse. Then it stopped.",
+            BigInteger.valueOf(1_000_003));
+
+    Attribution a = attributor.attribute(event, "0xoperator", ADAPTER, index, d -> 100);
+
+    assertThat(a.attributed()).isTrue();
+    assertThat(a.spans()).isNotEmpty();
+    assertThat(a.scores())
+        .singleElement()
+        .satisfies(s -> assertThat(s.contributor()).isEqualTo(ALICE));
+    assertThat(amount(a.payouts(), ALICE)).isEqualTo(BigInteger.valueOf(700_002));
+    assertThat(total(a.payouts())).isEqualTo(event.feeWei());
+    assertThat(a.epoch()).isEqualTo(event.doneTime().toEpochMilli() / 3_600_000);
+  }
+
+  @Test
+  void anOutputWithNoSpanPaysTheDatanetTreasury() {
+    InferenceEvent event =
+        event("Quantum chromodynamics describes quarks and gluons.", BigInteger.valueOf(999));
+
+    Attribution a = attributor.attribute(event, "0xoperator", ADAPTER, index, d -> 100);
+
+    assertThat(a.attributed()).isFalse();
+    assertThat(a.payouts())
+        .filteredOn(p -> p.role() == PayoutRole.DATANET_TREASURY)
+        .singleElement()
+        .satisfies(p -> assertThat(p.recipient()).isEqualTo(TREASURY));
+    assertThat(total(a.payouts())).isEqualTo(BigInteger.valueOf(999));
+  }
+
+  private static InferenceEvent event(String output, BigInteger fee) {
+    Instant done = Instant.parse("2026-11-21T12:34:56Z");
+    return new InferenceEvent(
+        "evt-1",
+        "0xworker",
+        "base",
+        "moby-lora",
+        "1",
+        "0xconsumer",
+        fee,
+        InferenceEvent.PriceBasis.PER_OUTPUT_TOKEN,
+        BigInteger.ONE,
+        output,
+        10,
+        20,
+        done.minusSeconds(2),
+        done.minusSeconds(1),
+        done);
+  }
+
+  private static BigInteger amount(List<Payout> payouts, String recipient) {
+    return payouts.stream()
+        .filter(p -> p.recipient().equals(recipient))
+        .map(Payout::amount)
+        .reduce(BigInteger.ZERO, BigInteger::add);
+  }
+
+  private static BigInteger total(List<Payout> payouts) {
+    return payouts.stream().map(Payout::amount).reduce(BigInteger.ZERO, BigInteger::add);
+  }
+}
