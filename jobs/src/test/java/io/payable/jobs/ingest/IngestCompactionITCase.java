@@ -83,7 +83,7 @@ class IngestCompactionITCase {
         Thread.sleep(150);
       }
     }
-    awaitRows(IngestTables.CONTRIBUTIONS, SUBMISSIONS);
+    PlatformIo.awaitRows(WAREHOUSE.warehouse(), IngestTables.CONTRIBUTIONS, SUBMISSIONS);
     job.stopWithSavepoint(true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
         .get(60, TimeUnit.SECONDS);
 
@@ -136,18 +136,5 @@ class IngestCompactionITCase {
         .contains("shard        " + compacted.get(0).getField("shard_id"))
         .contains("root         " + compacted.get(0).getField("merkle_root"));
     assertThat(Files.list(store.resolve(OPEN).resolve(".staging"))).isEmpty();
-  }
-
-  private static void awaitRows(org.apache.iceberg.catalog.TableIdentifier table, int atLeast)
-      throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (WAREHOUSE.warehouse().catalog().tableExists(table)
-          && PlatformIo.rows(WAREHOUSE.warehouse(), table).size() >= atLeast) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("fewer than " + atLeast + " rows in " + table + " after 60 s");
   }
 }

@@ -102,7 +102,7 @@ class IngestJobFailoverITCase {
         }
         producer.flush();
         if (n == PER_CONTRIBUTOR / 2) {
-          awaitRows(IngestTables.CONTRIBUTIONS, 1);
+          PlatformIo.awaitRows(WAREHOUSE.warehouse(), IngestTables.CONTRIBUTIONS, 1);
           cluster.terminateTaskManager(0).get(30, TimeUnit.SECONDS);
           cluster.startTaskManager();
         }
@@ -110,8 +110,8 @@ class IngestJobFailoverITCase {
       }
     }
 
-    awaitRows(IngestTables.CONTRIBUTIONS, accepted);
-    awaitRows(IngestTables.REJECTIONS, rejected);
+    PlatformIo.awaitRows(WAREHOUSE.warehouse(), IngestTables.CONTRIBUTIONS, accepted);
+    PlatformIo.awaitRows(WAREHOUSE.warehouse(), IngestTables.REJECTIONS, rejected);
     // Drain: the final watermark seals the open shards, then the job stops.
     job.stopWithSavepoint(true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
         .get(60, TimeUnit.SECONDS);
@@ -143,18 +143,5 @@ class IngestJobFailoverITCase {
         .as("every contribution in exactly one committed shard")
         .containsExactlyInAnyOrderElementsOf(
             contributions.stream().map(r -> (String) r.getField("contribution_id")).toList());
-  }
-
-  private static void awaitRows(org.apache.iceberg.catalog.TableIdentifier table, int atLeast)
-      throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (WAREHOUSE.warehouse().catalog().tableExists(table)
-          && PlatformIo.rows(WAREHOUSE.warehouse(), table).size() >= atLeast) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("fewer than " + atLeast + " rows in " + table + " after 90 s");
   }
 }

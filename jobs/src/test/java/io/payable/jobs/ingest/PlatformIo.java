@@ -55,6 +55,19 @@ final class PlatformIo {
     return out;
   }
 
+  /** Waits until {@code table} exists with at least {@code atLeast} rows (commits are async). */
+  static void awaitRows(LocalIcebergWarehouse warehouse, TableIdentifier table, int atLeast)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (warehouse.catalog().tableExists(table) && rows(warehouse, table).size() >= atLeast) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("fewer than " + atLeast + " rows in " + table + " after 90 s");
+  }
+
   /**
    * Committed JSON records of a topic: reads until {@code expected} arrived and then a little
    * longer, so that duplicates would show up too.
