@@ -10,9 +10,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.Deque;
-import java.util.stream.Stream;
+import org.apache.flink.util.FileUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +65,7 @@ public final class EmbeddedStack implements AutoCloseable {
     try {
       Path dir = temporary ? Files.createTempDirectory("payable-up-") : dataDir.toAbsolutePath();
       Path kafkaDir = dir.resolve("kafka");
-      deleteRecursively(kafkaDir);
+      FileUtils.deleteDirectory(kafkaDir.toFile());
       Files.createDirectories(dir.resolve("chain"));
       Files.createDirectories(dir.resolve("index"));
 
@@ -125,7 +124,7 @@ public final class EmbeddedStack implements AutoCloseable {
     closeAll(started);
     if (temporary) {
       try {
-        deleteRecursively(dataDir);
+        FileUtils.deleteDirectory(dataDir.toFile());
       } catch (IOException e) {
         LOG.warn("Could not delete the temporary data directory {}", dataDir, e);
       }
@@ -139,17 +138,6 @@ public final class EmbeddedStack implements AutoCloseable {
         component.close();
       } catch (Exception e) {
         LOG.warn("Error while stopping {}", component.getClass().getSimpleName(), e);
-      }
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
       }
     }
   }

@@ -1,11 +1,8 @@
 package io.payable.embedded.iceberg;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import org.apache.flink.util.FileUtils;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -26,18 +23,7 @@ public final class IcebergWarehouseExtension implements BeforeAllCallback, After
       return;
     }
     warehouse.close();
-    try (Stream<Path> paths = Files.walk(warehouse.directory())) {
-      paths
-          .sorted(Comparator.reverseOrder())
-          .forEach(
-              p -> {
-                try {
-                  Files.deleteIfExists(p);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
-    }
+    FileUtils.deleteDirectory(warehouse.directory().toFile());
     warehouse = null;
   }
 

@@ -9,7 +9,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -20,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
+import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -203,10 +203,8 @@ public final class EmbeddedKafka implements AutoCloseable {
       LOG.warn("Error while stopping the embedded Kafka broker", e);
     }
     if (deleteOnClose) {
-      try (Stream<Path> paths = Files.walk(logDir)) {
-        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
+      try {
+        FileUtils.deleteDirectory(logDir.toFile());
       } catch (IOException e) {
         LOG.warn("Could not delete the Kafka log directory {}", logDir, e);
       }

@@ -5,12 +5,10 @@ import io.payable.index.tokenize.Tokenizers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -24,6 +22,7 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.util.FileUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,7 +99,7 @@ public final class ShardStoreSink
           builder.write(built);
           copyToFileSystem(built, staging);
         } finally {
-          deleteLocal(local);
+          FileUtils.deleteDirectoryQuietly(local.toFile());
         }
       }
       pending.add(
@@ -191,23 +190,6 @@ public final class ShardStoreSink
           in.transferTo(out);
         }
       }
-    }
-  }
-
-  private static void deleteLocal(java.nio.file.Path dir) {
-    try (Stream<java.nio.file.Path> paths = Files.walk(dir)) {
-      paths
-          .sorted(Comparator.reverseOrder())
-          .forEach(
-              p -> {
-                try {
-                  Files.deleteIfExists(p);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
-    } catch (IOException | UncheckedIOException e) {
-      LOG.warn("Could not delete the local build directory {}", dir, e);
     }
   }
 }
