@@ -1,11 +1,10 @@
 package io.payable.cli.datanet;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.payable.contracts.deploy.Deployment;
-import io.payable.contracts.eip712.Contribution;
-import io.payable.contracts.eip712.ContributionSignatures;
 import io.payable.contracts.eip712.Eip712Domain;
+import io.payable.ingest.submission.Submission;
+import io.payable.ingest.submission.SubmissionSigner;
+import io.payable.ingest.submission.SubmissionWriter;
 import io.payable.ingest.validate.ContentGuard;
 import java.io.PrintWriter;
 import java.math.BigInteger;
@@ -14,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -38,8 +38,6 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Sign files as contributions to a Datanet and publish them for ingestion.")
 public final class DatanetSubmitCommand implements Callable<Integer> {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Spec CommandSpec spec;
 
@@ -100,25 +98,21 @@ public final class DatanetSubmitCommand implements Callable<Integer> {
       for (Path file : files) {
         String content = Files.readString(file, StandardCharsets.UTF_8);
         long timestamp = Instant.now().getEpochSecond();
-        Contribution c =
-            new Contribution(datanetId, Contribution.contentHash(content), next, timestamp);
-        ObjectNode node = JSON.createObjectNode();
-        node.put("version", 1);
-        node.put("datanet_id", Numeric.toHexString(datanetId));
-        node.put("contributor", contributor.getAddress());
-        node.put("nonce", next.toString());
-        node.put("timestamp", timestamp);
-        node.put("content", content);
-        if (license != null) {
-          node.put("license", license);
-        }
-        node.put("signature", ContributionSignatures.sign(domain, c, contributor));
+        Submission submission =
+            SubmissionSigner.sign(
+                domain,
+                contributor,
+                datanetId,
+                next,
+                timestamp,
+                content,
+                Optional.ofNullable(license));
         producer
             .send(
                 new ProducerRecord<>(
                     topic,
                     contributor.getAddress().getBytes(StandardCharsets.UTF_8),
-                    JSON.writeValueAsBytes(node)))
+                    SubmissionWriter.toJson(submission)))
             .get();
         out.println(
             ContentGuard.contributionId(

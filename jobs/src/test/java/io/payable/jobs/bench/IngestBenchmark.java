@@ -1,7 +1,5 @@
 package io.payable.jobs.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.payable.contracts.eip712.Contribution;
 import io.payable.contracts.eip712.ContributionSignatures;
 import io.payable.contracts.eip712.Eip712Domain;
@@ -9,11 +7,12 @@ import io.payable.embedded.iceberg.LocalIcebergWarehouse;
 import io.payable.embedded.kafka.EmbeddedKafka;
 import io.payable.ingest.submission.ParseOutcome;
 import io.payable.ingest.submission.SubmissionParser;
+import io.payable.ingest.submission.SubmissionSigner;
+import io.payable.ingest.submission.SubmissionWriter;
 import io.payable.jobs.common.IcebergOptions;
 import io.payable.jobs.ingest.IngestJob;
 import io.payable.jobs.ingest.IngestOptions;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -33,7 +33,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.ECKeyPair;
-import org.web3j.crypto.Hash;
 
 /**
  * Ingest throughput, end to end: signed submissions of a given size go through the ingest job at
@@ -53,7 +52,6 @@ public final class IngestBenchmark {
   private static final String REGISTRY = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
   private static final Eip712Domain DOMAIN = Eip712Domain.payableDatanets(31337, REGISTRY);
   private static final String DATANET = "0x" + "aa".repeat(32);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private IngestBenchmark() {}
 
@@ -158,21 +156,16 @@ public final class IngestBenchmark {
       Credentials who = keys.get(i % keys.size());
       BigInteger nonce = BigInteger.valueOf(i + 1);
       long timestamp = 1_800_000_000L + i;
-      Contribution c =
-          new Contribution(
-              HexFormat.of().parseHex(DATANET.substring(2)),
-              Hash.sha3(content.getBytes(StandardCharsets.UTF_8)),
-              nonce,
-              timestamp);
-      ObjectNode node = JSON.createObjectNode();
-      node.put("version", 1);
-      node.put("datanet_id", DATANET);
-      node.put("contributor", who.getAddress());
-      node.put("nonce", nonce.toString());
-      node.put("timestamp", timestamp);
-      node.put("content", content);
-      node.put("signature", ContributionSignatures.sign(DOMAIN, c, who));
-      out.add(node.toString().getBytes(StandardCharsets.UTF_8));
+      out.add(
+          SubmissionWriter.toJson(
+              SubmissionSigner.sign(
+                  DOMAIN,
+                  who,
+                  HexFormat.of().parseHex(DATANET.substring(2)),
+                  nonce,
+                  timestamp,
+                  content,
+                  Optional.empty())));
     }
     return out;
   }

@@ -2,16 +2,16 @@ package io.payable.jobs.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.payable.contracts.eip712.Contribution;
-import io.payable.contracts.eip712.ContributionSignatures;
 import io.payable.contracts.eip712.Eip712Domain;
+import io.payable.ingest.submission.SubmissionSigner;
+import io.payable.ingest.submission.SubmissionWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.ECKeyPair;
-import org.web3j.crypto.Hash;
 import org.web3j.utils.Numeric;
 
 /** Signed submissions for ingest tests, signed as a wallet would (EIP-712). */
@@ -66,23 +66,16 @@ final class SubmissionFixtures {
       byte[] datanet,
       long nonce,
       String content) {
-    long timestamp = 1_800_000_000L + nonce;
-    Contribution c =
-        new Contribution(
+    return SubmissionWriter.toJson(
+        SubmissionSigner.sign(
+            domain,
+            signer,
+            claimed.getAddress(),
             datanet,
-            Hash.sha3(content.getBytes(StandardCharsets.UTF_8)),
             BigInteger.valueOf(nonce),
-            timestamp);
-    ObjectNode node = JSON.createObjectNode();
-    node.put("version", 1);
-    node.put("datanet_id", Numeric.toHexString(datanet));
-    node.put("contributor", claimed.getAddress());
-    node.put("nonce", Long.toString(nonce));
-    node.put("timestamp", timestamp);
-    node.put("content", content);
-    node.put("license", "CC-BY-4.0");
-    node.put("signature", ContributionSignatures.sign(domain, c, signer));
-    return node.toString().getBytes(StandardCharsets.UTF_8);
+            1_800_000_000L + nonce,
+            content,
+            Optional.of("CC-BY-4.0")));
   }
 
   static byte[] withField(byte[] record, String field, String value) {
