@@ -16,6 +16,8 @@ import io.payable.index.shard.DocumentRecord;
 import io.payable.index.shard.Shard;
 import io.payable.ingest.sink.IngestTables;
 import io.payable.jobs.common.IcebergOptions;
+import io.payable.jobs.testing.PlatformIo;
+import io.payable.jobs.testing.TestClusters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -20,6 +20,8 @@ import io.payable.index.query.ShardedIndex;
 import io.payable.ingest.sink.IngestTables;
 import io.payable.ingest.submission.RejectionReason;
 import io.payable.jobs.common.IcebergOptions;
+import io.payable.jobs.testing.PlatformIo;
+import io.payable.jobs.testing.TestClusters;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.payable.jobs.ingest;
+package io.payable.jobs.testing;
 
 import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
@@ -7,17 +7,17 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 /** The MiniClusters of the job tests: one task manager with two slots. */
-final class TestClusters {
+public final class TestClusters {
 
   private TestClusters() {}
 
   /** A job that fails fails the test at once, instead of restarting until a timeout. */
-  static MiniClusterExtension failingFast() {
+  public static MiniClusterExtension failingFast() {
     return cluster(new Configuration().set(RestartStrategyOptions.RESTART_STRATEGY, "none"));
   }
 
   /** Jobs restart from their last checkpoint, for failover tests. */
-  static MiniClusterExtension restarting() {
+  public static MiniClusterExtension restarting() {
     return cluster(
         new Configuration()
             .set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay")

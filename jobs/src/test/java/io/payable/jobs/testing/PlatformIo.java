@@ -1,4 +1,4 @@
-package io.payable.jobs.ingest;
+package io.payable.jobs.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,20 +24,20 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Test I/O against the embedded platform: produce to topics, read topics and tables back. */
-final class PlatformIo {
+public final class PlatformIo {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private PlatformIo() {}
 
-  static KafkaProducer<byte[], byte[]> producer(EmbeddedKafka kafka) {
+  public static KafkaProducer<byte[], byte[]> producer(EmbeddedKafka kafka) {
     Properties props = kafka.clientProperties();
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     return new KafkaProducer<>(props);
   }
 
-  static void produce(EmbeddedKafka kafka, String topic, List<byte[]> values) {
+  public static void produce(EmbeddedKafka kafka, String topic, List<byte[]> values) {
     try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
       for (byte[] value : values) {
         producer.send(new ProducerRecord<>(topic, value));
@@ -46,7 +46,8 @@ final class PlatformIo {
     }
   }
 
-  static List<Record> rows(LocalIcebergWarehouse warehouse, TableIdentifier id) throws IOException {
+  public static List<Record> rows(LocalIcebergWarehouse warehouse, TableIdentifier id)
+      throws IOException {
     Table table = warehouse.catalog().loadTable(id);
     List<Record> out = new ArrayList<>();
     try (CloseableIterable<Record> it = IcebergGenerics.read(table).build()) {
@@ -56,7 +57,7 @@ final class PlatformIo {
   }
 
   /** Waits until {@code table} exists with at least {@code atLeast} rows (commits are async). */
-  static void awaitRows(LocalIcebergWarehouse warehouse, TableIdentifier table, int atLeast)
+  public static void awaitRows(LocalIcebergWarehouse warehouse, TableIdentifier table, int atLeast)
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (System.nanoTime() < deadline) {
@@ -72,7 +73,7 @@ final class PlatformIo {
    * Committed JSON records of a topic: reads until {@code expected} arrived and then a little
    * longer, so that duplicates would show up too.
    */
-  static List<JsonNode> consume(EmbeddedKafka kafka, String topic, int expected)
+  public static List<JsonNode> consume(EmbeddedKafka kafka, String topic, int expected)
       throws IOException {
     Properties props = kafka.clientProperties();
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic + "-" + System.nanoTime());

@@ -1,0 +1,44 @@
+package io.payable.attribution.reward;
+
+import io.payable.attribution.split.Payout;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A record of the {@code rewards.attributed} topic (format version 1, docs/formats.md): the exact
+ * split of one inference event's fee, as the attribution job committed it. The settlement job sums
+ * these into per-account epoch and cumulative totals.
+ *
+ * @param eventId the inference event (the topic's key; unique on the topic)
+ * @param eventTime the event's done time, epoch milliseconds
+ * @param epoch {@code floor(eventTime / epochLength)} with the epoch length in force when the event
+ *     was attributed
+ * @param attributed whether contributors were credited (else the data pool went to treasuries)
+ * @param payouts one entry per recipient and role; amounts sum to {@code feeWei}
+ */
+public record AttributedReward(
+    String eventId,
+    long eventTime,
+    long epoch,
+    String modelId,
+    String adapterId,
+    String consumer,
+    String workerId,
+    BigInteger feeWei,
+    boolean attributed,
+    List<Payout> payouts) {
+
+  public static final int VERSION = 1;
+
+  public AttributedReward {
+    Objects.requireNonNull(eventId, "eventId");
+    Objects.requireNonNull(feeWei, "feeWei");
+    payouts = List.copyOf(payouts);
+    BigInteger sum = payouts.stream().map(Payout::amount).reduce(BigInteger.ZERO, BigInteger::add);
+    if (!sum.equals(feeWei)) {
+      throw new IllegalArgumentException(
+          "payouts of " + eventId + " sum to " + sum + ", not the fee " + feeWei);
+    }
+  }
+}
