@@ -11,9 +11,7 @@ import io.payable.index.tombstone.Tombstones;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -198,11 +196,35 @@ public final class ShardedIndex implements AutoCloseable {
   }
 
   /**
-   * Maximal spans of a tokenized query. For every allowed start, the longest match over all shards
-   * (each shard scanning every start) is cut back to a word boundary; spans contained in an earlier
-   * one are dropped, then the length, occurrence and tombstone filters apply.
+   * Maximal spans of a tokenized query: this index's {@link #partialMatch} merged by {@link
+   * SpanMerger}, the path a job takes with shards spread over several groups.
    */
   public List<Span> maximalSpans(int[] tokens, SpanParams params) {
+    return SpanMerger.merge(List.of(partialMatch(tokens, params, defaultShardKeys())), params);
+  }
+
+  private List<String> defaultShardKeys() {
+    List<String> keys = new ArrayList<>(shards.size());
+    for (int i = 0; i < shards.size(); i++) {
+      keys.add(String.format("%010d", i));
+    }
+    return keys;
+  }
+
+  /**
+   * This index's part of a maximal-span query when it is one group of a larger index. For every
+   * allowed start, the longest match over this group's shards (each shard scanning every start) is
+   * cut back to a word boundary; the group's locally maximal spans of at least the minimum length
+   * are counted and their live documents listed. See {@link PartialMatch} for why merging the parts
+   * of all groups gives the maximal spans of the whole index.
+   *
+   * @param shardKeys one key per shard, in the order of {@link #shards()}: the shard's place among
+   *     the shards of all groups
+   */
+  public PartialMatch partialMatch(int[] tokens, SpanParams params, List<String> shardKeys) {
+    if (shardKeys.size() != shards.size()) {
+      throw new IllegalArgumentException("one shard key per shard");
+    }
     int n = tokens.length;
     boolean[] wordStart = wordStarts(tokens, params);
     boolean[] delimiter = new boolean[n];
@@ -236,26 +258,28 @@ public final class ShardedIndex implements AutoCloseable {
         best[i] = Math.max(best[i], lengths[i]);
       }
     }
-    List<Span> spans = new ArrayList<>();
+    long[] unigram = new long[n];
+    for (int i = 0; i < n; i++) {
+      while (best[i] > 0 && !validEnd(i + best[i], n, wordStart, delimiter)) {
+        best[i]--;
+      }
+      for (Shard shard : shards) {
+        unigram[i] += shard.unigramCount(tokens[i]);
+      }
+    }
+    List<PartialSpan> spans = new ArrayList<>();
     int maxEnd = 0;
     for (int i = 0; i < n; i++) {
       int length = best[i];
-      while (length > 0 && !validEnd(i + length, n, wordStart, delimiter)) {
-        length--;
-      }
       if (length == 0 || i + length <= maxEnd) {
         continue;
       }
       maxEnd = i + length;
-      if (length < params.minLength()) {
-        continue;
-      }
-      Span span = describe(tokens, i, length, params);
-      if (span != null) {
-        spans.add(span);
+      if (length >= params.minLength()) {
+        spans.add(describe(tokens, i, length, params, shardKeys));
       }
     }
-    return spans;
+    return new PartialMatch(best, unigram, totalTokens, spans);
   }
 
   private boolean[] wordStarts(int[] tokens, SpanParams params) {
@@ -271,20 +295,22 @@ public final class ShardedIndex implements AutoCloseable {
     return end == n || wordStart[end] || delimiter[end - 1];
   }
 
-  /** Counts, locates and weighs one candidate span; null if it is filtered out. */
-  private Span describe(int[] tokens, int start, int length, SpanParams params) {
+  /** Counts one locally maximal span and lists its live documents in this group. */
+  private PartialSpan describe(
+      int[] tokens, int start, int length, SpanParams params, List<String> shardKeys) {
     int[] span = Arrays.copyOfRange(tokens, start, start + length);
+    String text = tokenizer.decode(span);
     List<long[]> intervals = fanOut(i -> shards.get(i).interval(span, 0, span.length));
     long raw = 0;
     for (long[] r : intervals) {
       raw += r[1] - r[0];
     }
-    if (raw == 0 || raw > params.maxOccurrences()) {
-      return null;
+    if (raw > params.maxOccurrences()) {
+      return new PartialSpan(start, length, text, raw, 0, true, List.of());
     }
     Tombstones dead = tombstones;
     long live = 0;
-    Set<SpanDocument> docs = new LinkedHashSet<>();
+    List<ShardDocument> docs = new ArrayList<>();
     for (int s = 0; s < shards.size(); s++) {
       long[] r = intervals.get(s);
       List<Occurrence> occurrences = collect(s, shards.get(s), r[0], r[1], Long.MAX_VALUE, dead);
@@ -294,20 +320,18 @@ public final class ShardedIndex implements AutoCloseable {
               a.documentOrdinal() != b.documentOrdinal()
                   ? Integer.compare(a.documentOrdinal(), b.documentOrdinal())
                   : Integer.compare(a.offset(), b.offset()));
+      int previous = -1;
       for (Occurrence o : occurrences) {
-        DocumentRecord d = o.document();
-        docs.add(new SpanDocument(d.docId(), d.datanet(), d.contributor()));
+        if (o.documentOrdinal() != previous) {
+          DocumentRecord d = o.document();
+          docs.add(
+              new ShardDocument(
+                  shardKeys.get(s), new SpanDocument(d.docId(), d.datanet(), d.contributor())));
+          previous = o.documentOrdinal();
+        }
       }
     }
-    if (live == 0) {
-      return null;
-    }
-    double logProb = 0;
-    for (int token : span) {
-      logProb += unigramLogProb(token);
-    }
-    List<SpanDocument> listed = docs.stream().limit(params.maxDocuments()).toList();
-    return new Span(start, length, tokenizer.decode(span), live, logProb, docs.size(), listed);
+    return new PartialSpan(start, length, text, raw, live, false, docs);
   }
 
   /**
