@@ -1,6 +1,7 @@
 package io.payable.jobs.common;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -35,7 +36,47 @@ public final class IcebergOptions {
           .noDefaultValue()
           .withDescription("REST catalog endpoint (catalog-type 'rest').");
 
+  public static final ConfigOption<String> IO_IMPL =
+      ConfigOptions.key("iceberg.io-impl")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "FileIO implementation, e.g. org.apache.iceberg.aws.s3.S3FileIO for an S3 warehouse;"
+                  + " unset: the catalog's default (Hadoop file systems, or what a REST catalog"
+                  + " tells the client).");
+
+  public static final ConfigOption<String> S3_ENDPOINT =
+      ConfigOptions.key("iceberg.s3.endpoint")
+          .stringType()
+          .noDefaultValue()
+          .withDescription("S3 endpoint for S3FileIO (MinIO, Ceph, ...); unset: AWS S3.");
+
+  public static final ConfigOption<Boolean> S3_PATH_STYLE_ACCESS =
+      ConfigOptions.key("iceberg.s3.path-style-access")
+          .booleanType()
+          .noDefaultValue()
+          .withDescription("Path-style S3 requests (bucket in the path), as MinIO needs.");
+
+  public static final ConfigOption<String> CLIENT_REGION =
+      ConfigOptions.key("iceberg.client.region")
+          .stringType()
+          .noDefaultValue()
+          .withDescription("AWS region of the S3 (and REST catalog signing) clients.");
+
   private IcebergOptions() {}
+
+  /** Every option of this class, for documentation and manifest checks. */
+  public static List<ConfigOption<?>> all() {
+    return List.of(
+        CATALOG_NAME,
+        CATALOG_TYPE,
+        WAREHOUSE,
+        URI,
+        IO_IMPL,
+        S3_ENDPOINT,
+        S3_PATH_STYLE_ACCESS,
+        CLIENT_REGION);
+  }
 
   /** A serializable catalog loader for the configured catalog. */
   public static CatalogLoader catalogLoader(Configuration config) {
@@ -45,6 +86,12 @@ public final class IcebergOptions {
         .getOptional(WAREHOUSE)
         .ifPresent(w -> props.put(CatalogProperties.WAREHOUSE_LOCATION, w));
     config.getOptional(URI).ifPresent(u -> props.put(CatalogProperties.URI, u));
+    config.getOptional(IO_IMPL).ifPresent(io -> props.put(CatalogProperties.FILE_IO_IMPL, io));
+    config.getOptional(S3_ENDPOINT).ifPresent(e -> props.put("s3.endpoint", e));
+    config
+        .getOptional(S3_PATH_STYLE_ACCESS)
+        .ifPresent(p -> props.put("s3.path-style-access", p.toString()));
+    config.getOptional(CLIENT_REGION).ifPresent(r -> props.put("client.region", r));
     return switch (config.get(CATALOG_TYPE)) {
       case "hadoop" -> {
         if (!props.containsKey(CatalogProperties.WAREHOUSE_LOCATION)) {
@@ -52,7 +99,12 @@ public final class IcebergOptions {
         }
         yield CatalogLoader.hadoop(name, new org.apache.hadoop.conf.Configuration(), props);
       }
-      case "rest" -> CatalogLoader.rest(name, new org.apache.hadoop.conf.Configuration(), props);
+      case "rest" -> {
+        if (!props.containsKey(CatalogProperties.URI)) {
+          throw new IllegalArgumentException(URI.key() + " is required for a rest catalog");
+        }
+        yield CatalogLoader.rest(name, new org.apache.hadoop.conf.Configuration(), props);
+      }
       default ->
           throw new IllegalArgumentException(
               "Unsupported " + CATALOG_TYPE.key() + ": " + config.get(CATALOG_TYPE));
