@@ -30,12 +30,14 @@ public final class ShardedIndex implements AutoCloseable {
   private final long totalTokens;
   private volatile Tombstones tombstones;
 
-  private ShardedIndex(List<Shard> shards, Tokenizer tokenizer, Tombstones tombstones) {
+  private ShardedIndex(
+      List<Shard> shards, Tokenizer tokenizer, Tombstones tombstones, boolean parallel) {
     this.shards = List.copyOf(shards);
     this.tokenizer = tokenizer;
     this.tombstones = tombstones;
     this.totalTokens = shards.stream().mapToLong(s -> s.manifest().tokens()).sum();
-    int threads = Math.min(shards.size(), Runtime.getRuntime().availableProcessors());
+    int threads =
+        parallel ? Math.min(shards.size(), Runtime.getRuntime().availableProcessors()) : 1;
     this.executor =
         threads > 1
             ? Executors.newFixedThreadPool(
@@ -69,6 +71,20 @@ public final class ShardedIndex implements AutoCloseable {
 
   /** An index over already opened shards. */
   public static ShardedIndex of(List<Shard> shards, Tokenizer tokenizer, Tombstones tombstones) {
+    return of(shards, tokenizer, tombstones, true);
+  }
+
+  /**
+   * An index over already opened shards that queries them one after another on the calling thread:
+   * for callers that run many queries in parallel themselves (a Flink subtask per core).
+   */
+  public static ShardedIndex sequential(
+      List<Shard> shards, Tokenizer tokenizer, Tombstones tombstones) {
+    return of(shards, tokenizer, tombstones, false);
+  }
+
+  private static ShardedIndex of(
+      List<Shard> shards, Tokenizer tokenizer, Tombstones tombstones, boolean parallel) {
     for (Shard shard : shards) {
       ShardManifest.TokenizerInfo info = shard.manifest().tokenizer();
       if (!info.vocabularyHash().equals(tokenizer.vocabularyHash())) {
@@ -85,7 +101,7 @@ public final class ShardedIndex implements AutoCloseable {
                 + ")");
       }
     }
-    return new ShardedIndex(shards, tokenizer, tombstones);
+    return new ShardedIndex(shards, tokenizer, tombstones, parallel);
   }
 
   public List<Shard> shards() {

@@ -50,7 +50,26 @@ public final class EventAttributor {
       AdapterInfo adapter,
       ShardedIndex index,
       ToLongFunction<String> datanetSize) {
-    List<Span> spans = index.maximalSpans(event.outputText(), spanParams);
+    return attribute(
+        event,
+        workerOperator,
+        adapter,
+        index.maximalSpans(event.outputText(), spanParams),
+        datanetSize);
+  }
+
+  /**
+   * The attribution of an event whose maximal spans are already known (merged from shard groups).
+   *
+   * @param spans the maximal spans of the output over the adapter's index, with these span params
+   * @param datanetSize live indexed tokens of a Datanet, by Datanet id
+   */
+  public Attribution attribute(
+      InferenceEvent event,
+      String workerOperator,
+      AdapterInfo adapter,
+      List<Span> spans,
+      ToLongFunction<String> datanetSize) {
     List<ContributorScore> scores = scorer.score(spans);
     Map<String, Long> treasurySizes = new LinkedHashMap<>();
     for (String datanet : adapter.datanetIds()) {

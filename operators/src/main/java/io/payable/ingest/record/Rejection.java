@@ -22,9 +22,14 @@ public record Rejection(
     long rejectedAt) {
 
   public static Rejection of(RawRecord source, RejectionReason reason, String detail, long now) {
+    return of(source, reason.code(), detail, now);
+  }
+
+  /** A rejection with a reason code of any job (the codes are documented per topic). */
+  public static Rejection of(RawRecord source, String reasonCode, String detail, long now) {
     byte[] raw = source.value() == null ? new byte[0] : source.value();
     return new Rejection(
-        reason.code(),
+        reasonCode,
         detail,
         source.topic(),
         source.partition(),

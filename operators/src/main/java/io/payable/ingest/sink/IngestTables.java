@@ -80,7 +80,8 @@ public final class IngestTables {
         PartitionSpec.builderFor(REJECTIONS_SCHEMA).identity("reason").build());
   }
 
-  private static Table ensure(
+  /** Creates a table (and its namespace) unless it exists; safe when several jobs race. */
+  public static Table ensure(
       Catalog catalog, TableIdentifier id, Schema schema, PartitionSpec spec) {
     if (catalog instanceof org.apache.iceberg.catalog.SupportsNamespaces namespaces
         && !namespaces.namespaceExists(id.namespace())) {

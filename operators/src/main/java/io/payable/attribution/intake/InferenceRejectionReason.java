@@ -1,0 +1,39 @@
+package io.payable.attribution.intake;
+
+import io.payable.wire.inference.InvalidInferenceBatchException;
+import java.util.Locale;
+
+/**
+ * Why the attribution job refused an inference record or event (topic {@code
+ * inference.rejections}). Record-level codes are those of the envelope reader; event-level codes
+ * follow.
+ */
+public enum InferenceRejectionReason {
+  TOO_LARGE,
+  TRUNCATED,
+  BAD_MAGIC,
+  UNSUPPORTED_VERSION,
+  BAD_SIGNATURE,
+  UNKNOWN_WORKER,
+  WORKER_MISMATCH,
+  MALFORMED_ARROW,
+  SCHEMA_MISMATCH,
+  INVALID_FIELD,
+  EMPTY,
+  /** The event names an adapter that ModelRegistry does not know (or has deactivated). */
+  UNKNOWN_ADAPTER,
+  /** An event with this id was already attributed. */
+  DUPLICATE_EVENT,
+  /** The fee is zero: there is nothing to attribute. */
+  NON_POSITIVE_FEE,
+  /** The fee does not fit the tables' decimal(38,0). */
+  FEE_OUT_OF_RANGE;
+
+  public String code() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static InferenceRejectionReason of(InvalidInferenceBatchException.Reason reason) {
+    return valueOf(reason.name());
+  }
+}

@@ -1,0 +1,127 @@
+package io.payable.attribution.match;
+
+import io.payable.index.query.ShardedIndex;
+import io.payable.index.shard.Shard;
+import io.payable.index.tokenize.Tokenizer;
+import io.payable.index.tombstone.Tombstones;
+import io.payable.ingest.shard.ShardManifestEvent;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shards one group holds, following the {@code index.manifest} events: a sealed shard is opened
+ * (retried until its files are in place, since they are committed separately from the event), a
+ * compacted shard is opened and the shards it supersedes are closed. Not thread-safe: one per
+ * subtask.
+ */
+public final class OpenShards implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OpenShards.class);
+
+  private final int group;
+  private final int groups;
+  private final Tokenizer tokenizer;
+  private final ShardCache cache;
+
+  private final Map<String, ShardManifestEvent> pending = new LinkedHashMap<>();
+  private final Map<String, OpenShard> open = new HashMap<>();
+  private final Map<List<String>, GroupIndex> indexes = new HashMap<>();
+
+  private record OpenShard(ShardManifestEvent event, Shard shard) {}
+
+  /** This group's shards of some Datanets, ordered by shard key, with the keys. */
+  public record GroupIndex(ShardedIndex index, List<String> keys, Map<String, Long> tokens) {}
+
+  public OpenShards(int group, int groups, Tokenizer tokenizer, ShardCache cache) {
+    this.group = group;
+    this.groups = groups;
+    this.tokenizer = tokenizer;
+    this.cache = cache;
+  }
+
+  /** Follows one manifest event (in the order of the topic). */
+  public void apply(ShardManifestEvent event) {
+    for (String superseded : event.supersedes()) {
+      pending.remove(superseded);
+      if (open.remove(superseded) != null) {
+        invalidate();
+        try {
+          cache.evict(superseded);
+        } catch (IOException e) {
+          LOG.warn("could not remove the cached copy of shard {}", superseded, e);
+        }
+      }
+    }
+    if (ShardKeys.groupOf(event.shardId(), groups) == group && !open.containsKey(event.shardId())) {
+      pending.put(event.shardId(), event);
+    }
+  }
+
+  /** Opens the shards whose files have arrived; the others stay pending. */
+  public void openPending() {
+    if (pending.isEmpty()) {
+      return;
+    }
+    var it = pending.values().iterator();
+    while (it.hasNext()) {
+      ShardManifestEvent event = it.next();
+      try {
+        Shard shard = Shard.open(cache.local(event.shardId(), event.path()));
+        open.put(event.shardId(), new OpenShard(event, shard));
+        it.remove();
+        invalidate();
+        LOG.info(
+            "group {} opened shard {} of Datanet {}", group, event.shardId(), event.datanetId());
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("shard {} not ready yet: {}", event.shardId(), e.toString());
+      }
+    }
+  }
+
+  public int openCount() {
+    return open.size();
+  }
+
+  public int pendingCount() {
+    return pending.size();
+  }
+
+  /** This group's open shards of {@code datanets}, as one index (cached until shards change). */
+  public GroupIndex index(List<String> datanets) {
+    return indexes.computeIfAbsent(List.copyOf(datanets), this::build);
+  }
+
+  private GroupIndex build(List<String> datanets) {
+    TreeMap<String, OpenShard> byKey = new TreeMap<>(Comparator.naturalOrder());
+    Map<String, Long> tokens = new LinkedHashMap<>();
+    for (OpenShard s : open.values()) {
+      if (datanets.contains(s.event().datanetId())) {
+        byKey.put(ShardKeys.orderKey(s.event().datanetId(), s.event().sequence()), s);
+        tokens.merge(s.event().datanetId(), s.shard().manifest().tokens(), Long::sum);
+      }
+    }
+    List<Shard> shards = new ArrayList<>();
+    byKey.values().forEach(s -> shards.add(s.shard()));
+    ShardedIndex index = ShardedIndex.sequential(shards, tokenizer, Tombstones.none());
+    return new GroupIndex(index, List.copyOf(byKey.keySet()), tokens);
+  }
+
+  private void invalidate() {
+    indexes.values().forEach(i -> i.index().close());
+    indexes.clear();
+  }
+
+  @Override
+  public void close() {
+    invalidate();
+    open.clear();
+  }
+}
