@@ -19,6 +19,10 @@ import picocli.CommandLine.Command;
       io.payable.lora.cli.ServeCommand.class,
       io.payable.lora.cli.BenchCommand.class,
       io.payable.cli.datanet.DatanetCommand.class,
+      io.payable.cli.settle.PayoutsCommand.class,
+      io.payable.cli.settle.ClaimCommand.class,
+      io.payable.cli.settle.SettleCommand.class,
+      io.payable.cli.sql.SqlCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class PayableCli implements Runnable {

@@ -75,6 +75,29 @@ public final class RewardsClient {
     return distributor.claimed(account).send();
   }
 
+  /** OPEN ever funded: posted totals may not exceed it (it only grows). */
+  public BigInteger totalFunded() throws Exception {
+    return distributor.totalFunded().send();
+  }
+
+  /** Every root ever posted, revoked ones included, in posting order. */
+  public java.util.List<RewardDistributor.Distribution> distributions() throws Exception {
+    int count = distributor.distributionCount().send().intValueExact();
+    java.util.List<RewardDistributor.Distribution> out = new java.util.ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      out.add(distributor.distributionAt(BigInteger.valueOf(i)).send());
+    }
+    return out;
+  }
+
+  /** The epoch of the root claims are checked against now, or empty when none is active. */
+  public OptionalLong activeEpoch() throws Exception {
+    var active = distributor.activeRoot().send();
+    return active.component1()
+        ? OptionalLong.of(active.component2().longValueExact())
+        : OptionalLong.empty();
+  }
+
   /** The root claims are checked against now, 0x-hex, or empty when none is active. */
   public java.util.Optional<String> activeRoot() throws Exception {
     var active = distributor.activeRoot().send();

@@ -1,0 +1,214 @@
+package io.payable.jobs.settlement;
+
+import io.payable.contracts.chain.ChainClient;
+import io.payable.contracts.client.ProtocolParameters;
+import io.payable.contracts.deploy.Deployment;
+import io.payable.contracts.generated.ProtocolParams;
+import io.payable.jobs.common.IcebergOptions;
+import io.payable.settlement.AccountCredit;
+import io.payable.settlement.AccountEpochTotal;
+import io.payable.settlement.DistributorEndpoint;
+import io.payable.settlement.EpochAccumulator;
+import io.payable.settlement.EpochRewardRow;
+import io.payable.settlement.EpochRewardRows;
+import io.payable.settlement.EpochRoot;
+import io.payable.settlement.EpochTreeBuilder;
+import io.payable.settlement.FundingGate;
+import io.payable.settlement.PostingHook;
+import io.payable.settlement.RewardDeserializer;
+import io.payable.settlement.RootCommitter;
+import io.payable.settlement.RootPostingSink;
+import io.payable.settlement.SettlementLedger;
+import io.payable.settlement.SettlementSchedule;
+import io.payable.settlement.SettlementTables;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.util.ParameterTool;
+import org.apache.iceberg.flink.CatalogLoader;
+import org.apache.iceberg.flink.TableLoader;
+import org.apache.iceberg.flink.sink.FlinkSink;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.tx.ReadonlyTransactionManager;
+
+/**
+ * The settlement job: attributed rewards in, cumulative Merkle roots on chain and claimable proofs
+ * in Iceberg out.
+ *
+ * <pre>
+ * rewards.attributed (read_committed) -> one credit per payout, event-time watermarks
+ *   -> keyBy account: epoch totals, cumulative totals (closed by event-time timers)
+ *   -> tree builder (parallelism 1): StandardMerkleTree over every account's cumulative leaf
+ *        |-> epoch_rewards (a row with proof per account and epoch)
+ *        '-> funding gate (waits while totalFunded is short) -> RewardDistributor.postRoot
+ *            (Sink V2 committer, idempotent by epoch) -> settlements
+ * </pre>
+ *
+ * Operator uids are stable so the job upgrades from savepoints.
+ */
+public final class SettlementJob {
+
+  private SettlementJob() {}
+
+  public static void main(String[] args) throws Exception {
+    Configuration config = ParameterTool.fromArgs(args).getConfiguration();
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    build(env, config);
+    env.execute("payable-settlement");
+  }
+
+  /** Adds the settlement topology to {@code env}; the caller executes it. */
+  public static void build(StreamExecutionEnvironment env, Configuration config) throws Exception {
+    build(env, config, PostingHook.NONE);
+  }
+
+  /** As {@link #build(StreamExecutionEnvironment, Configuration)}, with a posting hook (tests). */
+  public static void build(StreamExecutionEnvironment env, Configuration config, PostingHook hook)
+      throws Exception {
+    env.enableCheckpointing(config.get(SettlementOptions.CHECKPOINT_INTERVAL).toMillis());
+    CatalogLoader catalog = IcebergOptions.catalogLoader(config);
+    SettlementTables.ensure(catalog.loadCatalog());
+
+    String rpc =
+        required(
+            config,
+            SettlementOptions.CHAIN_RPC_URL.key(),
+            config.get(SettlementOptions.CHAIN_RPC_URL));
+    Deployment deployment =
+        Deployment.read(
+            Path.of(
+                required(
+                    config,
+                    SettlementOptions.DEPLOYMENT.key(),
+                    config.get(SettlementOptions.DEPLOYMENT))));
+    String settlerKey =
+        required(
+            config, SettlementOptions.SETTLER_KEY.key(), config.get(SettlementOptions.SETTLER_KEY));
+    SettlementSchedule schedule =
+        new SettlementSchedule(
+            epochLength(config, rpc, deployment).toMillis(),
+            config.get(SettlementOptions.ALLOWED_LATENESS).toMillis());
+    DistributorEndpoint reader =
+        new DistributorEndpoint(
+            rpc, deployment.chainId(), deployment.rewardDistributor(), deployment.block(), null);
+    DistributorEndpoint settler =
+        new DistributorEndpoint(
+            rpc,
+            deployment.chainId(),
+            deployment.rewardDistributor(),
+            deployment.block(),
+            settlerKey);
+
+    var sourceBuilder =
+        KafkaSource.<AccountCredit>builder()
+            .setBootstrapServers(config.get(SettlementOptions.BOOTSTRAP_SERVERS))
+            .setTopics(config.get(SettlementOptions.REWARDS_TOPIC))
+            .setGroupId(config.get(SettlementOptions.GROUP_ID))
+            .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+            .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+            .setDeserializer(new RewardDeserializer());
+    if (config.get(SettlementOptions.STOP_AT_LATEST)) {
+      sourceBuilder.setBounded(OffsetsInitializer.latest());
+    }
+    WatermarkStrategy<AccountCredit> watermarks =
+        WatermarkStrategy.<AccountCredit>forBoundedOutOfOrderness(
+                config.get(SettlementOptions.MAX_OUT_OF_ORDERNESS))
+            .withTimestampAssigner((credit, previous) -> credit.eventTime())
+            .withIdleness(config.get(SettlementOptions.SOURCE_IDLE_TIMEOUT));
+
+    DataStream<AccountCredit> credits =
+        env.fromSource(sourceBuilder.build(), watermarks, "rewards.attributed")
+            .uid("settlement-source");
+
+    SingleOutputStreamOperator<AccountEpochTotal> totals =
+        credits
+            .keyBy(AccountCredit::account)
+            .process(new EpochAccumulator(schedule))
+            .returns(AccountEpochTotal.class)
+            .uid("settlement-accounts")
+            .name("epoch and cumulative totals per account");
+
+    SingleOutputStreamOperator<EpochRoot> roots =
+        totals
+            .keyBy(t -> 0, Types.INT)
+            .process(new EpochTreeBuilder(schedule))
+            .returns(EpochRoot.class)
+            .setParallelism(1)
+            .setMaxParallelism(1)
+            .uid("settlement-tree")
+            .name("epoch Merkle tree");
+
+    DataStream<EpochRewardRow> rows = roots.getSideOutput(EpochTreeBuilder.ROWS);
+    FlinkSink.forRowData(
+            rows.map(new EpochRewardRows())
+                .returns(RowData.class)
+                .setParallelism(1)
+                .uid("epoch-reward-rows"))
+        .tableLoader(TableLoader.fromCatalog(catalog, SettlementTables.EPOCH_REWARDS))
+        .uidPrefix("epoch-rewards-table")
+        .writeParallelism(1)
+        .append();
+
+    roots
+        .keyBy(r -> 0, Types.INT)
+        .process(
+            new FundingGate(reader, config.get(SettlementOptions.FUNDING_POLL_INTERVAL).toMillis()))
+        .returns(EpochRoot.class)
+        .setParallelism(1)
+        .setMaxParallelism(1)
+        .uid("settlement-funding-gate")
+        .name("funding gate")
+        .sinkTo(
+            new RootPostingSink(
+                settler,
+                new SettlementLedger(catalog),
+                new RootCommitter.Settings(
+                    config.get(SettlementOptions.POST_MAX_ATTEMPTS),
+                    config.get(SettlementOptions.POST_RETRY_PAUSE).toMillis(),
+                    config.get(SettlementOptions.RECEIPT_TIMEOUT).toMillis()),
+                hook))
+        .setParallelism(1)
+        .uid("settlement-roots")
+        .name("RewardDistributor.postRoot");
+  }
+
+  /** The configured epoch length, else ProtocolParams.epochLength(). */
+  private static Duration epochLength(Configuration config, String rpc, Deployment deployment)
+      throws Exception {
+    var configured = config.getOptional(SettlementOptions.EPOCH_LENGTH);
+    if (configured.isPresent()) {
+      return configured.get();
+    }
+    Web3j web3j = Web3j.build(new HttpService(rpc));
+    try {
+      ChainClient chain = new ChainClient(web3j, deployment.chainId());
+      ProtocolParams params =
+          ProtocolParams.load(
+              deployment.protocolParams(),
+              web3j,
+              new ReadonlyTransactionManager(web3j, deployment.protocolParams()),
+              chain.gasProvider());
+      return Duration.ofSeconds(ProtocolParameters.read(params).epochLengthSeconds());
+    } finally {
+      web3j.shutdown();
+    }
+  }
+
+  private static String required(Configuration config, String key, String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(key + " is required");
+    }
+    return value;
+  }
+}

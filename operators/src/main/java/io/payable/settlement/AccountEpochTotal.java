@@ -1,0 +1,21 @@
+package io.payable.settlement;
+
+import java.math.BigInteger;
+
+/**
+ * One account's result for a closed epoch.
+ *
+ * @param epoch the epoch
+ * @param account lower-case 0x address
+ * @param epochAmountWei credited in this epoch (late credits included)
+ * @param cumulativeWei everything credited up to and including this epoch (never decreases)
+ * @param credits payouts credited in this epoch
+ * @param lateCredits of those, payouts of an earlier, already closed epoch
+ */
+public record AccountEpochTotal(
+    long epoch,
+    String account,
+    BigInteger epochAmountWei,
+    BigInteger cumulativeWei,
+    int credits,
+    int lateCredits) {}

@@ -1,0 +1,172 @@
+package io.payable.settlement;
+
+import io.payable.contracts.client.RewardsClient;
+import io.payable.contracts.generated.RewardDistributor;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.tx.ReadonlyTransactionManager;
+import org.web3j.tx.gas.DefaultGasProvider;
+
+/**
+ * Holds settled epoch roots back until RewardDistributor is funded for their total, so the root
+ * committer never posts above {@code totalFunded} and nothing is lost while funds are short. Roots
+ * leave in epoch order; a root that waits holds back the later ones (their totals are larger).
+ * Funding is re-read every {@code pollIntervalMs} (processing time) while something waits; at the
+ * end of a bounded input the operator waits, polling, until it can release everything.
+ *
+ * <p>Metrics ({@code payable.settlement.*}): {@code epochsAwaitingFunds}, {@code
+ * secondsAwaitingFunds} (how long the oldest root has waited), {@code fundingWaits} (roots that had
+ * to wait).
+ */
+public final class FundingGate extends KeyedProcessFunction<Integer, EpochRoot, EpochRoot> {
+
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(FundingGate.class);
+  private static final long LOG_EVERY_MS = 60_000;
+
+  private final DistributorEndpoint chain;
+  private final long pollIntervalMs;
+
+  private transient ListState<EpochRoot> waiting;
+  private transient Web3j web3j;
+  private transient RewardsClient reader;
+  private transient BigInteger knownFunded;
+  private transient volatile int waitingCount;
+  private transient volatile long waitingSince;
+  private transient long lastLog;
+  private transient Counter fundingWaits;
+  private transient boolean endOfInputTimer;
+
+  public FundingGate(DistributorEndpoint chain, long pollIntervalMs) {
+    this.chain = chain;
+    this.pollIntervalMs = pollIntervalMs;
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    waiting =
+        getRuntimeContext()
+            .getListState(new ListStateDescriptor<>("waiting", Types.POJO(EpochRoot.class)));
+    web3j = Web3j.build(new HttpService(chain.rpcUrl()));
+    reader =
+        new RewardsClient(
+            RewardDistributor.load(
+                chain.distributor(),
+                web3j,
+                new ReadonlyTransactionManager(web3j, chain.distributor()),
+                new DefaultGasProvider()));
+    knownFunded = BigInteger.ZERO;
+    MetricGroup group =
+        getRuntimeContext().getMetricGroup().addGroup("payable").addGroup("settlement");
+    group.gauge("epochsAwaitingFunds", () -> waitingCount);
+    group.gauge(
+        "secondsAwaitingFunds",
+        () -> waitingCount == 0 ? 0L : (System.currentTimeMillis() - waitingSince) / 1000);
+    fundingWaits = group.counter("fundingWaits");
+  }
+
+  @Override
+  public void processElement(EpochRoot root, Context ctx, Collector<EpochRoot> out)
+      throws Exception {
+    if (!endOfInputTimer) {
+      // Fires only with the final watermark of a bounded input.
+      ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
+      endOfInputTimer = true;
+    }
+    List<EpochRoot> queue = queue();
+    queue.add(root);
+    if (!release(queue, out) && queue.size() == 1) {
+      fundingWaits.inc();
+      ctx.timerService()
+          .registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + pollIntervalMs);
+    } else if (!queue.isEmpty()) {
+      fundingWaits.inc();
+    }
+    waiting.update(queue);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<EpochRoot> out)
+      throws Exception {
+    List<EpochRoot> queue = queue();
+    if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
+      // End of a bounded input: nothing else will come, wait here until everything is funded.
+      while (!release(queue, out)) {
+        waiting.update(queue);
+        Thread.sleep(pollIntervalMs);
+      }
+    } else if (!release(queue, out)) {
+      ctx.timerService()
+          .registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + pollIntervalMs);
+    }
+    waiting.update(queue);
+  }
+
+  /** Emits the funded prefix of {@code queue} (removing it); true when the queue is empty. */
+  private boolean release(List<EpochRoot> queue, Collector<EpochRoot> out) throws Exception {
+    queue.sort(Comparator.comparingLong(EpochRoot::epoch));
+    while (!queue.isEmpty()) {
+      EpochRoot next = queue.get(0);
+      if (next.totalCumulativeWei().compareTo(knownFunded) > 0) {
+        knownFunded = reader.totalFunded();
+      }
+      if (next.totalCumulativeWei().compareTo(knownFunded) > 0) {
+        break;
+      }
+      out.collect(queue.remove(0));
+    }
+    if (queue.isEmpty()) {
+      if (waitingCount > 0) {
+        LOG.info("RewardDistributor is funded ({} wei); released the waiting roots", knownFunded);
+      }
+      waitingCount = 0;
+      return true;
+    }
+    long now = System.currentTimeMillis();
+    if (waitingCount == 0) {
+      waitingSince = now;
+    }
+    waitingCount = queue.size();
+    if (now - lastLog >= LOG_EVERY_MS) {
+      lastLog = now;
+      LOG.warn(
+          "{} epoch root(s) wait for funds: epoch {} needs {} wei, RewardDistributor holds {} wei"
+              + " (fund it with RewardDistributor.fund)",
+          queue.size(),
+          queue.get(0).epoch(),
+          queue.get(0).totalCumulativeWei(),
+          knownFunded);
+    }
+    return false;
+  }
+
+  private List<EpochRoot> queue() throws Exception {
+    List<EpochRoot> out = new ArrayList<>();
+    for (EpochRoot r : waiting.get()) {
+      out.add(r);
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    if (web3j != null) {
+      web3j.shutdown();
+    }
+  }
+}
