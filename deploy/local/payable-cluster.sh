@@ -21,6 +21,8 @@
 #   PAYABLE_KAFKA_PARTITIONS [2]
 #   PAYABLE_CHAIN_ID [31337]  PAYABLE_DATANET_REGISTRY [0x5FbDB2315678afecb367f032d93F642f64180aa3]
 #   PAYABLE_DATANETS [0xaa…aa:OPEN]  PAYABLE_CHECKPOINT_INTERVAL [10s]
+#   PAYABLE_PROTOCOL_TREASURY [anvil account 1]  PAYABLE_EPOCH_LENGTH [1h]
+#   PAYABLE_CHAIN_RPC_URL, PAYABLE_CHAIN_DEPLOYMENT, PAYABLE_SETTLER_KEY_SOURCE (settlement job)
 # Build first: ./mvnw -B -DskipTests package
 set -euo pipefail
 
@@ -33,6 +35,8 @@ export PAYABLE_CHAIN_ID="${PAYABLE_CHAIN_ID:-31337}"
 export PAYABLE_DATANET_REGISTRY="${PAYABLE_DATANET_REGISTRY:-0x5FbDB2315678afecb367f032d93F642f64180aa3}"
 export PAYABLE_DATANETS="${PAYABLE_DATANETS:-0x$(printf 'aa%.0s' {1..32}):OPEN}"
 export PAYABLE_CHECKPOINT_INTERVAL="${PAYABLE_CHECKPOINT_INTERVAL:-10s}"
+export PAYABLE_PROTOCOL_TREASURY="${PAYABLE_PROTOCOL_TREASURY:-0x70997970C51812dc3A010C7d01b50e0d17dc79C8}"
+export PAYABLE_EPOCH_LENGTH="${PAYABLE_EPOCH_LENGTH:-1h}"
 taskmanagers="${PAYABLE_TASKMANAGERS:-2}"
 partitions="${PAYABLE_KAFKA_PARTITIONS:-2}"
 topics=(datanet.submissions datanet.rejections index.manifest inference.events
@@ -241,10 +245,17 @@ submit_job() {
   name="$(basename "$file" .job)"
   name="${name#*-}"
   while IFS= read -r line || [[ -n "$line" ]]; do
-    [[ "$line" == '#'* ]] || line="$(expand "$line")"
+    [[ "$line" == '#'* || "$line" == requires\ * ]] || line="$(expand "$line")"
     case "$line" in
       '' | '#'*) ;;
       class\ *) class="${line#class }" ;;
+      requires\ *)
+        local var="${line#requires }"
+        if [[ -z "${!var:-}" ]]; then
+          log "skipping $name: $var is not set"
+          return
+        fi
+        ;;
       parallelism\ *) parallelism="${line#parallelism }" ;;
       --*)
         key="${line%% *}"
