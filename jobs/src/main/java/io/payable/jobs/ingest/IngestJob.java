@@ -23,6 +23,7 @@ import io.payable.ingest.validate.Rejections;
 import io.payable.ingest.validate.StaticDatanetDirectory;
 import io.payable.ingest.validate.SubmissionValidator;
 import io.payable.jobs.common.IcebergOptions;
+import io.payable.jobs.common.RawRecordDeserializer;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;

@@ -40,15 +40,23 @@ public final class ShardGroupMatcher
 
   private final String tokenizerId;
   private final String cacheDir;
+  private final String bootstrapServers;
+  private final String manifestTopic;
 
   private transient OpenShards shards;
   private transient boolean restored;
   private transient Tokenizer tokenizer;
   private transient Histogram matchMicros;
 
-  public ShardGroupMatcher(String tokenizerId, String cacheDir) {
+  /**
+   * @param bootstrapServers and {@code manifestTopic}: where the shard set is read from at start
+   */
+  public ShardGroupMatcher(
+      String tokenizerId, String cacheDir, String bootstrapServers, String manifestTopic) {
     this.tokenizerId = tokenizerId;
     this.cacheDir = cacheDir;
+    this.bootstrapServers = bootstrapServers;
+    this.manifestTopic = manifestTopic;
   }
 
   @Override
@@ -59,6 +67,8 @@ public final class ShardGroupMatcher
     shards =
         new OpenShards(
             group, groups, tokenizer, new ShardCache(Path.of(cacheDir, "group-" + group)));
+    ManifestSnapshot.read(bootstrapServers, manifestTopic).forEach(shards::apply);
+    shards.openPending();
     var metrics = getRuntimeContext().getMetricGroup().addGroup("attribution");
     metrics.gauge("shardsOpen", (Gauge<Integer>) () -> shards.openCount());
     metrics.gauge("shardsPending", (Gauge<Integer>) () -> shards.pendingCount());

@@ -8,7 +8,8 @@ package io.payable.attribution.split;
  * @param workerBps the GPU worker operator's share
  * @param protocolBps the protocol treasury's share
  */
-public record FeeSplitParams(int dataBps, int modelOwnerBps, int workerBps, int protocolBps) {
+public record FeeSplitParams(int dataBps, int modelOwnerBps, int workerBps, int protocolBps)
+    implements java.io.Serializable {
 
   public static final int TOTAL_BPS = 10_000;
 

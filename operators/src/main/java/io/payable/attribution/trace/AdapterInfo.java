@@ -9,10 +9,8 @@ import java.util.Map;
  * @param datanetTreasuries treasury address of each of the adapter's Datanets, by Datanet id
  */
 public record AdapterInfo(
-    String adapterId,
-    String owner,
-    List<String> datanetIds,
-    Map<String, String> datanetTreasuries) {
+    String adapterId, String owner, List<String> datanetIds, Map<String, String> datanetTreasuries)
+    implements java.io.Serializable {
 
   public AdapterInfo {
     datanetIds = List.copyOf(datanetIds);

@@ -1,4 +1,4 @@
-package io.payable.jobs.ingest;
+package io.payable.jobs.common;
 
 import io.payable.ingest.record.RawRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -7,7 +7,7 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** Hands every Kafka record on as it is, so that parsing (and rejecting) happens in the job. */
-final class RawRecordDeserializer implements KafkaRecordDeserializationSchema<RawRecord> {
+public final class RawRecordDeserializer implements KafkaRecordDeserializationSchema<RawRecord> {
 
   private static final long serialVersionUID = 1L;
 

@@ -1,0 +1,278 @@
+package io.payable.jobs.attribution;
+
+import io.payable.attribution.intake.AdapterDirectory;
+import io.payable.attribution.intake.AttributionRequest;
+import io.payable.attribution.intake.ChainAdapterDirectory;
+import io.payable.attribution.intake.ChainWorkerDirectory;
+import io.payable.attribution.intake.EventGate;
+import io.payable.attribution.intake.InferenceDecoder;
+import io.payable.attribution.intake.VerifiedEvent;
+import io.payable.attribution.intake.WorkerDirectory;
+import io.payable.attribution.match.GroupMatch;
+import io.payable.attribution.match.ShardGroupMatcher;
+import io.payable.attribution.match.ShardManifestEventDeserializer;
+import io.payable.attribution.merge.AttributedEvent;
+import io.payable.attribution.merge.AttributionMerger;
+import io.payable.attribution.params.AttributionParams;
+import io.payable.attribution.params.ChainParamsSource;
+import io.payable.attribution.params.ParamsSource;
+import io.payable.attribution.reward.AttributedReward;
+import io.payable.attribution.reward.AttributedRewardSerializer;
+import io.payable.attribution.sink.AttributionRows;
+import io.payable.attribution.sink.AttributionTables;
+import io.payable.ingest.record.RawRecord;
+import io.payable.ingest.record.Rejection;
+import io.payable.ingest.shard.ShardManifestEvent;
+import io.payable.ingest.sink.IngestRows;
+import io.payable.ingest.sink.RejectionJson;
+import io.payable.ingest.validate.Rejections;
+import io.payable.jobs.common.IcebergOptions;
+import io.payable.jobs.common.RawRecordDeserializer;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.util.ParameterTool;
+import org.apache.iceberg.flink.CatalogLoader;
+import org.apache.iceberg.flink.TableLoader;
+import org.apache.iceberg.flink.sink.FlinkSink;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * The attribution job: signed inference events in, exact per-recipient rewards out.
+ *
+ * <pre>
+ * inference.events -> decode + verify (signature, registered worker)
+ *   -> keyBy event id: gate (duplicates, fees, adapters; parameter snapshot)
+ *   -> broadcast to the shard groups (each holds the shards hashed to it, following
+ *      index.manifest through broadcast state) -> partial matches
+ *   -> keyBy event id: merge into maximal spans, score, split the fee
+ *   -> attributions, attribution_spans (Iceberg), rewards.attributed (transactional)
+ *   every refused record or event -> inference.rejections (transactional) + inference_rejections
+ * </pre>
+ *
+ * Operator uids are stable so the job upgrades from savepoints (docs/operations.md).
+ */
+public final class AttributionJob {
+
+  private AttributionJob() {}
+
+  public static void main(String[] args) throws Exception {
+    Configuration config = ParameterTool.fromArgs(args).getConfiguration();
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    build(env, config);
+    env.execute("payable-attribution");
+  }
+
+  /** Adds the attribution topology to {@code env}; the caller executes it. */
+  public static void build(StreamExecutionEnvironment env, Configuration config) {
+    env.enableCheckpointing(config.get(AttributionOptions.CHECKPOINT_INTERVAL).toMillis());
+    CatalogLoader catalog = IcebergOptions.catalogLoader(config);
+    AttributionTables.ensure(catalog.loadCatalog());
+    String bootstrap = config.get(AttributionOptions.BOOTSTRAP_SERVERS);
+    String treasury =
+        config
+            .getOptional(AttributionOptions.PROTOCOL_TREASURY)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        AttributionOptions.PROTOCOL_TREASURY.key() + " is required"))
+            .toLowerCase(Locale.ROOT);
+
+    var events =
+        KafkaSource.<RawRecord>builder()
+            .setBootstrapServers(bootstrap)
+            .setTopics(config.get(AttributionOptions.EVENTS_TOPIC))
+            .setGroupId(config.get(AttributionOptions.GROUP_ID))
+            .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+            .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+            .setDeserializer(new RawRecordDeserializer());
+    // The manifest is read whole on every fresh start: the shard set is its full history.
+    var manifest =
+        KafkaSource.<ShardManifestEvent>builder()
+            .setBootstrapServers(bootstrap)
+            .setTopics(config.get(AttributionOptions.MANIFEST_TOPIC))
+            .setGroupId(config.get(AttributionOptions.GROUP_ID) + "-manifest")
+            .setStartingOffsets(OffsetsInitializer.earliest())
+            .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+            .setDeserializer(new ShardManifestEventDeserializer());
+
+    if (config.get(AttributionOptions.STOP_AT_LATEST)) {
+      events.setBounded(OffsetsInitializer.latest());
+      manifest.setBounded(OffsetsInitializer.latest());
+    }
+    SingleOutputStreamOperator<VerifiedEvent> verified =
+        env.fromSource(events.build(), WatermarkStrategy.noWatermarks(), "inference events")
+            .uid("attribution-source")
+            .process(new InferenceDecoder(workers(config)))
+            .uid("attribution-decode")
+            .name("verify batches");
+
+    SingleOutputStreamOperator<AttributionRequest> accepted =
+        verified
+            .keyBy(v -> v.event().eventId())
+            .process(
+                new EventGate(
+                    adapters(config),
+                    params(config),
+                    config.get(AttributionOptions.DEDUPE_RETENTION)))
+            .uid("attribution-gate")
+            .name("dedupe and check events");
+
+    BroadcastStream<ShardManifestEvent> shardEvents =
+        env.fromSource(manifest.build(), WatermarkStrategy.noWatermarks(), "index manifest")
+            .uid("attribution-manifest-source")
+            .setParallelism(1)
+            .broadcast(ShardGroupMatcher.SHARDS);
+
+    SingleOutputStreamOperator<GroupMatch> partials =
+        accepted
+            .broadcast()
+            .connect(shardEvents)
+            .process(
+                new ShardGroupMatcher(
+                    config.get(AttributionOptions.TOKENIZER),
+                    config.get(AttributionOptions.INDEX_CACHE_DIR),
+                    bootstrap,
+                    config.get(AttributionOptions.MANIFEST_TOPIC)))
+            .uid("attribution-shard-groups")
+            .name("shard groups");
+    config.getOptional(AttributionOptions.SHARD_GROUPS).ifPresent(partials::setParallelism);
+
+    SingleOutputStreamOperator<AttributedEvent> attributed =
+        partials
+            .keyBy(GroupMatch::eventId)
+            .process(new AttributionMerger(treasury))
+            .uid("attribution-merge")
+            .name("merge, score, split");
+
+    FlinkSink.forRowData(
+            attributed
+                .flatMap(AttributionRows::attributions)
+                .returns(RowData.class)
+                .uid("attribution-rows"))
+        .tableLoader(TableLoader.fromCatalog(catalog, AttributionTables.ATTRIBUTIONS))
+        .uidPrefix("attributions-table")
+        .append();
+    FlinkSink.forRowData(
+            attributed.flatMap(AttributionRows::spans).returns(RowData.class).uid("span-rows"))
+        .tableLoader(TableLoader.fromCatalog(catalog, AttributionTables.SPANS))
+        .uidPrefix("attribution-spans-table")
+        .append();
+    attributed
+        .map(AttributedEvent::reward)
+        .returns(AttributedReward.class)
+        .uid("rewards")
+        .sinkTo(
+            KafkaSink.<AttributedReward>builder()
+                .setBootstrapServers(bootstrap)
+                .setKafkaProducerConfig(transactionalProducer())
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(
+                    config.get(AttributionOptions.TRANSACTIONAL_ID_PREFIX) + "-rewards")
+                .setRecordSerializer(
+                    new AttributedRewardSerializer(config.get(AttributionOptions.REWARDS_TOPIC)))
+                .build())
+        .uid("rewards-topic")
+        .name("rewards.attributed");
+
+    DataStream<Rejection> rejections =
+        verified.getSideOutput(Rejections.TAG).union(accepted.getSideOutput(Rejections.TAG));
+    FlinkSink.forRowData(
+            rejections.map(IngestRows::rejection).returns(RowData.class).uid("rejection-rows"))
+        .tableLoader(TableLoader.fromCatalog(catalog, AttributionTables.REJECTIONS))
+        .uidPrefix("inference-rejections-table")
+        .append();
+    rejections
+        .sinkTo(
+            KafkaSink.<Rejection>builder()
+                .setBootstrapServers(bootstrap)
+                .setKafkaProducerConfig(transactionalProducer())
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(
+                    config.get(AttributionOptions.TRANSACTIONAL_ID_PREFIX) + "-rejections")
+                .setRecordSerializer(
+                    KafkaRecordSerializationSchema.<Rejection>builder()
+                        .setTopic(config.get(AttributionOptions.REJECTIONS_TOPIC))
+                        .setValueSerializationSchema(new RejectionJson())
+                        .build())
+                .build())
+        .uid("inference-rejections-topic")
+        .name("inference.rejections");
+  }
+
+  private static WorkerDirectory workers(Configuration config) {
+    Map<String, String> operators = new LinkedHashMap<>();
+    config
+        .get(AttributionOptions.WORKERS)
+        .forEach((w, o) -> operators.put(w.toLowerCase(Locale.ROOT), o.toLowerCase(Locale.ROOT)));
+    WorkerDirectory configured = WorkerDirectory.fixed(operators);
+    return config
+        .getOptional(AttributionOptions.CHAIN_RPC_URL)
+        .<WorkerDirectory>map(
+            rpc ->
+                new ChainWorkerDirectory(
+                    rpc,
+                    required(config, AttributionOptions.MODEL_REGISTRY),
+                    config.get(AttributionOptions.CHAIN_REFRESH).toMillis(),
+                    configured))
+        .orElse(configured);
+  }
+
+  private static AdapterDirectory adapters(Configuration config) {
+    AdapterDirectory configured = AdapterDirectory.fixed(AttributionOptions.adapters(config));
+    return config
+        .getOptional(AttributionOptions.CHAIN_RPC_URL)
+        .<AdapterDirectory>map(
+            rpc ->
+                new ChainAdapterDirectory(
+                    rpc,
+                    required(config, AttributionOptions.MODEL_REGISTRY),
+                    required(config, AttributionOptions.DATANET_REGISTRY),
+                    config.get(AttributionOptions.CHAIN_REFRESH).toMillis(),
+                    configured))
+        .orElse(configured);
+  }
+
+  private static ParamsSource params(Configuration config) {
+    AttributionParams fallback = AttributionOptions.fallbackParams(config);
+    return config
+        .getOptional(AttributionOptions.CHAIN_RPC_URL)
+        .<ParamsSource>map(
+            rpc ->
+                new ChainParamsSource(
+                    rpc,
+                    required(config, AttributionOptions.PROTOCOL_PARAMS),
+                    config.get(AttributionOptions.CHAIN_REFRESH).toMillis(),
+                    fallback))
+        .orElse(ParamsSource.fixed(fallback));
+  }
+
+  private static String required(
+      Configuration config, org.apache.flink.configuration.ConfigOption<String> option) {
+    return config
+        .getOptional(option)
+        .orElseThrow(() -> new IllegalArgumentException(option.key() + " is required"));
+  }
+
+  /** Producer settings of the transactional sinks: transactions well under the broker's cap. */
+  private static Properties transactionalProducer() {
+    Properties producer = new Properties();
+    producer.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "900000");
+    return producer;
+  }
+}
