@@ -22,6 +22,7 @@
 #   PAYABLE_CHAIN_ID [31337]  PAYABLE_DATANET_REGISTRY [0x5FbDB2315678afecb367f032d93F642f64180aa3]
 #   PAYABLE_DATANETS [0xaa…aa:OPEN]  PAYABLE_CHECKPOINT_INTERVAL [10s]
 #   PAYABLE_PROTOCOL_TREASURY [anvil account 1]  PAYABLE_EPOCH_LENGTH [1h]
+#   PAYABLE_SHARD_MAX_SYMBOLS [16777216]
 #   PAYABLE_CHAIN_RPC_URL, PAYABLE_CHAIN_DEPLOYMENT, PAYABLE_SETTLER_KEY_SOURCE (settlement job)
 # Build first: ./mvnw -B -DskipTests package
 set -euo pipefail
@@ -37,6 +38,7 @@ export PAYABLE_DATANETS="${PAYABLE_DATANETS:-0x$(printf 'aa%.0s' {1..32}):OPEN}"
 export PAYABLE_CHECKPOINT_INTERVAL="${PAYABLE_CHECKPOINT_INTERVAL:-10s}"
 export PAYABLE_PROTOCOL_TREASURY="${PAYABLE_PROTOCOL_TREASURY:-0x70997970C51812dc3A010C7d01b50e0d17dc79C8}"
 export PAYABLE_EPOCH_LENGTH="${PAYABLE_EPOCH_LENGTH:-1h}"
+export PAYABLE_SHARD_MAX_SYMBOLS="${PAYABLE_SHARD_MAX_SYMBOLS:-16777216}"
 taskmanagers="${PAYABLE_TASKMANAGERS:-2}"
 partitions="${PAYABLE_KAFKA_PARTITIONS:-2}"
 topics=(datanet.submissions datanet.rejections index.manifest inference.events
@@ -64,6 +66,13 @@ expand() {
     text="${text//\$\{$name\}/${!name}}"
   done
   printf '%s' "$text"
+}
+
+# The innermost "Caused by" of a REST error response (the whole response if it has none).
+root_cause() {
+  local cause
+  cause="$(grep -o 'Caused by: [^\\]*' <<<"$1" | tail -1)"
+  printf '%s' "${cause:-$1}"
 }
 
 json_string() {
@@ -280,7 +289,7 @@ submit_job() {
   body+="}"
   local response job_id
   response="$(rest "/jars/$jar_id/run" -X POST -H 'Content-Type: application/json' -d "$body")" ||
-    die "running $name failed: $response"
+    die "running $name failed: $(root_cause "$response")"
   job_id="$(sed -n 's/.*"jobid":"\([0-9a-f]*\)".*/\1/p' <<<"$response")"
   [[ -n "$job_id" ]] || die "running $name failed: $response"
   echo "$job_id" >"$CLUSTER_DIR/jobs/$name.jobid"
