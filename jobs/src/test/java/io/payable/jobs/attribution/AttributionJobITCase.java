@@ -72,8 +72,13 @@ class AttributionJobITCase {
   @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.failingFast();
 
   static Configuration config(String prefix, Path store, Path cache) {
+    return config(KAFKA.bootstrapServers(), WAREHOUSE.warehouse().location(), prefix, cache);
+  }
+
+  /** The job's configuration without a chain: fixed workers, adapters and parameters. */
+  static Configuration config(String bootstrap, String warehouse, String prefix, Path cache) {
     Configuration config = new Configuration();
-    config.set(AttributionOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
+    config.set(AttributionOptions.BOOTSTRAP_SERVERS, bootstrap);
     config.set(AttributionOptions.EVENTS_TOPIC, prefix + "inference.events");
     config.set(AttributionOptions.REJECTIONS_TOPIC, prefix + "inference.rejections");
     config.set(AttributionOptions.REWARDS_TOPIC, prefix + "rewards.attributed");
@@ -88,7 +93,7 @@ class AttributionJobITCase {
     config.set(AttributionOptions.MIN_SPAN_TOKENS, 8);
     config.set(AttributionOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
     config.set(AttributionOptions.INDEX_CACHE_DIR, cache.toString());
-    config.set(IcebergOptions.WAREHOUSE, WAREHOUSE.warehouse().location());
+    config.set(IcebergOptions.WAREHOUSE, warehouse);
     return config;
   }
 
