@@ -3,12 +3,12 @@ package io.payable.settlement;
 import java.math.BigInteger;
 
 /**
- * One account's result for a closed epoch.
+ * One account's credits in one epoch, as {@link EpochTreeBuilder} collects them.
  *
  * @param epoch the epoch
  * @param account lower-case 0x address
  * @param epochAmountWei credited in this epoch (late credits included)
- * @param cumulativeWei everything credited up to and including this epoch (never decreases)
+ * @param cumulativeWei unused while the epoch is open (null)
  * @param credits payouts credited in this epoch
  * @param lateCredits of those, payouts of an earlier, already closed epoch
  */

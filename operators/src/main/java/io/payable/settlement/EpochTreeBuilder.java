@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -24,19 +22,25 @@ import org.slf4j.LoggerFactory;
 import org.web3j.utils.Numeric;
 
 /**
- * The one place that sees every account (keyed by a constant, parallelism 1): keeps each account's
- * latest cumulative total and, when an epoch closes, builds the StandardMerkleTree over all {@code
- * (account, cumulative)} leaves. Emits the epoch's {@link EpochRoot} and, on {@link #ROWS}, one
- * {@link EpochRewardRow} with its proof per account.
+ * Epoch totals, cumulative totals and the epoch tree, in one keyed instance (keyed by a constant,
+ * parallelism 1): a root needs every account's leaf, so one place holds them all.
  *
- * <p>Closing follows the same event-time timers as {@link EpochAccumulator}: the accumulators emit
- * an epoch's totals from their timers before the watermark that fired them reaches this operator,
- * so when this operator's timer fires every total of the epoch is here. A total for an epoch that
- * was already settled (possible only after a restore, when the watermark starts over) is credited
- * to the next epoch settled, flagged late. Roots are emitted in strictly increasing epochs.
+ * <p>Keyed state: per account its cumulative total over closed epochs (never decreasing), per open
+ * epoch and account the credits collected so far, and the last settled epoch. A credit goes to its
+ * record's epoch while that epoch is open, else to the first open epoch, flagged late ({@link
+ * SettlementSchedule#creditedEpoch}). When the watermark passes an epoch's close time (event-time
+ * timer) the epoch's credits are added to the cumulative totals and the StandardMerkleTree over all
+ * {@code (account, cumulative)} leaves is built; the operator emits the {@link EpochRoot} and, on
+ * {@link #ROWS}, one {@link EpochRewardRow} with its proof per account. Roots come out in strictly
+ * increasing epochs.
+ *
+ * <p>Why not a first stage keyed by account: its totals would reach this operator from timers of
+ * several subtasks, and when sources go idle Flink may advance this operator's watermark past an
+ * epoch before an idle subtask has emitted its totals for it. Reading the credits directly, each
+ * credit precedes on its channel every watermark that could close its epoch.
  */
 public final class EpochTreeBuilder
-    extends KeyedProcessFunction<Integer, AccountEpochTotal, EpochRoot> {
+    extends KeyedProcessFunction<Integer, AccountCredit, EpochRoot> {
 
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(EpochTreeBuilder.class);
@@ -48,8 +52,10 @@ public final class EpochTreeBuilder
   private final SettlementSchedule schedule;
 
   private transient MapState<String, BigInteger> cumulative;
-  private transient ListState<AccountEpochTotal> pending;
+  private transient MapState<String, AccountEpochTotal> open;
   private transient ValueState<Long> lastSettled;
+  private transient Counter credits;
+  private transient Counter lateCredits;
   private transient Counter settledEpochs;
 
   public EpochTreeBuilder(SettlementSchedule schedule) {
@@ -61,59 +67,71 @@ public final class EpochTreeBuilder
     cumulative =
         getRuntimeContext()
             .getMapState(new MapStateDescriptor<>("cumulative", Types.STRING, Types.BIG_INT));
-    pending =
+    open =
         getRuntimeContext()
-            .getListState(
-                new ListStateDescriptor<>("pending", Types.POJO(AccountEpochTotal.class)));
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "open-epochs", Types.STRING, Types.POJO(AccountEpochTotal.class)));
     lastSettled =
         getRuntimeContext().getState(new ValueStateDescriptor<>("last-settled", Types.LONG));
-    settledEpochs =
-        getRuntimeContext()
-            .getMetricGroup()
-            .addGroup("payable")
-            .addGroup("settlement")
-            .counter("settledEpochs");
+    var metrics = getRuntimeContext().getMetricGroup().addGroup("payable").addGroup("settlement");
+    credits = metrics.counter("credits");
+    lateCredits = metrics.counter("lateCredits");
+    settledEpochs = metrics.counter("settledEpochs");
   }
 
   @Override
-  public void processElement(AccountEpochTotal total, Context ctx, Collector<EpochRoot> out)
+  public void processElement(AccountCredit credit, Context ctx, Collector<EpochRoot> out)
       throws Exception {
     Long settled = lastSettled.value();
-    AccountEpochTotal credited = total;
-    if (settled != null && total.epoch() <= settled) {
-      credited =
-          new AccountEpochTotal(
-              settled + 1,
-              total.account(),
-              total.epochAmountWei(),
-              total.cumulativeWei(),
-              total.credits(),
-              total.credits());
-      LOG.warn(
-          "Totals of account {} for epoch {} arrived after it was settled; credited to epoch {}",
-          total.account(),
-          total.epoch(),
-          credited.epoch());
+    long epoch =
+        schedule.creditedEpoch(
+            credit.epoch(),
+            ctx.timerService().currentWatermark(),
+            settled == null ? Long.MIN_VALUE : settled);
+    boolean late = epoch != credit.epoch();
+    String key = epoch + "/" + credit.account();
+    AccountEpochTotal current = open.get(key);
+    if (current == null) {
+      current = new AccountEpochTotal(epoch, credit.account(), BigInteger.ZERO, null, 0, 0);
+      ctx.timerService().registerEventTimeTimer(schedule.closeTime(epoch));
     }
-    pending.add(credited);
-    ctx.timerService().registerEventTimeTimer(schedule.closeTime(credited.epoch()));
+    open.put(
+        key,
+        new AccountEpochTotal(
+            epoch,
+            credit.account(),
+            current.epochAmountWei().add(credit.amountWei()),
+            null,
+            current.credits() + 1,
+            current.lateCredits() + (late ? 1 : 0)));
+    credits.inc();
+    if (late) {
+      lateCredits.inc();
+      LOG.warn(
+          "Reward {} of closed epoch {} credited to epoch {} (late)",
+          credit.eventId(),
+          credit.epoch(),
+          epoch);
+    }
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<EpochRoot> out)
       throws Exception {
-    TreeMap<Long, Map<String, AccountEpochTotal>> due = new TreeMap<>();
-    List<AccountEpochTotal> keep = new ArrayList<>();
-    for (AccountEpochTotal t : pending.get()) {
+    TreeMap<Long, TreeMap<String, AccountEpochTotal>> due = new TreeMap<>();
+    List<String> done = new ArrayList<>();
+    for (Map.Entry<String, AccountEpochTotal> e : open.entries()) {
+      AccountEpochTotal t = e.getValue();
       if (schedule.closeTime(t.epoch()) <= timestamp) {
-        due.computeIfAbsent(t.epoch(), e -> new TreeMap<>())
-            .merge(t.account(), t, EpochTreeBuilder::merge);
-      } else {
-        keep.add(t);
+        due.computeIfAbsent(t.epoch(), x -> new TreeMap<>()).put(t.account(), t);
+        done.add(e.getKey());
       }
     }
-    pending.update(keep);
-    for (Map.Entry<Long, Map<String, AccountEpochTotal>> epoch : due.entrySet()) {
+    for (String key : done) {
+      open.remove(key);
+    }
+    for (Map.Entry<Long, TreeMap<String, AccountEpochTotal>> epoch : due.entrySet()) {
       settle(epoch.getKey(), epoch.getValue(), ctx, out);
     }
   }
@@ -126,9 +144,8 @@ public final class EpochTreeBuilder
       throws Exception {
     for (AccountEpochTotal t : active.values()) {
       BigInteger before = cumulative.get(t.account());
-      if (before == null || t.cumulativeWei().compareTo(before) > 0) {
-        cumulative.put(t.account(), t.cumulativeWei());
-      }
+      cumulative.put(
+          t.account(), (before == null ? BigInteger.ZERO : before).add(t.epochAmountWei()));
     }
     TreeMap<String, BigInteger> all = new TreeMap<>();
     for (Map.Entry<String, BigInteger> e : cumulative.entries()) {
@@ -180,15 +197,5 @@ public final class EpochTreeBuilder
             active.size(),
             late,
             EpochManifest.hash(epoch, leaves)));
-  }
-
-  private static AccountEpochTotal merge(AccountEpochTotal a, AccountEpochTotal b) {
-    return new AccountEpochTotal(
-        a.epoch(),
-        a.account(),
-        a.epochAmountWei().add(b.epochAmountWei()),
-        a.cumulativeWei().max(b.cumulativeWei()),
-        a.credits() + b.credits(),
-        a.lateCredits() + b.lateCredits());
   }
 }

@@ -6,9 +6,7 @@ import io.payable.contracts.deploy.Deployment;
 import io.payable.contracts.generated.ProtocolParams;
 import io.payable.jobs.common.IcebergOptions;
 import io.payable.settlement.AccountCredit;
-import io.payable.settlement.AccountEpochTotal;
 import io.payable.settlement.DistributorEndpoint;
-import io.payable.settlement.EpochAccumulator;
 import io.payable.settlement.EpochRewardRow;
 import io.payable.settlement.EpochRewardRows;
 import io.payable.settlement.EpochRoot;
@@ -48,8 +46,8 @@ import org.web3j.tx.ReadonlyTransactionManager;
  *
  * <pre>
  * rewards.attributed (read_committed) -> one credit per payout, event-time watermarks
- *   -> keyBy account: epoch totals, cumulative totals (closed by event-time timers)
- *   -> tree builder (parallelism 1): StandardMerkleTree over every account's cumulative leaf
+ *   -> tree builder (keyed state, parallelism 1): per-account epoch and cumulative totals,
+ *      epochs closed by event-time timers, StandardMerkleTree over every account's cumulative leaf
  *        |-> epoch_rewards (a row with proof per account and epoch)
  *        '-> funding gate (waits while totalFunded is short) -> RewardDistributor.postRoot
  *            (Sink V2 committer, idempotent by epoch) -> settlements
@@ -131,23 +129,15 @@ public final class SettlementJob {
         env.fromSource(sourceBuilder.build(), watermarks, "rewards.attributed")
             .uid("settlement-source");
 
-    SingleOutputStreamOperator<AccountEpochTotal> totals =
-        credits
-            .keyBy(AccountCredit::account)
-            .process(new EpochAccumulator(schedule))
-            .returns(AccountEpochTotal.class)
-            .uid("settlement-accounts")
-            .name("epoch and cumulative totals per account");
-
     SingleOutputStreamOperator<EpochRoot> roots =
-        totals
-            .keyBy(t -> 0, Types.INT)
+        credits
+            .keyBy(c -> 0, Types.INT)
             .process(new EpochTreeBuilder(schedule))
             .returns(EpochRoot.class)
             .setParallelism(1)
             .setMaxParallelism(1)
             .uid("settlement-tree")
-            .name("epoch Merkle tree");
+            .name("epoch totals and Merkle tree");
 
     DataStream<EpochRewardRow> rows = roots.getSideOutput(EpochTreeBuilder.ROWS);
     FlinkSink.forRowData(

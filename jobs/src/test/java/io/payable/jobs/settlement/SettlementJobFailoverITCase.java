@@ -1,0 +1,236 @@
+package io.payable.jobs.settlement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.payable.attribution.reward.AttributedReward;
+import io.payable.attribution.split.Payout;
+import io.payable.attribution.split.PayoutRole;
+import io.payable.contracts.anvil.AnvilExtension;
+import io.payable.contracts.client.ProtocolParameters;
+import io.payable.contracts.testing.PayableFixture;
+import io.payable.embedded.iceberg.LocalIcebergWarehouse;
+import io.payable.embedded.kafka.KafkaExtension;
+import io.payable.jobs.testing.PlatformIo;
+import io.payable.jobs.testing.TestClusters;
+import io.payable.settlement.PostingHook;
+import io.payable.settlement.RootCommitter;
+import io.payable.settlement.SettlementTables;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.iceberg.data.Record;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.Keys;
+
+/**
+ * The settlement job across failures and short funding, running unbounded as in production: the job
+ * crashes before, during (transaction sent, receipt not read) and after posting a root, restarts
+ * from its checkpoint each time, and the chain ends with exactly one root per epoch, the roots an
+ * unfailed run computes, and the same payouts. An underfunded distributor holds roots back until it
+ * is funded, and nothing is lost.
+ */
+class SettlementJobFailoverITCase {
+
+  @RegisterExtension static final AnvilExtension ANVIL = new AnvilExtension();
+  @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
+  @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.restarting();
+
+  private static final long FIRST = 491_000;
+  private static final int EPOCHS = 3;
+
+  /** Crashes the committer once at each configured point. */
+  static final class CrashOnce implements PostingHook {
+    private static final long serialVersionUID = 1L;
+    static final Set<String> FIRED = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public void beforePost(long epoch) {
+      crash("before", epoch, FIRST);
+    }
+
+    @Override
+    public void afterSend(long epoch, String transactionHash) {
+      crash("during", epoch, FIRST + 1);
+    }
+
+    @Override
+    public void afterPost(long epoch) {
+      crash("after", epoch, FIRST + 2);
+    }
+
+    private static void crash(String point, long epoch, long at) {
+      if (epoch == at && FIRED.add(point)) {
+        throw new RootCommitter.InjectedFailure("injected crash " + point + " posting " + epoch);
+      }
+    }
+  }
+
+  @Test
+  void crashesBeforeDuringAndAfterPostingLeaveOneRootPerEpoch(
+      @InjectMiniCluster MiniCluster cluster, @TempDir Path dir) throws Exception {
+    SettlementChain chain = SettlementChain.deploy(ANVIL, dir);
+    LocalIcebergWarehouse warehouse = LocalIcebergWarehouse.open(dir.resolve("warehouse"));
+    List<AttributedReward> rewards = rewards(11);
+    chain.fund(RewardFixtures.totalFees(rewards));
+    String topic = "rewards.failover";
+    KAFKA.createTopics(1, topic);
+    PlatformIo.produce(KAFKA.kafka(), topic, RewardFixtures.encoded(withCloser(rewards)));
+
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(2);
+    SettlementJob.build(
+        env, chain.jobConfig(KAFKA.bootstrapServers(), topic, warehouse, false), new CrashOnce());
+    JobClient job = env.executeAsync("settlement-failover");
+    try {
+      awaitEpoch(chain, FIRST + EPOCHS - 1);
+      awaitSettlements(warehouse, EPOCHS);
+      assertThat(CrashOnce.FIRED).containsExactlyInAnyOrder("before", "during", "after");
+      assertThat(cluster.getExecutionGraph(job.getJobID()).get().getFailureInfo())
+          .as("the job really failed and recovered")
+          .isNotNull();
+    } finally {
+      job.cancel().get(30, TimeUnit.SECONDS);
+    }
+
+    assertThat(chain.postedRoots()).containsExactlyElementsOf(expectedPosted(rewards));
+    List<Record> settlements = PlatformIo.rows(warehouse, SettlementTables.SETTLEMENTS);
+    assertThat(settlements).hasSize(EPOCHS);
+    assertThat(settlements)
+        .allSatisfy(s -> assertThat((String) s.getField("tx_hash")).startsWith("0x"));
+    claimEverythingAndCompare(chain, warehouse, rewards);
+  }
+
+  @Test
+  void anUnderfundedDistributorDelaysPostingWithoutLosingAnything(@TempDir Path dir)
+      throws Exception {
+    SettlementChain chain = SettlementChain.deploy(ANVIL, dir);
+    LocalIcebergWarehouse warehouse = LocalIcebergWarehouse.open(dir.resolve("warehouse"));
+    List<AttributedReward> rewards = rewards(12);
+    TreeMap<Long, TreeMap<String, BigInteger>> cumulative = RewardFixtures.cumulative(rewards);
+    BigInteger firstEpochTotal =
+        cumulative.firstEntry().getValue().values().stream()
+            .reduce(BigInteger.ZERO, BigInteger::add);
+    chain.fund(firstEpochTotal);
+    String topic = "rewards.underfunded";
+    KAFKA.createTopics(1, topic);
+    PlatformIo.produce(KAFKA.kafka(), topic, RewardFixtures.encoded(withCloser(rewards)));
+
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(2);
+    SettlementJob.build(env, chain.jobConfig(KAFKA.bootstrapServers(), topic, warehouse, false));
+    JobClient job = env.executeAsync("settlement-underfunded");
+    try {
+      awaitEpoch(chain, FIRST);
+      // Every epoch is settled in the table, but only the funded one is on chain.
+      int rows = cumulative.values().stream().mapToInt(Map::size).sum();
+      PlatformIo.awaitRows(warehouse, SettlementTables.EPOCH_REWARDS, rows);
+      Thread.sleep(2_000);
+      assertThat(chain.postedRoots()).hasSize(1);
+      chain.fund(RewardFixtures.totalFees(rewards).subtract(firstEpochTotal));
+      awaitEpoch(chain, FIRST + EPOCHS - 1);
+      awaitSettlements(warehouse, EPOCHS);
+    } finally {
+      job.cancel().get(30, TimeUnit.SECONDS);
+    }
+    assertThat(chain.postedRoots()).containsExactlyElementsOf(expectedPosted(rewards));
+    claimEverythingAndCompare(chain, warehouse, rewards);
+  }
+
+  private static List<AttributedReward> rewards(long seed) {
+    List<String> accounts = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      accounts.add(Keys.toChecksumAddress(String.format("0x%040x", 0xB0B0L + seed * 100 + i)));
+    }
+    return RewardFixtures.rewards(FIRST, EPOCHS, 8, accounts, seed);
+  }
+
+  /** A reward just after the last epoch: its watermark closes the epochs before it. */
+  private static List<AttributedReward> withCloser(List<AttributedReward> rewards) {
+    List<AttributedReward> out = new ArrayList<>(rewards);
+    long epoch = FIRST + EPOCHS;
+    String someone = rewards.get(0).payouts().get(0).recipient();
+    out.add(
+        new AttributedReward(
+            "closer",
+            epoch * RewardFixtures.EPOCH_SECONDS * 1000 + 1_000,
+            epoch,
+            "tiny-base",
+            "adapter-0",
+            someone,
+            someone,
+            BigInteger.ONE,
+            true,
+            List.of(new Payout(someone, PayoutRole.PROTOCOL, BigInteger.ONE))));
+    return out;
+  }
+
+  private static List<String> expectedPosted(List<AttributedReward> rewards) {
+    List<String> out = new ArrayList<>();
+    RewardFixtures.roots(rewards).forEach((epoch, root) -> out.add(epoch + ":" + root));
+    return out;
+  }
+
+  private static void awaitEpoch(SettlementChain chain, long epoch) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline) {
+      var last = chain.fx.distributor(PayableFixture.DEPLOYER).lastPostedEpoch().send();
+      if (last.component1() && last.component2().longValueExact() >= epoch) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("epoch " + epoch + " not posted after 120 s");
+  }
+
+  private static void awaitSettlements(LocalIcebergWarehouse warehouse, int rows) throws Exception {
+    PlatformIo.awaitRows(warehouse, SettlementTables.SETTLEMENTS, rows);
+  }
+
+  /** Claims every account with the proofs from the table; each gets its reference total. */
+  private static void claimEverythingAndCompare(
+      SettlementChain chain, LocalIcebergWarehouse warehouse, List<AttributedReward> rewards)
+      throws Exception {
+    ProtocolParameters params = ProtocolParameters.read(chain.fx.params(PayableFixture.DEPLOYER));
+    ANVIL.chain().advance(params.activationDelaySeconds());
+    String[] source = {
+      "--rpc", ANVIL.chain().rpcUrl(),
+      "--deployment", chain.deploymentFile.toString(),
+      "--warehouse", warehouse.location()
+    };
+    CliRun verify =
+        CliRun.of(SettlementJobITCase.concat(new String[] {"settle", "verify"}, source));
+    assertThat(verify.exit()).as(verify.out()).isZero();
+    var token = chain.fx.token(PayableFixture.DEPLOYER);
+    BigInteger sum = BigInteger.ZERO;
+    for (Map.Entry<String, BigInteger> owed :
+        RewardFixtures.cumulative(rewards).lastEntry().getValue().entrySet()) {
+      BigInteger before = token.balanceOf(owed.getKey()).send();
+      CliRun claim =
+          CliRun.of(
+              SettlementJobITCase.concat(
+                  new String[] {
+                    "claim", owed.getKey(), "--key-file", chain.submitterKey.toString()
+                  },
+                  source));
+      assertThat(claim.exit()).as(claim.err()).isZero();
+      BigInteger paid = token.balanceOf(owed.getKey()).send().subtract(before);
+      assertThat(paid).as("claim of %s", owed.getKey()).isEqualTo(owed.getValue());
+      sum = sum.add(paid);
+    }
+    assertThat(sum).isEqualTo(RewardFixtures.totalFees(rewards));
+  }
+}
