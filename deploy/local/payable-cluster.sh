@@ -171,7 +171,7 @@ start_taskmanager() {
   launch "taskmanager-$n" org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
     $jvm $(flink_jvm "taskmanager-$n") -cp "$flink_cp" \
     org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
-    --configDir "$CLUSTER_DIR/conf" $dynamic
+    --configDir "$CLUSTER_DIR/conf" $dynamic -D "taskmanager.resource-id=taskmanager-$n"
 }
 
 registered_taskmanagers() {
