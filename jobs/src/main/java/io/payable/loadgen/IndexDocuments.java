@@ -21,6 +21,9 @@ public final class IndexDocuments {
   public static List<IndexedDocument> read(Path store) {
     List<IndexedDocument> out = new ArrayList<>();
     List<Path> datanets;
+    if (!Files.isDirectory(store)) {
+      return out;
+    }
     try (Stream<Path> dirs = Files.list(store)) {
       datanets = dirs.filter(Files::isDirectory).sorted().toList();
     } catch (IOException e) {

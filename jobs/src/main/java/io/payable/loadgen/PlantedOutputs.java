@@ -43,6 +43,7 @@ public final class PlantedOutputs {
   public PlantedOutput next(int words) {
     int passages = random.nextDouble() < plantedShare ? 1 + random.nextInt(2) : 0;
     Set<String> contributors = new LinkedHashSet<>();
+    Set<String> datanets = new LinkedHashSet<>();
     List<String> parts = new ArrayList<>();
     int novel = Math.max(4, words - passages * passageWords);
     parts.add(novel(novel / (passages + 1)));
@@ -50,9 +51,10 @@ public final class PlantedOutputs {
       IndexedDocument doc = documents.get(random.nextInt(documents.size()));
       parts.add(passage(doc));
       contributors.add(doc.contributor());
+      datanets.add(doc.datanetId());
       parts.add(novel(novel / (passages + 1)));
     }
-    return new PlantedOutput(String.join(" ", parts), contributors);
+    return new PlantedOutput(String.join(" ", parts), contributors, datanets);
   }
 
   private String passage(IndexedDocument doc) {

@@ -1,6 +1,8 @@
 package io.payable.up;
 
 import io.payable.cli.DurationConverter;
+import io.payable.up.demo.CycleReport;
+import io.payable.up.demo.DemoCycle;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,20 +42,39 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
   Path dataDir;
 
   @Option(
+      names = "--demo",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Run the demo cycle: contracts, Datanets, contributions, the three jobs, a LoRA worker"
+              + " and traffic, then payouts and a claim (default: ${DEFAULT-VALUE}).")
+  boolean demo;
+
+  @Option(
+      names = "--epoch",
+      converter = DurationConverter.class,
+      defaultValue = "15s",
+      description = "Settlement epoch length of the demo chain (default: ${DEFAULT-VALUE}).")
+  Duration epoch;
+
+  @Option(
       names = "--slots",
       defaultValue = "4",
       description = "Task slots of the Flink MiniCluster (default: ${DEFAULT-VALUE}).")
   int slots;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     CountDownLatch stopped = new CountDownLatch(1);
     EmbeddedStack stack = EmbeddedStack.start(dataDir, slots);
-    // Ctrl-C starts JVM shutdown; the hook stops the stack before the JVM goes.
+    DemoCycle cycle = demo ? new DemoCycle(stack, out, epoch) : null;
+    // Ctrl-C starts JVM shutdown; the hook ends the cycle and stops the stack before the JVM goes.
     Thread hook =
         new Thread(
             () -> {
+              finish(cycle, out);
               stack.close();
               stopped.countDown();
             },
@@ -78,17 +99,57 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
             : "Stopping after " + duration.toSeconds() + "s.");
     out.flush();
 
-    if (duration == null) {
-      stopped.await();
-      return 0;
+    if (cycle != null) {
+      cycle.start();
     }
-    boolean interrupted = stopped.await(duration.toMillis(), TimeUnit.MILLISECONDS);
-    if (!interrupted) {
-      Runtime.getRuntime().removeShutdownHook(hook);
-      stack.close();
-      out.println("Payable stopped.");
+    long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (stopped.await(
+          Math.min(5_000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),
+          TimeUnit.MILLISECONDS)) {
+        return 0; // Ctrl-C: the hook finished the cycle
+      }
+      if (cycle != null && System.nanoTime() < deadline) {
+        out.println("[" + java.time.LocalTime.now().withNano(0) + "] " + cycle.summary());
+        out.flush();
+      }
+    }
+    Runtime.getRuntime().removeShutdownHook(hook);
+    CycleReport report = finish(cycle, out);
+    stack.close();
+    out.println("Payable stopped.");
+    out.flush();
+    return report == null || report.rpcUrl() != null ? 0 : 1;
+  }
+
+  private static CycleReport finish(DemoCycle cycle, PrintWriter out) {
+    if (cycle == null) {
+      return null;
+    }
+    try (cycle) {
+      out.println("Final: " + cycle.summary());
+      CycleReport report = cycle.finish();
+      out.println(
+          report.fullCycle()
+              ? "Full cycle: contributions -> shards -> inference -> attribution -> settlement ->"
+                  + " claim."
+              : "The cycle did not complete in time (no claim yet): run with a longer --duration.");
       out.flush();
+      return report;
+    } catch (Exception e) {
+      out.println("Demo cycle failed: " + e);
+      out.flush();
+      return new CycleReport(
+          0,
+          0,
+          0,
+          0,
+          java.util.OptionalLong.empty(),
+          java.math.BigInteger.ZERO,
+          null,
+          java.math.BigInteger.ZERO,
+          "",
+          "");
     }
-    return 0;
   }
 }

@@ -22,7 +22,7 @@ class UpCommandITCase {
     CommandLine cli = PayableCli.newCommandLine().setOut(new PrintWriter(out));
 
     long start = System.nanoTime();
-    int exit = cli.execute("up", "--duration", "2s", "--data-dir", dataDir.toString());
+    int exit = cli.execute("up", "--no-demo", "--duration", "2s", "--data-dir", dataDir.toString());
     long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
 
     assertThat(exit).isZero();

@@ -1,0 +1,182 @@
+package io.payable.up.demo;
+
+import io.payable.attribution.intake.ChainAdapterDirectory;
+import io.payable.contracts.anvil.AnvilChain;
+import io.payable.contracts.anvil.DevAccount;
+import io.payable.contracts.chain.ChainClient;
+import io.payable.contracts.deploy.DeployConfig;
+import io.payable.contracts.deploy.Deployer;
+import io.payable.contracts.deploy.Deployment;
+import io.payable.contracts.generated.DatanetRegistry;
+import io.payable.contracts.generated.ModelRegistry;
+import io.payable.contracts.generated.OpenToken;
+import io.payable.contracts.generated.RewardDistributor;
+import io.payable.contracts.generated.Staking;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Hash;
+import org.web3j.protocol.Web3j;
+
+/**
+ * The demo's chain: contracts deployed with short epochs and no veto window, the distributor
+ * funded, one Datanet per corpus, one adapter per Datanet, and a staked, registered worker. Uses
+ * anvil's public development keys, which must never hold value.
+ */
+final class DemoChain {
+
+  static final int DEPLOYER = 0;
+  static final int FIRST_CONTRIBUTOR = 1;
+  static final int CONTRIBUTORS = 5;
+  static final int ADAPTER_OWNER = 6;
+  static final int OPERATOR = 7;
+  static final int WORKER = 8;
+  static final int TREASURY = 9;
+  static final BigInteger FUNDING = BigInteger.TEN.pow(18 + 6);
+  static final BigInteger PRICE_WEI = BigInteger.TEN.pow(9);
+
+  final AnvilChain anvil;
+  final Web3j web3j;
+  final ChainClient client;
+  final Deployment deployment;
+  final Path deploymentFile;
+  final Path keys;
+
+  private DemoChain(
+      AnvilChain anvil, Web3j web3j, ChainClient client, Deployment deployment, Path dir) {
+    this.anvil = anvil;
+    this.web3j = web3j;
+    this.client = client;
+    this.deployment = deployment;
+    this.deploymentFile = dir.resolve("deployment.json");
+    this.keys = dir.resolve("keys");
+  }
+
+  /** Deploys and sets up everything; {@code adapters} maps adapter names to Datanet names. */
+  static DemoChain setUp(AnvilChain anvil, Path dir, Duration epoch, Map<String, String> adapters)
+      throws Exception {
+    Web3j web3j = anvil.newClient();
+    ChainClient client = new ChainClient(web3j, anvil.chainId());
+    String deployer = anvil.account(DEPLOYER).address();
+    DeployConfig config =
+        new DeployConfig(
+            deployer,
+            deployer,
+            deployer,
+            deployer,
+            3_600,
+            60,
+            86_400,
+            BigInteger.ZERO,
+            4,
+            List.of(7_000, 1_500, 1_000, 500),
+            10_000,
+            8,
+            1_000,
+            epoch.toSeconds(),
+            0,
+            7 * 86_400,
+            BigInteger.TEN.pow(18 + 4));
+    Deployment deployment = new Deployer(client, credentials(anvil, DEPLOYER)).deploy(config);
+    DemoChain chain = new DemoChain(anvil, web3j, client, deployment, dir);
+    Files.createDirectories(chain.keys);
+    deployment.write(chain.deploymentFile);
+    for (DevAccount a : anvil.accounts().subList(0, 10)) {
+      Files.writeString(chain.keyFile(anvil.accounts().indexOf(a)), a.privateKey());
+    }
+    chain.fund();
+    for (String datanet : Map.copyOf(adapters).values().stream().distinct().toList()) {
+      chain
+          .datanets(TREASURY)
+          .createDatanet(id(datanet), anvil.account(TREASURY).address(), "demo:" + datanet)
+          .send();
+    }
+    ModelRegistry owner = chain.models(ADAPTER_OWNER);
+    for (Map.Entry<String, String> a : adapters.entrySet()) {
+      owner
+          .registerAdapter(
+              ChainAdapterDirectory.registryKey(a.getKey()),
+              id("tiny-base"),
+              List.of(id(a.getValue())),
+              new byte[32],
+              PRICE_WEI)
+          .send();
+    }
+    ModelRegistry operator = chain.models(OPERATOR);
+    BigInteger stake = operator.minWorkerStake().send();
+    chain.token(DEPLOYER).transfer(anvil.account(OPERATOR).address(), stake).send();
+    chain.token(OPERATOR).approve(deployment.staking(), stake).send();
+    Staking.load(
+            deployment.staking(),
+            web3j,
+            client.transactionManager(credentials(anvil, OPERATOR)),
+            client.gasProvider())
+        .stake(stake)
+        .send();
+    operator.registerWorker(anvil.account(WORKER).address()).send();
+    return chain;
+  }
+
+  /** The bytes32 id of a Datanet or model name. */
+  static byte[] id(String name) {
+    return Hash.sha3(name.getBytes(StandardCharsets.UTF_8));
+  }
+
+  Path keyFile(int account) {
+    return keys.resolve("account-" + account + ".key");
+  }
+
+  String address(int account) {
+    return anvil.account(account).address().toLowerCase();
+  }
+
+  Credentials credentials(int account) {
+    return credentials(anvil, account);
+  }
+
+  private static Credentials credentials(AnvilChain anvil, int account) {
+    return anvil.account(account).credentials();
+  }
+
+  private void fund() throws Exception {
+    token(DEPLOYER).approve(deployment.rewardDistributor(), FUNDING).send();
+    distributor(DEPLOYER).fund(FUNDING).send();
+  }
+
+  OpenToken token(int as) {
+    return OpenToken.load(
+        deployment.openToken(),
+        web3j,
+        client.transactionManager(credentials(as)),
+        client.gasProvider());
+  }
+
+  RewardDistributor distributor(int as) {
+    return RewardDistributor.load(
+        deployment.rewardDistributor(),
+        web3j,
+        client.transactionManager(credentials(as)),
+        client.gasProvider());
+  }
+
+  DatanetRegistry datanets(int as) {
+    return DatanetRegistry.load(
+        deployment.datanetRegistry(),
+        web3j,
+        client.transactionManager(credentials(as)),
+        client.gasProvider());
+  }
+
+  ModelRegistry models(int as) {
+    return ModelRegistry.load(
+        deployment.modelRegistry(),
+        web3j,
+        client.transactionManager(credentials(as)),
+        client.gasProvider());
+  }
+}

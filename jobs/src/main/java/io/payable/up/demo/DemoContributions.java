@@ -1,0 +1,81 @@
+package io.payable.up.demo;
+
+import io.payable.contracts.eip712.Eip712Domain;
+import io.payable.ingest.submission.SubmissionSigner;
+import io.payable.ingest.submission.SubmissionWriter;
+import io.payable.up.PlatformTopics;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.web3j.crypto.Credentials;
+
+/**
+ * Signs the corpora's passages as contributions (EIP-712, as a wallet would) by several
+ * contributors and publishes them to {@code datanet.submissions}, plus one replay, which the ingest
+ * job rejects.
+ */
+final class DemoContributions {
+
+  private DemoContributions() {}
+
+  /** Returns the number of records sent. */
+  static int submit(DemoChain chain, String bootstrap, Path corpora, int perDatanet) {
+    Eip712Domain domain =
+        Eip712Domain.payableDatanets(chain.anvil.chainId(), chain.deployment.datanetRegistry());
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    Map<Integer, Integer> nonces = new HashMap<>();
+    int sent = 0;
+    long now = System.currentTimeMillis() / 1000;
+    byte[] last = null;
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+      int d = 0;
+      for (String datanet : DemoCorpora.FILES.keySet()) {
+        List<String> passages = DemoCorpora.passages(corpora, datanet, perDatanet);
+        for (int p = 0; p < passages.size(); p++) {
+          // Two contributors per Datanet, overlapping across Datanets.
+          int account = DemoChain.FIRST_CONTRIBUTOR + (d + (p % 2)) % DemoChain.CONTRIBUTORS;
+          Credentials who = chain.credentials(account);
+          // One increasing nonce per contributor, across Datanets.
+          int nonce = nonces.merge(account, 1, Integer::sum);
+          byte[] record =
+              SubmissionWriter.toJson(
+                  SubmissionSigner.sign(
+                      domain,
+                      who,
+                      DemoChain.id(datanet),
+                      BigInteger.valueOf(nonce),
+                      now,
+                      passages.get(p),
+                      Optional.of("public-domain")));
+          producer.send(
+              new ProducerRecord<>(
+                  PlatformTopics.SUBMISSIONS,
+                  who.getAddress().getBytes(StandardCharsets.UTF_8),
+                  record));
+          last = record;
+          sent++;
+        }
+        d++;
+      }
+      if (last != null) {
+        // The same signed record twice: its nonce is used up, so it is rejected.
+        producer.send(new ProducerRecord<>(PlatformTopics.SUBMISSIONS, last));
+        sent++;
+      }
+      producer.flush();
+    }
+    return sent;
+  }
+}

@@ -1,0 +1,60 @@
+package io.payable.up.demo;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The public-domain texts of the demo, one passage per line, written by the build next to the CLI
+ * ({@code payable-cli/corpora}): Moby Dick, State of the Union addresses and the Brown corpus.
+ */
+final class DemoCorpora {
+
+  /** Datanet name to corpus file. */
+  static final Map<String, String> FILES = new LinkedHashMap<>();
+
+  static {
+    FILES.put("moby-dick", "moby-dick.txt");
+    FILES.put("state-of-the-union", "sotu.txt");
+    FILES.put("brown", "brown.txt");
+  }
+
+  private DemoCorpora() {}
+
+  /** The corpora directory next to the running code (the CLI jar, or the build's classes). */
+  static Path locate() {
+    try {
+      Path code =
+          Path.of(DemoCorpora.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      for (Path candidate :
+          List.of(
+              code.resolveSibling("corpora"),
+              code.resolveSibling("payable-cli").resolve("corpora"))) {
+        if (Files.isDirectory(candidate)) {
+          return candidate;
+        }
+      }
+    } catch (URISyntaxException | RuntimeException e) {
+      // fall through
+    }
+    throw new IllegalStateException(
+        "demo corpora not found next to the CLI; build with ./mvnw -B -q -DskipTests package");
+  }
+
+  static List<String> passages(Path dir, String datanet, int limit) {
+    try {
+      return Files.readAllLines(dir.resolve(FILES.get(datanet)), StandardCharsets.UTF_8).stream()
+          .filter(l -> !l.isBlank())
+          .limit(limit)
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

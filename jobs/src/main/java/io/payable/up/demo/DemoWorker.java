@@ -1,0 +1,103 @@
+package io.payable.up.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.payable.lora.batch.SchedulerConfig;
+import io.payable.lora.http.WorkerHttpServer;
+import io.payable.lora.metering.KafkaEventSink;
+import io.payable.lora.model.ModelConfig;
+import io.payable.lora.model.SyntheticModels;
+import io.payable.lora.worker.LoraWorker;
+import io.payable.lora.worker.WorkerConfig;
+import io.payable.up.PlatformTopics;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A LoRA serving worker on 127.0.0.1 with one small synthetic adapter per registered adapter name,
+ * signing its inference events with the registered worker key. Its tiny model writes no real
+ * language, so its outputs match nothing and their data pool goes to the Datanet treasuries.
+ */
+final class DemoWorker implements AutoCloseable {
+
+  static final ModelConfig MODEL = new ModelConfig("tiny-base", 257, 32, 2, 4, 64, 128, 1e-5);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final LoraWorker worker;
+  private final WorkerHttpServer http;
+  private final HttpClient client = HttpClient.newHttpClient();
+
+  private DemoWorker(LoraWorker worker, WorkerHttpServer http) {
+    this.worker = worker;
+    this.http = http;
+  }
+
+  static DemoWorker start(Path dir, DemoChain chain, String bootstrap, List<String> adapters)
+      throws IOException {
+    Path base = dir.resolve("base");
+    Path adapterDir = dir.resolve("adapters");
+    SyntheticModels.writeBase(base, MODEL, 1);
+    for (int i = 0; i < adapters.size(); i++) {
+      SyntheticModels.writeAdapter(
+          adapterDir.resolve(adapters.get(i)), MODEL, 4, 8, ModelConfig.TARGET_MODULES, 10 + i);
+    }
+    WorkerConfig config =
+        WorkerConfig.builder()
+            .baseDir(base)
+            .adaptersDir(adapterDir)
+            .deviceSlots(2)
+            .cpuAdapters(4)
+            .maxRank(8)
+            .scheduler(SchedulerConfig.builder().maxRunning(8).maxAdaptersPerStep(2).build())
+            .defaultPriceWei(DemoChain.PRICE_WEI)
+            .eventBatch(4)
+            .eventLinger(Duration.ofMillis(100))
+            .build();
+    var key = chain.credentials(DemoChain.WORKER).getEcKeyPair();
+    KafkaEventSink sink =
+        new KafkaEventSink(
+            bootstrap, PlatformTopics.INFERENCE_EVENTS, key, 4, Duration.ofMillis(100));
+    LoraWorker worker = new LoraWorker(config, key, sink);
+    try {
+      return new DemoWorker(worker, new WorkerHttpServer(worker, "127.0.0.1", 0, 4));
+    } catch (IOException | RuntimeException e) {
+      worker.close();
+      throw e;
+    }
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + http.port();
+  }
+
+  /** One completion over HTTP, as a client would request it; returns the HTTP status. */
+  int complete(String adapter, String prompt, String consumer) throws Exception {
+    String body =
+        JSON.createObjectNode()
+            .put("model", adapter)
+            .put("prompt", prompt)
+            .put("max_tokens", 12)
+            .put("temperature", 0.0)
+            .put("user", consumer)
+            .toString();
+    return client
+        .send(
+            HttpRequest.newBuilder(URI.create(url() + "/v1/completions"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .statusCode();
+  }
+
+  @Override
+  public void close() throws Exception {
+    http.close();
+    worker.close();
+  }
+}

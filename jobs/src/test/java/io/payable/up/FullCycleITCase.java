@@ -1,0 +1,95 @@
+package io.payable.up;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.payable.attribution.sink.AttributionTables;
+import io.payable.jobs.testing.PlatformIo;
+import io.payable.settlement.SettlementTables;
+import io.payable.up.demo.CycleReport;
+import io.payable.up.demo.DemoCycle;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.data.Record;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole platform in one process, as {@code payable up} runs it: contributions become shards,
+ * inference events are attributed, epochs are settled on chain and a contributor claims. Money is
+ * conserved: what the active root makes claimable equals what was attributed in the settled epochs
+ * and the fees of their events.
+ */
+class FullCycleITCase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FullCycleITCase.class);
+
+  @Test
+  void contributionsToClaimsWithEveryWeiAccountedFor(@TempDir Path dir) throws Exception {
+    StringWriter text = new StringWriter();
+    PrintWriter out = new PrintWriter(text, true);
+    try (EmbeddedStack stack = EmbeddedStack.start(dir, 4);
+        DemoCycle cycle = new DemoCycle(stack, out, Duration.ofSeconds(10))) {
+      cycle.start();
+      long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+      while (cycle.rootsPosted() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(2_000);
+        LOG.info("{}", cycle.summary());
+      }
+      CycleReport report = cycle.finish();
+      LOG.info("demo output:\n{}", text);
+
+      assertThat(report.fullCycle()).as(text.toString()).isTrue();
+      long settled = report.activeEpoch().orElseThrow();
+      BigInteger claimable = report.totalCumulative();
+
+      // What settlement put into the settled epochs, and that nothing came late.
+      BigDecimal settledAmounts = BigDecimal.ZERO;
+      BigDecimal claimantCumulative = BigDecimal.ZERO;
+      for (Record r : PlatformIo.rows(stack.warehouse(), SettlementTables.EPOCH_REWARDS)) {
+        long epoch = (Long) r.getField("epoch");
+        if (epoch <= settled) {
+          settledAmounts = settledAmounts.add((BigDecimal) r.getField("epoch_amount_wei"));
+          assertThat(((Number) r.getField("late_credits")).longValue()).isZero();
+        }
+        if (epoch == settled
+            && report.claimant().equalsIgnoreCase((String) r.getField("account"))) {
+          claimantCumulative = (BigDecimal) r.getField("cumulative_wei");
+        }
+      }
+      // What attribution paid out, and the fees charged, for events of the settled epochs.
+      BigDecimal attributed = BigDecimal.ZERO;
+      Map<String, BigDecimal> fees = new HashMap<>();
+      for (Record r : PlatformIo.rows(stack.warehouse(), AttributionTables.ATTRIBUTIONS)) {
+        if ((Long) r.getField("epoch") <= settled) {
+          attributed = attributed.add((BigDecimal) r.getField("amount_wei"));
+          fees.put((String) r.getField("event_id"), (BigDecimal) r.getField("fee_wei"));
+        }
+      }
+      BigDecimal feeSum = fees.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+      LOG.info(
+          "settled through epoch {}: claimable {} attributed {} fees {} over {} events",
+          settled,
+          claimable,
+          attributed,
+          feeSum,
+          fees.size());
+      assertThat(claimable.signum()).isPositive();
+      assertThat(new BigDecimal(claimable)).isEqualByComparingTo(settledAmounts);
+      assertThat(new BigDecimal(claimable)).isEqualByComparingTo(attributed);
+      assertThat(new BigDecimal(claimable)).isEqualByComparingTo(feeSum);
+      // The claim paid exactly the claimant's cumulative total.
+      assertThat(new BigDecimal(report.claimed())).isEqualByComparingTo(claimantCumulative);
+      assertThat(text.toString()).contains("Claimable now:").contains("Claimed ");
+      assertThat(List.of(report.contributionsAccepted(), report.shards())).allMatch(n -> n > 0);
+    }
+  }
+}
