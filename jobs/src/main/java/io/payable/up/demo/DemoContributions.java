@@ -39,6 +39,7 @@ final class DemoContributions {
     int sent = 0;
     long now = System.currentTimeMillis() / 1000;
     byte[] last = null;
+    byte[] lastKey = null;
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
       int d = 0;
       for (String datanet : DemoCorpora.FILES.keySet()) {
@@ -65,13 +66,15 @@ final class DemoContributions {
                   who.getAddress().getBytes(StandardCharsets.UTF_8),
                   record));
           last = record;
+          lastKey = who.getAddress().getBytes(StandardCharsets.UTF_8);
           sent++;
         }
         d++;
       }
       if (last != null) {
-        // The same signed record twice: its nonce is used up, so it is rejected.
-        producer.send(new ProducerRecord<>(PlatformTopics.SUBMISSIONS, last));
+        // The same signed record again, after it (same key, same partition): its nonce is used
+        // up, so it is rejected.
+        producer.send(new ProducerRecord<>(PlatformTopics.SUBMISSIONS, lastKey, last));
         sent++;
       }
       producer.flush();
