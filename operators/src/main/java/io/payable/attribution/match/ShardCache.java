@@ -33,6 +33,12 @@ public final class ShardCache {
     if ("file".equals(uri.getScheme())) {
       return Path.of(uri);
     }
+    return copy(shardId, uri);
+  }
+
+  /** The cached copy of a shard, made from any Flink file system if it is not there yet. */
+  Path copy(String shardId, URI uri) throws IOException {
+    String location = uri.toString();
     Path target = cacheDir.resolve(shardId);
     if (Files.isDirectory(target)) {
       return target;
