@@ -40,7 +40,7 @@ class FullCycleITCase {
         DemoCycle cycle = new DemoCycle(stack, out, Duration.ofSeconds(10))) {
       cycle.start();
       long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-      while (cycle.rootsPosted() < 2 && System.nanoTime() < deadline) {
+      while (cycle.rootsPosted() < 3 && System.nanoTime() < deadline) {
         Thread.sleep(2_000);
         LOG.info("{}", cycle.summary());
       }

@@ -20,18 +20,16 @@ import io.payable.attribution.reward.AttributedReward;
 import io.payable.attribution.reward.AttributedRewardSerializer;
 import io.payable.attribution.sink.AttributionRows;
 import io.payable.attribution.sink.AttributionTables;
-import io.payable.ingest.record.RawRecord;
 import io.payable.ingest.record.Rejection;
 import io.payable.ingest.shard.ShardManifestEvent;
 import io.payable.ingest.sink.IngestRows;
 import io.payable.ingest.sink.RejectionJson;
 import io.payable.ingest.validate.Rejections;
 import io.payable.jobs.common.IcebergOptions;
-import io.payable.jobs.common.RawRecordDeserializer;
+import io.payable.jobs.common.KafkaConnectors;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -49,8 +47,6 @@ import org.apache.iceberg.flink.CatalogLoader;
 import org.apache.iceberg.flink.TableLoader;
 import org.apache.iceberg.flink.sink.FlinkSink;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * The attribution job: signed inference events in, exact per-recipient rewards out.
@@ -93,14 +89,6 @@ public final class AttributionJob {
                         AttributionOptions.PROTOCOL_TREASURY.key() + " is required"))
             .toLowerCase(Locale.ROOT);
 
-    var events =
-        KafkaSource.<RawRecord>builder()
-            .setBootstrapServers(bootstrap)
-            .setTopics(config.get(AttributionOptions.EVENTS_TOPIC))
-            .setGroupId(config.get(AttributionOptions.GROUP_ID))
-            .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-            .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
-            .setDeserializer(new RawRecordDeserializer());
     // The manifest is read whole on every fresh start: the shard set is its full history.
     var manifest =
         KafkaSource.<ShardManifestEvent>builder()
@@ -112,11 +100,17 @@ public final class AttributionJob {
             .setDeserializer(new ShardManifestEventDeserializer());
 
     if (config.get(AttributionOptions.STOP_AT_LATEST)) {
-      events.setBounded(OffsetsInitializer.latest());
       manifest.setBounded(OffsetsInitializer.latest());
     }
     SingleOutputStreamOperator<VerifiedEvent> verified =
-        env.fromSource(events.build(), WatermarkStrategy.noWatermarks(), "inference events")
+        env.fromSource(
+                KafkaConnectors.rawSource(
+                    bootstrap,
+                    config.get(AttributionOptions.EVENTS_TOPIC),
+                    config.get(AttributionOptions.GROUP_ID),
+                    config.get(AttributionOptions.STOP_AT_LATEST)),
+                WatermarkStrategy.noWatermarks(),
+                "inference events")
             .uid("attribution-source")
             .process(new InferenceDecoder(workers(config)))
             .uid("attribution-decode")
@@ -180,7 +174,7 @@ public final class AttributionJob {
         .sinkTo(
             KafkaSink.<AttributedReward>builder()
                 .setBootstrapServers(bootstrap)
-                .setKafkaProducerConfig(transactionalProducer())
+                .setKafkaProducerConfig(KafkaConnectors.transactionalProducer())
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(
                     config.get(AttributionOptions.TRANSACTIONAL_ID_PREFIX) + "-rewards")
@@ -201,7 +195,7 @@ public final class AttributionJob {
         .sinkTo(
             KafkaSink.<Rejection>builder()
                 .setBootstrapServers(bootstrap)
-                .setKafkaProducerConfig(transactionalProducer())
+                .setKafkaProducerConfig(KafkaConnectors.transactionalProducer())
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(
                     config.get(AttributionOptions.TRANSACTIONAL_ID_PREFIX) + "-rejections")
@@ -267,12 +261,5 @@ public final class AttributionJob {
     return config
         .getOptional(option)
         .orElseThrow(() -> new IllegalArgumentException(option.key() + " is required"));
-  }
-
-  /** Producer settings of the transactional sinks: transactions well under the broker's cap. */
-  private static Properties transactionalProducer() {
-    Properties producer = new Properties();
-    producer.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "900000");
-    return producer;
   }
 }

@@ -23,15 +23,13 @@ import io.payable.ingest.validate.Rejections;
 import io.payable.ingest.validate.StaticDatanetDirectory;
 import io.payable.ingest.validate.SubmissionValidator;
 import io.payable.jobs.common.IcebergOptions;
-import io.payable.jobs.common.RawRecordDeserializer;
-import java.util.Properties;
+import io.payable.jobs.common.KafkaConnectors;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -41,8 +39,6 @@ import org.apache.flink.util.ParameterTool;
 import org.apache.iceberg.flink.CatalogLoader;
 import org.apache.iceberg.flink.TableLoader;
 import org.apache.iceberg.flink.sink.FlinkSink;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * The ingest job: signed submissions in, validated contributions and reasoned rejections out.
@@ -76,20 +72,12 @@ public final class IngestJob {
     IngestTables.ensure(catalog.loadCatalog());
 
     String bootstrap = config.get(IngestOptions.BOOTSTRAP_SERVERS);
-    var sourceBuilder =
-        KafkaSource.<RawRecord>builder()
-            .setBootstrapServers(bootstrap)
-            .setTopics(config.get(IngestOptions.SUBMISSIONS_TOPIC))
-            .setGroupId(config.get(IngestOptions.GROUP_ID))
-            .setStartingOffsets(
-                OffsetsInitializer.committedOffsets(
-                    org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
-            .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
-            .setDeserializer(new RawRecordDeserializer());
-    if (config.get(IngestOptions.STOP_AT_LATEST)) {
-      sourceBuilder.setBounded(OffsetsInitializer.latest());
-    }
-    KafkaSource<RawRecord> source = sourceBuilder.build();
+    KafkaSource<RawRecord> source =
+        KafkaConnectors.rawSource(
+            bootstrap,
+            config.get(IngestOptions.SUBMISSIONS_TOPIC),
+            config.get(IngestOptions.GROUP_ID),
+            config.get(IngestOptions.STOP_AT_LATEST));
 
     SingleOutputStreamOperator<CheckedSubmission> checked =
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "submissions")
@@ -169,7 +157,7 @@ public final class IngestJob {
         .sinkTo(
             KafkaSink.<ShardManifestEvent>builder()
                 .setBootstrapServers(bootstrap)
-                .setKafkaProducerConfig(transactionalProducer())
+                .setKafkaProducerConfig(KafkaConnectors.transactionalProducer())
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(
                     config.get(IngestOptions.TRANSACTIONAL_ID_PREFIX) + "-manifest")
@@ -208,7 +196,7 @@ public final class IngestJob {
         .sinkTo(
             KafkaSink.<Rejection>builder()
                 .setBootstrapServers(bootstrap)
-                .setKafkaProducerConfig(transactionalProducer())
+                .setKafkaProducerConfig(KafkaConnectors.transactionalProducer())
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.get(IngestOptions.TRANSACTIONAL_ID_PREFIX))
                 .setRecordSerializer(
@@ -236,12 +224,5 @@ public final class IngestJob {
                     config.get(IngestOptions.DATANET_REFRESH).toMillis(),
                     configured))
         .orElse(configured);
-  }
-
-  /** Producer settings of the transactional sinks: transactions well under the broker's cap. */
-  private static Properties transactionalProducer() {
-    Properties producer = new Properties();
-    producer.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "900000");
-    return producer;
   }
 }

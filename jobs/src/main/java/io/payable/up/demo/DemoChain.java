@@ -28,14 +28,14 @@ import org.web3j.protocol.Web3j;
  * funded, one Datanet per corpus, one adapter per Datanet, and a staked, registered worker. Uses
  * anvil's public development keys, which must never hold value.
  */
-final class DemoChain {
+public final class DemoChain {
 
-  static final int DEPLOYER = 0;
+  public static final int DEPLOYER = 0;
   static final int FIRST_CONTRIBUTOR = 1;
   static final int CONTRIBUTORS = 5;
   static final int ADAPTER_OWNER = 6;
   static final int OPERATOR = 7;
-  static final int WORKER = 8;
+  public static final int WORKER = 8;
   static final int TREASURY = 9;
   static final BigInteger FUNDING = BigInteger.TEN.pow(18 + 6);
   static final BigInteger PRICE_WEI = BigInteger.TEN.pow(9);
@@ -43,8 +43,8 @@ final class DemoChain {
   final AnvilChain anvil;
   final Web3j web3j;
   final ChainClient client;
-  final Deployment deployment;
-  final Path deploymentFile;
+  public final Deployment deployment;
+  public final Path deploymentFile;
   final Path keys;
 
   private DemoChain(
@@ -58,8 +58,8 @@ final class DemoChain {
   }
 
   /** Deploys and sets up everything; {@code adapters} maps adapter names to Datanet names. */
-  static DemoChain setUp(AnvilChain anvil, Path dir, Duration epoch, Map<String, String> adapters)
-      throws Exception {
+  public static DemoChain setUp(
+      AnvilChain anvil, Path dir, Duration epoch, Map<String, String> adapters) throws Exception {
     Web3j web3j = anvil.newClient();
     ChainClient client = new ChainClient(web3j, anvil.chainId());
     String deployer = anvil.account(DEPLOYER).address();
@@ -123,19 +123,19 @@ final class DemoChain {
   }
 
   /** The bytes32 id of a Datanet or model name. */
-  static byte[] id(String name) {
+  public static byte[] id(String name) {
     return Hash.sha3(name.getBytes(StandardCharsets.UTF_8));
   }
 
-  Path keyFile(int account) {
+  public Path keyFile(int account) {
     return keys.resolve("account-" + account + ".key");
   }
 
-  String address(int account) {
+  public String address(int account) {
     return anvil.account(account).address().toLowerCase();
   }
 
-  Credentials credentials(int account) {
+  public Credentials credentials(int account) {
     return credentials(anvil, account);
   }
 
@@ -156,7 +156,7 @@ final class DemoChain {
         client.gasProvider());
   }
 
-  RewardDistributor distributor(int as) {
+  public RewardDistributor distributor(int as) {
     return RewardDistributor.load(
         deployment.rewardDistributor(),
         web3j,

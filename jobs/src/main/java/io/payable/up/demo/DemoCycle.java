@@ -11,6 +11,7 @@ import io.payable.jobs.ingest.IngestJob;
 import io.payable.jobs.ingest.IngestOptions;
 import io.payable.jobs.settlement.SettlementJob;
 import io.payable.jobs.settlement.SettlementOptions;
+import io.payable.settlement.SettlementTables;
 import io.payable.up.EmbeddedStack;
 import java.io.PrintWriter;
 import java.math.BigInteger;
@@ -152,8 +153,8 @@ public final class DemoCycle implements AutoCloseable {
       say("$ payable payouts %s", chain.address(account));
       cli(concat(new String[] {"payouts", chain.address(account)}, source));
     }
-    if (active.isPresent()) {
-      int account = DemoChain.FIRST_CONTRIBUTOR;
+    int account = active.isPresent() ? richestContributor(active.getAsLong()) : -1;
+    if (account > 0) {
       claimant = chain.address(account);
       BigInteger before = chain.token(account).balanceOf(claimant).send();
       say("$ payable claim %s --key-file <contributor key>", claimant);
@@ -164,7 +165,7 @@ public final class DemoCycle implements AutoCloseable {
       claimed = chain.token(account).balanceOf(claimant).send().subtract(before);
       say("Claimed %s wei of OPEN for %s on chain.", claimed, claimant);
     } else {
-      say("No root is active yet: run longer (--duration) to see a claim.");
+      say("No contributor has a claimable amount yet: run longer (--duration) to see a claim.");
     }
     return new CycleReport(
         rows(IngestTables.CONTRIBUTIONS),
@@ -177,6 +178,34 @@ public final class DemoCycle implements AutoCloseable {
         claimed,
         stack.chain().rpcUrl(),
         chain.deploymentFile.toString());
+  }
+
+  /** The contributor with the largest cumulative total in {@code epoch}, or -1 if none. */
+  private int richestContributor(long epoch) throws Exception {
+    var catalog = stack.warehouse().catalog();
+    if (!catalog.tableExists(SettlementTables.EPOCH_REWARDS)) {
+      return -1;
+    }
+    int best = -1;
+    java.math.BigDecimal most = java.math.BigDecimal.ZERO;
+    try (CloseableIterable<Record> rows =
+        IcebergGenerics.read(catalog.loadTable(SettlementTables.EPOCH_REWARDS)).build()) {
+      for (Record r : rows) {
+        if ((Long) r.getField("epoch") != epoch) {
+          continue;
+        }
+        String account = (String) r.getField("account");
+        java.math.BigDecimal cumulative = (java.math.BigDecimal) r.getField("cumulative_wei");
+        for (int c = 0; c < DemoChain.CONTRIBUTORS; c++) {
+          int index = DemoChain.FIRST_CONTRIBUTOR + c;
+          if (chain.address(index).equalsIgnoreCase(account) && cumulative.compareTo(most) > 0) {
+            best = index;
+            most = cumulative;
+          }
+        }
+      }
+    }
+    return best;
   }
 
   private void cli(String... args) {

@@ -115,4 +115,28 @@ final class AttributionFixtures {
   static byte[] signed(List<InferenceEvent> events) {
     return InferenceEventEnvelope.sign(events, WORKER);
   }
+
+  /** Contributors the committed reward of {@code eventId} credits (waits up to a minute). */
+  static java.util.Set<String> credited(
+      io.payable.embedded.kafka.EmbeddedKafka kafka, String prefix, String eventId)
+      throws java.io.IOException {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      for (com.fasterxml.jackson.databind.JsonNode n :
+          io.payable.jobs.testing.PlatformIo.consume(kafka, prefix + "rewards.attributed", 0)) {
+        if (eventId.equals(n.get("event_id").asText())) {
+          java.util.Set<String> out = new java.util.HashSet<>();
+          n.get("payouts")
+              .forEach(
+                  p -> {
+                    if ("contributor".equals(p.get("role").asText())) {
+                      out.add(p.get("recipient").asText());
+                    }
+                  });
+          return out;
+        }
+      }
+    }
+    throw new AssertionError("no reward for " + eventId);
+  }
 }

@@ -26,10 +26,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -132,12 +130,13 @@ class AttributionJobChainITCase {
               + words(small.text(), 10, 15)
               + " snubax ojofyr.";
       send(workerKey, prefix, "before", adapter, output);
-      assertThat(credited(prefix, "before"))
+      assertThat(AttributionFixtures.credited(KAFKA.kafka(), prefix, "before"))
           .containsExactlyInAnyOrder(big.contributor(), small.contributor());
 
       raiseThreshold(fx, 400_000); // 40%: the small contributor's share falls below it
       send(workerKey, prefix, "after", adapter, output);
-      assertThat(credited(prefix, "after")).containsExactly(big.contributor());
+      assertThat(AttributionFixtures.credited(KAFKA.kafka(), prefix, "after"))
+          .containsExactly(big.contributor());
 
       // An unregistered signer is refused by the registry check.
       ECKeyPair stranger = fx.account(9).credentials().getEcKeyPair();
@@ -201,25 +200,5 @@ class AttributionJobChainITCase {
     governor.execute(targets, values, calls, descriptionHash, BigInteger.ZERO).send();
     assertThat(params.attributionThresholdPpm().send()).isEqualTo(BigInteger.valueOf(ppm));
     Thread.sleep(1_000); // longer than the job's chain refresh
-  }
-
-  private static Set<String> credited(String prefix, String eventId) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      for (JsonNode n : PlatformIo.consume(KAFKA.kafka(), prefix + "rewards.attributed", 0)) {
-        if (eventId.equals(n.get("event_id").asText())) {
-          Set<String> out = new HashSet<>();
-          n.get("payouts")
-              .forEach(
-                  p -> {
-                    if ("contributor".equals(p.get("role").asText())) {
-                      out.add(p.get("recipient").asText());
-                    }
-                  });
-          return out;
-        }
-      }
-    }
-    throw new AssertionError("no reward for " + eventId);
   }
 }

@@ -291,7 +291,8 @@ class AttributionJobITCase {
           KAFKA.kafka(),
           prefix + "inference.events",
           List.of(signed(List.of(event("before", ADAPTER, before, BigInteger.TEN)))));
-      assertThat(credited(prefix, "before")).doesNotContain(newcomer);
+      assertThat(AttributionFixtures.credited(KAFKA.kafka(), prefix, "before"))
+          .doesNotContain(newcomer);
 
       // The ingest job seals a shard with them; the running job opens it.
       PlatformIo.produce(
@@ -307,33 +308,12 @@ class AttributionJobITCase {
             prefix + "inference.events",
             List.of(
                 signed(List.of(event(id, ADAPTER, fromLater.next(60).text(), BigInteger.TEN)))));
-        found = credited(prefix, id).contains(newcomer);
+        found = AttributionFixtures.credited(KAFKA.kafka(), prefix, id).contains(newcomer);
       }
       assertThat(found).as("a passage of the new shard is attributed without a restart").isTrue();
     } finally {
       job.cancel().get();
     }
-  }
-
-  /** Contributors the committed reward of {@code eventId} credits (waits for it). */
-  private static Set<String> credited(String prefix, String eventId) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      for (JsonNode n : PlatformIo.consume(KAFKA.kafka(), prefix + "rewards.attributed", 0)) {
-        if (eventId.equals(n.get("event_id").asText())) {
-          Set<String> out = new HashSet<>();
-          n.get("payouts")
-              .forEach(
-                  p -> {
-                    if ("contributor".equals(p.get("role").asText())) {
-                      out.add(p.get("recipient").asText());
-                    }
-                  });
-          return out;
-        }
-      }
-    }
-    throw new AssertionError("no reward for " + eventId);
   }
 
   private static Map<String, Integer> countBy(List<String> values) {

@@ -37,9 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.iceberg.data.IcebergGenerics;
@@ -161,7 +159,7 @@ public final class AttributionBenchmark {
       }
       Configuration config = config(kafka, warehouse, dir, "t.");
       config.set(AttributionOptions.STOP_AT_LATEST, true);
-      StreamExecutionEnvironment env = environment(dir);
+      StreamExecutionEnvironment env = BenchEnvironments.local(dir, 1);
       AttributionJob.build(env, config);
       long cpu0 = cpu();
       long start = System.nanoTime();
@@ -191,7 +189,7 @@ public final class AttributionBenchmark {
 
       // Latency: events at a steady rate, one to a record, done time = send time.
       Configuration live = config(kafka, warehouse, dir, "l.");
-      StreamExecutionEnvironment liveEnv = environment(dir);
+      StreamExecutionEnvironment liveEnv = BenchEnvironments.local(dir, 1);
       AttributionJob.build(liveEnv, live);
       JobClient job = liveEnv.executeAsync("attribution-latency");
       Thread.sleep(5_000); // let the job start and open its shards
@@ -384,18 +382,5 @@ public final class AttributionBenchmark {
     config.set(AttributionOptions.INDEX_CACHE_DIR, dir.resolve("cache").toString());
     config.set(IcebergOptions.WAREHOUSE, warehouse.location());
     return config;
-  }
-
-  private static StreamExecutionEnvironment environment(Path dir) {
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.getExecutionEnvironment(
-            new Configuration()
-                .set(RestartStrategyOptions.RESTART_STRATEGY, "none")
-                .set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem")
-                .set(
-                    CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                    dir.resolve("checkpoints").toUri().toString()));
-    env.setParallelism(1);
-    return env;
   }
 }

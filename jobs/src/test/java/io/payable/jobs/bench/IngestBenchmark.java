@@ -23,9 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -111,16 +109,7 @@ public final class IngestBenchmark {
       config.set(IngestOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2));
       config.set(IngestOptions.INDEX_STORE, dir.resolve("index").toUri().toString());
       config.set(IcebergOptions.WAREHOUSE, warehouse.location());
-      StreamExecutionEnvironment env =
-          StreamExecutionEnvironment.getExecutionEnvironment(
-              new Configuration()
-                  .set(RestartStrategyOptions.RESTART_STRATEGY, "none")
-                  // Open shards outgrow the 5 MiB limit of checkpoints kept in the JobManager.
-                  .set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem")
-                  .set(
-                      CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                      dir.resolve("checkpoints").toUri().toString()));
-      env.setParallelism(1);
+      StreamExecutionEnvironment env = BenchEnvironments.local(dir, 1);
       IngestJob.build(env, config);
       long start = System.nanoTime();
       env.execute("ingest-benchmark");

@@ -25,9 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.FileUtils;
 import org.apache.iceberg.data.IcebergGenerics;
@@ -131,15 +129,7 @@ public final class SettlementGasBenchmark {
       config.set(SettlementOptions.DEPLOYMENT, dir.resolve("deployment.json").toString());
       config.set(SettlementOptions.SETTLER_KEY, "file:" + dir.resolve("settler.key"));
       config.set(IcebergOptions.WAREHOUSE, warehouse.location());
-      StreamExecutionEnvironment env =
-          StreamExecutionEnvironment.getExecutionEnvironment(
-              new Configuration()
-                  .set(RestartStrategyOptions.RESTART_STRATEGY, "none")
-                  .set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem")
-                  .set(
-                      CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                      dir.resolve("checkpoints").toUri().toString()));
-      env.setParallelism(2);
+      StreamExecutionEnvironment env = BenchEnvironments.local(dir, 2);
       SettlementJob.build(env, config);
       long start = System.nanoTime();
       env.execute("settlement-benchmark");

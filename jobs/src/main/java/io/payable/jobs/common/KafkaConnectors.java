@@ -1,0 +1,43 @@
+package io.payable.jobs.common;
+
+import io.payable.ingest.record.RawRecord;
+import java.util.Properties;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/** The Kafka source and sink settings every job shares. */
+public final class KafkaConnectors {
+
+  private KafkaConnectors() {}
+
+  /**
+   * A source of raw records (parsing and rejecting happen in the job): committed offsets of the
+   * group, else the earliest; transactional records only once committed; bounded at the offsets
+   * latest at start when {@code stopAtLatest}.
+   */
+  public static KafkaSource<RawRecord> rawSource(
+      String bootstrap, String topic, String groupId, boolean stopAtLatest) {
+    var builder =
+        KafkaSource.<RawRecord>builder()
+            .setBootstrapServers(bootstrap)
+            .setTopics(topic)
+            .setGroupId(groupId)
+            .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+            .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+            .setDeserializer(new RawRecordDeserializer());
+    if (stopAtLatest) {
+      builder.setBounded(OffsetsInitializer.latest());
+    }
+    return builder.build();
+  }
+
+  /** Producer settings of the transactional sinks: transactions well under the broker's cap. */
+  public static Properties transactionalProducer() {
+    Properties producer = new Properties();
+    producer.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "900000");
+    return producer;
+  }
+}
