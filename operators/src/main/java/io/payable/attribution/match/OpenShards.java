@@ -110,8 +110,22 @@ public final class OpenShards implements AutoCloseable {
     }
     List<Shard> shards = new ArrayList<>();
     byKey.values().forEach(s -> shards.add(s.shard()));
-    ShardedIndex index = ShardedIndex.sequential(shards, tokenizer, Tombstones.none());
+    ShardedIndex index = ShardedIndex.sequential(shards, tokenizer, tombstones(shards));
     return new GroupIndex(index, List.copyOf(byKey.keySet()), tokens);
+  }
+
+  /**
+   * Withdrawn or slashed documents: the {@code tombstones.json} of each Datanet's index directory
+   * (the parent of its shards), read whenever the shard set changes.
+   */
+  private static Tombstones tombstones(List<Shard> shards) {
+    Tombstones all = Tombstones.none();
+    for (var dir : shards.stream().map(s -> s.dir().getParent()).distinct().toList()) {
+      if (dir != null) {
+        all = all.with(Tombstones.load(dir).docIds());
+      }
+    }
+    return all;
   }
 
   private void invalidate() {

@@ -67,6 +67,23 @@ class OpenShardsTest {
   }
 
   @Test
+  void tombstonesOfTheDatanetDirectoryApply() {
+    write(1, "Call me Ishmael. Some years ago, never mind how long precisely.");
+    io.payable.index.tombstone.Tombstones.of(List.of("doc-1")).save(dir);
+    OpenShards shards = new OpenShards(0, 1, O200K, new ShardCache(dir.resolve("cache")));
+    shards.apply(event(ShardManifestEvent.SEALED, "a", 1, List.of()));
+    shards.openPending();
+    var index = shards.index(List.of("dn")).index();
+    assertThat(index.tombstones().contains("doc-1")).isTrue();
+    assertThat(
+            index.maximalSpans(
+                " some years ago, never mind how long",
+                io.payable.index.query.SpanParams.defaults()))
+        .isEmpty();
+    shards.close();
+  }
+
+  @Test
   void eachShardBelongsToExactlyOneGroup() {
     int groups = 3;
     List<OpenShards> all = new ArrayList<>();
