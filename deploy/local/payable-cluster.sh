@@ -21,9 +21,13 @@
 #   PAYABLE_KAFKA_PARTITIONS [2]
 #   PAYABLE_CHAIN_ID [31337]  PAYABLE_DATANET_REGISTRY [0x5FbDB2315678afecb367f032d93F642f64180aa3]
 #   PAYABLE_DATANETS [0xaa…aa:OPEN]  PAYABLE_CHECKPOINT_INTERVAL [10s]
-#   PAYABLE_PROTOCOL_TREASURY [anvil account 1]  PAYABLE_EPOCH_LENGTH [1h]
-#   PAYABLE_SHARD_MAX_SYMBOLS [16777216]
-#   PAYABLE_CHAIN_RPC_URL, PAYABLE_CHAIN_DEPLOYMENT, PAYABLE_SETTLER_KEY_SOURCE (settlement job)
+#   PAYABLE_PROTOCOL_TREASURY [anvil account 1]  PAYABLE_SHARD_MAX_SYMBOLS [16777216]
+#   PAYABLE_CHAIN_RPC_URL, PAYABLE_CHAIN_DEPLOYMENT (the contracts' deployment file: the chain id
+#     and the DatanetRegistry, ModelRegistry and ProtocolParams addresses default to its values,
+#     and the attribution job reads workers, adapters and parameters from the chain),
+#     PAYABLE_SETTLER_KEY_SOURCE (env:VAR or file:PATH): the settlement job runs once all three are set
+#   PAYABLE_EPOCH_LENGTH [ProtocolParams.epochLength()]  PAYABLE_ALLOWED_LATENESS [5min]
+#   PAYABLE_MAX_OUT_OF_ORDERNESS [30s]  PAYABLE_SOURCE_IDLE_TIMEOUT [1min]  (settlement job)
 # Build first: ./mvnw -B -DskipTests package
 set -euo pipefail
 
@@ -32,12 +36,26 @@ repo="$(cd "$here/../.." && pwd)"
 
 export CLUSTER_DIR="${PAYABLE_CLUSTER_DIR:-$repo/target/payable-cluster}"
 export DATA_URI="file://$CLUSTER_DIR/data"
+
+# A field of the contracts' deployment file (JSON, docs/contracts.md): an address or a number.
+deployment_field() {
+  grep -o "\"$1\" *: *\"\{0,1\}[0-9A-Fa-fx]*" "$PAYABLE_CHAIN_DEPLOYMENT" | head -1 |
+    sed 's/.*: *"\{0,1\}//' || true
+}
+if [[ -n "${PAYABLE_CHAIN_DEPLOYMENT:-}" && -f "$PAYABLE_CHAIN_DEPLOYMENT" ]]; then
+  export PAYABLE_CHAIN_ID="${PAYABLE_CHAIN_ID:-$(deployment_field chainId)}"
+  export PAYABLE_DATANET_REGISTRY="${PAYABLE_DATANET_REGISTRY:-$(deployment_field datanetRegistry)}"
+  export PAYABLE_MODEL_REGISTRY="${PAYABLE_MODEL_REGISTRY:-$(deployment_field modelRegistry)}"
+  export PAYABLE_PROTOCOL_PARAMS="${PAYABLE_PROTOCOL_PARAMS:-$(deployment_field protocolParams)}"
+fi
 export PAYABLE_CHAIN_ID="${PAYABLE_CHAIN_ID:-31337}"
 export PAYABLE_DATANET_REGISTRY="${PAYABLE_DATANET_REGISTRY:-0x5FbDB2315678afecb367f032d93F642f64180aa3}"
 export PAYABLE_DATANETS="${PAYABLE_DATANETS:-0x$(printf 'aa%.0s' {1..32}):OPEN}"
 export PAYABLE_CHECKPOINT_INTERVAL="${PAYABLE_CHECKPOINT_INTERVAL:-10s}"
 export PAYABLE_PROTOCOL_TREASURY="${PAYABLE_PROTOCOL_TREASURY:-0x70997970C51812dc3A010C7d01b50e0d17dc79C8}"
-export PAYABLE_EPOCH_LENGTH="${PAYABLE_EPOCH_LENGTH:-1h}"
+export PAYABLE_ALLOWED_LATENESS="${PAYABLE_ALLOWED_LATENESS:-5min}"
+export PAYABLE_MAX_OUT_OF_ORDERNESS="${PAYABLE_MAX_OUT_OF_ORDERNESS:-30s}"
+export PAYABLE_SOURCE_IDLE_TIMEOUT="${PAYABLE_SOURCE_IDLE_TIMEOUT:-1min}"
 export PAYABLE_SHARD_MAX_SYMBOLS="${PAYABLE_SHARD_MAX_SYMBOLS:-16777216}"
 taskmanagers="${PAYABLE_TASKMANAGERS:-2}"
 partitions="${PAYABLE_KAFKA_PARTITIONS:-2}"
@@ -254,8 +272,20 @@ submit_job() {
   name="$(basename "$file" .job)"
   name="${name#*-}"
   while IFS= read -r line || [[ -n "$line" ]]; do
-    [[ "$line" == '#'* || "$line" == requires\ * ]] || line="$(expand "$line")"
+    [[ "$line" == '#'* || "$line" == requires\ * || "$line" == if\ * ]] ||
+      line="$(expand "$line")"
     case "$line" in
+      if\ *)
+        # "if VAR --key value": the argument only when the variable VAR is set
+        local cond="${line#if }"
+        local var="${cond%% *}"
+        [[ -n "${!var:-}" ]] || continue
+        line="$(expand "${cond#* }")"
+        [[ "$line" == --*\ * ]] || die "$file: not an argument after 'if $var': $line"
+        key="${line%% *}"
+        value="${line#* }"
+        args+=("$key" "$value")
+        ;;
       '' | '#'*) ;;
       class\ *) class="${line#class }" ;;
       requires\ *)
@@ -400,7 +430,7 @@ case "${1:-}" in
     ;;
   run) shift && cmd_run "$@" ;;
   *)
-    sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac

@@ -38,6 +38,17 @@ record LocalJob(String name, String entryClass, List<String> arguments) {
             || line.startsWith("requires ")) {
           continue;
         }
+        if (line.startsWith("if ")) {
+          // "if VAR --key value": an argument passed only when VAR is set
+          String[] parts = line.split(" ", 2);
+          if (parts.length != 2 || parts[1].indexOf(' ') < 0) {
+            throw new IllegalArgumentException(file + ": cannot read line: " + line);
+          }
+          line = parts[1].substring(parts[1].indexOf(' ') + 1);
+          if (!line.startsWith("--")) {
+            throw new IllegalArgumentException(file + ": not an argument: " + line);
+          }
+        }
         if (line.startsWith("class ")) {
           entryClass = line.substring("class ".length()).trim();
         } else if (line.startsWith("--")) {

@@ -50,12 +50,15 @@ final class StandaloneCluster implements AutoCloseable {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(environment);
     builder.environment().put("PAYABLE_CLUSTER_DIR", dir.toString());
+    long before = Files.exists(log) ? Files.size(log) : 0;
     Process process = builder.start();
     if (!process.waitFor(240, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new IllegalStateException("payable-cluster.sh " + String.join(" ", args) + " hung");
     }
-    String output = Files.readString(log);
+    byte[] all = Files.readAllBytes(log);
+    String output =
+        new String(all, (int) before, all.length - (int) before, StandardCharsets.UTF_8);
     LOG.info("payable-cluster.sh {}:\n{}", String.join(" ", args), output);
     if (process.exitValue() != 0) {
       throw new IllegalStateException(
