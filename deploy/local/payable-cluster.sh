@@ -328,6 +328,9 @@ submit_job() {
 
 cmd_submit() {
   live_pid jobmanager >/dev/null || die "no cluster running in $CLUSTER_DIR"
+  if [[ -n "${PAYABLE_CHAIN_DEPLOYMENT:-}" && ! -f "$PAYABLE_CHAIN_DEPLOYMENT" ]]; then
+    die "PAYABLE_CHAIN_DEPLOYMENT: no file $PAYABLE_CHAIN_DEPLOYMENT"
+  fi
   local only="${1:-}"
   [[ $# -eq 0 ]] || shift
   local jar response jar_id entries
