@@ -274,6 +274,20 @@ class StandaloneClusterITCase {
     assertThat(rewards.activeEpoch()).hasValue(settled);
     BigInteger total = roots.get(roots.size() - 1).totalCumulative;
     assertThat(total).as("active root's total: every fee, once").isEqualTo(feeTotal);
+    await(
+        "a settlements row for every root",
+        Duration.ofSeconds(30),
+        () -> PlatformIo.rows(warehouse, SettlementTables.SETTLEMENTS).size() >= roots.size());
+    Map<Long, BigInteger> recorded = new HashMap<>();
+    for (Record r : PlatformIo.rows(warehouse, SettlementTables.SETTLEMENTS)) {
+      BigInteger wei = ((BigDecimal) r.getField("total_cumulative_wei")).toBigIntegerExact();
+      assertThat(recorded.put((Long) r.getField("epoch"), wei))
+          .as("settlements: epoch %s recorded once", r.getField("epoch"))
+          .isNull();
+    }
+    Map<Long, BigInteger> posted = new HashMap<>();
+    roots.forEach(d -> posted.put(d.epoch.longValueExact(), d.totalCumulative));
+    assertThat(recorded).as("settlements match the roots on chain").isEqualTo(posted);
     Map<String, BigDecimal> cumulative = new HashMap<>();
     int late = 0;
     for (Record r : PlatformIo.rows(warehouse, SettlementTables.EPOCH_REWARDS)) {
