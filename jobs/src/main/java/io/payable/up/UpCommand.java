@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -70,16 +71,33 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     EmbeddedStack stack = EmbeddedStack.start(dataDir, slots);
     DemoCycle cycle = demo ? new DemoCycle(stack, out, epoch) : null;
-    // Ctrl-C starts JVM shutdown; the hook ends the cycle and stops the stack before the JVM goes.
+    // Ctrl-C (or SIGTERM) ends the run in this thread, while the JVM is whole: the cycle's payouts
+    // and claim need the chain, Kafka and the warehouse, which shutdown hooks start closing. A
+    // second Ctrl-C exits at once. The hook only stops the stack if the JVM goes another way.
+    AtomicBoolean closed = new AtomicBoolean();
     Thread hook =
         new Thread(
             () -> {
-              finish(cycle, out);
-              stack.close();
-              stopped.countDown();
+              if (closed.compareAndSet(false, true)) {
+                stack.close();
+              }
             },
             "payable-up-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    for (String name : new String[] {"INT", "TERM"}) {
+      try {
+        sun.misc.Signal.handle(
+            new sun.misc.Signal(name),
+            signal -> {
+              if (stopped.getCount() == 0) {
+                System.exit(130);
+              }
+              stopped.countDown();
+            });
+      } catch (IllegalArgumentException unsupported) {
+        // This JVM does not let us handle the signal: the hook still stops the stack.
+      }
+    }
 
     out.println("Payable is up.");
     out.println("  Kafka bootstrap servers : " + stack.kafka().bootstrapServers());
@@ -107,16 +125,19 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
       if (stopped.await(
           Math.min(5_000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),
           TimeUnit.MILLISECONDS)) {
-        return 0; // Ctrl-C: the hook finished the cycle
+        out.println("Stopping.");
+        break;
       }
       if (cycle != null && System.nanoTime() < deadline) {
         out.println("[" + java.time.LocalTime.now().withNano(0) + "] " + cycle.summary());
         out.flush();
       }
     }
-    Runtime.getRuntime().removeShutdownHook(hook);
     CycleReport report = finish(cycle, out);
-    stack.close();
+    if (closed.compareAndSet(false, true)) {
+      stack.close();
+    }
+    Runtime.getRuntime().removeShutdownHook(hook);
     out.println("Payable stopped.");
     out.flush();
     return report == null || report.rpcUrl() != null ? 0 : 1;
