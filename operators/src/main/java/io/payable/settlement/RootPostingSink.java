@@ -1,13 +1,10 @@
 package io.payable.settlement;
 
+import io.payable.sinks.BufferingCommittingWriter;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
-import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.SupportsCommitter;
@@ -43,7 +40,7 @@ public final class RootPostingSink implements Sink<EpochRoot>, SupportsCommitter
 
   @Override
   public SinkWriter<EpochRoot> createWriter(WriterInitContext context) {
-    return new Writer();
+    return new BufferingCommittingWriter<>(root -> root);
   }
 
   @Override
@@ -54,28 +51,6 @@ public final class RootPostingSink implements Sink<EpochRoot>, SupportsCommitter
   @Override
   public SimpleVersionedSerializer<EpochRoot> getCommittableSerializer() {
     return new Serializer();
-  }
-
-  private static final class Writer implements CommittingSinkWriter<EpochRoot, EpochRoot> {
-    private final List<EpochRoot> pending = new ArrayList<>();
-
-    @Override
-    public void write(EpochRoot root, Context context) {
-      pending.add(root);
-    }
-
-    @Override
-    public Collection<EpochRoot> prepareCommit() {
-      List<EpochRoot> out = List.copyOf(pending);
-      pending.clear();
-      return out;
-    }
-
-    @Override
-    public void flush(boolean endOfInput) {}
-
-    @Override
-    public void close() {}
   }
 
   /** Version 1: epoch, root, totals as decimal strings, counts, manifest hash. */

@@ -4,15 +4,13 @@ import io.payable.contracts.chain.ChainClient;
 import io.payable.contracts.chain.KeySource;
 import io.payable.contracts.generated.DatanetRegistry;
 import io.payable.ingest.shard.SealedShard;
+import io.payable.sinks.BufferingCommittingWriter;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.List;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
-import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.SupportsCommitter;
@@ -50,7 +48,10 @@ public final class AnchorSink implements Sink<SealedShard>, SupportsCommitter<An
 
   @Override
   public SinkWriter<SealedShard> createWriter(WriterInitContext context) {
-    return new Writer();
+    return new BufferingCommittingWriter<>(
+        shard ->
+            new AnchorCommittable(
+                shard.datanetId(), shard.shardId(), shard.merkleRoot(), shard.documents().size()));
   }
 
   @Override
@@ -61,31 +62,6 @@ public final class AnchorSink implements Sink<SealedShard>, SupportsCommitter<An
   @Override
   public SimpleVersionedSerializer<AnchorCommittable> getCommittableSerializer() {
     return new Serializer();
-  }
-
-  private static final class Writer
-      implements CommittingSinkWriter<SealedShard, AnchorCommittable> {
-    private final List<AnchorCommittable> pending = new ArrayList<>();
-
-    @Override
-    public void write(SealedShard shard, Context context) {
-      pending.add(
-          new AnchorCommittable(
-              shard.datanetId(), shard.shardId(), shard.merkleRoot(), shard.documents().size()));
-    }
-
-    @Override
-    public Collection<AnchorCommittable> prepareCommit() {
-      List<AnchorCommittable> out = List.copyOf(pending);
-      pending.clear();
-      return out;
-    }
-
-    @Override
-    public void flush(boolean endOfInput) {}
-
-    @Override
-    public void close() {}
   }
 
   static final class AnchorCommitter implements Committer<AnchorCommittable> {
