@@ -51,16 +51,10 @@ import java.util.stream.Collectors;
 import org.apache.iceberg.data.Record;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -164,7 +158,7 @@ class StandaloneClusterITCase {
     int accepted = CONTRIBUTORS * PER_CONTRIBUTOR;
     int rejected = 0;
     InferenceTraffic traffic = new InferenceTraffic(bootstrap, chain, indexStore);
-    try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+    try (KafkaProducer<byte[], byte[]> producer = PlatformIo.producer(bootstrap)) {
       rejected += contribute(producer, domain, keys, 1, PER_CONTRIBUTOR / 2);
       PlatformIo.awaitRows(warehouse, IngestTables.INDEX_SHARDS, 1);
       traffic.start();
@@ -241,11 +235,14 @@ class StandaloneClusterITCase {
     List<Record> refused = PlatformIo.rows(warehouse, AttributionTables.REJECTIONS);
     assertThat(refused).as("replays refused: %s", refused).hasSize(traffic.replays());
     Map<TopicPartition, Long> rewardsEnd = new HashMap<>();
-    List<JsonNode> rewarded = consume(bootstrap, "rewards.attributed", fees.size(), rewardsEnd);
+    List<JsonNode> rewarded =
+        PlatformIo.consume(bootstrap, "rewards.attributed", fees.size(), rewardsEnd);
     assertThat(rewarded.stream().map(r -> r.path("event_id").asText()).toList())
         .as("rewards.attributed (read_committed): every event once")
         .containsExactlyInAnyOrderElementsOf(fees.keySet());
-    assertThat(consume(bootstrap, "inference.rejections", traffic.replays()))
+    assertThat(
+            PlatformIo.consume(
+                bootstrap, "inference.rejections", traffic.replays(), new HashMap<>()))
         .hasSize(traffic.replays());
 
     LOG.info("attribution checked");
@@ -319,9 +316,14 @@ class StandaloneClusterITCase {
     assertThat(contributions.stream().map(r -> r.getField("contribution_id")).distinct())
         .hasSize(accepted);
     assertThat(PlatformIo.rows(warehouse, IngestTables.REJECTIONS)).hasSize(rejected);
-    assertThat(consume(cluster.kafkaBootstrap(), "datanet.rejections", rejected)).hasSize(rejected);
+    assertThat(
+            PlatformIo.consume(
+                cluster.kafkaBootstrap(), "datanet.rejections", rejected, new HashMap<>()))
+        .hasSize(rejected);
     List<Record> shards = PlatformIo.rows(warehouse, IngestTables.INDEX_SHARDS);
-    assertThat(consume(cluster.kafkaBootstrap(), "index.manifest", shards.size()))
+    assertThat(
+            PlatformIo.consume(
+                cluster.kafkaBootstrap(), "index.manifest", shards.size(), new HashMap<>()))
         .hasSize(shards.size());
     List<String> indexed = new ArrayList<>();
     try (ShardedIndex index =
@@ -398,7 +400,7 @@ class StandaloneClusterITCase {
                 int documents = 0;
                 long loadedAt = 0;
                 byte[] replayable = null;
-                try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+                try (KafkaProducer<byte[], byte[]> producer = PlatformIo.producer(bootstrap)) {
                   int n = 0;
                   while (running.get()) {
                     if (System.currentTimeMillis() - loadedAt > 3_000) {
@@ -604,48 +606,5 @@ class StandaloneClusterITCase {
             1_800_000_000L + nonce,
             content,
             Optional.of("CC-BY-4.0")));
-  }
-
-  private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    return new KafkaProducer<>(props);
-  }
-
-  /** Committed records of a topic, read until {@code expected} arrived and a little longer. */
-  private static List<JsonNode> consume(String bootstrap, String topic, int expected)
-      throws IOException {
-    return consume(bootstrap, topic, expected, new HashMap<>());
-  }
-
-  /** As above; {@code next} gets the offset after the last record read of each partition. */
-  private static List<JsonNode> consume(
-      String bootstrap, String topic, int expected, Map<TopicPartition, Long> next)
-      throws IOException {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic + "-" + System.nanoTime());
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    List<JsonNode> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      int quiet = 0;
-      while (System.nanoTime() < deadline && quiet < 3) {
-        ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(300));
-        for (var r : polled) {
-          out.add(JSON.readTree(r.value()));
-          next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
-        }
-        quiet = out.size() >= expected && polled.isEmpty() ? quiet + 1 : 0;
-      }
-    }
-    return out;
   }
 }

@@ -1,21 +1,28 @@
 package io.payable.jobs.attribution;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.payable.embedded.kafka.EmbeddedKafka;
 import io.payable.index.shard.Document;
 import io.payable.index.shard.ShardManifest;
 import io.payable.index.shard.ShardWriter;
 import io.payable.index.tokenize.Tokenizers;
 import io.payable.ingest.shard.ShardId;
 import io.payable.ingest.shard.ShardManifestEvent;
+import io.payable.jobs.testing.PlatformIo;
 import io.payable.loadgen.IndexedDocument;
 import io.payable.loadgen.InferenceEvents;
 import io.payable.wire.inference.InferenceEvent;
 import io.payable.wire.inference.InferenceEventEnvelope;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.web3j.crypto.ECKeyPair;
 
 /** An index of generated documents on disk, its manifest events, and signed event batches. */
@@ -117,15 +124,13 @@ final class AttributionFixtures {
   }
 
   /** Contributors the committed reward of {@code eventId} credits (waits up to a minute). */
-  static java.util.Set<String> credited(
-      io.payable.embedded.kafka.EmbeddedKafka kafka, String prefix, String eventId)
-      throws java.io.IOException {
-    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+  static Set<String> credited(EmbeddedKafka kafka, String prefix, String eventId)
+      throws IOException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
-      for (com.fasterxml.jackson.databind.JsonNode n :
-          io.payable.jobs.testing.PlatformIo.consume(kafka, prefix + "rewards.attributed", 0)) {
+      for (JsonNode n : PlatformIo.consume(kafka, prefix + "rewards.attributed", 0)) {
         if (eventId.equals(n.get("event_id").asText())) {
-          java.util.Set<String> out = new java.util.HashSet<>();
+          Set<String> out = new HashSet<>();
           n.get("payouts")
               .forEach(
                   p -> {

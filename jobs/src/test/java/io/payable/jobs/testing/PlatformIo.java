@@ -7,7 +7,9 @@ import io.payable.embedded.kafka.EmbeddedKafka;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -20,6 +22,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -31,7 +34,13 @@ public final class PlatformIo {
   private PlatformIo() {}
 
   public static KafkaProducer<byte[], byte[]> producer(EmbeddedKafka kafka) {
-    Properties props = kafka.clientProperties();
+    return producer(kafka.bootstrapServers());
+  }
+
+  /** A byte-array producer for the broker at {@code bootstrap} (in this process or not). */
+  public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     return new KafkaProducer<>(props);
@@ -75,7 +84,18 @@ public final class PlatformIo {
    */
   public static List<JsonNode> consume(EmbeddedKafka kafka, String topic, int expected)
       throws IOException {
-    Properties props = kafka.clientProperties();
+    return consume(kafka.bootstrapServers(), topic, expected, new HashMap<>());
+  }
+
+  /**
+   * As above, from the broker at {@code bootstrap}; {@code next} gets the offset after the last
+   * record read of each partition.
+   */
+  public static List<JsonNode> consume(
+      String bootstrap, String topic, int expected, Map<TopicPartition, Long> next)
+      throws IOException {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic + "-" + System.nanoTime());
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -91,6 +111,7 @@ public final class PlatformIo {
         var polled = consumer.poll(Duration.ofMillis(300));
         for (ConsumerRecord<byte[], byte[]> r : polled) {
           out.add(JSON.readTree(r.value()));
+          next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
         }
         quietPolls = out.size() >= expected && polled.isEmpty() ? quietPolls + 1 : 0;
       }
