@@ -270,7 +270,7 @@ public final class DemoCycle implements AutoCloseable {
   }
 
   private Configuration ingestConfig(String bootstrap) {
-    Configuration c = common(bootstrap);
+    Configuration c = common();
     c.set(IngestOptions.BOOTSTRAP_SERVERS, bootstrap);
     c.set(IngestOptions.CHAIN_RPC_URL, stack.chain().rpcUrl());
     c.set(IngestOptions.CHAIN_ID, stack.chain().chainId());
@@ -283,7 +283,7 @@ public final class DemoCycle implements AutoCloseable {
   }
 
   private Configuration attributionConfig(String bootstrap) {
-    Configuration c = common(bootstrap);
+    Configuration c = common();
     c.set(AttributionOptions.BOOTSTRAP_SERVERS, bootstrap);
     c.set(AttributionOptions.PROTOCOL_TREASURY, chain.deployment.timelock());
     c.set(AttributionOptions.CHAIN_RPC_URL, stack.chain().rpcUrl());
@@ -297,7 +297,7 @@ public final class DemoCycle implements AutoCloseable {
   }
 
   private Configuration settlementConfig(String bootstrap) {
-    Configuration c = common(bootstrap);
+    Configuration c = common();
     c.set(SettlementOptions.BOOTSTRAP_SERVERS, bootstrap);
     c.set(SettlementOptions.CHAIN_RPC_URL, stack.chain().rpcUrl());
     c.set(SettlementOptions.DEPLOYMENT, chain.deploymentFile.toString());
@@ -310,7 +310,7 @@ public final class DemoCycle implements AutoCloseable {
     return c;
   }
 
-  private Configuration common(String bootstrap) {
+  private Configuration common() {
     Configuration c = new Configuration();
     c.set(IcebergOptions.WAREHOUSE, stack.warehouse().location());
     return c;

@@ -111,7 +111,7 @@ public final class OpenShards implements AutoCloseable {
     List<Shard> shards = new ArrayList<>();
     byKey.values().forEach(s -> shards.add(s.shard()));
     ShardedIndex index = ShardedIndex.sequential(shards, tokenizer, tombstones(shards));
-    return new GroupIndex(index, List.copyOf(byKey.keySet()), tokens);
+    return new GroupIndex(index, List.copyOf(byKey.keySet()), Map.copyOf(tokens));
   }
 
   /**

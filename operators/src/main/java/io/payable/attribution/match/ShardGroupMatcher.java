@@ -7,7 +7,6 @@ import io.payable.index.tokenize.Tokenizers;
 import io.payable.ingest.shard.ShardManifestEvent;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
@@ -43,6 +42,8 @@ public final class ShardGroupMatcher
   private final String bootstrapServers;
   private final String manifestTopic;
 
+  private transient int group;
+  private transient int groups;
   private transient OpenShards shards;
   private transient boolean restored;
   private transient Tokenizer tokenizer;
@@ -62,8 +63,8 @@ public final class ShardGroupMatcher
   @Override
   public void open(OpenContext context) {
     tokenizer = Tokenizers.byId(tokenizerId);
-    int group = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-    int groups = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+    group = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+    groups = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
     shards =
         new OpenShards(
             group, groups, tokenizer, new ShardCache(Path.of(cacheDir, "group-" + group)));
@@ -101,9 +102,7 @@ public final class ShardGroupMatcher
         index.keys().isEmpty()
             ? PartialMatch.empty(tokens.length)
             : index.index().partialMatch(tokens, request.params().spanParams(), index.keys());
-    int group = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-    int groups = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
-    out.collect(new GroupMatch(request, group, groups, partial, Map.copyOf(index.tokens())));
+    out.collect(new GroupMatch(request, group, groups, partial, index.tokens()));
     matchMicros.update((System.nanoTime() - start) / 1000);
   }
 
