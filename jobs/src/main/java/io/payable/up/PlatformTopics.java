@@ -11,6 +11,7 @@ public final class PlatformTopics {
   public static final String INFERENCE_EVENTS = "inference.events";
   public static final String INFERENCE_REJECTIONS = "inference.rejections";
   public static final String REWARDS_ATTRIBUTED = "rewards.attributed";
+  public static final String REWARD_REJECTIONS = "rewards.rejections";
 
   public static final List<String> ALL =
       List.of(
@@ -19,7 +20,8 @@ public final class PlatformTopics {
           INDEX_MANIFEST,
           INFERENCE_EVENTS,
           INFERENCE_REJECTIONS,
-          REWARDS_ATTRIBUTED);
+          REWARDS_ATTRIBUTED,
+          REWARD_REJECTIONS);
 
   private PlatformTopics() {}
 }

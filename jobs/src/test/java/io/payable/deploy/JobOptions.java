@@ -1,6 +1,7 @@
 package io.payable.deploy;
 
 import io.payable.jobs.common.IcebergOptions;
+import io.payable.jobs.common.KafkaLimitOptions;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,6 +39,7 @@ final class JobOptions {
     Map<String, ConfigOption<?>> out = new LinkedHashMap<>();
     List<Class<?>> classes = new ArrayList<>(optionClasses(packageOf(entryClass)));
     classes.add(IcebergOptions.class);
+    classes.add(KafkaLimitOptions.class);
     for (Class<?> type : classes) {
       for (Field field : type.getFields()) {
         if (Modifier.isStatic(field.getModifiers())

@@ -2,66 +2,85 @@ package io.payable.settlement;
 
 import io.payable.attribution.reward.AttributedReward;
 import io.payable.attribution.reward.AttributedRewardJson;
-import java.util.Locale;
-import org.apache.flink.api.common.serialization.DeserializationSchema;
+import io.payable.ingest.record.RawRecord;
+import io.payable.ingest.record.Rejection;
+import java.math.BigInteger;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.web3j.crypto.WalletUtils;
 
 /**
- * Reads {@code rewards.attributed} records (JSON version 1) and emits one {@link AccountCredit} per
- * non-zero payout. The topic is written transactionally by the attribution job, so a record that
- * does not decode, or pays a recipient that is not an address, means a bug upstream: it is logged
- * with its offset and counted ({@code payable.settlement.malformedRewards}) and credits nobody.
+ * Reads {@code rewards.attributed} records (JSON version 1) into one {@link RewardRecord} each: the
+ * credits of its non-zero payouts, or a rejection. The topic is written transactionally by the
+ * attribution job, but any producer allowed on it can write anything: whatever the record, this
+ * never throws, and a record that does not decode, or pays a recipient that is not an address,
+ * credits nobody and goes to the rejections (counted by {@link RewardSplitter}).
+ *
+ * <p>Decoding happens here rather than after the source so that the source's per-partition
+ * watermarks follow the rewards' event times.
  */
-public final class RewardDeserializer implements KafkaRecordDeserializationSchema<AccountCredit> {
+public final class RewardDeserializer implements KafkaRecordDeserializationSchema<RewardRecord> {
 
   private static final long serialVersionUID = 1L;
-  private static final Logger LOG = LoggerFactory.getLogger(RewardDeserializer.class);
 
-  private transient Counter malformed;
+  /** decimal(38,0) holds values below 10^38; so does every fee the attribution job accepts. */
+  static final BigInteger FEE_LIMIT = BigInteger.TEN.pow(38);
 
   @Override
-  public void open(DeserializationSchema.InitializationContext context) {
-    malformed =
-        context
-            .getMetricGroup()
-            .addGroup("payable")
-            .addGroup("settlement")
-            .counter("malformedRewards");
+  public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RewardRecord> out) {
+    RawRecord raw =
+        new RawRecord(
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            record.timestamp(),
+            record.value());
+    out.collect(read(raw, System.currentTimeMillis()));
   }
 
-  @Override
-  public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<AccountCredit> out) {
-    try {
-      AttributedReward reward = AttributedRewardJson.decode(record.value());
-      for (var p : reward.payouts()) {
-        if (!p.recipient().startsWith("0x") || !WalletUtils.isValidAddress(p.recipient())) {
-          throw new IllegalArgumentException(
-              "recipient is not an address: " + p.recipient().toLowerCase(Locale.ROOT));
-        }
-      }
-      AccountCredit.of(reward).forEach(out::collect);
-    } catch (IllegalArgumentException e) {
-      if (malformed != null) {
-        malformed.inc();
-      }
-      LOG.error(
-          "Malformed reward record at {}-{} offset {}: {}",
-          record.topic(),
-          record.partition(),
-          record.offset(),
-          e.getMessage());
+  /** The credits of {@code raw}, or its rejection. */
+  public static RewardRecord read(RawRecord raw, long now) {
+    if (raw.value() == null) {
+      return RewardRecord.rejected(
+          Rejection.of(raw, RewardRejectionReason.EMPTY.code(), "record has no value", now));
     }
+    AttributedReward reward;
+    try {
+      reward = AttributedRewardJson.decode(raw.value());
+    } catch (RuntimeException | StackOverflowError e) {
+      return RewardRecord.rejected(
+          Rejection.of(raw, RewardRejectionReason.MALFORMED_REWARD.code(), detail(e), now));
+    }
+    if (reward.feeWei().compareTo(FEE_LIMIT) >= 0) {
+      return RewardRecord.rejected(
+          Rejection.of(
+              raw,
+              RewardRejectionReason.AMOUNT_OUT_OF_RANGE.code(),
+              "event " + reward.eventId() + ": fee >= 10^38 wei",
+              now));
+    }
+    for (var p : reward.payouts()) {
+      if (!p.recipient().startsWith("0x") || !WalletUtils.isValidAddress(p.recipient())) {
+        return RewardRecord.rejected(
+            Rejection.of(
+                raw,
+                RewardRejectionReason.INVALID_RECIPIENT.code(),
+                "event " + reward.eventId() + ": recipient is not an address: " + p.recipient(),
+                now));
+      }
+    }
+    return RewardRecord.of(AccountCredit.of(reward), reward.eventTime());
+  }
+
+  private static String detail(Throwable e) {
+    Throwable cause = e.getCause() == null ? e : e.getCause();
+    return e.getMessage() + (cause == e ? "" : ": " + cause.getMessage());
   }
 
   @Override
-  public TypeInformation<AccountCredit> getProducedType() {
-    return TypeInformation.of(AccountCredit.class);
+  public TypeInformation<RewardRecord> getProducedType() {
+    return TypeInformation.of(RewardRecord.class);
   }
 }

@@ -1,5 +1,6 @@
 package io.payable.settlement;
 
+import io.payable.ingest.sink.IngestTables;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import org.apache.iceberg.PartitionSpec;
@@ -21,6 +22,10 @@ public final class SettlementTables {
   public static final TableIdentifier EPOCH_REWARDS =
       TableIdentifier.of(NAMESPACE, "epoch_rewards");
   public static final TableIdentifier SETTLEMENTS = TableIdentifier.of(NAMESPACE, "settlements");
+
+  /** Reward records that credit nobody; the schema of {@code IngestTables.REJECTIONS_SCHEMA}. */
+  public static final TableIdentifier REJECTIONS =
+      TableIdentifier.of(NAMESPACE, "reward_rejections");
 
   /** Largest amount a {@code decimal(38,0)} column holds. */
   public static final BigInteger MAX_WEI = BigInteger.TEN.pow(38).subtract(BigInteger.ONE);
@@ -64,6 +69,11 @@ public final class SettlementTables {
         EPOCH_REWARDS_SCHEMA,
         PartitionSpec.builderFor(EPOCH_REWARDS_SCHEMA).identity("epoch").build());
     ensure(catalog, SETTLEMENTS, SETTLEMENTS_SCHEMA, PartitionSpec.unpartitioned());
+    ensure(
+        catalog,
+        REJECTIONS,
+        IngestTables.REJECTIONS_SCHEMA,
+        PartitionSpec.builderFor(IngestTables.REJECTIONS_SCHEMA).identity("reason").build());
   }
 
   /** {@code wei} as a {@code decimal(38,0)} value; refuses what does not fit. */

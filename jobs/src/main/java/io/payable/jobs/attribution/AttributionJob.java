@@ -27,6 +27,8 @@ import io.payable.ingest.sink.RejectionJson;
 import io.payable.ingest.validate.Rejections;
 import io.payable.jobs.common.IcebergOptions;
 import io.payable.jobs.common.KafkaConnectors;
+import io.payable.jobs.common.KafkaLimitOptions;
+import io.payable.jobs.common.RecordLimits;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -80,6 +82,7 @@ public final class AttributionJob {
     CatalogLoader catalog = IcebergOptions.catalogLoader(config);
     AttributionTables.ensure(catalog.loadCatalog());
     String bootstrap = config.get(AttributionOptions.BOOTSTRAP_SERVERS);
+    RecordLimits.check(config, bootstrap, config.get(AttributionOptions.REJECTIONS_TOPIC));
     String treasury =
         config
             .getOptional(AttributionOptions.PROTOCOL_TREASURY)
@@ -174,7 +177,7 @@ public final class AttributionJob {
         .sinkTo(
             KafkaSink.<AttributedReward>builder()
                 .setBootstrapServers(bootstrap)
-                .setKafkaProducerConfig(KafkaConnectors.transactionalProducer())
+                .setKafkaProducerConfig(KafkaConnectors.transactionalProducer(config))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(
                     config.get(AttributionOptions.TRANSACTIONAL_ID_PREFIX) + "-rewards")
@@ -195,14 +198,16 @@ public final class AttributionJob {
         .sinkTo(
             KafkaSink.<Rejection>builder()
                 .setBootstrapServers(bootstrap)
-                .setKafkaProducerConfig(KafkaConnectors.transactionalProducer())
+                .setKafkaProducerConfig(KafkaConnectors.transactionalProducer(config))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(
                     config.get(AttributionOptions.TRANSACTIONAL_ID_PREFIX) + "-rejections")
                 .setRecordSerializer(
                     KafkaRecordSerializationSchema.<Rejection>builder()
                         .setTopic(config.get(AttributionOptions.REJECTIONS_TOPIC))
-                        .setValueSerializationSchema(new RejectionJson())
+                        .setValueSerializationSchema(
+                            new RejectionJson(
+                                config.get(KafkaLimitOptions.REJECTION_RAW_PREFIX_BYTES)))
                         .build())
                 .build())
         .uid("inference-rejections-topic")

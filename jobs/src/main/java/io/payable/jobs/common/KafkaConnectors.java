@@ -2,6 +2,7 @@ package io.payable.jobs.common;
 
 import io.payable.ingest.record.RawRecord;
 import java.util.Properties;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -34,10 +35,16 @@ public final class KafkaConnectors {
     return builder.build();
   }
 
-  /** Producer settings of the transactional sinks: transactions well under the broker's cap. */
-  public static Properties transactionalProducer() {
+  /**
+   * Producer settings of the transactional sinks: transactions well under the broker's cap, and the
+   * configured {@code max.request.size} (which {@link RecordLimits} checks the rejections against).
+   */
+  public static Properties transactionalProducer(Configuration config) {
     Properties producer = new Properties();
     producer.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "900000");
+    producer.put(
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+        String.valueOf(config.get(KafkaLimitOptions.PRODUCER_MAX_REQUEST_SIZE)));
     return producer;
   }
 }

@@ -24,6 +24,8 @@ import io.payable.ingest.validate.StaticDatanetDirectory;
 import io.payable.ingest.validate.SubmissionValidator;
 import io.payable.jobs.common.IcebergOptions;
 import io.payable.jobs.common.KafkaConnectors;
+import io.payable.jobs.common.KafkaLimitOptions;
+import io.payable.jobs.common.RecordLimits;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -72,6 +74,7 @@ public final class IngestJob {
     IngestTables.ensure(catalog.loadCatalog());
 
     String bootstrap = config.get(IngestOptions.BOOTSTRAP_SERVERS);
+    RecordLimits.check(config, bootstrap, config.get(IngestOptions.REJECTIONS_TOPIC));
     KafkaSource<RawRecord> source =
         KafkaConnectors.rawSource(
             bootstrap,
@@ -157,7 +160,7 @@ public final class IngestJob {
         .sinkTo(
             KafkaSink.<ShardManifestEvent>builder()
                 .setBootstrapServers(bootstrap)
-                .setKafkaProducerConfig(KafkaConnectors.transactionalProducer())
+                .setKafkaProducerConfig(KafkaConnectors.transactionalProducer(config))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(
                     config.get(IngestOptions.TRANSACTIONAL_ID_PREFIX) + "-manifest")
@@ -196,13 +199,15 @@ public final class IngestJob {
         .sinkTo(
             KafkaSink.<Rejection>builder()
                 .setBootstrapServers(bootstrap)
-                .setKafkaProducerConfig(KafkaConnectors.transactionalProducer())
+                .setKafkaProducerConfig(KafkaConnectors.transactionalProducer(config))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.get(IngestOptions.TRANSACTIONAL_ID_PREFIX))
                 .setRecordSerializer(
                     KafkaRecordSerializationSchema.<Rejection>builder()
                         .setTopic(config.get(IngestOptions.REJECTIONS_TOPIC))
-                        .setValueSerializationSchema(new RejectionJson())
+                        .setValueSerializationSchema(
+                            new RejectionJson(
+                                config.get(KafkaLimitOptions.REJECTION_RAW_PREFIX_BYTES)))
                         .build())
                 .build())
         .uid("rejections-topic")

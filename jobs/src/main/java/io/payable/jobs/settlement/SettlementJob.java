@@ -4,7 +4,14 @@ import io.payable.contracts.chain.ChainClient;
 import io.payable.contracts.client.ProtocolParameters;
 import io.payable.contracts.deploy.Deployment;
 import io.payable.contracts.generated.ProtocolParams;
+import io.payable.ingest.record.Rejection;
+import io.payable.ingest.sink.IngestRows;
+import io.payable.ingest.sink.RejectionJson;
+import io.payable.ingest.validate.Rejections;
 import io.payable.jobs.common.IcebergOptions;
+import io.payable.jobs.common.KafkaConnectors;
+import io.payable.jobs.common.KafkaLimitOptions;
+import io.payable.jobs.common.RecordLimits;
 import io.payable.settlement.AccountCredit;
 import io.payable.settlement.DistributorEndpoint;
 import io.payable.settlement.EpochRewardRow;
@@ -14,6 +21,8 @@ import io.payable.settlement.EpochTreeBuilder;
 import io.payable.settlement.FundingGate;
 import io.payable.settlement.PostingHook;
 import io.payable.settlement.RewardDeserializer;
+import io.payable.settlement.RewardRecord;
+import io.payable.settlement.RewardSplitter;
 import io.payable.settlement.RootCommitter;
 import io.payable.settlement.RootPostingSink;
 import io.payable.settlement.SettlementLedger;
@@ -24,6 +33,9 @@ import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -108,9 +120,11 @@ public final class SettlementJob {
             deployment.block(),
             settlerKey);
 
+    String bootstrap = config.get(SettlementOptions.BOOTSTRAP_SERVERS);
+    RecordLimits.check(config, bootstrap, config.get(SettlementOptions.REJECTIONS_TOPIC));
     var sourceBuilder =
-        KafkaSource.<AccountCredit>builder()
-            .setBootstrapServers(config.get(SettlementOptions.BOOTSTRAP_SERVERS))
+        KafkaSource.<RewardRecord>builder()
+            .setBootstrapServers(bootstrap)
             .setTopics(config.get(SettlementOptions.REWARDS_TOPIC))
             .setGroupId(config.get(SettlementOptions.GROUP_ID))
             .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
@@ -119,15 +133,46 @@ public final class SettlementJob {
     if (config.get(SettlementOptions.STOP_AT_LATEST)) {
       sourceBuilder.setBounded(OffsetsInitializer.latest());
     }
-    WatermarkStrategy<AccountCredit> watermarks =
-        WatermarkStrategy.<AccountCredit>forBoundedOutOfOrderness(
+    WatermarkStrategy<RewardRecord> watermarks =
+        WatermarkStrategy.<RewardRecord>forBoundedOutOfOrderness(
                 config.get(SettlementOptions.MAX_OUT_OF_ORDERNESS))
-            .withTimestampAssigner((credit, previous) -> credit.eventTime())
+            .withTimestampAssigner((record, previous) -> record.eventTime())
             .withIdleness(config.get(SettlementOptions.SOURCE_IDLE_TIMEOUT));
 
-    DataStream<AccountCredit> credits =
+    SingleOutputStreamOperator<AccountCredit> credits =
         env.fromSource(sourceBuilder.build(), watermarks, "rewards.attributed")
-            .uid("settlement-source");
+            .uid("settlement-source")
+            .process(new RewardSplitter())
+            .uid("settlement-decode")
+            .name("credits");
+
+    // A reward record that credits nobody is kept, like every other job's rejections.
+    DataStream<Rejection> rejections = credits.getSideOutput(Rejections.TAG);
+    FlinkSink.forRowData(
+            rejections.map(IngestRows::rejection).returns(RowData.class).uid("rejection-rows"))
+        .tableLoader(TableLoader.fromCatalog(catalog, SettlementTables.REJECTIONS))
+        .uidPrefix("reward-rejections-table")
+        .append();
+    rejections
+        .sinkTo(
+            KafkaSink.<Rejection>builder()
+                .setBootstrapServers(bootstrap)
+                .setKafkaProducerConfig(KafkaConnectors.transactionalProducer(config))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(
+                    config
+                        .getOptional(SettlementOptions.TRANSACTIONAL_ID_PREFIX)
+                        .orElse(config.get(SettlementOptions.GROUP_ID)))
+                .setRecordSerializer(
+                    KafkaRecordSerializationSchema.<Rejection>builder()
+                        .setTopic(config.get(SettlementOptions.REJECTIONS_TOPIC))
+                        .setValueSerializationSchema(
+                            new RejectionJson(
+                                config.get(KafkaLimitOptions.REJECTION_RAW_PREFIX_BYTES)))
+                        .build())
+                .build())
+        .uid("reward-rejections-topic")
+        .name("rewards.rejections");
 
     SingleOutputStreamOperator<EpochRoot> roots =
         credits

@@ -19,6 +19,20 @@ public final class SettlementOptions {
           .defaultValue("rewards.attributed")
           .withDescription("Topic of attributed rewards (read with read_committed).");
 
+  public static final ConfigOption<String> REJECTIONS_TOPIC =
+      ConfigOptions.key("settlement.rejections-topic")
+          .stringType()
+          .defaultValue("rewards.rejections")
+          .withDescription("Topic reward records that credit nobody go to, with their reason.");
+
+  public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
+      ConfigOptions.key("settlement.transactional-id-prefix")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Prefix of the Kafka transactional ids of the rejections sink; unique per job"
+                  + " (default: the group id).");
+
   public static final ConfigOption<String> GROUP_ID =
       ConfigOptions.key("settlement.group-id")
           .stringType()

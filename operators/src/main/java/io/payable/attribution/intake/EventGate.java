@@ -29,6 +29,12 @@ public final class EventGate
 
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Longest identifier (event, model, adapter, adapter version, consumer) an event may carry: they
+   * are copied into every reward record and row, which must stay small whatever a worker signs.
+   */
+  public static final int MAX_ID_CHARS = 256;
+
   /** decimal(38,0) holds values below 10^38. */
   static final BigInteger FEE_LIMIT = BigInteger.TEN.pow(38);
 
@@ -64,6 +70,12 @@ public final class EventGate
   public void processElement(VerifiedEvent in, Context ctx, Collector<AttributionRequest> out)
       throws Exception {
     InferenceEvent event = in.event();
+    String longId = longIdentifier(event);
+    if (longId != null) {
+      reject(
+          ctx, in, InferenceRejectionReason.INVALID_FIELD, longId + " longer than " + MAX_ID_CHARS);
+      return;
+    }
     if (Boolean.TRUE.equals(accepted.value())) {
       reject(ctx, in, InferenceRejectionReason.DUPLICATE_EVENT, "event id already attributed");
       return;
@@ -90,6 +102,24 @@ public final class EventGate
             adapter.get(),
             params.current(),
             System.currentTimeMillis()));
+  }
+
+  /** The name of the first identifier longer than {@link #MAX_ID_CHARS}, or {@code null}. */
+  static String longIdentifier(InferenceEvent e) {
+    String[][] ids = {
+      {"event_id", e.eventId()},
+      {"model_id", e.modelId()},
+      {"adapter_id", e.adapterId()},
+      {"adapter_version", e.adapterVersion()},
+      {"consumer", e.consumer()},
+      {"worker_id", e.workerId()}
+    };
+    for (String[] id : ids) {
+      if (id[1].length() > MAX_ID_CHARS) {
+        return id[0];
+      }
+    }
+    return null;
   }
 
   private void reject(

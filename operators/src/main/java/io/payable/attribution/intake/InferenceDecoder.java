@@ -1,5 +1,6 @@
 package io.payable.attribution.intake;
 
+import io.payable.ingest.record.InputWatch;
 import io.payable.ingest.record.RawRecord;
 import io.payable.ingest.record.Rejection;
 import io.payable.ingest.validate.Rejections;
@@ -27,6 +28,7 @@ public final class InferenceDecoder extends ProcessFunction<RawRecord, VerifiedE
   private transient Counter received;
   private transient Counter decoded;
   private transient Counter rejected;
+  private transient InputWatch watch;
 
   public InferenceDecoder(WorkerDirectory workers) {
     this.workers = workers;
@@ -37,12 +39,22 @@ public final class InferenceDecoder extends ProcessFunction<RawRecord, VerifiedE
     workers.open();
     var group = getRuntimeContext().getMetricGroup().addGroup("attribution");
     received = group.counter("recordsReceived");
+    watch = InputWatch.of(getRuntimeContext());
     decoded = group.counter("eventsDecoded");
     rejected = group.counter("recordsRejected");
   }
 
   @Override
   public void processElement(RawRecord record, Context ctx, Collector<VerifiedEvent> out) {
+    watch.before(record);
+    try {
+      decode(record, ctx, out);
+    } catch (RuntimeException e) {
+      throw watch.failed(record, e);
+    }
+  }
+
+  private void decode(RawRecord record, Context ctx, Collector<VerifiedEvent> out) {
     received.inc();
     long now = System.currentTimeMillis();
     if (record.value() == null) {

@@ -10,13 +10,13 @@ import java.io.UncheckedIOException;
  * One event as JSON: the raw form of an event-level rejection (its batch was accepted, so the
  * signed record is not repeated for each of its events).
  */
-final class InferenceEventJson {
+public final class InferenceEventJson {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private InferenceEventJson() {}
 
-  static byte[] encode(InferenceEvent e) {
+  public static byte[] encode(InferenceEvent e) {
     ObjectNode n = JSON.createObjectNode();
     n.put("event_id", e.eventId());
     n.put("worker_id", e.workerId());

@@ -51,7 +51,8 @@ public final class ManifestSnapshot {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           try {
             events.add(ShardManifestEvent.fromJson(r.value()));
-          } catch (IllegalArgumentException e) {
+          } catch (RuntimeException e) {
+            // Any record the topic can hold: a bad one is logged, never a failure of the job.
             LOG.error("unreadable manifest event at {}@{}: {}", topic, r.offset(), e.getMessage());
           }
         }

@@ -23,7 +23,8 @@ public final class ShardManifestEventDeserializer
       ConsumerRecord<byte[], byte[]> record, Collector<ShardManifestEvent> out) {
     try {
       out.collect(ShardManifestEvent.fromJson(record.value()));
-    } catch (IllegalArgumentException e) {
+    } catch (RuntimeException e) {
+      // Any record the topic can hold: a bad one is logged, never a failure of the job.
       LOG.error(
           "unreadable manifest event at {}-{}@{}: {}",
           record.topic(),

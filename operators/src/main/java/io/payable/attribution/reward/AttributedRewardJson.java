@@ -47,35 +47,92 @@ public final class AttributedRewardJson {
   }
 
   /**
+   * Decodes a record strictly: every field present with its type (wei as decimal strings of at most
+   * 78 digits, times and epochs as integers), so that a record of the wrong shape is refused rather
+   * than read as zeros.
+   *
    * @throws IllegalArgumentException when the bytes are not a version-1 reward record
    */
   public static AttributedReward decode(byte[] bytes) {
+    JsonNode n;
     try {
-      JsonNode n = JSON.readTree(bytes);
-      if (n == null || n.path("version").asInt() != AttributedReward.VERSION) {
-        throw new IllegalArgumentException("not a version " + AttributedReward.VERSION + " reward");
-      }
-      List<Payout> payouts = new ArrayList<>();
-      for (JsonNode p : n.get("payouts")) {
-        payouts.add(
-            new Payout(
-                p.get("recipient").asText(),
-                PayoutRole.valueOf(p.get("role").asText().toUpperCase(Locale.ROOT)),
-                new BigInteger(p.get("amount_wei").asText())));
-      }
-      return new AttributedReward(
-          n.get("event_id").asText(),
-          n.get("event_time").asLong(),
-          n.get("epoch").asLong(),
-          n.get("model_id").asText(),
-          n.get("adapter_id").asText(),
-          n.get("consumer").asText(),
-          n.get("worker_id").asText(),
-          new BigInteger(n.get("fee_wei").asText()),
-          n.get("attributed").asBoolean(),
-          payouts);
-    } catch (IOException | NullPointerException | NumberFormatException e) {
-      throw new IllegalArgumentException("malformed reward record", e);
+      n = JSON.readTree(bytes);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("malformed reward record: " + e.getMessage(), e);
     }
+    if (n == null || !n.isObject()) {
+      throw new IllegalArgumentException("malformed reward record: not a JSON object");
+    }
+    JsonNode version = n.get("version");
+    if (version == null || !version.isInt() || version.intValue() != AttributedReward.VERSION) {
+      throw new IllegalArgumentException("not a version " + AttributedReward.VERSION + " reward");
+    }
+    JsonNode payoutNodes = field(n, "payouts");
+    if (!payoutNodes.isArray()) {
+      throw new IllegalArgumentException("payouts: expected an array");
+    }
+    List<Payout> payouts = new ArrayList<>(payoutNodes.size());
+    for (JsonNode p : payoutNodes) {
+      if (!p.isObject()) {
+        throw new IllegalArgumentException("payouts: expected objects");
+      }
+      PayoutRole role;
+      try {
+        role = PayoutRole.valueOf(text(p, "role").toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("role: unknown", e);
+      }
+      payouts.add(new Payout(text(p, "recipient"), role, wei(p, "amount_wei")));
+    }
+    JsonNode attributed = field(n, "attributed");
+    if (!attributed.isBoolean()) {
+      throw new IllegalArgumentException("attributed: expected a boolean");
+    }
+    return new AttributedReward(
+        text(n, "event_id"),
+        integer(n, "event_time"),
+        integer(n, "epoch"),
+        text(n, "model_id"),
+        text(n, "adapter_id"),
+        text(n, "consumer"),
+        text(n, "worker_id"),
+        wei(n, "fee_wei"),
+        attributed.booleanValue(),
+        payouts);
+  }
+
+  private static JsonNode field(JsonNode n, String name) {
+    JsonNode v = n.get(name);
+    if (v == null || v.isNull()) {
+      throw new IllegalArgumentException("missing field " + name);
+    }
+    return v;
+  }
+
+  private static String text(JsonNode n, String name) {
+    JsonNode v = field(n, name);
+    if (!v.isTextual()) {
+      throw new IllegalArgumentException(name + ": expected a string");
+    }
+    return v.textValue();
+  }
+
+  private static long integer(JsonNode n, String name) {
+    JsonNode v = field(n, name);
+    if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+      throw new IllegalArgumentException(name + ": expected a 64-bit integer");
+    }
+    return v.longValue();
+  }
+
+  /** A decimal wei amount; its length is checked first, as parsing is quadratic in it. */
+  private static BigInteger wei(JsonNode n, String name) {
+    String decimal = text(n, name);
+    if (decimal.isEmpty()
+        || decimal.length() > 78
+        || !decimal.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw new IllegalArgumentException(name + ": expected a decimal uint256");
+    }
+    return new BigInteger(decimal);
   }
 }

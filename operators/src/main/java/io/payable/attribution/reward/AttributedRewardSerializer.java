@@ -19,10 +19,13 @@ public final class AttributedRewardSerializer
   @Override
   public ProducerRecord<byte[], byte[]> serialize(
       AttributedReward reward, KafkaSinkContext context, Long timestamp) {
+    // No record timestamp from the event: its done time is the worker's claim, and a broker refuses
+    // a record timestamped too far ahead (message.timestamp.after.max.ms), which would fail the
+    // sink on every retry. The event time travels in the value.
     return new ProducerRecord<>(
         topic,
         null,
-        reward.eventTime(),
+        null,
         reward.eventId().getBytes(StandardCharsets.UTF_8),
         AttributedRewardJson.encode(reward));
   }

@@ -8,6 +8,8 @@ import io.payable.index.query.SpanParams;
 import io.payable.index.scoring.AttributionScorer;
 import io.payable.index.scoring.ContributorScore;
 import io.payable.wire.inference.InferenceEvent;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,14 @@ import java.util.function.ToLongFunction;
  * core of the attribution job, without Flink.
  */
 public final class EventAttributor {
+
+  /**
+   * Most contributors one event pays: the highest shares are kept and renormalised, like the
+   * threshold does. It bounds the {@code rewards.attributed} record (about 130 bytes a payout) well
+   * under Kafka's 1 MiB, whatever the threshold; with the usual thresholds (1% keeps at most 100)
+   * it never applies.
+   */
+  public static final int MAX_CONTRIBUTORS = 1000;
 
   private final SpanParams spanParams;
   private final AttributionScorer scorer;
@@ -70,7 +80,7 @@ public final class EventAttributor {
       AdapterInfo adapter,
       List<Span> spans,
       ToLongFunction<String> datanetSize) {
-    List<ContributorScore> scores = scorer.score(spans);
+    List<ContributorScore> scores = capped(scorer.score(spans), MAX_CONTRIBUTORS);
     Map<String, Long> treasurySizes = new LinkedHashMap<>();
     for (String datanet : adapter.datanetIds()) {
       String treasury = adapter.datanetTreasuries().get(datanet);
@@ -82,5 +92,26 @@ public final class EventAttributor {
         splitter.split(event.feeWei(), scores, adapter.owner(), workerOperator, treasurySizes);
     long epoch = Math.floorDiv(event.doneTime().toEpochMilli(), epochLengthMillis);
     return new Attribution(event.eventId(), epoch, spans, scores, payouts);
+  }
+
+  /**
+   * The first {@code max} of {@code scores} (highest share first), renormalised over their raw
+   * weights summed left to right in contributor order, as the scorer sums.
+   */
+  static List<ContributorScore> capped(List<ContributorScore> scores, int max) {
+    if (scores.size() <= max) {
+      return scores;
+    }
+    List<ContributorScore> kept = new ArrayList<>(scores.subList(0, max));
+    double total = 0;
+    for (ContributorScore c :
+        kept.stream().sorted(Comparator.comparing(ContributorScore::contributor)).toList()) {
+      total += c.rawWeight();
+    }
+    List<ContributorScore> out = new ArrayList<>(max);
+    for (ContributorScore c : kept) {
+      out.add(new ContributorScore(c.contributor(), c.rawWeight(), c.rawWeight() / total));
+    }
+    return out;
   }
 }

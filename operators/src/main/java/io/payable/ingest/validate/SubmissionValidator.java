@@ -4,6 +4,7 @@ import io.payable.contracts.eip712.Contribution;
 import io.payable.contracts.eip712.ContributionSignatures;
 import io.payable.contracts.eip712.Eip712Domain;
 import io.payable.ingest.record.CheckedSubmission;
+import io.payable.ingest.record.InputWatch;
 import io.payable.ingest.record.RawRecord;
 import io.payable.ingest.record.Rejection;
 import io.payable.ingest.submission.ParseOutcome;
@@ -36,6 +37,7 @@ public final class SubmissionValidator extends ProcessFunction<RawRecord, Checke
   private transient IngestMetrics metrics;
   private transient Counter received;
   private transient Counter receivedBytes;
+  private transient InputWatch watch;
 
   /**
    * @param chainId and {@code datanetRegistry} name the EIP-712 domain contributors sign in
@@ -53,6 +55,7 @@ public final class SubmissionValidator extends ProcessFunction<RawRecord, Checke
     parser = new SubmissionParser(maxBytes);
     domain = Eip712Domain.payableDatanets(chainId, datanetRegistry);
     metrics = new IngestMetrics(getRuntimeContext().getMetricGroup());
+    watch = InputWatch.of(getRuntimeContext());
     received = metrics.counter("received");
     receivedBytes = metrics.counter("receivedBytes");
     metrics.meter("receivedBytesPerSecond", receivedBytes);
@@ -69,6 +72,15 @@ public final class SubmissionValidator extends ProcessFunction<RawRecord, Checke
 
   @Override
   public void processElement(RawRecord record, Context ctx, Collector<CheckedSubmission> out) {
+    watch.before(record);
+    try {
+      validate(record, ctx, out);
+    } catch (RuntimeException e) {
+      throw watch.failed(record, e);
+    }
+  }
+
+  private void validate(RawRecord record, Context ctx, Collector<CheckedSubmission> out) {
     received.inc();
     receivedBytes.inc(record.size());
     ParseOutcome outcome = parser.parse(record.value());

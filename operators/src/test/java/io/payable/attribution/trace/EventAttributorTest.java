@@ -132,4 +132,34 @@ class EventAttributorTest {
   private static BigInteger total(List<Payout> payouts) {
     return payouts.stream().map(Payout::amount).reduce(BigInteger.ZERO, BigInteger::add);
   }
+
+  @Test
+  void paysAtMostTheCapOfContributorsWithTheHighestShares() {
+    List<io.payable.index.scoring.ContributorScore> scores = new java.util.ArrayList<>();
+    int n = EventAttributor.MAX_CONTRIBUTORS + 500;
+    double total = 0;
+    for (int i = 0; i < n; i++) {
+      total += n - i;
+    }
+    for (int i = 0; i < n; i++) {
+      // Highest share first, as the scorer orders them; contributor names in reverse order.
+      scores.add(
+          new io.payable.index.scoring.ContributorScore(
+              String.format("0x%040x", n - i), n - i, (n - i) / total));
+    }
+    var capped = EventAttributor.capped(scores, EventAttributor.MAX_CONTRIBUTORS);
+    assertThat(capped).hasSize(EventAttributor.MAX_CONTRIBUTORS);
+    assertThat(capped.get(0).contributor()).isEqualTo(String.format("0x%040x", n));
+    assertThat(capped.get(capped.size() - 1).rawWeight()).isEqualTo(501.0);
+    double kept = 0;
+    for (int w = 501; w <= n; w++) {
+      kept += w;
+    }
+    assertThat(capped.get(0).share())
+        .isCloseTo(n / kept, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(capped.stream().mapToDouble(c -> c.share()).sum())
+        .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(EventAttributor.capped(scores.subList(0, 10), EventAttributor.MAX_CONTRIBUTORS))
+        .isEqualTo(scores.subList(0, 10));
+  }
 }

@@ -317,9 +317,9 @@ public final class InferenceEventCodec {
                 str(root, "adapter_id", i),
                 str(root, "adapter_version", i),
                 str(root, "consumer", i),
-                new BigInteger(str(root, "fee_wei", i)),
+                uint256(str(root, "fee_wei", i), "fee_wei"),
                 InferenceEvent.PriceBasis.valueOf(str(root, "price_basis", i)),
-                new BigInteger(str(root, "price_wei", i)),
+                uint256(str(root, "price_wei", i), "price_wei"),
                 str(root, "output_text", i),
                 intAt(root, "prompt_tokens", i),
                 intAt(root, "output_tokens", i),
@@ -357,6 +357,18 @@ public final class InferenceEventCodec {
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException(name + " is not UTF-8", e);
     }
+  }
+
+  /**
+   * A decimal uint256 (at most 78 digits): checked for length before parsing, since parsing a
+   * number of a million digits takes quadratic time.
+   */
+  private static BigInteger uint256(String decimal, String name) {
+    if (decimal.isEmpty() || decimal.length() > 78) {
+      throw new IllegalArgumentException(
+          name + " is not a uint256: " + decimal.length() + " chars");
+    }
+    return new BigInteger(decimal);
   }
 
   private static int intAt(VectorSchemaRoot root, String name, int i) {

@@ -1,0 +1,19 @@
+package io.payable.settlement;
+
+import java.util.Locale;
+
+/** Why the settlement job credited nobody for a {@code rewards.attributed} record. */
+public enum RewardRejectionReason {
+  /** The record has no value (a tombstone). */
+  EMPTY,
+  /** Not a version-1 reward record: not JSON, a missing or mistyped field, payouts not summing. */
+  MALFORMED_REWARD,
+  /** A payout's recipient is not a 0x address. */
+  INVALID_RECIPIENT,
+  /** The fee does not fit the tables' decimal(38,0) (the attribution job never writes one). */
+  AMOUNT_OUT_OF_RANGE;
+
+  public String code() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}
