@@ -2,25 +2,34 @@
 // Compiles every contract under src/ with the pinned solc-js (no compiler download) and writes,
 // per contract, <Name>.abi and <Name>.bin into the output directory for Web3j code generation,
 // plus combined.json with the full standard-JSON output for tooling.
+// Usage: compile.js OUT_DIR [SOURCE_DIR]; SOURCE_DIR defaults to src/ (without src/main and
+// src/test, which hold Java); test fixtures are compiled from src/test/solidity into their own
+// OUT_DIR, importing the contracts from src/.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const solc = require('solc');
 
 const root = path.resolve(__dirname, '..');
-const srcDir = path.join(root, 'src');
+const contractsDir = path.join(root, 'src');
 const outDir = path.resolve(process.argv[2] || path.join(root, 'target', 'solidity'));
+const srcDir = path.resolve(process.argv[3] || contractsDir);
+const skipped = new Set([path.join(contractsDir, 'main'), path.join(contractsDir, 'test')]);
 
 function listSources(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return listSources(full);
+    if (entry.isDirectory()) return skipped.has(full) ? [] : listSources(full);
     return entry.name.endsWith('.sol') ? [full] : [];
   });
 }
 
 function findImport(importPath) {
-  const candidates = [path.join(root, 'node_modules', importPath), path.join(srcDir, importPath)];
+  const candidates = [
+    path.join(root, 'node_modules', importPath),
+    path.join(srcDir, importPath),
+    path.join(contractsDir, importPath),
+  ];
   for (const candidate of candidates) {
     if (fs.existsSync(candidate)) return { contents: fs.readFileSync(candidate, 'utf8') };
   }

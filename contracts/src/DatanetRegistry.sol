@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-pragma solidity ^0.8.24;
+pragma solidity 0.8.37;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
@@ -39,25 +39,28 @@ contract DatanetRegistry is AccessControl, EIP712 {
     event DatanetClosed(bytes32 indexed datanetId);
     event TreasuryChanged(bytes32 indexed datanetId, address treasury);
     event ShardAnchored(bytes32 indexed datanetId, bytes32 indexed shardId, bytes32 root, uint64 count);
+    event AnchorInvalidated(bytes32 indexed datanetId, bytes32 indexed shardId, bytes32 root, address admin);
 
-    error DatanetExists(bytes32 datanetId);
-    error UnknownDatanet(bytes32 datanetId);
-    error DatanetNotOpen(bytes32 datanetId);
-    error NotDatanetOwner(bytes32 datanetId, address account);
-    error ZeroAddress();
-    error EmptyShard(bytes32 shardId);
-    error ShardAlreadyAnchored(bytes32 datanetId, bytes32 shardId, bytes32 root);
+    error DatanetRegistryDatanetExists(bytes32 datanetId);
+    error DatanetRegistryUnknownDatanet(bytes32 datanetId);
+    error DatanetRegistryDatanetNotOpen(bytes32 datanetId);
+    error DatanetRegistryNotDatanetOwner(bytes32 datanetId, address account);
+    error DatanetRegistryZeroAddress();
+    error DatanetRegistryEmptyShard(bytes32 shardId);
+    error DatanetRegistryShardAlreadyAnchored(bytes32 datanetId, bytes32 shardId, bytes32 root);
+    error DatanetRegistryUnknownAnchor(bytes32 datanetId, bytes32 shardId);
 
+    /// @dev Requirements: `admin` and `anchorer` not zero and distinct.
     constructor(address admin, address anchorer) EIP712("Payable Datanets", "1") {
-        if (admin == address(0)) revert ZeroAddress();
+        if (admin == address(0) || anchorer == address(0) || admin == anchorer) revert DatanetRegistryZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
-        if (anchorer != address(0)) _grantRole(ANCHOR_ROLE, anchorer);
+        _grantRole(ANCHOR_ROLE, anchorer);
     }
 
     /// @notice Creates a Datanet owned by the caller.
     function createDatanet(bytes32 datanetId, address treasury, string calldata metadataURI) external {
-        if (treasury == address(0)) revert ZeroAddress();
-        if (_datanets[datanetId].owner != address(0)) revert DatanetExists(datanetId);
+        if (treasury == address(0)) revert DatanetRegistryZeroAddress();
+        if (_datanets[datanetId].owner != address(0)) revert DatanetRegistryDatanetExists(datanetId);
         _datanets[datanetId] = Datanet(msg.sender, treasury, true, uint64(block.timestamp), metadataURI);
         emit DatanetCreated(datanetId, msg.sender, treasury, metadataURI);
     }
@@ -66,9 +69,9 @@ contract DatanetRegistry is AccessControl, EIP712 {
     function closeDatanet(bytes32 datanetId) external {
         Datanet storage d = _existing(datanetId);
         if (msg.sender != d.owner && !hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
-            revert NotDatanetOwner(datanetId, msg.sender);
+            revert DatanetRegistryNotDatanetOwner(datanetId, msg.sender);
         }
-        if (!d.open) revert DatanetNotOpen(datanetId);
+        if (!d.open) revert DatanetRegistryDatanetNotOpen(datanetId);
         d.open = false;
         emit DatanetClosed(datanetId);
     }
@@ -76,8 +79,8 @@ contract DatanetRegistry is AccessControl, EIP712 {
     /// @notice Moves a Datanet's treasury; only its owner.
     function setTreasury(bytes32 datanetId, address treasury) external {
         Datanet storage d = _existing(datanetId);
-        if (msg.sender != d.owner) revert NotDatanetOwner(datanetId, msg.sender);
-        if (treasury == address(0)) revert ZeroAddress();
+        if (msg.sender != d.owner) revert DatanetRegistryNotDatanetOwner(datanetId, msg.sender);
+        if (treasury == address(0)) revert DatanetRegistryZeroAddress();
         d.treasury = treasury;
         emit TreasuryChanged(datanetId, treasury);
     }
@@ -92,16 +95,29 @@ contract DatanetRegistry is AccessControl, EIP712 {
         returns (bool anchored)
     {
         _existing(datanetId);
-        if (count == 0) revert EmptyShard(shardId);
+        if (count == 0) revert DatanetRegistryEmptyShard(shardId);
         ShardAnchor storage a = _anchors[datanetId][shardId];
         if (a.anchoredAt != 0) {
             if (a.root == root && a.count == count) return false;
-            revert ShardAlreadyAnchored(datanetId, shardId, a.root);
+            revert DatanetRegistryShardAlreadyAnchored(datanetId, shardId, a.root);
         }
         _anchors[datanetId][shardId] = ShardAnchor(root, count, uint64(block.timestamp));
         _shardCounts[datanetId] += 1;
         emit ShardAnchored(datanetId, shardId, root, count);
         return true;
+    }
+
+    /// @notice Removes an anchor, so the shard id can be anchored again: undoes anchors a stolen
+    /// ANCHOR key placed on shard ids the ingest job has not sealed yet.
+    /// @dev Requirements: DEFAULT_ADMIN_ROLE (the governance timelock); the anchor exists.
+    /// Emits {AnchorInvalidated}.
+    function invalidateAnchor(bytes32 datanetId, bytes32 shardId) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        ShardAnchor storage a = _anchors[datanetId][shardId];
+        if (a.anchoredAt == 0) revert DatanetRegistryUnknownAnchor(datanetId, shardId);
+        bytes32 root = a.root;
+        delete _anchors[datanetId][shardId];
+        _shardCounts[datanetId] -= 1;
+        emit AnchorInvalidated(datanetId, shardId, root, msg.sender);
     }
 
     /// @notice The Datanet, or a zero owner when unknown.
@@ -153,6 +169,6 @@ contract DatanetRegistry is AccessControl, EIP712 {
 
     function _existing(bytes32 datanetId) private view returns (Datanet storage d) {
         d = _datanets[datanetId];
-        if (d.owner == address(0)) revert UnknownDatanet(datanetId);
+        if (d.owner == address(0)) revert DatanetRegistryUnknownDatanet(datanetId);
     }
 }

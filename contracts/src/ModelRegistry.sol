@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-pragma solidity ^0.8.24;
+pragma solidity 0.8.37;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {DatanetRegistry} from "./DatanetRegistry.sol";
 import {Staking} from "./Staking.sol";
 
@@ -9,8 +12,15 @@ import {Staking} from "./Staking.sol";
 /// @notice An adapter names its base model, the Datanets it was trained on (where attribution
 /// looks), the hash of its artifact and its price per output token. A worker is a signing key
 /// run by an operator; it counts as active only while its operator's stake is at least
-/// `minWorkerStake`, so unstaking or being slashed below it retires the worker at once.
-contract ModelRegistry is AccessControl {
+/// `minWorkerStake`, so unstaking or being slashed below it retires the worker at once. A worker key
+/// is registered only with its own consent: an EIP-712 `WorkerConsent` signature by the key, in
+/// this contract's domain ("Payable Models", "1"), naming the operator, so no one can claim
+/// someone else's key and collect the worker share of its events.
+contract ModelRegistry is AccessControl, EIP712, Nonces {
+    /// @notice EIP-712 type a worker key signs to consent to its registration by `operator`.
+    bytes32 public constant WORKER_CONSENT_TYPEHASH =
+        keccak256("WorkerConsent(address signer,address operator,uint256 nonce,uint256 deadline)");
+
     struct Adapter {
         address owner;
         bytes32 baseModel;
@@ -37,20 +47,24 @@ contract ModelRegistry is AccessControl {
     event WorkerDeregistered(address indexed signer, address indexed operator);
     event MinWorkerStakeChanged(uint256 amount);
 
-    error AdapterExists(bytes32 adapterId);
-    error UnknownAdapter(bytes32 adapterId);
-    error NotAdapterOwner(bytes32 adapterId, address account);
-    error NoDatanets();
-    error UnknownDatanet(bytes32 datanetId);
-    error WorkerExists(address signer);
-    error UnknownWorker(address signer);
-    error NotWorkerOperator(address signer, address account);
-    error StakeTooLow(uint256 stake, uint256 required);
-    error ZeroAddress();
+    error ModelRegistryAdapterExists(bytes32 adapterId);
+    error ModelRegistryUnknownAdapter(bytes32 adapterId);
+    error ModelRegistryNotAdapterOwner(bytes32 adapterId, address account);
+    error ModelRegistryNoDatanets();
+    error ModelRegistryUnknownDatanet(bytes32 datanetId);
+    error ModelRegistryWorkerExists(address signer);
+    error ModelRegistryUnknownWorker(address signer);
+    error ModelRegistryNotWorkerOperator(address signer, address account);
+    error ModelRegistryStakeTooLow(uint256 stake, uint256 required);
+    error ModelRegistryZeroAddress();
+    error ModelRegistryConsentExpired(uint256 deadline);
+    error ModelRegistryInvalidConsent(address signer);
 
-    constructor(DatanetRegistry datanets_, Staking staking_, uint256 minWorkerStake_, address admin) {
+    constructor(DatanetRegistry datanets_, Staking staking_, uint256 minWorkerStake_, address admin)
+        EIP712("Payable Models", "1")
+    {
         if (address(datanets_) == address(0) || address(staking_) == address(0) || admin == address(0)) {
-            revert ZeroAddress();
+            revert ModelRegistryZeroAddress();
         }
         datanets = datanets_;
         staking = staking_;
@@ -66,10 +80,10 @@ contract ModelRegistry is AccessControl {
         bytes32 artifactHash,
         uint256 pricePerToken
     ) external {
-        if (_adapters[adapterId].owner != address(0)) revert AdapterExists(adapterId);
-        if (datanetIds.length == 0) revert NoDatanets();
+        if (_adapters[adapterId].owner != address(0)) revert ModelRegistryAdapterExists(adapterId);
+        if (datanetIds.length == 0) revert ModelRegistryNoDatanets();
         for (uint256 i = 0; i < datanetIds.length; i++) {
-            if (!datanets.exists(datanetIds[i])) revert UnknownDatanet(datanetIds[i]);
+            if (!datanets.exists(datanetIds[i])) revert ModelRegistryUnknownDatanet(datanetIds[i]);
         }
         _adapters[adapterId] = Adapter(msg.sender, baseModel, artifactHash, pricePerToken, 1, true, datanetIds);
         emit AdapterRegistered(adapterId, msg.sender, baseModel, datanetIds, artifactHash, pricePerToken);
@@ -91,19 +105,40 @@ contract ModelRegistry is AccessControl {
     }
 
     /// @notice Registers `signer` as a worker key of the caller, who must hold the minimum stake.
-    function registerWorker(address signer) external {
-        if (signer == address(0)) revert ZeroAddress();
-        if (_workerOperators[signer] != address(0)) revert WorkerExists(signer);
+    /// @param deadline last second the consent is valid
+    /// @param signature `signer`'s EIP-712 WorkerConsent(signer, caller, nonces(signer), deadline)
+    /// @dev Requirements: `signer` not zero and not registered; consent valid and not expired
+    /// (each consent is used once: the signer's nonce advances); caller's stake >= minWorkerStake.
+    /// Emits {WorkerRegistered}.
+    function registerWorker(address signer, uint256 deadline, bytes calldata signature) external {
+        if (signer == address(0)) revert ModelRegistryZeroAddress();
+        if (_workerOperators[signer] != address(0)) revert ModelRegistryWorkerExists(signer);
+        if (block.timestamp > deadline) revert ModelRegistryConsentExpired(deadline);
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(abi.encode(WORKER_CONSENT_TYPEHASH, signer, msg.sender, _useNonce(signer), deadline))
+        );
+        if (!SignatureChecker.isValidSignatureNow(signer, digest, signature)) {
+            revert ModelRegistryInvalidConsent(signer);
+        }
         uint256 stake = staking.stakeOf(msg.sender);
-        if (stake < minWorkerStake) revert StakeTooLow(stake, minWorkerStake);
+        if (stake < minWorkerStake) revert ModelRegistryStakeTooLow(stake, minWorkerStake);
         _workerOperators[signer] = msg.sender;
         emit WorkerRegistered(signer, msg.sender);
     }
 
+    /// @notice The EIP-712 digest `signer` signs to let `operator` register it.
+    function workerConsentDigest(address signer, address operator, uint256 nonce, uint256 deadline)
+        external
+        view
+        returns (bytes32)
+    {
+        return _hashTypedDataV4(keccak256(abi.encode(WORKER_CONSENT_TYPEHASH, signer, operator, nonce, deadline)));
+    }
+
     function deregisterWorker(address signer) external {
         address operator = _workerOperators[signer];
-        if (operator == address(0)) revert UnknownWorker(signer);
-        if (operator != msg.sender) revert NotWorkerOperator(signer, msg.sender);
+        if (operator == address(0)) revert ModelRegistryUnknownWorker(signer);
+        if (operator != msg.sender) revert ModelRegistryNotWorkerOperator(signer, msg.sender);
         delete _workerOperators[signer];
         emit WorkerDeregistered(signer, operator);
     }
@@ -133,7 +168,7 @@ contract ModelRegistry is AccessControl {
 
     function _owned(bytes32 adapterId) private view returns (Adapter storage a) {
         a = _adapters[adapterId];
-        if (a.owner == address(0)) revert UnknownAdapter(adapterId);
-        if (a.owner != msg.sender) revert NotAdapterOwner(adapterId, msg.sender);
+        if (a.owner == address(0)) revert ModelRegistryUnknownAdapter(adapterId);
+        if (a.owner != msg.sender) revert ModelRegistryNotAdapterOwner(adapterId, msg.sender);
     }
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-pragma solidity ^0.8.24;
+pragma solidity 0.8.37;
 
 import {Governor} from "@openzeppelin/contracts/governance/Governor.sol";
 import {GovernorSettings} from "@openzeppelin/contracts/governance/extensions/GovernorSettings.sol";
@@ -7,15 +7,19 @@ import {GovernorCountingSimple} from "@openzeppelin/contracts/governance/extensi
 import {GovernorVotes} from "@openzeppelin/contracts/governance/extensions/GovernorVotes.sol";
 import {GovernorVotesQuorumFraction} from
     "@openzeppelin/contracts/governance/extensions/GovernorVotesQuorumFraction.sol";
+import {GovernorPreventLateQuorum} from "@openzeppelin/contracts/governance/extensions/GovernorPreventLateQuorum.sol";
 import {GovernorTimelockControl} from "@openzeppelin/contracts/governance/extensions/GovernorTimelockControl.sol";
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 
 /// @title Payable governance: OPEN holders propose and vote; the timelock executes
-/// @notice Uses the token's timestamp clock, so voting delay and period are in seconds.
+/// @notice Uses the token's timestamp clock, so voting delay and period are in seconds. A proposal
+/// that reaches quorum late gets at least `voteExtension` more seconds of voting, so a whale cannot
+/// swing it in the last block (GovernorPreventLateQuorum).
 contract OpenGovernor is
     Governor,
     GovernorSettings,
+    GovernorPreventLateQuorum,
     GovernorCountingSimple,
     GovernorVotes,
     GovernorVotesQuorumFraction,
@@ -27,10 +31,12 @@ contract OpenGovernor is
         uint48 votingDelaySeconds,
         uint32 votingPeriodSeconds,
         uint256 proposalThresholdVotes,
-        uint256 quorumPercent
+        uint256 quorumPercent,
+        uint48 voteExtensionSeconds
     )
         Governor("OpenGovernor")
         GovernorSettings(votingDelaySeconds, votingPeriodSeconds, proposalThresholdVotes)
+        GovernorPreventLateQuorum(voteExtensionSeconds)
         GovernorVotes(token)
         GovernorVotesQuorumFraction(quorumPercent)
         GovernorTimelockControl(timelock)
@@ -46,6 +52,19 @@ contract OpenGovernor is
 
     function proposalThreshold() public view override(Governor, GovernorSettings) returns (uint256) {
         return super.proposalThreshold();
+    }
+
+    function proposalDeadline(uint256 proposalId)
+        public
+        view
+        override(Governor, GovernorPreventLateQuorum)
+        returns (uint256)
+    {
+        return super.proposalDeadline(proposalId);
+    }
+
+    function _tallyUpdated(uint256 proposalId) internal override(Governor, GovernorPreventLateQuorum) {
+        super._tallyUpdated(proposalId);
     }
 
     function state(uint256 proposalId) public view override(Governor, GovernorTimelockControl) returns (ProposalState) {

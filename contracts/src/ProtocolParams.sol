@@ -1,16 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
-pragma solidity ^0.8.24;
+pragma solidity 0.8.37;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 
 /// @title Protocol parameters read by the Payable jobs and the reward distributor
 /// @notice Owned by the governance TimelockController: every change goes through a proposal.
 /// Each setter validates its input and emits an event, so the jobs can follow the history.
-contract ProtocolParams is Ownable {
+/// Ownership moves in two steps (the new owner accepts) and cannot be renounced.
+contract ProtocolParams is Ownable2Step {
     /// @notice Basis points in a whole fee.
     uint16 public constant BPS = 10_000;
     /// @notice Parts per million in a whole contributor share.
     uint32 public constant PPM = 1_000_000;
+    /// @notice Longest veto window: long enough for any review, short enough that
+    /// `block.timestamp + activationDelay` never overflows and rewards are not held back for months.
+    uint64 public constant MAX_ACTIVATION_DELAY = 30 days;
+    /// @notice Longest settlement epoch.
+    uint64 public constant MAX_EPOCH_LENGTH = 30 days;
+
+    /// @notice Shortest veto window governance may set, fixed at deployment (at least 1 second, so
+    /// a root is never active in the block that posts it; production deployments use hours).
+    uint64 public immutable minActivationDelay;
 
     /// @notice Fee share of the data contributors (bps).
     uint16 public dataContributorsBps;
@@ -37,11 +48,15 @@ contract ProtocolParams is Ownable {
     event EpochLengthChanged(uint64 previousSeconds, uint64 newSeconds);
     event ActivationDelayChanged(uint64 previousSeconds, uint64 newSeconds);
 
-    error InvalidFeeSplit(uint256 sumBps);
-    error InvalidThreshold(uint32 ppm);
-    error InvalidSpanLimits(uint32 minSpanTokens, uint32 maxOccurrences);
-    error InvalidEpochLength(uint64 seconds_);
+    error ProtocolParamsInvalidFeeSplit(uint256 sumBps);
+    error ProtocolParamsInvalidThreshold(uint32 ppm);
+    error ProtocolParamsInvalidSpanLimits(uint32 minSpanTokens, uint32 maxOccurrences);
+    error ProtocolParamsInvalidEpochLength(uint64 seconds_);
+    error ProtocolParamsInvalidActivationDelay(uint64 seconds_, uint64 min, uint64 max);
+    error ProtocolParamsRenounceDisabled();
 
+    /// @dev Requirements: every value valid as its setter requires; `minActivationDelaySeconds`
+    /// between 1 second and {MAX_ACTIVATION_DELAY}. Emits one event per parameter.
     constructor(
         address initialOwner,
         uint16[4] memory feeSplitBps,
@@ -49,8 +64,13 @@ contract ProtocolParams is Ownable {
         uint32 minSpan,
         uint32 maxOcc,
         uint64 epochSeconds,
-        uint64 activationDelaySeconds
+        uint64 activationDelaySeconds,
+        uint64 minActivationDelaySeconds
     ) Ownable(initialOwner) {
+        if (minActivationDelaySeconds == 0 || minActivationDelaySeconds > MAX_ACTIVATION_DELAY) {
+            revert ProtocolParamsInvalidActivationDelay(minActivationDelaySeconds, 1, MAX_ACTIVATION_DELAY);
+        }
+        minActivationDelay = minActivationDelaySeconds;
         _setFeeSplit(feeSplitBps[0], feeSplitBps[1], feeSplitBps[2], feeSplitBps[3]);
         _setAttributionThreshold(thresholdPpm);
         _setSpanLimits(minSpan, maxOcc);
@@ -58,25 +78,36 @@ contract ProtocolParams is Ownable {
         _setActivationDelay(activationDelaySeconds);
     }
 
-    /// @notice Sets the four fee pools; they must add up to exactly 10,000 bps.
+    /// @notice Sets the four fee pools.
+    /// @dev Requirements: owner; the parts add up to exactly 10,000 bps. Emits {FeeSplitChanged}.
     function setFeeSplit(uint16 data, uint16 modelOwner, uint16 workerOperator, uint16 protocol) external onlyOwner {
         _setFeeSplit(data, modelOwner, workerOperator, protocol);
     }
 
+    /// @dev Requirements: owner; `ppm` <= 1,000,000. Emits {AttributionThresholdChanged}.
     function setAttributionThreshold(uint32 ppm) external onlyOwner {
         _setAttributionThreshold(ppm);
     }
 
+    /// @dev Requirements: owner; both values > 0. Emits {SpanLimitsChanged}.
     function setSpanLimits(uint32 minSpan, uint32 maxOcc) external onlyOwner {
         _setSpanLimits(minSpan, maxOcc);
     }
 
+    /// @dev Requirements: owner; 0 < `seconds_` <= {MAX_EPOCH_LENGTH}. Emits {EpochLengthChanged}.
     function setEpochLength(uint64 seconds_) external onlyOwner {
         _setEpochLength(seconds_);
     }
 
+    /// @dev Requirements: owner; {minActivationDelay} <= `seconds_` <= {MAX_ACTIVATION_DELAY}.
+    /// Emits {ActivationDelayChanged}.
     function setActivationDelay(uint64 seconds_) external onlyOwner {
         _setActivationDelay(seconds_);
+    }
+
+    /// @notice Disabled: the parameters always have an owner (the timelock).
+    function renounceOwnership() public pure override {
+        revert ProtocolParamsRenounceDisabled();
     }
 
     /// @notice The fee split as one tuple: data contributors, model owner, worker operator, protocol.
@@ -86,7 +117,7 @@ contract ProtocolParams is Ownable {
 
     function _setFeeSplit(uint16 data, uint16 modelOwner, uint16 workerOperator, uint16 protocol) private {
         uint256 sum = uint256(data) + modelOwner + workerOperator + protocol;
-        if (sum != BPS) revert InvalidFeeSplit(sum);
+        if (sum != BPS) revert ProtocolParamsInvalidFeeSplit(sum);
         dataContributorsBps = data;
         modelOwnerBps = modelOwner;
         workerOperatorBps = workerOperator;
@@ -95,25 +126,28 @@ contract ProtocolParams is Ownable {
     }
 
     function _setAttributionThreshold(uint32 ppm) private {
-        if (ppm > PPM) revert InvalidThreshold(ppm);
+        if (ppm > PPM) revert ProtocolParamsInvalidThreshold(ppm);
         emit AttributionThresholdChanged(attributionThresholdPpm, ppm);
         attributionThresholdPpm = ppm;
     }
 
     function _setSpanLimits(uint32 minSpan, uint32 maxOcc) private {
-        if (minSpan == 0 || maxOcc == 0) revert InvalidSpanLimits(minSpan, maxOcc);
+        if (minSpan == 0 || maxOcc == 0) revert ProtocolParamsInvalidSpanLimits(minSpan, maxOcc);
         minSpanTokens = minSpan;
         maxOccurrences = maxOcc;
         emit SpanLimitsChanged(minSpan, maxOcc);
     }
 
     function _setEpochLength(uint64 seconds_) private {
-        if (seconds_ == 0) revert InvalidEpochLength(seconds_);
+        if (seconds_ == 0 || seconds_ > MAX_EPOCH_LENGTH) revert ProtocolParamsInvalidEpochLength(seconds_);
         emit EpochLengthChanged(epochLength, seconds_);
         epochLength = seconds_;
     }
 
     function _setActivationDelay(uint64 seconds_) private {
+        if (seconds_ < minActivationDelay || seconds_ > MAX_ACTIVATION_DELAY) {
+            revert ProtocolParamsInvalidActivationDelay(seconds_, minActivationDelay, MAX_ACTIVATION_DELAY);
+        }
         emit ActivationDelayChanged(activationDelay, seconds_);
         activationDelay = seconds_;
     }

@@ -264,7 +264,7 @@ class StandaloneClusterITCase {
         feeTotal,
         attributions.size(),
         rootEpochs);
-    assertThat(roots).noneMatch(d -> d.revoked);
+    assertThat(roots).noneMatch(d -> d.disabled);
     assertThat(rootEpochs).as("one root per settled epoch").doesNotHaveDuplicates();
     assertThat(new TreeSet<>(rootEpochs)).containsExactlyElementsOf(rewardEpochs);
     long settled = rootEpochs.get(rootEpochs.size() - 1);

@@ -40,7 +40,14 @@ import org.web3j.utils.Numeric;
  * checking that the root on chain for {@code e} is the one computed here. It never posts a total
  * above {@code totalFunded()} (the {@link FundingGate} upstream holds such roots back; this is the
  * last check). Chain errors are retried up to {@code maxAttempts} times with a pause; then the job
- * fails over and the restarted committer starts again from the chain's state.
+ * fails over and the restarted committer starts again from the chain's state. An unreachable chain
+ * (the RPC endpoint refuses or drops connections) is not a failure of the job: posting waits with
+ * exponential backoff (from {@code retryPauseMs}, doubling, at most {@link #MAX_BACKOFF_MS}), logs
+ * one line per wait, counts {@code chainUnavailable} and shows since when in {@code
+ * chainUnreachableSinceMs}, and leaves the committable to be retried at the next checkpoint after
+ * {@code maxAttempts} waits, so checkpoints go on while the chain is away. Nothing is posted twice:
+ * every attempt first reads {@code lastPostedEpoch()}, and a transaction that was sent but never
+ * mined (dropped from the mempool) is sent again with the same nonce.
  *
  * <p>Once a root is on chain its {@code settlements} row is written ({@link SettlementLedger});
  * after a restart that row is completed from the chain's {@code RootPosted} event and receipt.
@@ -48,6 +55,9 @@ import org.web3j.utils.Numeric;
 public final class RootCommitter implements Committer<EpochRoot> {
 
   private static final Logger LOG = LoggerFactory.getLogger(RootCommitter.class);
+
+  /** Longest wait between two tries while the chain is unreachable. */
+  static final long MAX_BACKOFF_MS = 30_000;
 
   /**
    * @param maxAttempts attempts per root before the job fails over
@@ -64,6 +74,9 @@ public final class RootCommitter implements Committer<EpochRoot> {
   private final Counter posted;
   private final Counter alreadyPosted;
   private final Counter failedAttempts;
+  private final Counter chainUnavailable;
+  private final AtomicLong unreachableSince = new AtomicLong(0);
+  private int consecutiveUnreachable;
   private final AtomicLong lastPostedEpoch = new AtomicLong(-1);
   private final AtomicLong lastGasUsed = new AtomicLong(0);
   private Web3j web3j;
@@ -84,6 +97,8 @@ public final class RootCommitter implements Committer<EpochRoot> {
     this.posted = group.counter("rootsPosted");
     this.alreadyPosted = group.counter("rootsAlreadyPosted");
     this.failedAttempts = group.counter("postAttemptsFailed");
+    this.chainUnavailable = group.counter("chainUnavailable");
+    group.gauge("chainUnreachableSinceMs", unreachableSince::get);
     group.gauge("lastPostedEpoch", lastPostedEpoch::get);
     group.gauge("lastPostGasUsed", lastGasUsed::get);
   }
@@ -131,6 +146,7 @@ public final class RootCommitter implements Committer<EpochRoot> {
       try {
         connect();
         OptionalLong onChain = reader.lastPostedEpoch();
+        chainReachable();
         if (onChain.isPresent() && onChain.getAsLong() >= root.epoch()) {
           return alreadyOnChain(request, root);
         }
@@ -165,6 +181,14 @@ public final class RootCommitter implements Committer<EpochRoot> {
       } catch (InjectedFailure | InterruptedException e) {
         throw e;
       } catch (Exception e) {
+        if (isUnreachable(e)) {
+          if (!waitForChain(root, e)) {
+            request.retryLater();
+            return false;
+          }
+          attempt--; // waiting for the chain is not a failed attempt
+          continue;
+        }
         last = e;
       }
       failedAttempts.inc();
@@ -180,12 +204,73 @@ public final class RootCommitter implements Committer<EpochRoot> {
     return false;
   }
 
+  /**
+   * Sleeps before the next try while the RPC endpoint is unreachable; false when this commit call
+   * has waited {@code maxAttempts} times (the committable is then retried at the next checkpoint).
+   */
+  private boolean waitForChain(EpochRoot root, Exception cause) throws InterruptedException {
+    chainUnavailable.inc();
+    unreachableSince.compareAndSet(0, System.currentTimeMillis());
+    consecutiveUnreachable++;
+    long pause =
+        Math.min(
+            MAX_BACKOFF_MS,
+            settings.retryPauseMs() << Math.min(20, Math.max(0, consecutiveUnreachable - 1)));
+    LOG.warn(
+        "Chain RPC {} unreachable ({}); posting epoch {} waits {} ms (wait {} since {})",
+        chain.rpcUrl(),
+        rootCause(cause),
+        root.epoch(),
+        pause,
+        consecutiveUnreachable,
+        java.time.Instant.ofEpochMilli(unreachableSince.get()));
+    if (consecutiveUnreachable % settings.maxAttempts() == 0) {
+      return false;
+    }
+    Thread.sleep(pause);
+    return true;
+  }
+
+  private void chainReachable() {
+    if (unreachableSince.get() != 0) {
+      LOG.info(
+          "Chain RPC {} reachable again after {} ms",
+          chain.rpcUrl(),
+          System.currentTimeMillis() - unreachableSince.get());
+    }
+    unreachableSince.set(0);
+    consecutiveUnreachable = 0;
+  }
+
+  /** Connection refused or reset, or a timeout: the endpoint is away, not the request wrong. */
+  static boolean isUnreachable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException
+          || t instanceof java.net.SocketTimeoutException
+          || t instanceof java.net.NoRouteToHostException
+          || t instanceof java.io.EOFException
+          || (t instanceof java.io.IOException
+              && String.valueOf(t.getMessage()).contains("unexpected end of stream"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+
   /** The chain is at this epoch or beyond: check it is our root and complete the ledger. */
   private boolean alreadyOnChain(CommitRequest<EpochRoot> request, EpochRoot root)
       throws Exception {
     Optional<RewardDistributor.Distribution> posted =
         reader.distributions().stream()
-            .filter(d -> !d.revoked && d.epoch.longValueExact() == root.epoch())
+            .filter(d -> !d.disabled && d.epoch.longValueExact() == root.epoch())
             .reduce((a, b) -> b);
     if (posted.isEmpty()) {
       LOG.warn(

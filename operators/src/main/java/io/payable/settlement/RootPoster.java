@@ -5,6 +5,8 @@ import io.payable.contracts.generated.RewardDistributor;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.datatypes.Function;
 import org.web3j.abi.datatypes.generated.Bytes32;
@@ -26,14 +28,23 @@ import org.web3j.utils.Numeric;
  * The nonce is the account's pending transaction count; the gas limit is the node's estimate plus
  * 25%; the fee cap is twice the latest base fee plus the node's suggested priority fee (so the
  * transaction stays valid through several full blocks). A reverted transaction is an error.
+ *
+ * <p>A retry of the same epoch first looks for the transaction sent last time: still known to the
+ * node, it waits for that one instead of sending a second; gone (dropped from the mempool, or lost
+ * with a restarted node), it sends again, and the pending nonce is then the same one, so at most
+ * one of the two can ever be mined.
  */
 public final class RootPoster {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RootPoster.class);
 
   private final Web3j web3j;
   private final long chainId;
   private final String distributor;
   private final Credentials settler;
   private final PollingTransactionReceiptProcessor receipts;
+  private long lastSentEpoch = -1;
+  private String lastSentHash;
 
   public RootPoster(
       Web3j web3j, long chainId, String distributor, Credentials settler, long receiptTimeoutMs) {
@@ -66,6 +77,20 @@ public final class RootPoster {
 
   /** Posts {@code root}; {@code hook} sees the transaction hash before the receipt is read. */
   public PostedRoot post(EpochRoot root, PostingHook hook) throws Exception {
+    if (lastSentEpoch == root.epoch() && lastSentHash != null) {
+      var known = web3j.ethGetTransactionByHash(lastSentHash).send().getTransaction();
+      if (known.isPresent()) {
+        LOG.info(
+            "postRoot({}) was sent in {} and is not mined yet; waiting for it",
+            root.epoch(),
+            lastSentHash);
+        return receiptOf(root, lastSentHash);
+      }
+      LOG.warn(
+          "postRoot({}) sent in {} was dropped before it was mined; sending it again",
+          root.epoch(),
+          lastSentHash);
+    }
     String data = callData(root);
     String from = settler.getAddress();
     BigInteger nonce =
@@ -102,8 +127,14 @@ public final class RootPoster {
       throw new IOException(
           "postRoot(" + root.epoch() + ") not sent: " + sent.getError().getMessage());
     }
+    lastSentEpoch = root.epoch();
+    lastSentHash = sent.getTransactionHash();
     hook.afterSend(root.epoch(), sent.getTransactionHash());
-    TransactionReceipt receipt = receipts.waitForTransactionReceipt(sent.getTransactionHash());
+    return receiptOf(root, sent.getTransactionHash());
+  }
+
+  private PostedRoot receiptOf(EpochRoot root, String hash) throws Exception {
+    TransactionReceipt receipt = receipts.waitForTransactionReceipt(hash);
     if (!receipt.isStatusOK()) {
       throw new IOException(
           "postRoot(" + root.epoch() + ") reverted in " + receipt.getTransactionHash());

@@ -20,7 +20,7 @@ public record AnvilOptions(
     long startTimeoutMillis) {
 
   public static AnvilOptions defaults() {
-    return new AnvilOptions(31337, 10, 0, Optional.empty(), 30_000);
+    return new AnvilOptions(31337, 12, 0, Optional.empty(), 30_000);
   }
 
   public AnvilOptions withChainId(long id) {

@@ -6,6 +6,8 @@ import io.payable.contracts.deploy.Deployer;
 import io.payable.contracts.deploy.Deployment;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import org.web3j.crypto.Credentials;
@@ -32,7 +34,12 @@ public final class ContractsCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** {@code payable contracts deploy --rpc URL --key-env VAR [--out FILE]}. */
+  /**
+   * {@code payable contracts deploy --rpc URL --key-env VAR --settler A --guardian B --anchorer C
+   * [--profile demo|production --config FILE] [--out FILE]}. The demo profile is refused on any
+   * chain but a local dev chain (chain id 31337 or 1337); production reads every value from the
+   * file and checks its bounds.
+   */
   @Command(
       name = "deploy",
       mixinStandardHelpOptions = true,
@@ -54,17 +61,30 @@ public final class ContractsCommand implements Runnable {
     @Option(names = "--out", description = "Also write the deployment file here")
     Path out;
 
-    @Option(names = "--settler", description = "SETTLER address (default: the deployer)")
+    @Option(
+        names = "--profile",
+        defaultValue = "demo",
+        description = "demo (local dev chain only) or production (needs --config)")
+    String profile;
+
+    @Option(
+        names = "--config",
+        description = "Production profile: JSON file naming every value (docs/contracts.md)")
+    Path config;
+
+    @Option(names = "--settler", description = "SETTLER address (demo profile; required)")
     String settler;
 
-    @Option(names = "--guardian", description = "GUARDIAN address (default: the deployer)")
+    @Option(names = "--guardian", description = "GUARDIAN address (demo profile; required)")
     String guardian;
 
-    @Option(names = "--anchorer", description = "ANCHOR address (default: the deployer)")
+    @Option(names = "--anchorer", description = "ANCHOR address (demo profile; required)")
     String anchorer;
 
-    @Option(names = "--token-holder", description = "Receives the OPEN supply (default: deployer)")
+    @Option(names = "--token-holder", description = "Receives the OPEN supply (demo: deployer)")
     String tokenHolder;
+
+    static final Set<Long> LOCAL_CHAIN_IDS = Set.of(31_337L, 1_337L);
 
     // Tests substitute the environment.
     UnaryOperator<String> env = System::getenv;
@@ -76,13 +96,37 @@ public final class ContractsCommand implements Runnable {
         throw new ParameterException(
             spec.commandLine(), "environment variable " + keyEnv + " is not set");
       }
+      DeployConfig chosen;
+      if ("production".equals(profile)) {
+        if (config == null) {
+          throw new ParameterException(spec.commandLine(), "--profile production needs --config");
+        }
+        try {
+          chosen = DeployConfig.production(config);
+        } catch (RuntimeException e) {
+          throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+      } else if ("demo".equals(profile)) {
+        chosen = DeployConfig.localDefaults().withRoles(tokenHolder, settler, guardian, anchorer);
+        List<String> problems = chosen.checkRoles();
+        if (!problems.isEmpty()) {
+          throw new ParameterException(spec.commandLine(), String.join("; ", problems));
+        }
+      } else {
+        throw new ParameterException(
+            spec.commandLine(), "unknown profile " + profile + ": use demo or production");
+      }
       Web3j web3j = Web3j.build(new HttpService(rpc));
       try {
-        Deployment deployment =
-            new Deployer(ChainClient.connect(web3j), Credentials.create(key.trim()))
-                .deploy(
-                    DeployConfig.localDefaults()
-                        .withRoles(tokenHolder, settler, guardian, anchorer));
+        ChainClient chain = ChainClient.connect(web3j);
+        if ("demo".equals(profile) && !LOCAL_CHAIN_IDS.contains(chain.chainId())) {
+          throw new ParameterException(
+              spec.commandLine(),
+              "the demo profile is for local dev chains only (chain id "
+                  + chain.chainId()
+                  + "); use --profile production --config FILE");
+        }
+        Deployment deployment = new Deployer(chain, Credentials.create(key.trim())).deploy(chosen);
         if (out != null) {
           deployment.write(out);
         }

@@ -35,8 +35,8 @@ public final class RewardsClient {
   }
 
   /**
-   * The last posted, not revoked epoch, or empty when none: a restarted committer treats this epoch
-   * and earlier ones as committed.
+   * The epoch of the latest posted root (revoked roots are removed; a disabled one still counts),
+   * or empty when none: a restarted committer treats this epoch and earlier ones as committed.
    */
   public OptionalLong lastPostedEpoch() throws Exception {
     var last = distributor.lastPostedEpoch().send();
@@ -60,11 +60,17 @@ public final class RewardsClient {
         receipt.getGasUsed().longValueExact());
   }
 
-  /** Claims leaf {@code index} of {@code tree} for its account; returns the amount paid now. */
-  public BigInteger claim(StandardMerkleTree tree, int index) throws Exception {
+  /**
+   * Claims leaf {@code index} of {@code tree} for its account against the root at {@code
+   * rootIndex}; returns the amount paid now.
+   */
+  public BigInteger claim(long rootIndex, StandardMerkleTree tree, int index) throws Exception {
     RewardLeaf leaf = tree.leaf(index);
     TransactionReceipt receipt =
-        distributor.claim(leaf.account(), leaf.cumulative(), tree.proof(index)).send();
+        distributor
+            .claim(
+                BigInteger.valueOf(rootIndex), leaf.account(), leaf.cumulative(), tree.proof(index))
+            .send();
     return distributor.getClaimedEvents(receipt).stream()
         .map(e -> e.amount)
         .reduce(BigInteger.ZERO, BigInteger::add);
@@ -80,7 +86,7 @@ public final class RewardsClient {
     return distributor.totalFunded().send();
   }
 
-  /** Every root ever posted, revoked ones included, in posting order. */
+  /** Every posted root in posting order: disabled ones included, revoked ones removed. */
   public java.util.List<RewardDistributor.Distribution> distributions() throws Exception {
     int count = distributor.distributionCount().send().intValueExact();
     java.util.List<RewardDistributor.Distribution> out = new java.util.ArrayList<>(count);
@@ -90,7 +96,15 @@ public final class RewardsClient {
     return out;
   }
 
-  /** The epoch of the root claims are checked against now, or empty when none is active. */
+  /** The index of the newest claimable root, or empty when none is active. */
+  public OptionalLong activeRootIndex() throws Exception {
+    var active = distributor.activeRootIndex().send();
+    return active.component1()
+        ? OptionalLong.of(active.component2().longValueExact())
+        : OptionalLong.empty();
+  }
+
+  /** The epoch of the newest claimable root, or empty when none is active. */
   public OptionalLong activeEpoch() throws Exception {
     var active = distributor.activeRoot().send();
     return active.component1()

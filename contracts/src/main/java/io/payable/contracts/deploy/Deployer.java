@@ -26,7 +26,9 @@ import org.web3j.tx.gas.ContractGasProvider;
  * canceller on the timelock, anyone may execute), ProtocolParams (owned by the timelock),
  * DatanetRegistry, Staking (timelock is admin, slasher and treasury), ModelRegistry,
  * RewardDistributor (timelock is admin; settler and guardian from the config). Finally the deployer
- * renounces its timelock admin role, so from then on only proposals change anything.
+ * renounces its timelock admin role, so from then on only proposals change anything: the deployer
+ * holds no role anywhere once this returns. Settler, guardian and anchorer must be set, non-zero
+ * and distinct ({@link DeployConfig#checkRoles()}); there are no defaults.
  */
 public final class Deployer {
 
@@ -45,6 +47,10 @@ public final class Deployer {
     TransactionManager tx = chain.transactionManager(credentials);
     ContractGasProvider gas = chain.gasProvider();
     String me = credentials.getAddress();
+    List<String> problems = config.checkRoles();
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("bad roles: " + String.join("; ", problems));
+    }
 
     OpenToken token = OpenToken.deploy(web3j, tx, gas, orElse(config.tokenHolder(), me)).send();
     long firstBlock = blockOf(token);
@@ -69,7 +75,8 @@ public final class Deployer {
                 BigInteger.valueOf(config.votingDelaySeconds()),
                 BigInteger.valueOf(config.votingPeriodSeconds()),
                 config.proposalThreshold(),
-                BigInteger.valueOf(config.quorumPercent()))
+                BigInteger.valueOf(config.quorumPercent()),
+                BigInteger.valueOf(config.lateQuorumExtensionSeconds()))
             .send();
     String gov = timelock.getContractAddress();
     ok(timelock.grantRole(timelock.PROPOSER_ROLE().send(), governor.getContractAddress()).send());
@@ -86,10 +93,11 @@ public final class Deployer {
                 BigInteger.valueOf(config.minSpanTokens()),
                 BigInteger.valueOf(config.maxOccurrences()),
                 BigInteger.valueOf(config.epochLengthSeconds()),
-                BigInteger.valueOf(config.activationDelaySeconds()))
+                BigInteger.valueOf(config.activationDelaySeconds()),
+                BigInteger.valueOf(config.minActivationDelaySeconds()))
             .send();
     DatanetRegistry datanets =
-        DatanetRegistry.deploy(web3j, tx, gas, gov, orElse(config.anchorer(), me)).send();
+        DatanetRegistry.deploy(web3j, tx, gas, gov, config.anchorer()).send();
     Staking staking =
         Staking.deploy(
                 web3j,
@@ -98,8 +106,11 @@ public final class Deployer {
                 token.getContractAddress(),
                 gov,
                 BigInteger.valueOf(config.unstakeCooldownSeconds()),
+                BigInteger.valueOf(config.minUnstakeCooldownSeconds()),
+                BigInteger.valueOf(config.freezePeriodSeconds()),
                 gov,
-                gov)
+                gov,
+                config.guardian())
             .send();
     ModelRegistry models =
         ModelRegistry.deploy(
@@ -119,8 +130,8 @@ public final class Deployer {
                 token.getContractAddress(),
                 params.getContractAddress(),
                 gov,
-                orElse(config.settler(), me),
-                orElse(config.guardian(), me))
+                config.settler(),
+                config.guardian())
             .send();
 
     ok(timelock.renounceRole(timelock.DEFAULT_ADMIN_ROLE().send(), me).send());

@@ -11,8 +11,9 @@ import org.web3j.utils.Numeric;
 
 /**
  * Signs contributions and recovers their signers, as a wallet's {@code eth_signTypedData_v4} and
- * OpenZeppelin's {@code ECDSA.recover} do: 65-byte r || s || v signatures, v of 27 or 28 (0 or 1
- * accepted), and signatures with a high s refused because they are malleable copies.
+ * OpenZeppelin's {@code ECDSA.recover} do: 65-byte r || s || v signatures with v of 27 or 28 only
+ * (OpenZeppelin refuses 0 and 1, so this does too: a signature valid here is valid on chain), and
+ * signatures with a high s refused because they are malleable copies.
  */
 public final class ContributionSignatures {
 
@@ -54,9 +55,6 @@ public final class ContributionSignatures {
       return Optional.empty();
     }
     byte v = sig[64];
-    if (v == 0 || v == 1) {
-      v += 27;
-    }
     if (v != 27 && v != 28) {
       return Optional.empty();
     }

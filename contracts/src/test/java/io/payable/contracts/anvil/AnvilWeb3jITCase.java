@@ -72,7 +72,7 @@ class AnvilWeb3jITCase {
   @Test
   void theChainListensOnLoopbackWithFundedAccounts() throws Exception {
     assertThat(ANVIL.chain().rpcUrl()).startsWith("http://127.0.0.1:");
-    assertThat(ANVIL.chain().accounts()).hasSize(10);
+    assertThat(ANVIL.chain().accounts()).hasSize(12);
     BigInteger balance =
         ANVIL
             .web3j()

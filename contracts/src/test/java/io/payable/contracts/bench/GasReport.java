@@ -59,7 +59,11 @@ public final class GasReport {
       DefaultGasProvider gas = new DefaultGasProvider();
       DeployConfig config =
           DeployConfig.localDefaults()
-              .withRoles(chain.account(0).address(), chain.account(1).address(), null, null);
+              .withRoles(
+                  chain.account(0).address(),
+                  chain.account(1).address(),
+                  chain.account(3).address(),
+                  chain.account(4).address());
       Deployment d = new Deployer(client, chain.account(0).credentials()).deploy(config);
       OpenToken token =
           OpenToken.load(
@@ -123,12 +127,12 @@ public final class GasReport {
         long repeat = 0;
         int repeats = previouslyClaimed.size();
         for (int i = 0; i < repeats; i++) {
-          repeat += claim(claimer, tree, i);
+          repeat += claim(claimer, epoch - 2, tree, i);
         }
         long first = 0;
         previouslyClaimed = new ArrayList<>();
         for (int i = repeats; i < repeats + CLAIMS_PER_TREE; i++) {
-          first += claim(claimer, tree, i);
+          first += claim(claimer, epoch - 2, tree, i);
           previouslyClaimed.add(tree.leaf(i));
         }
         md.append("| ")
@@ -188,11 +192,15 @@ public final class GasReport {
     return r.getGasUsed().longValueExact();
   }
 
-  private static long claim(RewardDistributor claimer, StandardMerkleTree tree, int index)
+  private static long claim(
+      RewardDistributor claimer, long rootIndex, StandardMerkleTree tree, int index)
       throws Exception {
     RewardLeaf leaf = tree.leaf(index);
     TransactionReceipt r =
-        claimer.claim(leaf.account(), leaf.cumulative(), tree.proof(index)).send();
+        claimer
+            .claim(
+                BigInteger.valueOf(rootIndex), leaf.account(), leaf.cumulative(), tree.proof(index))
+            .send();
     if (claimer.getClaimedEvents(r).isEmpty()) {
       throw new IllegalStateException("claim of leaf " + index + " paid nothing");
     }

@@ -33,6 +33,8 @@ class ContractsCommandITCase {
             "--rpc", ANVIL.chain().rpcUrl(),
             "--key-env", "PAYABLE_DEPLOYER_KEY",
             "--settler", ANVIL.chain().account(1).address(),
+            "--guardian", ANVIL.chain().account(2).address(),
+            "--anchorer", ANVIL.chain().account(3).address(),
             "--out", file.toString());
 
     assertThat(code).isZero();
@@ -51,6 +53,71 @@ class ContractsCommandITCase {
                 .hasRole(distributor.SETTLER_ROLE().send(), ANVIL.chain().account(1).address())
                 .send())
         .isTrue();
+  }
+
+  @Test
+  void rolesAreRequiredAndDistinct() {
+    ContractsCommand.Deploy deploy = new ContractsCommand.Deploy();
+    String key = ANVIL.chain().account(0).privateKey();
+    deploy.env = name -> key;
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(deploy);
+    cli.setErr(new PrintWriter(err));
+    String same = ANVIL.chain().account(1).address();
+    int code =
+        cli.execute(
+            "--rpc",
+            ANVIL.chain().rpcUrl(),
+            "--key-env",
+            "K",
+            "--settler",
+            same,
+            "--guardian",
+            same);
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("guardian must differ from the other roles")
+        .contains("anchorer must be a non-zero address");
+  }
+
+  @Test
+  void theProductionProfileRefusesDemoValues(@TempDir Path dir) throws Exception {
+    ContractsCommand.Deploy deploy = new ContractsCommand.Deploy();
+    deploy.env = name -> ANVIL.chain().account(0).privateKey();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(deploy);
+    cli.setErr(new PrintWriter(err));
+    Path config = dir.resolve("production.json");
+    java.nio.file.Files.writeString(
+        config,
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .writeValueAsString(
+                io.payable.contracts.deploy.DeployConfig.localDefaults()
+                    .withRoles(
+                        ANVIL.chain().account(4).address(),
+                        ANVIL.chain().account(1).address(),
+                        ANVIL.chain().account(2).address(),
+                        ANVIL.chain().account(3).address())));
+    assertThat(
+            cli.execute(
+                "--rpc", ANVIL.chain().rpcUrl(), "--key-env", "K", "--profile", "production"))
+        .isEqualTo(2);
+    assertThat(
+            cli.execute(
+                "--rpc",
+                ANVIL.chain().rpcUrl(),
+                "--key-env",
+                "K",
+                "--profile",
+                "production",
+                "--config",
+                config.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--profile production needs --config")
+        .contains("timelockDelaySeconds must be >= 172800")
+        .contains("proposalThreshold must be > 0")
+        .contains("minActivationDelaySeconds must be >= 21600");
   }
 
   @Test

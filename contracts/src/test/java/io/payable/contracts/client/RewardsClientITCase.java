@@ -48,8 +48,9 @@ class RewardsClientITCase {
 
     ANVIL.chain().advance(params.activationDelaySeconds());
     assertThat(settler.activeRoot()).hasValue(tree.rootHex());
-    assertThat(settler.claim(tree, 1)).isEqualTo(BigInteger.valueOf(30));
-    assertThat(settler.claim(tree, 1)).isZero();
+    assertThat(settler.activeRootIndex()).hasValue(0);
+    assertThat(settler.claim(0, tree, 1)).isEqualTo(BigInteger.valueOf(30));
+    assertThat(settler.claim(0, tree, 1)).isZero();
     assertThat(settler.claimed(fx.address(5))).isEqualTo(BigInteger.valueOf(30));
   }
 }

@@ -93,10 +93,11 @@ class ContributionSignaturesTest {
     assertThat(ContributionSignatures.recover(domain, c, "0x1234")).isEmpty();
     assertThat(ContributionSignatures.recover(domain, c, "not hex")).isEmpty();
 
+    // v of 0 or 1: OpenZeppelin's ECDSA.recover refuses it (RegistriesITCase shows it on chain),
+    // so a signature accepted here is always accepted there.
     byte[] zeroOneV = sig.clone();
     zeroOneV[64] -= 27;
-    assertThat(ContributionSignatures.recover(domain, c, Numeric.toHexString(zeroOneV)))
-        .hasValueSatisfying(a -> assertThat(a).isEqualToIgnoringCase(signer.getAddress()));
+    assertThat(ContributionSignatures.recover(domain, c, Numeric.toHexString(zeroOneV))).isEmpty();
 
     // (r, n - s, flipped v) is the same signature's malleable twin: refused, as OpenZeppelin does.
     BigInteger n =

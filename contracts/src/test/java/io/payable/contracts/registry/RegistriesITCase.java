@@ -10,16 +10,21 @@ import io.payable.contracts.deploy.DeployConfig;
 import io.payable.contracts.eip712.Contribution;
 import io.payable.contracts.eip712.ContributionSignatures;
 import io.payable.contracts.eip712.Eip712Domain;
+import io.payable.contracts.eip712.WorkerConsent;
 import io.payable.contracts.generated.DatanetRegistry;
 import io.payable.contracts.generated.ModelRegistry;
 import io.payable.contracts.testing.PayableFixture;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.web3j.crypto.Hash;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.tx.gas.DefaultGasProvider;
 import org.web3j.utils.Numeric;
 
 /**
@@ -36,9 +41,21 @@ class RegistriesITCase {
 
   private static PayableFixture fx;
 
+  private String snapshot;
+
   @BeforeAll
   static void deploy() throws Exception {
     fx = PayableFixture.deploy(ANVIL.chain(), ANVIL.web3j(), DeployConfig.localDefaults());
+  }
+
+  @BeforeEach
+  void takeSnapshot() {
+    snapshot = ANVIL.chain().snapshot();
+  }
+
+  @AfterEach
+  void revertSnapshot() {
+    ANVIL.chain().revertTo(snapshot);
   }
 
   private static byte[] id(String name) {
@@ -55,7 +72,7 @@ class RegistriesITCase {
         fx.address(STRANGER),
         owner,
         owner.createDatanet(datanet, fx.address(STRANGER), "x"),
-        "DatanetExists(bytes32)");
+        "DatanetRegistryDatanetExists(bytes32)");
     var d = owner.getDatanet(datanet).send();
     assertThat(d.owner).isEqualToIgnoringCase(fx.address(OWNER));
     assertThat(d.metadataURI).isEqualTo("ipfs://moby");
@@ -75,13 +92,13 @@ class RegistriesITCase {
         fx.address(ANCHORER),
         anchorer,
         anchorer.anchor(id("nope"), shard, root, BigInteger.TEN),
-        "UnknownDatanet(bytes32)");
+        "DatanetRegistryUnknownDatanet(bytes32)");
     assertRevertsWith(
         fx.web3j(),
         fx.address(ANCHORER),
         anchorer,
         anchorer.anchor(datanet, shard, root, BigInteger.ZERO),
-        "EmptyShard(bytes32)");
+        "DatanetRegistryEmptyShard(bytes32)");
     anchorer.anchor(datanet, shard, root, BigInteger.TEN).send();
     // A replay after a restart is a no-op; a different root for the same shard is refused.
     var replay = anchorer.anchor(datanet, shard, root, BigInteger.TEN).send();
@@ -93,7 +110,7 @@ class RegistriesITCase {
         fx.address(ANCHORER),
         anchorer,
         anchorer.anchor(datanet, shard, id("other"), BigInteger.TEN),
-        "ShardAlreadyAnchored(bytes32,bytes32,bytes32)");
+        "DatanetRegistryShardAlreadyAnchored(bytes32,bytes32,bytes32)");
     var anchored = anchorer.anchorOf(datanet, shard).send();
     assertThat(anchored.component1()).isEqualTo(root);
     assertThat(anchored.component2()).isEqualTo(BigInteger.TEN);
@@ -104,7 +121,7 @@ class RegistriesITCase {
         fx.address(STRANGER),
         stranger,
         stranger.closeDatanet(datanet),
-        "NotDatanetOwner(bytes32,address)");
+        "DatanetRegistryNotDatanetOwner(bytes32,address)");
     owner.closeDatanet(datanet).send();
     assertThat(owner.isOpen(datanet).send()).isFalse();
     assertRevertsWith(
@@ -112,7 +129,7 @@ class RegistriesITCase {
         fx.address(OWNER),
         owner,
         owner.closeDatanet(datanet),
-        "DatanetNotOpen(bytes32)");
+        "DatanetRegistryDatanetNotOpen(bytes32)");
   }
 
   @Test
@@ -145,6 +162,17 @@ class RegistriesITCase {
                     Numeric.hexStringToByteArray(signature))
                 .send())
         .isEqualToIgnoringCase(fx.address(CONTRIBUTOR));
+    // v of 0 or 1 is refused on chain, as it is by ContributionSignatures.
+    byte[] zeroOneV = Numeric.hexStringToByteArray(signature);
+    zeroOneV[64] -= 27;
+    assertRevertsWith(
+        fx.web3j(),
+        fx.address(STRANGER),
+        registry,
+        registry.recoverContributor(
+            c.datanetId(), c.contentHash(), c.nonce(), BigInteger.valueOf(c.timestamp()), zeroOneV),
+        "ECDSAInvalidSignature()");
+    assertThat(ContributionSignatures.recover(domain, c, Numeric.toHexString(zeroOneV))).isEmpty();
     // The contract's EIP-5267 domain matches ours.
     var eip712 = registry.eip712Domain().send();
     assertThat(eip712.component2()).isEqualTo("Payable Datanets");
@@ -163,54 +191,77 @@ class RegistriesITCase {
         fx.address(OWNER),
         models,
         models.registerAdapter(adapter, base, List.of(id("missing")), id("a1"), BigInteger.TEN),
-        "UnknownDatanet(bytes32)");
+        "ModelRegistryUnknownDatanet(bytes32)");
     assertRevertsWith(
         fx.web3j(),
         fx.address(OWNER),
         models,
         models.registerAdapter(adapter, base, List.of(), id("a1"), BigInteger.TEN),
-        "NoDatanets()");
+        "ModelRegistryNoDatanets()");
     models.registerAdapter(adapter, base, List.of(datanet), id("a1"), BigInteger.TEN).send();
     assertRevertsWith(
         fx.web3j(),
         fx.address(OWNER),
         models,
         models.registerAdapter(adapter, base, List.of(datanet), id("a1"), BigInteger.TEN),
-        "AdapterExists(bytes32)");
+        "ModelRegistryAdapterExists(bytes32)");
     ModelRegistry stranger = fx.models(STRANGER);
     assertRevertsWith(
         fx.web3j(),
         fx.address(STRANGER),
         stranger,
         stranger.updateAdapter(adapter, id("a2"), BigInteger.ONE),
-        "NotAdapterOwner(bytes32,address)");
+        "ModelRegistryNotAdapterOwner(bytes32,address)");
     models.updateAdapter(adapter, id("a2"), BigInteger.valueOf(12)).send();
     var a = models.getAdapter(adapter).send();
     assertThat(a.version).isEqualTo(BigInteger.TWO);
     assertThat(a.pricePerToken).isEqualTo(BigInteger.valueOf(12));
     assertThat(models.adapterDatanets(adapter).send()).containsExactly(datanet);
 
-    String workerKey = fx.address(8);
+    var worker = fx.account(8).credentials();
+    String workerKey = worker.getAddress();
     ModelRegistry operator = fx.models(OPERATOR);
     BigInteger min = operator.minWorkerStake().send();
+    long now = now();
+    var consent =
+        new WorkerConsent(
+            workerKey, fx.address(OPERATOR), BigInteger.ZERO, BigInteger.valueOf(now + 600));
+    byte[] signature = consent.sign(modelsDomain(), worker);
+    assertThat(
+            operator
+                .workerConsentDigest(
+                    workerKey, fx.address(OPERATOR), BigInteger.ZERO, consent.deadline())
+                .send())
+        .isEqualTo(modelsDomain().digest(consent.structHash()));
     assertRevertsWith(
         fx.web3j(),
         fx.address(OPERATOR),
         operator,
-        operator.registerWorker(workerKey),
-        "StakeTooLow(uint256,uint256)");
-    fx.token(DEPLOYER).transfer(fx.address(OPERATOR), min).send();
-    fx.token(OPERATOR).approve(fx.deployment().staking(), min).send();
-    fx.staking(OPERATOR).stake(min).send();
-    operator.registerWorker(workerKey).send();
+        operator.registerWorker(workerKey, consent.deadline(), signature),
+        "ModelRegistryStakeTooLow(uint256,uint256)");
+    stake(OPERATOR, min);
+    operator.registerWorker(workerKey, consent.deadline(), signature).send();
     assertThat(operator.isActiveWorker(workerKey).send()).isTrue();
     assertThat(operator.operatorOf(workerKey).send()).isEqualToIgnoringCase(fx.address(OPERATOR));
+    assertThat(operator.nonces(workerKey).send()).isEqualTo(BigInteger.ONE);
+    assertRevertsWith(
+        fx.web3j(),
+        fx.address(OPERATOR),
+        operator,
+        operator.registerWorker(workerKey, consent.deadline(), signature),
+        "ModelRegistryWorkerExists(address)");
     assertRevertsWith(
         fx.web3j(),
         fx.address(STRANGER),
         stranger,
         stranger.deregisterWorker(workerKey),
-        "NotWorkerOperator(address,address)");
+        "ModelRegistryNotWorkerOperator(address,address)");
+    assertRevertsWith(
+        fx.web3j(),
+        fx.address(OPERATOR),
+        operator,
+        operator.deregisterWorker(fx.address(9)),
+        "ModelRegistryUnknownWorker(address)");
 
     // Dropping below the minimum stake retires the worker at once.
     fx.staking(OPERATOR).requestUnstake(BigInteger.ONE).send();
@@ -219,5 +270,191 @@ class RegistriesITCase {
     assertThat(operator.operatorOf(workerKey).send())
         .isEqualTo("0x0000000000000000000000000000000000000000");
     assertThat(operator.isActiveWorker(fx.address(9)).send()).isFalse();
+
+    // Adapters: deactivation by the owner only; unknown ids.
+    assertRevertsWith(
+        fx.web3j(),
+        fx.address(STRANGER),
+        stranger,
+        stranger.deactivateAdapter(adapter),
+        "ModelRegistryNotAdapterOwner(bytes32,address)");
+    assertRevertsWith(
+        fx.web3j(),
+        fx.address(OWNER),
+        models,
+        models.deactivateAdapter(id("adapter/none")),
+        "ModelRegistryUnknownAdapter(bytes32)");
+    assertRevertsWith(
+        fx.web3j(),
+        fx.address(OWNER),
+        models,
+        models.updateAdapter(id("adapter/none"), id("a3"), BigInteger.ONE),
+        "ModelRegistryUnknownAdapter(bytes32)");
+    assertThat(models.getAdapterDeactivatedEvents(models.deactivateAdapter(adapter).send()))
+        .hasSize(1);
+    assertThat(models.getAdapter(adapter).send().active).isFalse();
+    // setMinWorkerStake belongs to the admin (the timelock).
+    assertRevertsWith(
+        fx.web3j(),
+        fx.address(OWNER),
+        models,
+        models.setMinWorkerStake(BigInteger.ONE),
+        "AccessControlUnauthorizedAccount(address,bytes32)");
+  }
+
+  /**
+   * M-1: a staked attacker tries to register a victim's worker key before the victim's operator
+   * does. Without the key's consent naming the attacker, it cannot.
+   */
+  @Test
+  void noOneRegistersAWorkerKeyWithoutItsConsent() throws Exception {
+    var victim = fx.account(9).credentials();
+    BigInteger min = fx.models(OPERATOR).minWorkerStake().send();
+    stake(STRANGER, min);
+    stake(OPERATOR, min);
+    ModelRegistry attacker = fx.models(STRANGER);
+    BigInteger deadline = BigInteger.valueOf(now() + 600);
+    // The victim's consent for its own operator, copied from the mempool by the attacker.
+    byte[] forOperator =
+        new WorkerConsent(victim.getAddress(), fx.address(OPERATOR), BigInteger.ZERO, deadline)
+            .sign(modelsDomain(), victim);
+    assertRevertsWith(
+        fx.web3j(),
+        fx.address(STRANGER),
+        attacker,
+        attacker.registerWorker(victim.getAddress(), deadline, forOperator),
+        "ModelRegistryInvalidConsent(address)");
+    // A tampered consent naming the attacker.
+    byte[] forged =
+        new WorkerConsent(victim.getAddress(), fx.address(STRANGER), BigInteger.ZERO, deadline)
+            .sign(modelsDomain(), victim)
+            .clone();
+    forged[10] ^= 1;
+    assertRevertsWith(
+        fx.web3j(),
+        fx.address(STRANGER),
+        attacker,
+        attacker.registerWorker(victim.getAddress(), deadline, forged),
+        "ModelRegistryInvalidConsent(address)");
+    // An expired consent.
+    BigInteger past = BigInteger.valueOf(now() - 1);
+    byte[] expired =
+        new WorkerConsent(victim.getAddress(), fx.address(OPERATOR), BigInteger.ZERO, past)
+            .sign(modelsDomain(), victim);
+    assertRevertsWith(
+        fx.web3j(),
+        fx.address(OPERATOR),
+        fx.models(OPERATOR),
+        fx.models(OPERATOR).registerWorker(victim.getAddress(), past, expired),
+        "ModelRegistryConsentExpired(uint256)");
+    fx.models(OPERATOR).registerWorker(victim.getAddress(), deadline, forOperator).send();
+    assertThat(attacker.operatorOf(victim.getAddress()).send())
+        .isEqualToIgnoringCase(fx.address(OPERATOR));
+  }
+
+  /** L-2 and DatanetRegistry's admin paths, on a registry whose admin is a plain account. */
+  @Test
+  void theAdminClosesDatanetsAndInvalidatesAnchors() throws Exception {
+    var tx = fx.tx(DEPLOYER);
+    DatanetRegistry registry =
+        DatanetRegistry.deploy(
+                fx.web3j(),
+                tx,
+                new DefaultGasProvider(),
+                fx.address(DEPLOYER),
+                fx.address(ANCHORER))
+            .send();
+    DatanetRegistry owner =
+        DatanetRegistry.load(
+            registry.getContractAddress(), fx.web3j(), fx.tx(OWNER), new DefaultGasProvider());
+    DatanetRegistry anchorer =
+        DatanetRegistry.load(
+            registry.getContractAddress(), fx.web3j(), fx.tx(ANCHORER), new DefaultGasProvider());
+    byte[] datanet = id("datanet/admin");
+    owner.createDatanet(datanet, fx.address(OWNER), "x").send();
+    assertRevertsWith(
+        fx.web3j(),
+        fx.address(OWNER),
+        owner,
+        owner.setTreasury(datanet, "0x0000000000000000000000000000000000000000"),
+        "DatanetRegistryZeroAddress()");
+    assertRevertsWith(
+        fx.web3j(),
+        fx.address(DEPLOYER),
+        registry,
+        registry.setTreasury(datanet, fx.address(DEPLOYER)),
+        "DatanetRegistryNotDatanetOwner(bytes32,address)");
+    assertRevertsWith(
+        fx.web3j(),
+        fx.address(OWNER),
+        owner,
+        owner.setTreasury(id("datanet/none"), fx.address(OWNER)),
+        "DatanetRegistryUnknownDatanet(bytes32)");
+    var moved =
+        owner.getTreasuryChangedEvents(owner.setTreasury(datanet, fx.address(STRANGER)).send());
+    assertThat(moved)
+        .singleElement()
+        .satisfies(e -> assertThat(e.treasury).isEqualToIgnoringCase(fx.address(STRANGER)));
+    assertThat(owner.treasuryOf(datanet).send()).isEqualToIgnoringCase(fx.address(STRANGER));
+
+    // A stolen ANCHOR key pre-anchors a shard id the ingest job has not sealed yet.
+    byte[] shard = id("shard-0002");
+    anchorer.anchor(datanet, shard, id("forged"), BigInteger.TWO).send();
+    // The same root with another count is a different anchor: refused.
+    assertRevertsWith(
+        fx.web3j(),
+        fx.address(ANCHORER),
+        anchorer,
+        anchorer.anchor(datanet, shard, id("forged"), BigInteger.TEN),
+        "DatanetRegistryShardAlreadyAnchored(bytes32,bytes32,bytes32)");
+    assertRevertsWith(
+        fx.web3j(),
+        fx.address(ANCHORER),
+        anchorer,
+        anchorer.invalidateAnchor(datanet, shard),
+        "AccessControlUnauthorizedAccount(address,bytes32)");
+    var invalidated =
+        registry.getAnchorInvalidatedEvents(registry.invalidateAnchor(datanet, shard).send());
+    assertThat(invalidated)
+        .singleElement()
+        .satisfies(e -> assertThat(e.root).isEqualTo(id("forged")));
+    assertThat(registry.shardCount(datanet).send()).isZero();
+    assertRevertsWith(
+        fx.web3j(),
+        fx.address(DEPLOYER),
+        registry,
+        registry.invalidateAnchor(datanet, shard),
+        "DatanetRegistryUnknownAnchor(bytes32,bytes32)");
+    anchorer.anchor(datanet, shard, id("honest"), BigInteger.TEN).send();
+    assertThat(registry.anchorOf(datanet, shard).send().component1()).isEqualTo(id("honest"));
+
+    // The admin may close any Datanet; unknown ids are refused.
+    assertThat(registry.getDatanetClosedEvents(registry.closeDatanet(datanet).send())).hasSize(1);
+    assertRevertsWith(
+        fx.web3j(),
+        fx.address(DEPLOYER),
+        registry,
+        registry.closeDatanet(id("datanet/none")),
+        "DatanetRegistryUnknownDatanet(bytes32)");
+    assertThat(registry.exists(id("datanet/none")).send()).isFalse();
+  }
+
+  private static long now() throws Exception {
+    return fx.web3j()
+        .ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false)
+        .send()
+        .getBlock()
+        .getTimestamp()
+        .longValueExact();
+  }
+
+  private static Eip712Domain modelsDomain() {
+    return WorkerConsent.domain(ANVIL.chain().chainId(), fx.deployment().modelRegistry());
+  }
+
+  private static void stake(int account, BigInteger amount) throws Exception {
+    fx.token(DEPLOYER).transfer(fx.address(account), amount).send();
+    fx.token(account).approve(fx.deployment().staking(), amount).send();
+    fx.staking(account).stake(amount).send();
   }
 }

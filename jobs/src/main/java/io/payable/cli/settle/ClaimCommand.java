@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code payable claim 0xADDRESS --key-env VAR}: claims everything the account is owed under the
- * active root, with the proof from {@code epoch_rewards}. Anyone may submit a claim (the key pays
- * the gas); the OPEN always goes to the account.
+ * newest active root, named by its index, with the proof from {@code epoch_rewards}. Anyone may
+ * submit a claim (the key pays the gas); the OPEN always goes to the account.
  */
 @Command(
     name = "claim",
@@ -73,8 +73,9 @@ public final class ClaimCommand implements Callable<Integer> {
     Web3j web3j = source.web3j();
     try {
       RewardsClient reader = source.reader(web3j);
+      OptionalLong activeIndex = reader.activeRootIndex();
       OptionalLong active = reader.activeEpoch();
-      if (active.isEmpty()) {
+      if (activeIndex.isEmpty() || active.isEmpty()) {
         err.println("No active root yet: nothing can be claimed");
         return 1;
       }
@@ -110,7 +111,10 @@ public final class ClaimCommand implements Callable<Integer> {
               web3j,
               chain.transactionManager(key.credentials()),
               chain.gasProvider());
-      TransactionReceipt receipt = distributor.claim(account, row.cumulative(), proof).send();
+      TransactionReceipt receipt =
+          distributor
+              .claim(BigInteger.valueOf(activeIndex.getAsLong()), account, row.cumulative(), proof)
+              .send();
       BigInteger paid =
           RewardDistributor.getClaimedEvents(receipt).stream()
               .map(e -> e.amount)

@@ -111,7 +111,7 @@ public final class PayoutsCommand implements Callable<Integer> {
     List<RewardDistributor.Distribution> all = chain.distributions();
     for (int i = all.size() - 1; i >= 0; i--) {
       RewardDistributor.Distribution d = all.get(i);
-      if (!d.revoked && d.epoch.longValueExact() == posted.getAsLong()) {
+      if (!d.disabled && d.epoch.longValueExact() == posted.getAsLong()) {
         return "epoch "
             + posted.getAsLong()
             + ", active from "

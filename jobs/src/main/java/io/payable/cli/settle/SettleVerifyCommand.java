@@ -44,7 +44,7 @@ public final class SettleVerifyCommand implements Callable<Integer> {
     try {
       RewardsClient chain = source.reader(web3j);
       List<RewardDistributor.Distribution> posted =
-          chain.distributions().stream().filter(d -> !d.revoked).toList();
+          chain.distributions().stream().filter(d -> !d.disabled).toList();
       List<Long> epochs = new ArrayList<>();
       if (epoch != null) {
         epochs.add(epoch);

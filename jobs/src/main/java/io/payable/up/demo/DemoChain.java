@@ -7,6 +7,7 @@ import io.payable.contracts.chain.ChainClient;
 import io.payable.contracts.deploy.DeployConfig;
 import io.payable.contracts.deploy.Deployer;
 import io.payable.contracts.deploy.Deployment;
+import io.payable.contracts.eip712.WorkerConsent;
 import io.payable.contracts.generated.DatanetRegistry;
 import io.payable.contracts.generated.ModelRegistry;
 import io.payable.contracts.generated.OpenToken;
@@ -22,11 +23,12 @@ import java.util.Map;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
 
 /**
- * The demo's chain: contracts deployed with short epochs and no veto window, the distributor
- * funded, one Datanet per corpus, one adapter per Datanet, and a staked, registered worker. Uses
- * anvil's public development keys, which must never hold value.
+ * The demo's chain: contracts deployed with short epochs and a one-second veto window, the
+ * distributor funded, one Datanet per corpus, one adapter per Datanet, and a staked, registered
+ * worker. Uses anvil's public development keys, which must never hold value.
  */
 public final class DemoChain {
 
@@ -37,6 +39,8 @@ public final class DemoChain {
   static final int OPERATOR = 7;
   public static final int WORKER = 8;
   static final int TREASURY = 9;
+  static final int GUARDIAN = 10;
+  public static final int ANCHORER = 11;
   static final BigInteger FUNDING = BigInteger.TEN.pow(18 + 6);
   static final BigInteger PRICE_WEI = BigInteger.TEN.pow(9);
 
@@ -63,30 +67,20 @@ public final class DemoChain {
     Web3j web3j = anvil.newClient();
     ChainClient client = new ChainClient(web3j, anvil.chainId());
     String deployer = anvil.account(DEPLOYER).address();
+    // The demo profile: the deployer also settles; guardian and anchorer are their own accounts.
     DeployConfig config =
-        new DeployConfig(
-            deployer,
-            deployer,
-            deployer,
-            deployer,
-            3_600,
-            60,
-            86_400,
-            BigInteger.ZERO,
-            4,
-            List.of(7_000, 1_500, 1_000, 500),
-            10_000,
-            8,
-            1_000,
-            epoch.toSeconds(),
-            0,
-            7 * 86_400,
-            BigInteger.TEN.pow(18 + 4));
+        DeployConfig.localDefaults()
+            .withRoles(
+                deployer,
+                deployer,
+                anvil.account(GUARDIAN).address(),
+                anvil.account(ANCHORER).address())
+            .withEpochs(epoch.toSeconds(), 1);
     Deployment deployment = new Deployer(client, credentials(anvil, DEPLOYER)).deploy(config);
     DemoChain chain = new DemoChain(anvil, web3j, client, deployment, dir);
     Files.createDirectories(chain.keys);
     deployment.write(chain.deploymentFile);
-    for (DevAccount a : anvil.accounts().subList(0, 10)) {
+    for (DevAccount a : anvil.accounts().subList(0, ANCHORER + 1)) {
       Files.writeString(chain.keyFile(anvil.accounts().indexOf(a)), a.privateKey());
     }
     chain.fund();
@@ -118,7 +112,18 @@ public final class DemoChain {
             client.gasProvider())
         .stake(stake)
         .send();
-    operator.registerWorker(anvil.account(WORKER).address()).send();
+    WorkerConsent.register(
+        operator,
+        anvil.chainId(),
+        anvil.account(OPERATOR).address(),
+        credentials(anvil, WORKER),
+        web3j
+            .ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false)
+            .send()
+            .getBlock()
+            .getTimestamp()
+            .longValueExact(),
+        3_600);
     return chain;
   }
 

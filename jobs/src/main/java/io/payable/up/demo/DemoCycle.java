@@ -128,6 +128,9 @@ public final class DemoCycle implements AutoCloseable {
     if (traffic != null) {
       traffic.close();
     }
+    // Roots activate one second after posting; mine a block past that, so the last one counts.
+    Thread.sleep(1_100);
+    stack.chain().mine();
     RewardsClient rewards = rewards();
     OptionalLong active = rewards.activeEpoch();
     BigInteger total = BigInteger.ZERO;
@@ -275,7 +278,7 @@ public final class DemoCycle implements AutoCloseable {
     c.set(IngestOptions.CHAIN_RPC_URL, stack.chain().rpcUrl());
     c.set(IngestOptions.CHAIN_ID, stack.chain().chainId());
     c.set(IngestOptions.DATANET_REGISTRY, chain.deployment.datanetRegistry());
-    c.set(IngestOptions.ANCHOR_KEY, "file:" + chain.keyFile(DemoChain.DEPLOYER));
+    c.set(IngestOptions.ANCHOR_KEY, "file:" + chain.keyFile(DemoChain.ANCHORER));
     c.set(IngestOptions.INDEX_STORE, stack.indexStore().toUri().toString());
     c.set(IngestOptions.SHARD_MAX_AGE, Duration.ofSeconds(5));
     c.set(IngestOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.payable.attribution.intake.ChainAdapterDirectory;
 import io.payable.contracts.anvil.AnvilExtension;
 import io.payable.contracts.deploy.DeployConfig;
+import io.payable.contracts.eip712.WorkerConsent;
 import io.payable.contracts.generated.ModelRegistry;
 import io.payable.contracts.generated.OpenGovernor;
 import io.payable.contracts.generated.ProtocolParams;
@@ -84,7 +85,13 @@ class AttributionJobChainITCase {
     fx.token(OPERATOR).approve(fx.deployment().staking(), min).send();
     fx.staking(OPERATOR).stake(min).send();
     ECKeyPair workerKey = fx.account(WORKER).credentials().getEcKeyPair();
-    operator.registerWorker(InferenceEventEnvelope.address(workerKey)).send();
+    WorkerConsent.register(
+        operator,
+        ANVIL.chain().chainId(),
+        fx.address(OPERATOR),
+        fx.account(WORKER).credentials(),
+        System.currentTimeMillis() / 1_000,
+        86_400);
 
     String prefix = "chain.";
     KAFKA.createTopics(

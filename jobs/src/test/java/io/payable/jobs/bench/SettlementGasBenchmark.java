@@ -157,6 +157,7 @@ public final class SettlementGasBenchmark {
       chain.advance(
           ProtocolParameters.read(fx.params(PayableFixture.DEPLOYER)).activationDelaySeconds());
       RewardDistributor claimer = fx.distributor(7);
+      BigInteger rootIndex = claimer.activeRootIndex().send().component2();
       var rewards = warehouse.catalog().loadTable(SettlementTables.EPOCH_REWARDS);
       List<Long> gas = new ArrayList<>();
       int proofLength = 0;
@@ -172,6 +173,7 @@ public final class SettlementGasBenchmark {
           TransactionReceipt receipt =
               claimer
                   .claim(
+                      rootIndex,
                       (String) r.getField("account"),
                       ((BigDecimal) r.getField("cumulative_wei")).toBigIntegerExact(),
                       proof.stream().map(Numeric::hexStringToByteArray).toList())
