@@ -19,8 +19,8 @@ import java.util.List;
  * bytes} shard of the file as one document (whose {@code sa} minus its first entry, the separator,
  * must equal libdivsufsort's output).
  *
- * <p>Usage: {@code SaBuildComparison INPUT REPEATS [--threads T] [--u32 ALPHABET] [--alphabet K]
- * [--sa FILE] [--shard DIR]}. Without {@code --u32} the input is bytes (alphabet 256); with it, u32
+ * <p>Usage: {@code SaBuildComparison INPUT REPEATS [--u32 ALPHABET] [--alphabet K] [--sa FILE]
+ * [--shard DIR]}. Without {@code --u32} the input is bytes (alphabet 256); with it, u32
  * little-endian symbols below ALPHABET. A benchmark tool, not a test: it prints its figures to
  * standard output.
  */
@@ -32,14 +32,12 @@ public final class SaBuildComparison {
     PrintStream out = System.out;
     Path input = Path.of(args[0]);
     int repeats = Integer.parseInt(args[1]);
-    int threads = 1;
     int alphabet = 256;
     boolean u32 = false;
     Path saFile = null;
     Path shard = null;
     for (int a = 2; a < args.length; a += 2) {
       switch (args[a]) {
-        case "--threads" -> threads = Integer.parseInt(args[a + 1]);
         case "--u32" -> {
           u32 = true;
           alphabet = Integer.parseInt(args[a + 1]);
@@ -68,7 +66,7 @@ public final class SaBuildComparison {
     for (int r = 0; r < repeats; r++) {
       sa = null;
       long t0 = System.nanoTime();
-      sa = SuffixArrays.build(text, n, alphabet, threads);
+      sa = SuffixArrays.build(text, n, alphabet);
       double ms = (System.nanoTime() - t0) / 1e6;
       times.add(String.format("%.1f", ms));
       best = Math.min(best, ms);
@@ -76,9 +74,7 @@ public final class SaBuildComparison {
         throw new IllegalStateException("bad suffix array length");
       }
     }
-    out.printf(
-        "sais-java n=%d threads=%d times_ms=%s best_ms=%.1f%n",
-        n, threads, String.join(",", times), best);
+    out.printf("sais-java n=%d times_ms=%s best_ms=%.1f%n", n, String.join(",", times), best);
     if (saFile != null) {
       ByteBuffer buf = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
       buf.asIntBuffer().put(sa);

@@ -13,7 +13,10 @@ final class ByteSais {
 
   private ByteSais() {}
 
-  /** Builds the suffix array of {@code t[0, n)} into {@code sa[0, n)}; {@code n >= 2}. */
+  /**
+   * Builds the suffix array of {@code t[0, n)} into {@code sa[0, n)}; {@code 2 <= n <= 2^30}
+   * (entries are marked by adding {@code n}).
+   */
   static void build(byte[] t, int[] sa, int n) {
     int[] c = new int[K];
     int[] b = new int[K];

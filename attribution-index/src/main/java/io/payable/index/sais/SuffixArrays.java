@@ -27,18 +27,6 @@ public final class SuffixArrays {
    * @return the suffix array, a permutation of {@code [0, n)}
    */
   public static int[] build(int[] text, int n, int alphabetSize) {
-    return build(text, n, alphabetSize, 1);
-  }
-
-  /**
-   * Builds the suffix array of {@code text[0, n)} with up to {@code threads} threads.
-   *
-   * @param threads threads to use, at least 1; the result does not depend on it
-   */
-  public static int[] build(int[] text, int n, int alphabetSize, int threads) {
-    if (threads < 1) {
-      throw new IllegalArgumentException("threads must be at least 1: " + threads);
-    }
     if (n < 0 || n > text.length) {
       throw new IllegalArgumentException("n out of range: " + n);
     }
@@ -48,7 +36,7 @@ public final class SuffixArrays {
     int[] sa = new int[n];
     if (n == 1) {
       sa[0] = 0;
-    } else if (n > 1 && alphabetSize <= ByteSais.K) {
+    } else if (n > 1 && alphabetSize <= ByteSais.K && n <= MAX_MARKED) {
       byte[] bytes = new byte[n];
       for (int i = 0; i < n; i++) {
         bytes[i] = (byte) text[i];
@@ -60,10 +48,28 @@ public final class SuffixArrays {
     return sa;
   }
 
-  /** Solves a reduced problem {@code sa[ra, ra + m)} of a top level, in place (SA-IS recursion). */
+  /**
+   * Solves a reduced problem: its text is {@code sa[ra, ra + m)} with symbols below {@code names},
+   * its suffix array goes to {@code sa[0, m)} and {@code sa[m, ra)} is free space. Alphabets that
+   * fit a {@code char} are solved on a {@code char[]} copy of the text.
+   */
   static void reduced(int[] sa, int ra, int fs, int m, int names) {
-    sais(sa, ra, sa, fs, m, names, false);
+    if (names <= CharSais.MAX_ALPHABET && m <= MAX_MARKED && m >= MIN_CHAR_LEVEL) {
+      char[] text = new char[m];
+      for (int i = 0; i < m; i++) {
+        text[i] = (char) sa[ra + i];
+      }
+      CharSais.build(text, sa, m, names);
+    } else {
+      sais(sa, ra, sa, fs, m, names, false);
+    }
   }
+
+  /** Largest text of the marked LMS sort, which adds the length to entries of the array. */
+  private static final int MAX_MARKED = 0x3fffffff;
+
+  /** Smaller reduced problems stay in place: the copy would not pay for itself. */
+  private static final int MIN_CHAR_LEVEL = 1 << 16;
 
   /** Checks every symbol lies in {@code [0, alphabetSize)}; cheap compared with the build. */
   public static void checkAlphabet(int[] text, int n, int alphabetSize) {
@@ -513,7 +519,7 @@ public final class SuffixArrays {
           sa[ra + j--] = sa[i] - 1;
         }
       }
-      sais(sa, ra, sa, newfs, m, name, false);
+      reduced(sa, ra, newfs, m, name);
 
       i = n - 1;
       j = m - 1;
