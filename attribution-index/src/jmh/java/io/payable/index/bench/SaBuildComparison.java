@@ -5,17 +5,24 @@ import io.payable.index.shard.Document;
 import io.payable.index.shard.ShardWriter;
 import io.payable.index.tokenize.ByteTokenizer;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Side-by-side companion of {@code bench/index/dss.c}: the single-thread SA-IS build time over a
- * file's bytes, best of N runs, and optionally a {@code bytes} shard of the file as one document
- * (whose {@code sa} minus its first entry, the separator, must equal libdivsufsort's output).
+ * Side-by-side companion of {@code bench/index/dss.c} and {@code lsais.c}: the SA-IS build time
+ * over a file, every run and the best of N, and optionally the suffix array itself or a {@code
+ * bytes} shard of the file as one document (whose {@code sa} minus its first entry, the separator,
+ * must equal libdivsufsort's output).
  *
- * <p>Usage: {@code SaBuildComparison INPUT REPEATS [SHARD_DIR]}. A benchmark tool, not a test: it
- * prints its figures to standard output.
+ * <p>Usage: {@code SaBuildComparison INPUT REPEATS [--u32 ALPHABET] [--alphabet K] [--sa FILE]
+ * [--shard DIR]}. Without {@code --u32} the input is bytes (alphabet 256); with it, u32
+ * little-endian symbols below ALPHABET. A benchmark tool, not a test: it prints its figures to
+ * standard output.
  */
 public final class SaBuildComparison {
 
@@ -24,31 +31,63 @@ public final class SaBuildComparison {
   public static void main(String[] args) throws Exception {
     PrintStream out = System.out;
     Path input = Path.of(args[0]);
-    int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-    byte[] bytes = Files.readAllBytes(input);
-    int n = bytes.length;
-    int[] text = new int[n];
-    for (int i = 0; i < n; i++) {
-      text[i] = bytes[i] & 0xff;
+    int repeats = Integer.parseInt(args[1]);
+    int alphabet = 256;
+    boolean u32 = false;
+    Path saFile = null;
+    Path shard = null;
+    for (int a = 2; a < args.length; a += 2) {
+      switch (args[a]) {
+        case "--u32" -> {
+          u32 = true;
+          alphabet = Integer.parseInt(args[a + 1]);
+        }
+        case "--alphabet" -> alphabet = Integer.parseInt(args[a + 1]);
+        case "--sa" -> saFile = Path.of(args[a + 1]);
+        case "--shard" -> shard = Path.of(args[a + 1]);
+        default -> throw new IllegalArgumentException("unknown option " + args[a]);
+      }
     }
+    byte[] bytes = Files.readAllBytes(input);
+    int[] text;
+    if (u32) {
+      text = new int[bytes.length / 4];
+      ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(text);
+    } else {
+      text = new int[bytes.length];
+      for (int i = 0; i < bytes.length; i++) {
+        text[i] = bytes[i] & 0xff;
+      }
+    }
+    int n = text.length;
+    List<String> times = new ArrayList<>();
     double best = Double.MAX_VALUE;
+    int[] sa = null;
     for (int r = 0; r < repeats; r++) {
+      sa = null;
       long t0 = System.nanoTime();
-      int[] sa = SuffixArrays.build(text, n, 256);
-      best = Math.min(best, (System.nanoTime() - t0) / 1e6);
+      sa = SuffixArrays.build(text, n, alphabet);
+      double ms = (System.nanoTime() - t0) / 1e6;
+      times.add(String.format("%.1f", ms));
+      best = Math.min(best, ms);
       if (sa.length != n) {
         throw new IllegalStateException("bad suffix array length");
       }
     }
-    out.printf("sais-java bytes=%d best_ms=%.1f%n", n, best);
-    if (args.length > 2) {
+    out.printf("sais-java n=%d times_ms=%s best_ms=%.1f%n", n, String.join(",", times), best);
+    if (saFile != null) {
+      ByteBuffer buf = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
+      buf.asIntBuffer().put(sa);
+      Files.write(saFile, buf.array());
+    }
+    if (shard != null) {
       String content = new String(bytes, StandardCharsets.UTF_8);
       if (!java.util.Arrays.equals(content.getBytes(StandardCharsets.UTF_8), bytes)) {
         throw new IllegalArgumentException(input + " is not valid UTF-8");
       }
       new ShardWriter(new ByteTokenizer())
           .add(new Document("doc", "bench", "bench", content))
-          .write(Path.of(args[2]));
+          .write(shard);
     }
   }
 }

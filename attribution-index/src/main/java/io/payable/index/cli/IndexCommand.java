@@ -78,9 +78,16 @@ public final class IndexCommand implements Runnable {
 
     @Option(
         names = "--parallelism",
-        defaultValue = "1",
-        description = "shards built at the same time (each needs ~8 bytes per symbol of heap)")
-    int parallelism;
+        description =
+            "shards built at the same time (default: 1, or every core when --memory is given)")
+    Integer parallelism;
+
+    @Option(
+        names = "--memory",
+        description =
+            "heap the build may use, e.g. 8g or 512m: shards are sized so that the one being"
+                + " filled and those building their suffix arrays fit (default: no budget)")
+    String memory;
 
     @Override
     public Integer call() throws Exception {
@@ -93,13 +100,60 @@ public final class IndexCommand implements Runnable {
       ObjectMapper json = new ObjectMapper();
       long docs = 0;
       long start = System.nanoTime();
+      long budget = memory == null ? 0 : parseSize(memory);
+      int threads =
+          parallelism != null
+              ? parallelism
+              : memory != null ? Runtime.getRuntime().availableProcessors() : 1;
+      long heap = Runtime.getRuntime().maxMemory();
+      if (budget > heap) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            String.format(
+                "--memory %s is more than the JVM's maximum heap (%,d MiB): raise -Xmx or lower"
+                    + " --memory",
+                memory, heap >> 20));
+      }
+      IndexWriter.Builder builder =
+          IndexWriter.builder(out, tok)
+              .shardSymbols(shardSymbols)
+              .parallelism(threads)
+              .memoryBudget(budget);
+      long perShard;
+      try {
+        perShard = builder.effectiveShardSymbols();
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+      PrintWriter err = spec.commandLine().getErr();
+      java.util.concurrent.atomic.AtomicLong sealedSymbols =
+          new java.util.concurrent.atomic.AtomicLong();
+      java.util.concurrent.atomic.AtomicInteger sealedShards =
+          new java.util.concurrent.atomic.AtomicInteger();
+      builder.onSealed(
+          m -> {
+            long total = sealedSymbols.addAndGet(m.symbols());
+            double seconds = (System.nanoTime() - start) / 1e9;
+            synchronized (err) {
+              err.printf(
+                  "shard %d sealed: %,d symbols; %,d symbols in %.0f s (%.2f M/s)%n",
+                  sealedShards.incrementAndGet(),
+                  m.symbols(),
+                  total,
+                  seconds,
+                  total / seconds / 1e6);
+              err.flush();
+            }
+          });
+      if (budget > 0) {
+        err.printf(
+            "memory budget %,d MiB: up to %,d symbols per shard, %d shard(s) building at once%n",
+            budget >> 20, perShard, threads);
+        err.flush();
+      }
       List<ShardManifest> written;
       try (BufferedReader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8);
-          IndexWriter writer =
-              IndexWriter.builder(out, tok)
-                  .shardSymbols(shardSymbols)
-                  .parallelism(parallelism)
-                  .build()) {
+          IndexWriter writer = builder.build()) {
         String line;
         long lineNo = 0;
         while ((line = reader.readLine()) != null) {
@@ -124,6 +178,25 @@ public final class IndexCommand implements Runnable {
           "indexed %d documents, %d symbols into %d shard(s) at %s with %s in %.1f s%n",
           docs, symbols, written.size(), out, tok.id(), (System.nanoTime() - start) / 1e9);
       return 0;
+    }
+
+    /** {@code 123}, {@code 64k}, {@code 512m}, {@code 8g} (binary units). */
+    static long parseSize(String text) {
+      String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+      long unit = 1;
+      if (t.endsWith("k") || t.endsWith("m") || t.endsWith("g") || t.endsWith("t")) {
+        unit = 1L << (10 * ("kmgt".indexOf(t.charAt(t.length() - 1)) + 1));
+        t = t.substring(0, t.length() - 1);
+      }
+      try {
+        long value = Long.parseLong(t);
+        if (value <= 0 || value > Long.MAX_VALUE / unit) {
+          throw new NumberFormatException();
+        }
+        return value * unit;
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("not a size: '" + text + "' (use e.g. 8g or 512m)");
+      }
     }
 
     private String field(JsonNode row, String name, long lineNo) {

@@ -36,11 +36,40 @@ public final class SuffixArrays {
     int[] sa = new int[n];
     if (n == 1) {
       sa[0] = 0;
+    } else if (n > 1 && alphabetSize <= ByteSais.K && n <= MAX_MARKED) {
+      byte[] bytes = new byte[n];
+      for (int i = 0; i < n; i++) {
+        bytes[i] = (byte) text[i];
+      }
+      ByteSais.build(bytes, sa, n);
     } else if (n > 1) {
       sais(text, 0, sa, 0, n, alphabetSize, true);
     }
     return sa;
   }
+
+  /**
+   * Solves a reduced problem: its text is {@code sa[ra, ra + m)} with symbols below {@code names},
+   * its suffix array goes to {@code sa[0, m)} and {@code sa[m, ra)} is free space. Alphabets that
+   * fit a {@code char} are solved on a {@code char[]} copy of the text.
+   */
+  static void reduced(int[] sa, int ra, int fs, int m, int names) {
+    if (names <= CharSais.MAX_ALPHABET && m <= MAX_MARKED && m >= MIN_CHAR_LEVEL) {
+      char[] text = new char[m];
+      for (int i = 0; i < m; i++) {
+        text[i] = (char) sa[ra + i];
+      }
+      CharSais.build(text, sa, m, names);
+    } else {
+      sais(sa, ra, sa, fs, m, names, false);
+    }
+  }
+
+  /** Largest text of the marked LMS sort, which adds the length to entries of the array. */
+  private static final int MAX_MARKED = 0x3fffffff;
+
+  /** Smaller reduced problems stay in place: the copy would not pay for itself. */
+  private static final int MIN_CHAR_LEVEL = 1 << 16;
 
   /** Checks every symbol lies in {@code [0, alphabetSize)}; cheap compared with the build. */
   public static void checkAlphabet(int[] text, int n, int alphabetSize) {
@@ -76,7 +105,11 @@ public final class SuffixArrays {
     }
   }
 
-  /** Sorts the LMS substrings by two induced passes; marks sorted ones by complement. */
+  /**
+   * Sorts the LMS substrings by two induced passes; marks sorted ones by complement. Bucket
+   * pointers are indexed directly: with the large alphabets of the reduced problems, the preceding
+   * symbols of neighbouring entries rarely repeat, so caching the current bucket only mispredicts.
+   */
   private static void lmsSort(
       int[] t, int to, int[] sa, int[] c, int co, int[] b, int bo, int n, int k) {
     boolean shared = c == b && co == bo;
@@ -86,20 +119,14 @@ public final class SuffixArrays {
     getBuckets(c, co, b, bo, k, false);
     int j = n - 1;
     int c1 = t[to + j];
-    int bb = b[bo + c1];
     --j;
-    sa[bb++] = (t[to + j] < c1) ? ~j : j;
+    sa[b[bo + c1]++] = (t[to + j] < c1) ? ~j : j;
     for (int i = 0; i < n; i++) {
       j = sa[i];
       if (j > 0) {
         int c0 = t[to + j];
-        if (c0 != c1) {
-          b[bo + c1] = bb;
-          c1 = c0;
-          bb = b[bo + c1];
-        }
         --j;
-        sa[bb++] = (t[to + j] < c1) ? ~j : j;
+        sa[b[bo + c0]++] = (t[to + j] < c0) ? ~j : j;
         sa[i] = 0;
       } else if (j < 0) {
         sa[i] = ~j;
@@ -109,19 +136,12 @@ public final class SuffixArrays {
       getCounts(t, to, c, co, n, k);
     }
     getBuckets(c, co, b, bo, k, true);
-    c1 = 0;
-    bb = b[bo];
     for (int i = n - 1; i >= 0; i--) {
       j = sa[i];
       if (j > 0) {
         int c0 = t[to + j];
-        if (c0 != c1) {
-          b[bo + c1] = bb;
-          c1 = c0;
-          bb = b[bo + c1];
-        }
         --j;
-        sa[--bb] = (t[to + j] > c1) ? ~(j + 1) : j;
+        sa[--b[bo + c0]] = (t[to + j] > c0) ? ~(j + 1) : j;
         sa[i] = 0;
       }
     }
@@ -213,11 +233,10 @@ public final class SuffixArrays {
     getBuckets(c, co, b, bo, k, false);
     int j = n - 1;
     int c1 = t[to + j];
-    int bb = b[bo + c1];
     --j;
     int x = t[to + j] < c1 ? 1 : 0;
     j += n;
-    sa[bb++] = (x & 1) != 0 ? ~j : j;
+    sa[b[bo + c1]++] = (x & 1) != 0 ? ~j : j;
     int d = 0;
     for (int i = 0; i < n; i++) {
       j = sa[i];
@@ -227,18 +246,13 @@ public final class SuffixArrays {
           j -= n;
         }
         int c0 = t[to + j];
-        if (c0 != c1) {
-          b[bo + c1] = bb;
-          c1 = c0;
-          bb = b[bo + c1];
-        }
         --j;
-        x = (c0 << 1) | (t[to + j] < c1 ? 1 : 0);
+        x = (c0 << 1) | (t[to + j] < c0 ? 1 : 0);
         if (dd[doff + x] != d) {
           j += n;
           dd[doff + x] = d;
         }
-        sa[bb++] = (x & 1) != 0 ? ~j : j;
+        sa[b[bo + c0]++] = (x & 1) != 0 ? ~j : j;
         sa[i] = 0;
       } else if (j < 0) {
         sa[i] = ~j;
@@ -256,8 +270,6 @@ public final class SuffixArrays {
     }
     getBuckets(c, co, b, bo, k, true);
     d += 1;
-    c1 = 0;
-    bb = b[bo];
     for (int i = n - 1; i >= 0; i--) {
       j = sa[i];
       if (j > 0) {
@@ -266,25 +278,20 @@ public final class SuffixArrays {
           j -= n;
         }
         int c0 = t[to + j];
-        if (c0 != c1) {
-          b[bo + c1] = bb;
-          c1 = c0;
-          bb = b[bo + c1];
-        }
         --j;
-        x = (c0 << 1) | (t[to + j] > c1 ? 1 : 0);
+        x = (c0 << 1) | (t[to + j] > c0 ? 1 : 0);
         if (dd[doff + x] != d) {
           j += n;
           dd[doff + x] = d;
         }
-        sa[--bb] = (x & 1) != 0 ? ~(j + 1) : j;
+        sa[--b[bo + c0]] = (x & 1) != 0 ? ~(j + 1) : j;
         sa[i] = 0;
       }
     }
   }
 
   /** Compacts the marked, sorted LMS substrings to {@code sa[0, m)} and names them. */
-  private static int lmsPostProcessMarked(int[] sa, int n, int m) {
+  static int lmsPostProcessMarked(int[] sa, int n, int m) {
     int i = 0;
     int j;
     int name = 0;
@@ -343,39 +350,26 @@ public final class SuffixArrays {
     getBuckets(c, co, b, bo, k, false);
     int j = n - 1;
     int c1 = t[to + j];
-    int bb = b[bo + c1];
-    sa[bb++] = (j > 0 && t[to + j - 1] < c1) ? ~j : j;
+    sa[b[bo + c1]++] = (j > 0 && t[to + j - 1] < c1) ? ~j : j;
     for (int i = 0; i < n; i++) {
       j = sa[i];
       sa[i] = ~j;
       if (j > 0) {
         --j;
         int c0 = t[to + j];
-        if (c0 != c1) {
-          b[bo + c1] = bb;
-          c1 = c0;
-          bb = b[bo + c1];
-        }
-        sa[bb++] = (j > 0 && t[to + j - 1] < c1) ? ~j : j;
+        sa[b[bo + c0]++] = (j > 0 && t[to + j - 1] < c0) ? ~j : j;
       }
     }
     if (shared) {
       getCounts(t, to, c, co, n, k);
     }
     getBuckets(c, co, b, bo, k, true);
-    c1 = 0;
-    bb = b[bo];
     for (int i = n - 1; i >= 0; i--) {
       j = sa[i];
       if (j > 0) {
         --j;
         int c0 = t[to + j];
-        if (c0 != c1) {
-          b[bo + c1] = bb;
-          c1 = c0;
-          bb = b[bo + c1];
-        }
-        sa[--bb] = (j == 0 || t[to + j - 1] > c1) ? ~j : j;
+        sa[--b[bo + c0]] = (j == 0 || t[to + j - 1] > c0) ? ~j : j;
       } else {
         sa[i] = ~j;
       }
@@ -525,7 +519,7 @@ public final class SuffixArrays {
           sa[ra + j--] = sa[i] - 1;
         }
       }
-      sais(sa, ra, sa, newfs, m, name, false);
+      reduced(sa, ra, newfs, m, name);
 
       i = n - 1;
       j = m - 1;

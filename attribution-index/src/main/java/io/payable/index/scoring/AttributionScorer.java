@@ -41,12 +41,26 @@ public final class AttributionScorer {
   /**
    * Scores, highest share first (ties by contributor). Empty when no span has a document or every
    * contributor falls below the threshold: the output is then unattributed.
+   *
+   * @throws IllegalArgumentException if a span lists fewer documents than it occurs in
    */
   public List<ContributorScore> score(List<Span> spans) {
     // Sorted map: the summation order, hence the floating-point result, is deterministic.
     Map<String, Double> raw = new TreeMap<>();
     for (Span span : spans) {
       List<SpanDocument> docs = span.documents();
+      // The weight is split over every live document (spec section 6): a list cut short by
+      // SpanParams.maxDocuments would credit the listed documents with the others' share.
+      if (docs.size() != span.documentCount()) {
+        throw new IllegalArgumentException(
+            "span at "
+                + span.start()
+                + " lists "
+                + docs.size()
+                + " of its "
+                + span.documentCount()
+                + " documents; score spans found with an unlimited maxDocuments");
+      }
       if (docs.isEmpty()) {
         continue;
       }

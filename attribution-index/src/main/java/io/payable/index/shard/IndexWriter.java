@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 
 /**
  * Writes documents into an index directory, starting a new shard whenever the current one would
@@ -26,19 +27,41 @@ public final class IndexWriter implements AutoCloseable {
   /** Default shard size: 256 Mi symbols, 2 GiB on disk. */
   public static final long DEFAULT_SHARD_SYMBOLS = 1L << 28;
 
+  /** Heap per symbol of the shard being filled: its symbol array. */
+  public static final long BYTES_PER_FILLING_SYMBOL = 4;
+
+  /**
+   * Heap per symbol of a shard building its suffix array: the symbols, the suffix array, a byte
+   * copy of the text for byte alphabets, and slack for the writer's buffers and bucket arrays.
+   */
+  public static final long BYTES_PER_SEALING_SYMBOL = 10;
+
+  /** Smallest shard a memory budget may lead to. */
+  static final long MIN_BUDGETED_SHARD_SYMBOLS = 1L << 16;
+
   private final Path dir;
   private final Tokenizer tokenizer;
   private final long shardSymbols;
   private final ExecutorService executor;
   private final Semaphore inFlight;
+  private final boolean presize;
+  private final Consumer<ShardManifest> onSealed;
   private final List<Future<ShardManifest>> sealed = new ArrayList<>();
   private int nextNumber;
   private ShardWriter current;
 
-  private IndexWriter(Path dir, Tokenizer tokenizer, long shardSymbols, int parallelism) {
+  private IndexWriter(
+      Path dir,
+      Tokenizer tokenizer,
+      long shardSymbols,
+      int parallelism,
+      boolean presize,
+      Consumer<ShardManifest> onSealed) {
     this.dir = dir;
     this.tokenizer = tokenizer;
     this.shardSymbols = shardSymbols;
+    this.presize = presize;
+    this.onSealed = onSealed;
     this.nextNumber = IndexLayout.nextShardNumber(dir);
     this.executor =
         parallelism > 1
@@ -63,6 +86,8 @@ public final class IndexWriter implements AutoCloseable {
     private final Tokenizer tokenizer;
     private long shardSymbols = DEFAULT_SHARD_SYMBOLS;
     private int parallelism = 1;
+    private long memoryBudget;
+    private Consumer<ShardManifest> onSealed = m -> {};
 
     private Builder(Path dir, Tokenizer tokenizer) {
       this.dir = dir;
@@ -87,13 +112,53 @@ public final class IndexWriter implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Bounds the memory of the shards in flight: the shard being filled plus up to {@link
+     * #parallelism} shards building their suffix arrays, at {@link #BYTES_PER_FILLING_SYMBOL} and
+     * {@link #BYTES_PER_SEALING_SYMBOL} each. Shards are made smaller than {@link #shardSymbols}
+     * when the budget requires it, and their symbol arrays are allocated once at full size.
+     *
+     * @param bytes heap the writer may use (leave the JVM some more for everything else)
+     */
+    public Builder memoryBudget(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("memory budget must not be negative: " + bytes);
+      }
+      this.memoryBudget = bytes;
+      return this;
+    }
+
+    /** Called, on a shard-building thread, with the manifest of each shard once it is sealed. */
+    public Builder onSealed(Consumer<ShardManifest> listener) {
+      this.onSealed = java.util.Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** Symbols per shard after applying the memory budget, if any. */
+    public long effectiveShardSymbols() {
+      if (memoryBudget == 0) {
+        return shardSymbols;
+      }
+      long perSymbol = BYTES_PER_FILLING_SYMBOL + BYTES_PER_SEALING_SYMBOL * parallelism;
+      long fits = memoryBudget / perSymbol;
+      if (fits < MIN_BUDGETED_SHARD_SYMBOLS) {
+        throw new IllegalArgumentException(
+            String.format(
+                "memory budget of %,d bytes is too small for %d shard(s) in flight: at least"
+                    + " %,d bytes are needed",
+                memoryBudget, parallelism, MIN_BUDGETED_SHARD_SYMBOLS * perSymbol));
+      }
+      return Math.min(shardSymbols, fits);
+    }
+
     public IndexWriter build() {
+      long symbols = effectiveShardSymbols();
       try {
         Files.createDirectories(dir);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create index directory " + dir, e);
       }
-      return new IndexWriter(dir, tokenizer, shardSymbols, parallelism);
+      return new IndexWriter(dir, tokenizer, symbols, parallelism, memoryBudget > 0, onSealed);
     }
   }
 
@@ -113,7 +178,8 @@ public final class IndexWriter implements AutoCloseable {
       seal();
     }
     if (current == null) {
-      current = new ShardWriter(tokenizer);
+      current =
+          presize ? new ShardWriter(tokenizer, (int) shardSymbols) : new ShardWriter(tokenizer);
     }
     current.addTokens(docId, datanet, contributor, tokens, contentHash);
     return this;
@@ -128,7 +194,9 @@ public final class IndexWriter implements AutoCloseable {
     Path target = IndexLayout.shardDir(dir, nextNumber++);
     current = null;
     if (executor == null) {
-      sealed.add(java.util.concurrent.CompletableFuture.completedFuture(writer.write(target)));
+      ShardManifest manifest = writer.write(target);
+      onSealed.accept(manifest);
+      sealed.add(java.util.concurrent.CompletableFuture.completedFuture(manifest));
       return;
     }
     // Bound the shards held in memory: wait for a free slot before handing one off.
@@ -137,7 +205,9 @@ public final class IndexWriter implements AutoCloseable {
         executor.submit(
             () -> {
               try {
-                return writer.write(target);
+                ShardManifest manifest = writer.write(target);
+                onSealed.accept(manifest);
+                return manifest;
               } finally {
                 inFlight.release();
               }

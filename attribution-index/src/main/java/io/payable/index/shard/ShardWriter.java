@@ -44,11 +44,23 @@ public final class ShardWriter {
 
   private final Tokenizer tokenizer;
   private final List<DocumentRecord> docs = new ArrayList<>();
-  private int[] symbols = new int[1024];
+  private int[] symbols;
   private int size;
 
   public ShardWriter(Tokenizer tokenizer) {
+    this(tokenizer, 1024);
+  }
+
+  /**
+   * @param capacity symbols to allocate up front: a writer that knows its shard's size never copies
+   *     its symbol array to grow it (which would briefly need three times the memory)
+   */
+  public ShardWriter(Tokenizer tokenizer, int capacity) {
+    if (capacity < 1 || capacity > MAX_SYMBOLS) {
+      throw new IllegalArgumentException("capacity out of range: " + capacity);
+    }
     this.tokenizer = tokenizer;
+    this.symbols = new int[capacity];
   }
 
   /** Tokenizes and appends a document. */

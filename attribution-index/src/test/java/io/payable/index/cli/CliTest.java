@@ -74,4 +74,70 @@ class CliTest {
             "growing grim about the mouth");
     assertThat(json).contains("\"spans\"").contains("\"share\" : 1.0").contains("0xB0B");
   }
+
+  @Test
+  void aMemoryBudgetSizesTheShardsAndReportsProgress() throws Exception {
+    // 40 documents of 5,000 bytes; a 2 MiB budget with 2 shards building at once allows
+    // 2,097,152 / (4 + 2 * 10) = 87,381 symbols per shard: 17 documents (85,017 symbols) each.
+    StringBuilder jsonl = new StringBuilder();
+    for (int d = 0; d < 40; d++) {
+      jsonl
+          .append("{\"doc_id\":\"d")
+          .append(d)
+          .append("\",\"datanet\":\"n\",\"contributor\":\"0xC\",\"text\":\"")
+          .append(String.valueOf((char) ('a' + d % 26)).repeat(5_000))
+          .append("\"}\n");
+    }
+    Path input = tmp.resolve("big.jsonl");
+    Files.writeString(input, jsonl);
+    Path dir = tmp.resolve("budgeted");
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new IndexCommand());
+    cli.setOut(new PrintWriter(new StringWriter()));
+    cli.setErr(new PrintWriter(err));
+    int code =
+        cli.execute(
+            "build",
+            "--input",
+            input.toString(),
+            "--out",
+            dir.toString(),
+            "--tokenizer",
+            "bytes",
+            "--memory",
+            "2m",
+            "--parallelism",
+            "2");
+    assertThat(code).as("stderr: %s", err).isZero();
+    assertThat(err.toString())
+        .contains("up to 87,381 symbols per shard, 2 shard(s) building at once")
+        .contains("sealed: 85,017 symbols")
+        .contains("shard 3 sealed");
+    assertThat(run(new IndexCommand(), "info", dir.toString())).contains("total: 3 shard(s)");
+  }
+
+  @Test
+  void aBudgetTooSmallOrAboveTheHeapIsRefusedWithOneLine() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new IndexCommand());
+    cli.setErr(new PrintWriter(err));
+    String[] common = {"build", "--input", "x.jsonl", "--out", tmp.resolve("o").toString()};
+    assertThat(cli.execute(concat(common, "--memory", "64k"))).isEqualTo(2);
+    assertThat(err.toString()).contains("too small");
+    assertThat(cli.execute(concat(common, "--memory", "1000t"))).isEqualTo(2);
+    assertThat(err.toString()).contains("more than the JVM's maximum heap");
+  }
+
+  @Test
+  void sizesUseBinaryUnits() {
+    assertThat(IndexCommand.Build.parseSize("8g")).isEqualTo(8L << 30);
+    assertThat(IndexCommand.Build.parseSize("512M")).isEqualTo(512L << 20);
+    assertThat(IndexCommand.Build.parseSize("123")).isEqualTo(123);
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
 }

@@ -11,9 +11,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import net.jqwik.api.ForAll;
@@ -176,8 +178,32 @@ class QueryPropertiesTest {
                     + " docs="
                     + s.documentCount()
                     + " "
-                    + s.documents().stream().map(SpanDocument::docId).toList())
+                    + s.documents().stream().map(SpanDocument::docId).toList()
+                    // The weight bit for bit (the spec promises identical doubles).
+                    + " logp="
+                    + Double.toHexString(s.unigramLogProb()))
         .toList();
+  }
+
+  /**
+   * docs/attribution.md section 5, computed from the documents alone: {@code N} counts every token
+   * of every document, tombstoned ones included, and no separator; each token adds {@code
+   * StrictMath.log(c(t) / N)}, left to right.
+   */
+  static double specLogProb(Corpus c, int[] q, int from, int length) {
+    Map<Integer, Long> counts = new HashMap<>();
+    long total = 0;
+    for (int[] doc : c.tokens()) {
+      for (int t : doc) {
+        counts.merge(t, 1L, Long::sum);
+        total++;
+      }
+    }
+    double sum = 0;
+    for (int k = from; k < from + length; k++) {
+      sum += StrictMath.log((double) counts.get(q[k]) / (double) total);
+    }
+    return sum;
   }
 
   /** The maximal-span definition of docs/attribution.md, computed by scanning every document. */
@@ -225,11 +251,11 @@ class QueryPropertiesTest {
       if (live == 0) {
         continue;
       }
-      Set<String> docs = new LinkedHashSet<>();
+      Map<String, Document> docs = new LinkedHashMap<>();
       for (int d = 0; d < c.tokens().size(); d++) {
-        String id = c.docs().get(d).docId();
-        if (!c.dead().contains(id) && bruteCountIn(c.tokens().get(d), q, i, best[i]) > 0) {
-          docs.add(id);
+        Document doc = c.docs().get(d);
+        if (!c.dead().contains(doc.docId()) && bruteCountIn(c.tokens().get(d), q, i, best[i]) > 0) {
+          docs.put(doc.docId(), doc);
         }
       }
       out.add(
@@ -238,11 +264,11 @@ class QueryPropertiesTest {
               best[i],
               "",
               live,
-              0,
+              specLogProb(c, q, i, best[i]),
               docs.size(),
-              docs.stream()
+              docs.values().stream()
                   .limit(p.maxDocuments())
-                  .map(id -> new SpanDocument(id, "", ""))
+                  .map(d -> new SpanDocument(d.docId(), d.datanet(), d.contributor()))
                   .toList()));
     }
     return out;

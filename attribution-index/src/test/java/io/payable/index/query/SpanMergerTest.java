@@ -1,9 +1,11 @@
 package io.payable.index.query;
 
+import static io.payable.index.query.QueryPropertiesTest.bruteSpans;
 import static io.payable.index.query.QueryPropertiesTest.build;
 import static io.payable.index.query.QueryPropertiesTest.corpus;
 import static io.payable.index.query.QueryPropertiesTest.deleteTree;
 import static io.payable.index.query.QueryPropertiesTest.randomText;
+import static io.payable.index.query.QueryPropertiesTest.summary;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.payable.index.shard.Shard;
@@ -24,7 +26,7 @@ import net.jqwik.api.constraints.IntRange;
 /**
  * Spreading the shards of an index over any number of groups and merging the groups' partial
  * matches gives exactly the maximal spans of the whole index: offsets, counts, documents in order,
- * and weights bit for bit.
+ * and weights bit for bit, each also checked against the brute-force reference of the spec.
  */
 class SpanMergerTest {
 
@@ -71,7 +73,10 @@ class SpanMergerTest {
         for (int g = 0; g < parts.size(); g++) {
           partials.add(parts.get(g).partialMatch(query, params, keys.get(g)));
         }
-        assertThat(SpanMerger.merge(partials, params)).isEqualTo(whole.maximalSpans(query, params));
+        List<Span> merged = SpanMerger.merge(partials, params);
+        assertThat(merged).isEqualTo(whole.maximalSpans(query, params));
+        // ... and both equal the spec computed from the documents, weights bit for bit.
+        assertThat(summary(merged)).isEqualTo(summary(bruteSpans(corpus, query, params)));
       }
       parts.forEach(ShardedIndex::close);
     } finally {

@@ -128,6 +128,37 @@ class SuffixArraysTest {
     assertThat(SuffixArrays.build(text, text.length, 5001)).isEqualTo(naive(text));
   }
 
+  /** The char-text level, called directly (through build() it only runs on large problems). */
+  @Property(tries = 300)
+  void charLevelMatchesNaive(@ForAll("smallAlphabetTexts") int[] text) {
+    if (text.length < 2) {
+      return;
+    }
+    char[] chars = new char[text.length];
+    for (int i = 0; i < text.length; i++) {
+      chars[i] = (char) text[i];
+    }
+    int[] sa = new int[text.length];
+    CharSais.build(chars, sa, text.length, alphabet(text));
+    assertThat(sa).isEqualTo(naive(text));
+  }
+
+  /**
+   * 300,000 symbols over 3: the byte top level, a reduced problem of ~100,000 symbols solved on
+   * char text, and the integer recursion below it; the same text through the integer top level.
+   */
+  @Test
+  void largeTextsThroughEveryLevelMatchNaive() {
+    Random random = new Random(9);
+    int[] text = new int[300_000];
+    for (int i = 0; i < text.length; i++) {
+      text[i] = random.nextInt(3);
+    }
+    int[] expected = naive(text);
+    assertThat(SuffixArrays.build(text, text.length, 3)).isEqualTo(expected);
+    assertThat(SuffixArrays.build(text, text.length, 300)).isEqualTo(expected);
+  }
+
   @Test
   void allEqualSymbols() {
     int[] text = new int[1000];

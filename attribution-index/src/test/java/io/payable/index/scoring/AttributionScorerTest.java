@@ -1,7 +1,7 @@
 package io.payable.index.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.payable.index.query.Span;
 import io.payable.index.query.SpanDocument;
@@ -24,16 +24,19 @@ class AttributionScorerTest {
     List<ContributorScore> scores =
         new AttributionScorer(0).score(List.of(span(-6, "A", "B"), span(-4, "A")));
     assertThat(scores).extracting(ContributorScore::contributor).containsExactly("A", "B");
-    assertThat(scores.get(0).rawWeight()).isCloseTo(7.0, within(1e-12));
-    assertThat(scores.get(0).share()).isCloseTo(0.7, within(1e-12));
-    assertThat(scores.get(1).share()).isCloseTo(0.3, within(1e-12));
+    // Exact: 3 + 4 = 7 and 7 / 10, 3 / 10 round to the doubles nearest 0.7 and 0.3.
+    assertThat(scores.get(0).rawWeight()).isEqualTo(7.0);
+    assertThat(scores.get(0).share()).isEqualTo(0.7);
+    assertThat(scores.get(1).rawWeight()).isEqualTo(3.0);
+    assertThat(scores.get(1).share()).isEqualTo(0.3);
   }
 
   @Test
   void twoDocumentsOfOneContributorBothCount() {
     List<ContributorScore> scores =
         new AttributionScorer(0).score(List.of(span(-9, "A", "A", "B")));
-    assertThat(scores.get(0).share()).isCloseTo(2.0 / 3, within(1e-12));
+    assertThat(scores.get(0).rawWeight()).isEqualTo(6.0);
+    assertThat(scores.get(0).share()).isEqualTo(2.0 / 3);
   }
 
   @Test
@@ -42,9 +45,16 @@ class AttributionScorerTest {
     List<ContributorScore> scores =
         new AttributionScorer(500).score(List.of(span(-90, "A"), span(-6, "B"), span(-4, "C")));
     assertThat(scores).extracting(ContributorScore::contributor).containsExactly("A", "B");
-    assertThat(scores.get(0).share()).isCloseTo(90.0 / 96, within(1e-12));
-    assertThat(scores.stream().mapToDouble(ContributorScore::share).sum())
-        .isCloseTo(1.0, within(1e-12));
+    assertThat(scores.get(0).share()).isEqualTo(0.9375);
+    assertThat(scores.get(1).share()).isEqualTo(0.0625);
+  }
+
+  @Test
+  void refusesASpanWhoseDocumentListWasCutShort() {
+    Span cut = new Span(0, 3, "x", 3, -6, 3, List.of(new SpanDocument("d0", "dn", "A")));
+    assertThatThrownBy(() -> new AttributionScorer(0).score(List.of(cut)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("lists 1 of its 3 documents");
   }
 
   @Test

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A {@code bytes} shard of one document has {@code sa = [n] + divsufsort(bytes)}. Runs only where
- * the libdivsufsort driver of {@code bench/index} has been built ({@code bench/index/run.sh}).
+ * the libdivsufsort driver of {@code bench/index} has been built ({@code bench/index/run.sh} or
+ * {@code .ci/run}, which also sets {@code PAYABLE_REQUIRE_DIVSUFSORT=true} so that CI fails rather
+ * than skips without it).
  */
 class DivsufsortComparisonTest {
 
@@ -25,6 +27,9 @@ class DivsufsortComparisonTest {
 
   @Test
   void bytesShardSuffixArrayEqualsLibdivsufsort() throws Exception {
+    if ("true".equals(System.getenv("PAYABLE_REQUIRE_DIVSUFSORT"))) {
+      assertThat(DRIVER).as("libdivsufsort driver (built by .ci/run)").isExecutable();
+    }
     assumeTrue(Files.isExecutable(DRIVER), "libdivsufsort driver not built");
     Random random = new Random(5);
     StringBuilder sb = new StringBuilder();

@@ -16,6 +16,7 @@ import static io.payable.jobs.attribution.AttributionFixtures.signed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.payable.attribution.reward.AttributedReward;
 import io.payable.attribution.reward.AttributedRewardJson;
 import io.payable.attribution.sink.AttributionTables;
@@ -32,10 +33,12 @@ import io.payable.wire.inference.InferenceEvent;
 import io.payable.wire.inference.InferenceEventEnvelope;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -63,6 +66,7 @@ import org.slf4j.LoggerFactory;
 class AttributionJobITCase {
 
   private static final Logger LOG = LoggerFactory.getLogger(AttributionJobITCase.class);
+  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
 
@@ -261,8 +265,36 @@ class AttributionJobITCase {
         PlatformIo.consume(KAFKA.kafka(), prefix + "inference.rejections", 5);
     assertThat(countBy(rejectionEvents.stream().map(n -> n.get("reason").asText()).toList()))
         .isEqualTo(expected);
-    // 120 + 3 events decoded from signed batches = 120 attributed + 3 rejected.
-    assertThat(byEvent.size() + 3).isEqualTo(accepted.size() + 3);
+    // The three event-level rejections are exactly the replayed, unknown-adapter and free events,
+    // each under its own reason, in the table and on the topic (their raw record is the event).
+    Map<String, String> eventLevel =
+        Map.of(
+            replayed.eventId(), "duplicate_event",
+            unknownAdapter.eventId(), "unknown_adapter",
+            free.eventId(), "non_positive_fee");
+    Map<String, String> tableEvents = new HashMap<>();
+    for (Record r : rejectionRows) {
+      String reason = (String) r.getField("reason");
+      if (eventLevel.containsValue(reason)) {
+        ByteBuffer raw = ((ByteBuffer) r.getField("raw")).duplicate();
+        byte[] bytes = new byte[raw.remaining()];
+        raw.get(bytes);
+        tableEvents.put(MAPPER.readTree(bytes).get("event_id").asText(), reason);
+      }
+    }
+    assertThat(tableEvents).isEqualTo(eventLevel);
+    Map<String, String> topicEvents = new HashMap<>();
+    for (JsonNode n : rejectionEvents) {
+      String reason = n.get("reason").asText();
+      if (eventLevel.containsValue(reason)) {
+        byte[] bytes = Base64.getDecoder().decode(n.get("raw_base64").asText());
+        topicEvents.put(MAPPER.readTree(bytes).get("event_id").asText(), reason);
+      }
+    }
+    assertThat(topicEvents).isEqualTo(eventLevel);
+    // The replayed event was attributed once (its payouts sum to one fee, checked above); the two
+    // others not at all.
+    assertThat(byEvent).doesNotContainKeys(unknownAdapter.eventId(), free.eventId());
   }
 
   @Test

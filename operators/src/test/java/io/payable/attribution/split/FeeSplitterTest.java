@@ -123,6 +123,73 @@ class FeeSplitterTest {
     }
   }
 
+  @Test
+  void equalFractionsGiveTheLastWeiToTheAscendingAddressFirst() {
+    FeeSplitter splitter = new FeeSplitter(new FeeSplitParams(10_000, 0, 0, 0), PROTOCOL);
+    // Quotas 1, 0.5, 0.5 of 2 wei: one wei is left and 0xb, 0xc tie on the fraction 0.5.
+    List<ContributorScore> scores =
+        List.of(
+            new ContributorScore("0xd", 2, 0.5),
+            new ContributorScore("0xc", 1, 0.25),
+            new ContributorScore("0xb", 1, 0.25));
+    List<Payout> payouts = splitter.split(BigInteger.TWO, scores, OWNER, WORKER, Map.of());
+    assertThat(amountOf(payouts, "0xd")).isEqualTo(1);
+    assertThat(amountOf(payouts, "0xb")).isEqualTo(1);
+    assertThat(amountOf(payouts, "0xc")).isZero();
+    // Java String order: upper case sorts before lower case ('B' < 'a').
+    List<Payout> mixed =
+        splitter.split(
+            BigInteger.ONE,
+            List.of(new ContributorScore("0xa1", 1, 0.5), new ContributorScore("0xB2", 1, 0.5)),
+            OWNER,
+            WORKER,
+            Map.of());
+    assertThat(amountOf(mixed, "0xB2")).isEqualTo(1);
+    assertThat(amountOf(mixed, "0xa1")).isZero();
+  }
+
+  @Test
+  void equalDatanetSizesGiveTheLastWeiToTheAscendingTreasuryFirst() {
+    FeeSplitter splitter = new FeeSplitter(new FeeSplitParams(10_000, 0, 0, 0), PROTOCOL);
+    Map<String, Long> sizes = new LinkedHashMap<>();
+    sizes.put("0xt3", 5L);
+    sizes.put("0xt2", 5L);
+    sizes.put("0xt1", 5L);
+    List<Payout> payouts = splitter.split(BigInteger.valueOf(8), List.of(), OWNER, WORKER, sizes);
+    assertThat(amountOf(payouts, "0xt1")).isEqualTo(3);
+    assertThat(amountOf(payouts, "0xt2")).isEqualTo(3);
+    assertThat(amountOf(payouts, "0xt3")).isEqualTo(2);
+  }
+
+  @Property(tries = 300)
+  void equalSharesPayTheAscendingAddressesFirst(
+      @ForAll("fees") BigInteger fee,
+      @ForAll @IntRange(min = 2, max = 12) int k,
+      @ForAll long seed) {
+    List<String> addresses = new ArrayList<>();
+    for (int i = 0; i < k; i++) {
+      addresses.add(
+          String.format("0x%040x", new java.util.Random(seed + i).nextLong() & Long.MAX_VALUE));
+    }
+    List<ContributorScore> scores = new ArrayList<>();
+    for (String a : addresses) {
+      scores.add(new ContributorScore(a, 1, 1.0 / k));
+    }
+    List<Payout> payouts =
+        new FeeSplitter(new FeeSplitParams(10_000, 0, 0, 0), PROTOCOL)
+            .split(fee, scores, OWNER, WORKER, Map.of());
+    List<BigInteger> byAddress =
+        addresses.stream().sorted().distinct().map(a -> amount(payouts, a)).toList();
+    // Equal quotas: amounts differ by at most one wei, and the extra wei go to the lowest
+    // addresses.
+    for (int i = 1; i < byAddress.size(); i++) {
+      BigInteger previous = byAddress.get(i - 1);
+      assertThat(byAddress.get(i)).isBetween(previous.subtract(BigInteger.ONE), previous);
+    }
+    assertThat(byAddress.get(0).subtract(byAddress.get(byAddress.size() - 1)))
+        .isBetween(BigInteger.ZERO, BigInteger.ONE);
+  }
+
   /** Shares normalised in doubles, as the scorer produces them. */
   private static List<ContributorScore> scores(List<Double> weights) {
     double total = weights.stream().mapToDouble(Double::doubleValue).sum();

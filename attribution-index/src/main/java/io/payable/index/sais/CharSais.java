@@ -1,0 +1,246 @@
+package io.payable.index.sais;
+
+/**
+ * One level of SA-IS for texts of at most 65,536 symbols, read from a {@code char[]} copy of the
+ * text: the reduced problems of natural text have alphabets of this size, and a text half the size
+ * of an {@code int[]} one stays in the processor caches longer during the inducing passes, which
+ * read it at random positions. Bucket pointers live in separate arrays indexed directly by symbol.
+ * A further reduced problem is solved by {@link SuffixArrays}' integer recursion.
+ */
+final class CharSais {
+
+  /** Largest alphabet this class handles: symbols must fit a {@code char}. */
+  static final int MAX_ALPHABET = 1 << 16;
+
+  private CharSais() {}
+
+  /**
+   * Builds the suffix array of {@code t[0, n)}, symbols below {@code k}, into {@code sa[0, n)};
+   * {@code 2 <= n <= 2^30} (entries are marked by adding {@code n}).
+   */
+  static void build(char[] t, int[] sa, int n, int k) {
+    int[] c = new int[k];
+    int[] b = new int[k];
+    for (int i = 0; i < n; i++) {
+      c[t[i]]++;
+    }
+    bucketEnds(c, b);
+    java.util.Arrays.fill(sa, 0, n, 0);
+    // Stage 1: LMS suffixes at their bucket ends (each placed one step late, so that the last
+    // found, the leftmost, is placed by the caller below).
+    int bPos = -1;
+    int i = n - 1;
+    int j = n;
+    int m = 0;
+    int c0 = t[n - 1];
+    int c1;
+    do {
+      c1 = c0;
+    } while (--i >= 0 && (c0 = t[i]) >= c1);
+    while (i >= 0) {
+      do {
+        c1 = c0;
+      } while (--i >= 0 && (c0 = t[i]) <= c1);
+      if (i >= 0) {
+        if (bPos >= 0) {
+          sa[bPos] = j;
+        }
+        bPos = --b[c1];
+        j = i;
+        ++m;
+        do {
+          c1 = c0;
+        } while (--i >= 0 && (c0 = t[i]) >= c1);
+      }
+    }
+    int name;
+    if (m > 1) {
+      int[] d = new int[2 * k];
+      b[t[j + 1]]++;
+      for (int x = 0, sum = 0; x < k; x++) {
+        sum += c[x];
+        if (b[x] != sum) {
+          sa[b[x]] += n;
+        }
+      }
+      lmsSortMarked(t, sa, c, b, d, n);
+      name = lmsPostProcessMarkedNames(sa, n, m);
+    } else if (m == 1) {
+      sa[bPos] = j + 1;
+      name = 1;
+    } else {
+      name = 0;
+    }
+
+    // Stage 2: solve the reduced problem when the names are not yet unique.
+    if (name < m) {
+      int newfs = n - 2 * m;
+      int ra = m + newfs;
+      for (i = m + (n >> 1) - 1, j = m - 1; m <= i; --i) {
+        if (sa[i] != 0) {
+          sa[ra + j--] = sa[i] - 1;
+        }
+      }
+      SuffixArrays.reduced(sa, ra, newfs, m, name);
+      i = n - 1;
+      j = m - 1;
+      c0 = t[n - 1];
+      do {
+        c1 = c0;
+      } while (--i >= 0 && (c0 = t[i]) >= c1);
+      while (i >= 0) {
+        do {
+          c1 = c0;
+        } while (--i >= 0 && (c0 = t[i]) <= c1);
+        if (i >= 0) {
+          sa[ra + j--] = i + 1;
+          do {
+            c1 = c0;
+          } while (--i >= 0 && (c0 = t[i]) >= c1);
+        }
+      }
+      for (i = 0; i < m; i++) {
+        sa[i] = sa[ra + sa[i]];
+      }
+    }
+
+    // Stage 3: sorted LMS suffixes to their bucket ends, then induce.
+    if (m > 1) {
+      bucketEnds(c, b);
+      i = m - 1;
+      j = n;
+      int p = sa[m - 1];
+      c1 = t[p];
+      do {
+        c0 = c1;
+        int q = b[c0];
+        while (q < j) {
+          sa[--j] = 0;
+        }
+        do {
+          sa[--j] = p;
+          if (--i < 0) {
+            break;
+          }
+          p = sa[i];
+        } while ((c1 = t[p]) == c0);
+      } while (i >= 0);
+      while (j > 0) {
+        sa[--j] = 0;
+      }
+    }
+    induce(t, sa, c, b, n);
+  }
+
+  private static void bucketEnds(int[] c, int[] b) {
+    int k = c.length;
+    int sum = 0;
+    for (int x = 0; x < k; x++) {
+      sum += c[x];
+      b[x] = sum;
+    }
+  }
+
+  private static void bucketStarts(int[] c, int[] b) {
+    int k = c.length;
+    int sum = 0;
+    for (int x = 0; x < k; x++) {
+      b[x] = sum;
+      sum += c[x];
+    }
+  }
+
+  /** {@link SuffixArrays}' marked LMS-substring sort, over byte text. */
+  private static void lmsSortMarked(char[] t, int[] sa, int[] c, int[] b, int[] dd, int n) {
+    bucketStarts(c, b);
+    int j = n - 1;
+    int c1 = t[j];
+    --j;
+    int x = t[j] < c1 ? 1 : 0;
+    j += n;
+    sa[b[c1]++] = (x & 1) != 0 ? ~j : j;
+    int d = 0;
+    for (int i = 0; i < n; i++) {
+      j = sa[i];
+      if (j > 0) {
+        if (n <= j) {
+          d += 1;
+          j -= n;
+        }
+        int c0 = t[j];
+        --j;
+        x = (c0 << 1) | (t[j] < c0 ? 1 : 0);
+        if (dd[x] != d) {
+          j += n;
+          dd[x] = d;
+        }
+        sa[b[c0]++] = (x & 1) != 0 ? ~j : j;
+        sa[i] = 0;
+      } else if (j < 0) {
+        sa[i] = ~j;
+      }
+    }
+    for (int i = n - 1; i >= 0; i--) {
+      if (sa[i] > 0 && sa[i] < n) {
+        sa[i] += n;
+        for (j = i - 1; sa[j] < n; --j) {
+          // Scan back to the previous marked entry.
+        }
+        sa[j] -= n;
+        i = j;
+      }
+    }
+    bucketEnds(c, b);
+    d += 1;
+    for (int i = n - 1; i >= 0; i--) {
+      j = sa[i];
+      if (j > 0) {
+        if (n <= j) {
+          d += 1;
+          j -= n;
+        }
+        int c0 = t[j];
+        --j;
+        x = (c0 << 1) | (t[j] > c0 ? 1 : 0);
+        if (dd[x] != d) {
+          j += n;
+          dd[x] = d;
+        }
+        sa[--b[c0]] = (x & 1) != 0 ? ~(j + 1) : j;
+        sa[i] = 0;
+      }
+    }
+  }
+
+  private static int lmsPostProcessMarkedNames(int[] sa, int n, int m) {
+    return SuffixArrays.lmsPostProcessMarked(sa, n, m);
+  }
+
+  /** Induces the full order from the sorted LMS suffixes at their bucket ends. */
+  private static void induce(char[] t, int[] sa, int[] c, int[] b, int n) {
+    bucketStarts(c, b);
+    int j = n - 1;
+    int c1 = t[j];
+    sa[b[c1]++] = (j > 0 && t[j - 1] < c1) ? ~j : j;
+    for (int i = 0; i < n; i++) {
+      j = sa[i];
+      sa[i] = ~j;
+      if (j > 0) {
+        --j;
+        int c0 = t[j];
+        sa[b[c0]++] = (j > 0 && t[j - 1] < c0) ? ~j : j;
+      }
+    }
+    bucketEnds(c, b);
+    for (int i = n - 1; i >= 0; i--) {
+      j = sa[i];
+      if (j > 0) {
+        --j;
+        int c0 = t[j];
+        sa[--b[c0]] = (j == 0 || t[j - 1] > c0) ? ~j : j;
+      } else {
+        sa[i] = ~j;
+      }
+    }
+  }
+}
