@@ -34,8 +34,12 @@ class FixtureModelsTest {
 
   @AfterAll
   static void close() {
+    LOADED.values().forEach(Loaded::close);
     manager.close();
   }
+
+  /** Each model loaded once for all tests. */
+  private static final Map<String, Loaded> LOADED = new java.util.HashMap<>();
 
   static List<String> models() {
     return Fixtures.MODELS;
@@ -53,6 +57,10 @@ class FixtureModelsTest {
   }
 
   private static Loaded load(String name) {
+    return LOADED.computeIfAbsent(name, FixtureModelsTest::read);
+  }
+
+  private static Loaded read(String name) {
     List<String> adapters = Fixtures.adapters(name);
     CausalLm model =
         CausalLm.load(
@@ -69,46 +77,44 @@ class FixtureModelsTest {
   void logitsMatchTransformers(String name) {
     JsonNode ref = Fixtures.reference(name);
     Map<String, Tensor> expected = Fixtures.logits(name);
-    try (Loaded m = load(name)) {
-      List<String> tags = new ArrayList<>(List.of("base"));
-      tags.addAll(m.adapters());
-      int checked = 0;
-      for (String tag : tags) {
-        for (int i = 0; i < ref.get("prompts").size(); i++) {
-          int[] prompt = Fixtures.ints(ref.get("prompts").get(i));
-          Tensor all = expected.get(tag + ".prompt" + i + ".all");
-          try (Sequence seq = m.model().newSequence()) {
-            float[][] got =
-                m.model().forward(List.of(new Segment(seq, prompt, m.slot(tag))), all != null);
-            assertClose(
-                name + " " + tag + " prompt " + i + " last",
-                got[got.length - 1],
-                expected.get(tag + ".prompt" + i + ".last").data());
-            if (all != null) {
-              assertClose(name + " " + tag + " prompt " + i + " all", flat(got), all.data());
-            }
+    Loaded m = load(name);
+    List<String> tags = new ArrayList<>(List.of("base"));
+    tags.addAll(m.adapters());
+    int checked = 0;
+    for (String tag : tags) {
+      for (int i = 0; i < ref.get("prompts").size(); i++) {
+        int[] prompt = Fixtures.ints(ref.get("prompts").get(i));
+        Tensor all = expected.get(tag + ".prompt" + i + ".all");
+        try (Sequence seq = m.model().newSequence()) {
+          float[][] got =
+              m.model().forward(List.of(new Segment(seq, prompt, m.slot(tag))), all != null);
+          assertClose(
+              name + " " + tag + " prompt " + i + " last",
+              got[got.length - 1],
+              expected.get(tag + ".prompt" + i + ".last").data());
+          if (all != null) {
+            assertClose(name + " " + tag + " prompt " + i + " all", flat(got), all.data());
           }
-          checked++;
         }
+        checked++;
       }
-      assertThat(checked).isEqualTo(tags.size() * ref.get("prompts").size());
     }
+    assertThat(checked).isEqualTo(tags.size() * ref.get("prompts").size());
   }
 
   @ParameterizedTest
   @MethodSource("models")
   void greedyContinuationsMatchTransformers(String name) {
     JsonNode ref = Fixtures.reference(name);
-    try (Loaded m = load(name)) {
-      for (var e : (Iterable<Map.Entry<String, JsonNode>>) () -> ref.get("greedy").fields()) {
-        String tag = e.getKey();
-        for (int i = 0; i < ref.get("prompts").size(); i++) {
-          int[] prompt = Fixtures.ints(ref.get("prompts").get(i));
-          int[] want = Fixtures.ints(e.getValue().get(i));
-          assertThat(greedy(m.model(), prompt, m.slot(tag), want.length))
-              .as("%s %s prompt %d", name, tag, i)
-              .containsExactly(want);
-        }
+    Loaded m = load(name);
+    for (var e : (Iterable<Map.Entry<String, JsonNode>>) () -> ref.get("greedy").fields()) {
+      String tag = e.getKey();
+      for (int i = 0; i < ref.get("prompts").size(); i++) {
+        int[] prompt = Fixtures.ints(ref.get("prompts").get(i));
+        int[] want = Fixtures.ints(e.getValue().get(i));
+        assertThat(greedy(m.model(), prompt, m.slot(tag), want.length))
+            .as("%s %s prompt %d", name, tag, i)
+            .containsExactly(want);
       }
     }
   }
@@ -123,22 +129,21 @@ class FixtureModelsTest {
     }
     Tensor expected = Fixtures.logits(name).get("mixed.logits");
     boolean allPositions = expected.shape().length == 3;
-    try (Loaded m = load(name)) {
-      List<Segment> segments = new ArrayList<>();
-      List<Sequence> seqs = new ArrayList<>();
-      for (int r = 0; r < mixed.get("rows").size(); r++) {
-        Sequence seq = m.model().newSequence();
-        seqs.add(seq);
-        segments.add(
-            new Segment(
-                seq,
-                Fixtures.ints(mixed.get("rows").get(r)),
-                m.slot(mixed.get("adapter_per_row").get(r).asText())));
-      }
-      float[][] got = m.model().forward(segments, allPositions);
-      assertClose(name + " mixed batch", flat(got), expected.data());
-      seqs.forEach(Sequence::close);
+    Loaded m = load(name);
+    List<Segment> segments = new ArrayList<>();
+    List<Sequence> seqs = new ArrayList<>();
+    for (int r = 0; r < mixed.get("rows").size(); r++) {
+      Sequence seq = m.model().newSequence();
+      seqs.add(seq);
+      segments.add(
+          new Segment(
+              seq,
+              Fixtures.ints(mixed.get("rows").get(r)),
+              m.slot(mixed.get("adapter_per_row").get(r).asText())));
     }
+    float[][] got = m.model().forward(segments, allPositions);
+    assertClose(name + " mixed batch", flat(got), expected.data());
+    seqs.forEach(Sequence::close);
   }
 
   static int[] greedy(CausalLm model, int[] prompt, int slot, int n) {
