@@ -21,15 +21,29 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code mixed.logits}.
  */
 class FixtureModelsTest {
-  /** The fixtures' stated f32 agreement. */
-  private static final float TOLERANCE = 1e-4f;
+  /**
+   * The fixtures' stated f32 agreement. The GPU check (bench/lora/gpu-check.sh) runs this class on
+   * a CUDA device in float16 with its own, stated tolerance through these properties.
+   */
+  private static final float TOLERANCE =
+      Float.parseFloat(System.getProperty("payable.models.tolerance", "1e-4"));
+
+  private static final ai.djl.Device DEVICE =
+      "gpu".equals(System.getProperty("payable.models.device"))
+          ? ai.djl.Device.gpu()
+          : ai.djl.Device.cpu();
+
+  private static final ai.djl.ndarray.types.DataType DTYPE =
+      "float16".equals(System.getProperty("payable.models.dtype"))
+          ? ai.djl.ndarray.types.DataType.FLOAT16
+          : ai.djl.ndarray.types.DataType.FLOAT32;
 
   private static NDManager manager;
 
   @BeforeAll
   static void engine() {
     Engines.pytorch();
-    manager = Engines.newManager(ai.djl.Device.cpu());
+    manager = Engines.newManager(DEVICE);
   }
 
   @AfterAll
@@ -64,7 +78,9 @@ class FixtureModelsTest {
     List<String> adapters = Fixtures.adapters(name);
     CausalLm model =
         CausalLm.load(
-            Fixtures.dir(name).resolve("base"), manager, LoadOptions.cpu(adapters.size(), 16));
+            Fixtures.dir(name).resolve("base"),
+            manager,
+            new LoadOptions(DEVICE, DTYPE, adapters.size(), 16));
     for (int i = 0; i < adapters.size(); i++) {
       Path dir = Fixtures.dir(name).resolve("adapters").resolve(adapters.get(i));
       model.writeSlot(i, PeftAdapter.read(dir, model.config()));

@@ -1,13 +1,13 @@
-package io.payable.lora.model;
+package io.payable.lora.cache;
 
 import io.payable.lora.adapter.LoraAdapter;
-import io.payable.lora.cache.DeviceSlots;
+import io.payable.models.CausalLm;
 
 /** The model's LoRA slot tensors as the cache's device tier. */
-public final class TransformerSlots implements DeviceSlots {
-  private final LoraTransformer model;
+public final class ModelSlots implements DeviceSlots {
+  private final CausalLm model;
 
-  public TransformerSlots(LoraTransformer model) {
+  public ModelSlots(CausalLm model) {
     this.model = model;
   }
 
@@ -18,7 +18,7 @@ public final class TransformerSlots implements DeviceSlots {
 
   @Override
   public void write(int slot, LoraAdapter adapter) {
-    model.writeSlot(slot, adapter);
+    model.writeSlot(slot, adapter.weights());
   }
 
   @Override
