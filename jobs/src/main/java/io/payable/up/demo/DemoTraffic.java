@@ -96,7 +96,7 @@ final class DemoTraffic implements AutoCloseable {
                         InferenceEvents.of(
                             "demo-" + generated.incrementAndGet(),
                             workerAddress,
-                            DemoWorker.MODEL.modelId(),
+                            DemoWorker.MODEL_ID,
                             adapter,
                             chain.address(DemoChain.FIRST_CONTRIBUTOR + random.nextInt(5)),
                             DemoChain.PRICE_WEI,

@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.payable.lora.batch.SchedulerConfig;
 import io.payable.lora.http.WorkerHttpServer;
 import io.payable.lora.metering.KafkaEventSink;
-import io.payable.lora.model.ModelConfig;
-import io.payable.lora.model.SyntheticModels;
 import io.payable.lora.worker.LoraWorker;
 import io.payable.lora.worker.WorkerConfig;
+import io.payable.models.ModelConfig;
+import io.payable.models.Projection;
+import io.payable.models.SyntheticCheckpoints;
 import io.payable.up.PlatformTopics;
 import java.io.IOException;
 import java.net.URI;
@@ -16,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 
 /**
@@ -25,7 +27,11 @@ import java.util.List;
  */
 final class DemoWorker implements AutoCloseable {
 
-  static final ModelConfig MODEL = new ModelConfig("tiny-base", 257, 32, 2, 4, 64, 128, 1e-5);
+  /** A tiny random Llama checkpoint with a byte-level tokenizer, in Hugging Face layout. */
+  static final SyntheticCheckpoints.Spec MODEL =
+      new SyntheticCheckpoints.Spec(SyntheticCheckpoints.TOKENIZER_VOCAB, 32, 64, 2, 4, 2, 128);
+
+  static final String MODEL_ID = "tiny-base";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final LoraWorker worker;
@@ -41,10 +47,15 @@ final class DemoWorker implements AutoCloseable {
       throws IOException {
     Path base = dir.resolve("base");
     Path adapterDir = dir.resolve("adapters");
-    SyntheticModels.writeBase(base, MODEL, 1);
+    ModelConfig model = SyntheticCheckpoints.writeBase(base, MODEL, 1);
     for (int i = 0; i < adapters.size(); i++) {
-      SyntheticModels.writeAdapter(
-          adapterDir.resolve(adapters.get(i)), MODEL, 4, 8, ModelConfig.TARGET_MODULES, 10 + i);
+      SyntheticCheckpoints.writeAdapter(
+          adapterDir.resolve(adapters.get(i)),
+          model,
+          4,
+          8,
+          EnumSet.allOf(Projection.class),
+          10 + i);
     }
     WorkerConfig config =
         WorkerConfig.builder()
@@ -57,6 +68,7 @@ final class DemoWorker implements AutoCloseable {
             .defaultPriceWei(DemoChain.PRICE_WEI)
             .eventBatch(4)
             .eventLinger(Duration.ofMillis(100))
+            .servedModelName(MODEL_ID)
             .build();
     var key = chain.credentials(DemoChain.WORKER).getEcKeyPair();
     KafkaEventSink sink =

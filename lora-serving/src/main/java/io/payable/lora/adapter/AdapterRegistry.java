@@ -1,6 +1,6 @@
 package io.payable.lora.adapter;
 
-import io.payable.lora.model.ModelConfig;
+import io.payable.models.ModelConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,11 +52,24 @@ public final class AdapterRegistry {
 
   /** Validates and registers {@code root/id}. */
   public AdapterDescriptor register(String id) throws InvalidAdapterException {
-    if (!id.matches("[A-Za-z0-9._-]{1,128}") || id.startsWith(".")) {
+    return register(id, null);
+  }
+
+  /**
+   * Validates and registers an adapter directory under an id; {@code dir} null means {@code
+   * root/id}. A directory outside the adapters root is refused, so a client cannot make the worker
+   * read arbitrary files.
+   */
+  public AdapterDescriptor register(String id, Path dir) throws InvalidAdapterException {
+    if (id == null || !id.matches("[A-Za-z0-9._-]{1,128}") || id.startsWith(".")) {
       throw new InvalidAdapterException(id, "adapter ids are 1-128 of [A-Za-z0-9._-]");
     }
+    Path resolved = (dir == null ? root.resolve(id) : root.resolve(dir)).normalize();
+    if (!resolved.startsWith(root.normalize())) {
+      throw new InvalidAdapterException(id, "adapter path must lie inside the adapters directory");
+    }
     try {
-      AdapterDescriptor d = AdapterFiles.describe(id, root.resolve(id), model, maxRank);
+      AdapterDescriptor d = AdapterFiles.describe(id, resolved, model, maxRank);
       adapters.put(id, d);
       rejected.remove(id);
       return d;
@@ -64,6 +77,11 @@ public final class AdapterRegistry {
       rejected.put(id, e.getMessage());
       throw e;
     }
+  }
+
+  /** Removes an adapter from serving; returns whether it was registered. */
+  public boolean unregister(String id) {
+    return adapters.remove(id) != null;
   }
 
   /** Null when the id is not registered. */

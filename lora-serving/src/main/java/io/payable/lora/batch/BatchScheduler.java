@@ -3,9 +3,9 @@ package io.payable.lora.batch;
 import io.payable.lora.cache.AdapterCache;
 import io.payable.lora.cache.AdapterCacheException;
 import io.payable.lora.cache.AdapterLease;
-import io.payable.lora.model.LoraTransformer;
-import io.payable.lora.model.Segment;
-import io.payable.lora.model.Sequence;
+import io.payable.models.CausalLm;
+import io.payable.models.Segment;
+import io.payable.models.Sequence;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -37,9 +38,9 @@ public final class BatchScheduler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BatchScheduler.class);
   private static final String BASE = "";
 
-  private final LoraTransformer model;
+  private final CausalLm model;
   private final AdapterCache cache;
-  private final int eosId;
+  private final Set<Integer> eosIds;
   private final SchedulerConfig config;
   private final LinkedBlockingQueue<Active> incoming = new LinkedBlockingQueue<>();
   private final Map<String, ArrayDeque<Active>> waiting = new LinkedHashMap<>();
@@ -63,6 +64,7 @@ public final class BatchScheduler implements AutoCloseable {
     final Instant requestTime = Instant.now();
     final SplittableRandom random;
     final int[] generated;
+    final List<GeneratedToken> logprobs = new ArrayList<>();
     int count;
     Instant firstTokenTime;
     AdapterLease lease;
@@ -80,11 +82,14 @@ public final class BatchScheduler implements AutoCloseable {
     }
   }
 
+  /**
+   * @param eosIds tokens that end a generation; empty to always generate max_tokens (benchmarks)
+   */
   public BatchScheduler(
-      LoraTransformer model, AdapterCache cache, int eosId, SchedulerConfig config) {
+      CausalLm model, AdapterCache cache, Set<Integer> eosIds, SchedulerConfig config) {
     this.model = model;
     this.cache = cache;
-    this.eosId = eosId;
+    this.eosIds = Set.copyOf(eosIds);
     this.config = config;
     this.thread = new Thread(this::loop, "lora-scheduler");
     this.thread.setDaemon(true);
@@ -98,7 +103,13 @@ public final class BatchScheduler implements AutoCloseable {
    * @throws RejectedExecutionException when the queue is full or the scheduler stopped
    */
   public CompletableFuture<GenerationResult> submit(GenerationRequest request) {
-    int prompt = Math.max(1, request.prompt().length);
+    int prompt = request.prompt().length;
+    for (int t : request.prompt()) {
+      if (t < 0 || t >= model.config().vocabSize()) {
+        throw new IllegalArgumentException(
+            "token id " + t + " is outside the vocabulary of " + model.config().vocabSize());
+      }
+    }
     if (prompt + request.maxTokens() > model.config().maxPositions()) {
       throw new IllegalArgumentException(
           "prompt ("
@@ -116,8 +127,7 @@ public final class BatchScheduler implements AutoCloseable {
       throw new RejectedExecutionException("queue full (" + config.maxWaiting() + " waiting)");
     }
     Active a = new Active(request);
-    // An empty prompt starts from the end-of-sequence token, which doubles as beginning marker.
-    a.next = request.prompt().length == 0 ? new int[] {eosId} : request.prompt().clone();
+    a.next = request.prompt().clone();
     incoming.add(a);
     return a.future;
   }
@@ -185,7 +195,7 @@ public final class BatchScheduler implements AutoCloseable {
             for (Active a : e.getValue()) {
               waitingCount.decrementAndGet();
               failed++;
-              a.future.completeExceptionally(ex);
+              fail(a, ex);
             }
             it.remove();
             continue;
@@ -196,6 +206,16 @@ public final class BatchScheduler implements AutoCloseable {
         }
         Active a = e.getValue().poll();
         waitingCount.decrementAndGet();
+        if (cancelled(a)) {
+          if (lease != null) {
+            lease.close();
+          }
+          finish(a, a.request.stream().cancelReason(), null);
+          if (e.getValue().isEmpty()) {
+            it.remove();
+          }
+          continue;
+        }
         a.lease = lease;
         a.sequence = model.newSequence();
         running.add(a);
@@ -228,8 +248,17 @@ public final class BatchScheduler implements AutoCloseable {
     }
   }
 
+  private static boolean cancelled(Active a) {
+    return a.request.stream() != null && a.request.stream().cancelReason() != null;
+  }
+
   /** The running requests of at most {@code maxAdaptersPerStep} adapters, rotating fairly. */
   private List<Active> selectStep() {
+    for (Active a : new ArrayList<>(running)) {
+      if (cancelled(a)) {
+        finish(a, a.request.stream().cancelReason(), null);
+      }
+    }
     if (running.isEmpty()) {
       return List.of();
     }
@@ -274,23 +303,36 @@ public final class BatchScheduler implements AutoCloseable {
       segments.add(new Segment(a.sequence, a.next, slot));
       rows += a.next.length;
     }
-    float[][] logits = model.forward(segments);
+    float[][] logits = model.forward(segments, false);
     steps++;
     stepRows += rows;
     Instant now = Instant.now();
     for (int i = 0; i < batch.size(); i++) {
       Active a = batch.get(i);
-      int token = sample(logits[i], a.request.temperature(), a.random);
+      GenerationRequest req = a.request;
+      int token = sample(logits[i], req.temperature(), req.topP(), a.random);
       if (a.firstTokenTime == null) {
         a.firstTokenTime = now;
       }
       generatedTokens++;
-      if (token == eosId) {
+      if (eosIds.contains(token)) {
         finish(a, "stop", null);
         continue;
       }
+      GeneratedToken g =
+          req.topLogprobs() < 0
+              ? new GeneratedToken(token, Float.NaN, new int[0], new float[0])
+              : logprobs(logits[i], token, req.topLogprobs());
+      if (req.topLogprobs() >= 0) {
+        a.logprobs.add(g);
+      }
+      if (req.stream() != null) {
+        req.stream().token(g);
+      }
       a.generated[a.count++] = token;
-      if (a.count == a.request.maxTokens()) {
+      if (req.stop() != null && req.stop().reached(a.generated, a.count)) {
+        finish(a, "stop", null);
+      } else if (a.count == a.request.maxTokens()) {
         finish(a, "length", null);
       } else {
         a.next = new int[] {token};
@@ -310,21 +352,61 @@ public final class BatchScheduler implements AutoCloseable {
     }
     if (error != null) {
       failed++;
-      a.future.completeExceptionally(error);
+      fail(a, error);
       return;
     }
     completed++;
     String version = a.request.adapterId() == null ? "" : cache.version(a.request.adapterId());
-    a.future.complete(
+    GenerationResult result =
         new GenerationResult(
             a.request.adapterId(),
             version,
             Arrays.copyOf(a.generated, a.count),
             a.request.prompt().length,
             reason,
+            List.copyOf(a.logprobs),
             a.requestTime,
             a.firstTokenTime,
-            Instant.now()));
+            Instant.now());
+    if (a.request.stream() != null) {
+      a.request.stream().end(result, null);
+    }
+    a.future.complete(result);
+  }
+
+  private static void fail(Active a, Throwable error) {
+    if (a.request.stream() != null) {
+      a.request.stream().end(null, error);
+    }
+    a.future.completeExceptionally(error);
+  }
+
+  /** Log-softmax of the chosen token and of the k most likely ones. */
+  static GeneratedToken logprobs(float[] logits, int chosen, int k) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float l : logits) {
+      max = Math.max(max, l);
+    }
+    double sum = 0;
+    for (float l : logits) {
+      sum += Math.exp(l - max);
+    }
+    double logZ = max + Math.log(sum);
+    int[] top = new int[Math.min(k, logits.length)];
+    float[] topLp = new float[top.length];
+    boolean[] taken = new boolean[logits.length];
+    for (int j = 0; j < top.length; j++) {
+      int best = -1;
+      for (int v = 0; v < logits.length; v++) {
+        if (!taken[v] && (best < 0 || logits[v] > logits[best])) {
+          best = v;
+        }
+      }
+      taken[best] = true;
+      top[j] = best;
+      topLp[j] = (float) (logits[best] - logZ);
+    }
+    return new GeneratedToken(chosen, (float) (logits[chosen] - logZ), top, topLp);
   }
 
   /** Index of the largest logit (the first on ties). */
@@ -338,8 +420,11 @@ public final class BatchScheduler implements AutoCloseable {
     return best;
   }
 
-  /** Greedy at temperature 0, else a seeded draw from softmax(logits / T). */
-  static int sample(float[] logits, double temperature, SplittableRandom random) {
+  /**
+   * Greedy at temperature 0, else a seeded draw from softmax(logits / T) restricted to the smallest
+   * set of most likely tokens whose probability reaches {@code topP}.
+   */
+  static int sample(float[] logits, double temperature, double topP, SplittableRandom random) {
     int best = argmax(logits);
     if (temperature <= 0) {
       return best;
@@ -350,10 +435,26 @@ public final class BatchScheduler implements AutoCloseable {
       p[i] = Math.exp((logits[i] - logits[best]) / temperature);
       sum += p[i];
     }
+    if (topP < 1) {
+      Integer[] order = new Integer[p.length];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i;
+      }
+      Arrays.sort(order, (x, y) -> Double.compare(p[y], p[x]));
+      double kept = 0;
+      int n = 0;
+      while (n < order.length && kept < topP * sum) {
+        kept += p[order[n++]];
+      }
+      for (int j = n; j < order.length; j++) {
+        p[order[j]] = 0;
+      }
+      sum = kept;
+    }
     double u = random.nextDouble() * sum;
     for (int i = 0; i < p.length; i++) {
       u -= p[i];
-      if (u <= 0) {
+      if (u <= 0 && p[i] > 0) {
         return i;
       }
     }
@@ -365,11 +466,11 @@ public final class BatchScheduler implements AutoCloseable {
       finish(a, null, e);
     }
     for (ArrayDeque<Active> q : waiting.values()) {
-      q.forEach(a -> a.future.completeExceptionally(e));
+      q.forEach(a -> fail(a, e));
     }
     waiting.clear();
     for (Active a = incoming.poll(); a != null; a = incoming.poll()) {
-      a.future.completeExceptionally(e);
+      fail(a, e);
     }
   }
 

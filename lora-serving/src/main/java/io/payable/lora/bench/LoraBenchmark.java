@@ -4,23 +4,19 @@ import ai.djl.ndarray.NDManager;
 import io.payable.lora.adapter.AdapterDescriptor;
 import io.payable.lora.adapter.AdapterFiles;
 import io.payable.lora.adapter.AdapterRegistry;
-import io.payable.lora.adapter.LoraAdapter;
 import io.payable.lora.batch.BatchScheduler;
 import io.payable.lora.batch.GenerationRequest;
 import io.payable.lora.batch.GenerationResult;
 import io.payable.lora.batch.SchedulerConfig;
 import io.payable.lora.cache.AdapterCache;
 import io.payable.lora.cache.CacheStats;
-import io.payable.lora.model.Engines;
-import io.payable.lora.model.LoraMerge;
-import io.payable.lora.model.LoraTransformer;
-import io.payable.lora.model.ModelConfig;
-import io.payable.lora.model.Safetensors;
-import io.payable.lora.model.Segment;
-import io.payable.lora.model.Sequence;
-import io.payable.lora.model.SyntheticModels;
-import io.payable.lora.model.Tensor;
-import io.payable.lora.model.TransformerSlots;
+import io.payable.lora.cache.ModelSlots;
+import io.payable.models.CausalLm;
+import io.payable.models.Engines;
+import io.payable.models.LoadOptions;
+import io.payable.models.ModelConfig;
+import io.payable.models.Projection;
+import io.payable.models.SyntheticCheckpoints;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -28,18 +24,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Multi-adapter throughput benchmark: the same workload (requests x prompt x output tokens) with 1,
- * 10, 100 and 1,000 distinct adapters in the mix, reported as tokens/s and as a ratio to one
- * adapter; side by side with the naive baseline that merges the adapter into the base weights for
- * every request; plus adapter cold-load latency and memory per adapter. Generation ignores the
- * end-of-sequence token so every configuration does exactly the same work.
+ * Multi-adapter throughput benchmark of the worker's scheduler and model: the same workload
+ * (requests x prompt x output tokens, {@code maxRunning} streams at once) with 1, 10, 100 and 1,000
+ * distinct adapters in the mix, reported as tokens/s, time to first token p50/p99, and the ratio to
+ * one adapter; plus adapter cold-load latency and memory per adapter. The base model is a
+ * random-weight Llama checkpoint in Hugging Face layout; generation ignores end-of-sequence so
+ * every configuration does exactly the same work.
  */
 public final class LoraBenchmark {
 
@@ -55,8 +51,8 @@ public final class LoraBenchmark {
   public record MixResult(
       int adapters,
       double tokensPerSecond,
-      double naiveTokensPerSecond,
-      double ttftMedianMs,
+      double ttftP50Ms,
+      double ttftP99Ms,
       long slotLoads,
       double tokensPerCpuSecond) {}
 
@@ -67,52 +63,60 @@ public final class LoraBenchmark {
   }
 
   public List<MixResult> run() throws Exception {
-    ModelConfig config =
-        new ModelConfig(
-            "bench-base",
-            257,
+    SyntheticCheckpoints.Spec spec =
+        new SyntheticCheckpoints.Spec(
+            o.vocab(),
             o.hidden(),
+            o.intermediate(),
             o.layers(),
             o.heads(),
-            o.intermediate(),
-            o.promptTokens() + o.maxTokens() + 8,
-            1e-5);
+            o.kvHeads(),
+            o.promptTokens() + o.maxTokens() + 8);
     Path base = o.workDir().resolve("base");
     Path adapters = o.workDir().resolve("adapters");
-    prepare(config, base, adapters);
-    Map<String, Tensor> baseWeights = Safetensors.read(base.resolve(ModelConfig.WEIGHTS));
-    AdapterRegistry registry = new AdapterRegistry(adapters, config, o.rank());
+    ModelConfig config = prepare(spec, base, adapters);
+    AdapterRegistry registry = new AdapterRegistry(adapters, config, o.maxRank());
     registry.scan();
     List<MixResult> results = new ArrayList<>();
-    try (NDManager manager = Engines.newManager();
-        LoraTransformer model =
-            new LoraTransformer(config, baseWeights, manager, o.slots(), o.rank());
+    try (NDManager manager = Engines.newManager(Engines.device());
+        CausalLm model =
+            CausalLm.load(
+                base,
+                manager,
+                new LoadOptions(manager.getDevice(), o.dtype(), o.slots(), o.maxRank()));
         AdapterCache cache =
             new AdapterCache(
                 registry::get,
                 d -> AdapterFiles.load(d, config),
-                new TransformerSlots(model),
+                new ModelSlots(model),
                 o.adapters() + o.slots() + 1,
                 1);
         BatchScheduler scheduler =
             new BatchScheduler(
                 model,
                 cache,
-                -1, // never stop early: equal work in every configuration
+                Set.of(), // never stop early: equal work in every configuration
                 SchedulerConfig.builder()
                     .maxRunning(o.maxRunning())
                     .maxAdaptersPerStep(o.maxRunning())
                     .build())) {
       out.printf(
-          "model: hidden %d, layers %d, heads %d, mlp %d; adapters rank %d on %s%n",
+          "model: llama, %.1fM parameters (vocab %d, hidden %d, layers %d, heads %d/%d, mlp %d);"
+              + " adapters rank %d-%d on %s; %s%n",
+          config.parameterCount() / 1e6,
+          o.vocab(),
           o.hidden(),
           o.layers(),
           o.heads(),
+          o.kvHeads(),
           o.intermediate(),
-          o.rank(),
-          ModelConfig.TARGET_MODULES);
+          o.minRank(),
+          o.maxRank(),
+          o.targets(),
+          o.dtype());
       out.printf(
-          "workload: %d requests x (%d prompt + %d output tokens), %d running, %d slots, device %s%n",
+          "workload: %d requests x (%d prompt + %d output tokens), %d streams at once, %d slots,"
+              + " device %s%n",
           o.requests(),
           o.promptTokens(),
           o.maxTokens(),
@@ -121,12 +125,12 @@ public final class LoraBenchmark {
           manager.getDevice());
       out.flush();
       // Warm-up: JIT, allocator, PyTorch kernels.
-      for (int i = 0; i < 3; i++) {
-        double[] w = runMix(scheduler, cache, Math.min(10, o.adapters()), o.requests());
+      for (int i = 0; i < 2; i++) {
+        double[] w = runMix(scheduler, Math.min(10, o.adapters()), o.requests());
         out.printf("warm-up %d: %.1f tokens/s%n", i, w[0]);
         out.flush();
       }
-      coldLoad(registry, config, model, cache, scheduler);
+      coldLoad(cache, scheduler);
       List<Integer> mixes = o.mixes().stream().filter(k -> k <= o.adapters()).toList();
       for (int i = 0; i < mixes.stream().mapToInt(Integer::intValue).max().orElse(0); i++) {
         cache.load("a" + i, Duration.ofMinutes(5));
@@ -135,22 +139,22 @@ public final class LoraBenchmark {
       // each figure is the median over rounds. CPU time of the process is measured as well.
       double[][] wall = new double[mixes.size()][o.repeats()];
       double[][] cpu = new double[mixes.size()][o.repeats()];
-      double[][] naive = new double[mixes.size()][o.repeats()];
-      double[][] ttft = new double[mixes.size()][o.repeats()];
+      double[][] p50 = new double[mixes.size()][o.repeats()];
+      double[][] p99 = new double[mixes.size()][o.repeats()];
       long[] slotLoads = new long[mixes.size()];
       for (int round = 0; round < o.repeats(); round++) {
         for (int j = 0; j < mixes.size(); j++) {
           int k = mixes.get(j);
           long slotLoads0 = cache.stats().deviceMisses();
-          double[] r = runMix(scheduler, cache, k, o.requests());
+          double[] r = runMix(scheduler, k, o.requests());
           slotLoads[j] += cache.stats().deviceMisses() - slotLoads0;
           wall[j][round] = r[0];
-          ttft[j][round] = r[1];
-          cpu[j][round] = r[2];
-          naive[j][round] = naive(config, baseWeights, registry, manager, k);
+          p50[j][round] = r[1];
+          p99[j][round] = r[2];
+          cpu[j][round] = r[3];
           out.printf(
-              "round %d, %4d adapters: %8.1f tokens/s, %8.1f tokens/CPU-s, naive %7.1f tokens/s%n",
-              round, k, r[0], r[2], naive[j][round]);
+              "round %d, %4d adapters: %8.1f tokens/s, %8.1f tokens/CPU-s, TTFT p50 %.0f ms%n",
+              round, k, r[0], r[3], r[1]);
           out.flush();
         }
       }
@@ -159,43 +163,44 @@ public final class LoraBenchmark {
             new MixResult(
                 mixes.get(j),
                 median(wall[j]),
-                median(naive[j]),
-                median(ttft[j]),
+                median(p50[j]),
+                median(p99[j]),
                 slotLoads[j] / o.repeats(),
                 median(cpu[j])));
       }
       double one = results.isEmpty() ? 1 : results.get(0).tokensPerSecond();
-      out.println();
       double oneCpu = results.isEmpty() ? 1 : results.get(0).tokensPerCpuSecond();
+      out.println();
       out.println(
           "| distinct adapters | tokens/s | ratio to 1 | tokens/CPU-s | ratio to 1 |"
-              + " naive merge tokens/s | speed-up over naive | TTFT median (ms) | slot loads/run |");
-      out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+              + " TTFT p50 (ms) | TTFT p99 (ms) | slot loads/run |");
+      out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
       for (MixResult m : results) {
         out.printf(
-            "| %d | %.1f | %.2f | %.1f | %.2f | %.1f | %.1fx | %.1f | %d |%n",
+            "| %d | %.1f | %.2f | %.1f | %.2f | %.0f | %.0f | %d |%n",
             m.adapters(),
             m.tokensPerSecond(),
             m.tokensPerSecond() / one,
             m.tokensPerCpuSecond(),
             m.tokensPerCpuSecond() / oneCpu,
-            m.naiveTokensPerSecond(),
-            m.tokensPerSecond() / m.naiveTokensPerSecond(),
-            m.ttftMedianMs(),
+            m.ttftP50Ms(),
+            m.ttftP99Ms(),
             m.slotLoads());
       }
       AdapterDescriptor d = registry.get("a0");
       long slotBytes = 0;
-      for (String m : ModelConfig.TARGET_MODULES) {
-        int[] oi = config.moduleShape(m);
-        slotBytes += 4L * o.rank() * (oi[0] + oi[1]) * config.numLayers();
+      for (Projection p : Projection.values()) {
+        long[] oi = config.projectionShape(p);
+        slotBytes +=
+            (long) o.dtype().getNumOfBytes() * o.maxRank() * (oi[0] + oi[1]) * config.numLayers();
       }
       out.printf(
-          "%nmemory per adapter: %.1f KiB on disk and in the CPU tier (F32), %.1f KiB per device"
-              + " slot (rank %d)%n",
+          "%nmemory per adapter: %.1f KiB on disk and in the CPU tier (F32, rank %d), %.1f KiB per"
+              + " device slot (width %d)%n",
           Files.size(d.dir().resolve("adapter_model.safetensors")) / 1024.0,
+          d.rank(),
           slotBytes / 1024.0,
-          o.rank());
+          o.maxRank());
       CacheStats s = cache.stats();
       out.printf(
           "cache: device hits %d, misses %d, disk loads %d, evictions device %d / cpu %d%n",
@@ -205,48 +210,58 @@ public final class LoraBenchmark {
     return results;
   }
 
-  private void prepare(ModelConfig config, Path base, Path adapters) throws IOException {
+  private ModelConfig prepare(SyntheticCheckpoints.Spec spec, Path base, Path adapters)
+      throws IOException {
     Path marker =
         o.workDir()
             .resolve(
-                "ready-" + o.adapters() + "-" + o.rank() + "-" + o.hidden() + "-" + o.layers());
+                "ready-"
+                    + spec.hashCode()
+                    + "-"
+                    + o.adapters()
+                    + "-"
+                    + o.minRank()
+                    + "-"
+                    + o.maxRank()
+                    + "-"
+                    + o.targets().stream()
+                        .map(Projection::moduleName)
+                        .reduce((a, b) -> a + "," + b)
+                        .orElse(""));
     if (Files.exists(marker)) {
-      return;
+      return ModelConfig.read(base);
     }
     long t0 = System.nanoTime();
-    SyntheticModels.writeBase(base, config, 1);
+    ModelConfig config = SyntheticCheckpoints.writeBase(base, spec, 1);
     for (int i = 0; i < o.adapters(); i++) {
-      SyntheticModels.writeAdapter(
-          adapters.resolve("a" + i),
-          config,
-          o.rank(),
-          2.0 * o.rank(),
-          ModelConfig.TARGET_MODULES,
-          1000 + i);
+      int rank = o.minRank() + i % (o.maxRank() - o.minRank() + 1);
+      SyntheticCheckpoints.writeAdapter(
+          adapters.resolve("a" + i), config, rank, 2.0 * rank, o.targets(), 1000 + i);
     }
     Files.createFile(marker);
     out.printf(
         "wrote base model and %d adapters in %.1f s%n",
         o.adapters(), (System.nanoTime() - t0) / 1e9);
+    return config;
   }
 
   private GenerationRequest request(String adapter, int i) {
     SplittableRandom rnd = new SplittableRandom(i);
     int[] prompt = new int[o.promptTokens()];
     for (int t = 0; t < prompt.length; t++) {
-      prompt[t] = rnd.nextInt(256);
+      prompt[t] = rnd.nextInt(SyntheticCheckpoints.TOKENIZER_VOCAB - 1);
     }
-    return new GenerationRequest(adapter, prompt, o.maxTokens(), 0, i);
+    return GenerationRequest.of(adapter, prompt, o.maxTokens(), 0, i);
   }
 
-  /** Returns {tokens/s, median TTFT ms, tokens per CPU-second of the process}. */
-  private double[] runMix(BatchScheduler scheduler, AdapterCache cache, int k, int n)
-      throws Exception {
+  /** Returns {tokens/s, TTFT p50 ms, TTFT p99 ms, tokens per CPU-second of the process}. */
+  private double[] runMix(BatchScheduler scheduler, int k, int n) throws Exception {
     List<CompletableFuture<GenerationResult>> fs = new ArrayList<>(n);
     long c0 = processCpuNanos();
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
-      fs.add(scheduler.submit(request("a" + (i % k), i)));
+      // Spread over the k adapters, all of them when there are at least k requests.
+      fs.add(scheduler.submit(request("a" + (int) ((i * 7919L) % k), i)));
     }
     long tokens = 0;
     double[] ttft = new double[n];
@@ -258,7 +273,12 @@ public final class LoraBenchmark {
     double secs = (System.nanoTime() - t0) / 1e9;
     double cpuSecs = (processCpuNanos() - c0) / 1e9;
     Arrays.sort(ttft);
-    return new double[] {tokens / secs, ttft[n / 2], tokens / cpuSecs};
+    return new double[] {
+      tokens / secs,
+      ttft[n / 2],
+      ttft[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)],
+      tokens / cpuSecs
+    };
   }
 
   private static long processCpuNanos() {
@@ -267,64 +287,11 @@ public final class LoraBenchmark {
         .getProcessCpuTime();
   }
 
-  /**
-   * The naive baseline: per request, merge the adapter into a copy of the base weights, build the
-   * model, and generate alone (a merged model serves one adapter, so requests cannot share a batch
-   * across adapters). Adapter weights come from memory, as in the batched runs.
-   */
-  private double naive(
-      ModelConfig config,
-      Map<String, Tensor> baseWeights,
-      AdapterRegistry registry,
-      NDManager manager,
-      int k)
-      throws Exception {
-    int n = o.naiveRequests();
-    // Adapters come from memory, as in the batched runs: only merging and generation are timed.
-    Map<String, LoraAdapter> loaded = new HashMap<>();
-    List<GenerationRequest> reqs = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      String id = "a" + (i % k);
-      if (!loaded.containsKey(id)) {
-        loaded.put(id, AdapterFiles.load(registry.get(id), config));
-      }
-      reqs.add(request(id, i));
+  private void coldLoad(AdapterCache cache, BatchScheduler scheduler) throws Exception {
+    int c = Math.min(o.coldSamples(), o.adapters() / 2);
+    if (c == 0) {
+      return;
     }
-    naiveOne(config, baseWeights, manager, loaded.get(reqs.get(0).adapterId()), reqs.get(0));
-    long tokens = 0;
-    long t0 = System.nanoTime();
-    for (GenerationRequest req : reqs) {
-      naiveOne(config, baseWeights, manager, loaded.get(req.adapterId()), req);
-      tokens += req.maxTokens();
-    }
-    return tokens / ((System.nanoTime() - t0) / 1e9);
-  }
-
-  private static void naiveOne(
-      ModelConfig config,
-      Map<String, Tensor> baseWeights,
-      NDManager manager,
-      LoraAdapter adapter,
-      GenerationRequest req) {
-    try (LoraTransformer merged =
-            new LoraTransformer(config, LoraMerge.merge(baseWeights, adapter), manager, 1, 1);
-        Sequence seq = merged.newSequence()) {
-      int[] next = req.prompt();
-      for (int t = 0; t < req.maxTokens(); t++) {
-        float[] logits = merged.forward(List.of(new Segment(seq, next, Segment.BASE)))[0];
-        next = new int[] {BatchScheduler.argmax(logits)};
-      }
-    }
-  }
-
-  private void coldLoad(
-      AdapterRegistry registry,
-      ModelConfig config,
-      LoraTransformer model,
-      AdapterCache cache,
-      BatchScheduler scheduler)
-      throws Exception {
-    int c = Math.min(o.coldSamples(), o.adapters());
     double[] disk = new double[c];
     double[] slot = new double[c];
     for (int i = 0; i < c; i++) {

@@ -11,33 +11,43 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code payable bench lora}: multi-adapter throughput against the naive merge baseline. */
+/** {@code payable bench lora}: multi-adapter throughput and latency of the worker. */
 @Command(
     name = "lora",
     mixinStandardHelpOptions = true,
     description =
-        "Tokens/s with 1, 10, 100 and 1,000 distinct adapters in the mix, cold-load latency,"
-            + " memory per adapter, against merging each adapter per request.")
+        "Tokens/s and time to first token with 1, 10, 100 and 1,000 adapters in the mix on a"
+            + " random-weight Llama model, ratio to one adapter, cold-load latency, memory per"
+            + " adapter.")
 public final class LoraBenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--work-dir", description = "Where the synthetic model and adapters go.")
   Path workDir;
 
-  @Option(names = "--hidden", defaultValue = "256")
+  @Option(names = "--vocab", defaultValue = "8192")
+  int vocab;
+
+  @Option(names = "--hidden", defaultValue = "512")
   int hidden;
 
-  @Option(names = "--layers", defaultValue = "4")
+  @Option(names = "--layers", defaultValue = "8")
   int layers;
 
   @Option(names = "--heads", defaultValue = "8")
   int heads;
 
-  @Option(names = "--intermediate", defaultValue = "1024")
+  @Option(names = "--kv-heads", defaultValue = "4")
+  int kvHeads;
+
+  @Option(names = "--intermediate", defaultValue = "1536")
   int intermediate;
 
-  @Option(names = "--rank", defaultValue = "8")
-  int rank;
+  @Option(names = "--min-rank", defaultValue = "8")
+  int minRank;
+
+  @Option(names = "--max-rank", defaultValue = "16")
+  int maxRank;
 
   @Option(names = "--adapters", defaultValue = "1000")
   int adapters;
@@ -45,23 +55,33 @@ public final class LoraBenchCommand implements Callable<Integer> {
   @Option(names = "--mix", split = ",", defaultValue = "1,10,100,1000")
   List<Integer> mixes;
 
-  @Option(names = "--requests", defaultValue = "1000")
+  @Option(names = "--requests", defaultValue = "256", description = "Requests per mix.")
   int requests;
 
   @Option(names = "--prompt-tokens", defaultValue = "16")
   int promptTokens;
 
-  @Option(names = "--max-tokens", defaultValue = "16")
+  @Option(names = "--max-tokens", defaultValue = "64")
   int maxTokens;
 
-  @Option(names = "--max-running", defaultValue = "64")
+  @Option(names = "--max-running", defaultValue = "64", description = "Concurrent streams.")
   int maxRunning;
 
   @Option(names = "--slots", defaultValue = "128")
   int slots;
 
-  @Option(names = "--naive-requests", defaultValue = "32")
-  int naiveRequests;
+  @Option(
+      names = "--targets",
+      split = ",",
+      defaultValue = "q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj",
+      description = "Projections the adapters adapt.")
+  List<String> targets;
+
+  @Option(
+      names = "--dtype",
+      defaultValue = "float32",
+      description = "float32, or float16 on a GPU.")
+  String dtype;
 
   @Option(names = "--cold-samples", defaultValue = "20")
   int coldSamples;
@@ -86,11 +106,14 @@ public final class LoraBenchCommand implements Callable<Integer> {
     BenchOptions o =
         new BenchOptions(
             dir,
+            vocab,
             hidden,
             layers,
             heads,
+            kvHeads,
             intermediate,
-            rank,
+            minRank,
+            maxRank,
             adapters,
             mixes,
             requests,
@@ -98,10 +121,31 @@ public final class LoraBenchCommand implements Callable<Integer> {
             maxTokens,
             maxRunning,
             slots,
-            naiveRequests,
             coldSamples,
-            repeats);
+            repeats,
+            projections(targets),
+            switch (dtype) {
+              case "float32" -> ai.djl.ndarray.types.DataType.FLOAT32;
+              case "float16" -> ai.djl.ndarray.types.DataType.FLOAT16;
+              default ->
+                  throw new picocli.CommandLine.ParameterException(
+                      spec.commandLine(), "--dtype must be float32 or float16");
+            });
     new LoraBenchmark(o, spec.commandLine().getOut()).run();
     return 0;
+  }
+
+  private java.util.Set<io.payable.models.Projection> projections(List<String> names) {
+    java.util.Set<io.payable.models.Projection> out =
+        java.util.EnumSet.noneOf(io.payable.models.Projection.class);
+    for (String n : names) {
+      io.payable.models.Projection p = io.payable.models.Projection.ofModuleName(n);
+      if (p == null) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "unknown projection " + n);
+      }
+      out.add(p);
+    }
+    return out;
   }
 }

@@ -8,6 +8,7 @@ import io.payable.lora.metering.MemoryEventSink;
 import io.payable.lora.metering.WorkerKey;
 import io.payable.lora.worker.LoraWorker;
 import io.payable.lora.worker.WorkerConfig;
+import io.payable.models.InvalidModelException;
 import io.payable.wire.inference.InferenceEventEnvelope;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -30,8 +31,28 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--base", required = true, description = "Base model directory.")
+  @Option(
+      names = "--base",
+      required = true,
+      description =
+          "Base model: a Hugging Face checkpoint directory (config.json, model.safetensors or a"
+              + " sharded index, tokenizer.json) of the Llama, Mistral, Qwen2 or Qwen3 family.")
   Path base;
+
+  @Option(
+      names = "--chat-template",
+      description =
+          "Jinja chat template file for /v1/chat/completions; default: the chat_template of"
+              + " tokenizer_config.json.")
+  Path chatTemplate;
+
+  @Option(
+      names = "--served-model-name",
+      description = "The base model's id in the API; default: the base directory's name.")
+  String servedModelName;
+
+  @Option(names = "--verbose", description = "Print stack traces of errors.")
+  boolean verbose;
 
   @Option(names = "--adapters", required = true, description = "Directory of PEFT adapters.")
   Path adapters;
@@ -112,20 +133,38 @@ public final class ServeCommand implements Callable<Integer> {
             .topic(topic)
             .host(host)
             .port(port)
+            .servedModelName(servedModelName)
+            .chatTemplate(chatTemplate)
             .build();
+    if (chatTemplate != null && !java.nio.file.Files.isRegularFile(chatTemplate)) {
+      spec.commandLine().getErr().println("error: no chat template file " + chatTemplate);
+      return 2;
+    }
     EventSink sink =
         kafka == null
             ? new MemoryEventSink()
             : new KafkaEventSink(kafka, topic, key, cfg.eventBatch(), cfg.eventLinger());
     CountDownLatch stop = new CountDownLatch(1);
-    try (LoraWorker worker = new LoraWorker(cfg, key, sink);
+    LoraWorker started;
+    try {
+      started = new LoraWorker(cfg, key, sink);
+    } catch (InvalidModelException | java.io.UncheckedIOException e) {
+      // One line naming the file, tensor and expected shape; the trace only when asked for.
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      if (verbose) {
+        e.printStackTrace(spec.commandLine().getErr());
+      }
+      sink.close();
+      return 2;
+    }
+    try (LoraWorker worker = started;
         WorkerHttpServer http = new WorkerHttpServer(worker, host, port, httpThreads)) {
       spec.commandLine()
           .getOut()
           .printf(
               "LoRA worker %s serving %s with %d adapters on http://%s:%d%s%n",
               InferenceEventEnvelope.address(key),
-              worker.modelConfig().modelId(),
+              worker.modelId(),
               worker.registry().all().size(),
               host,
               http.port(),

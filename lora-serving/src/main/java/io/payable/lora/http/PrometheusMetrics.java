@@ -6,6 +6,7 @@ import io.payable.lora.cache.CacheStats;
 import io.payable.lora.cache.Residency;
 import io.payable.lora.metering.KafkaEventSink;
 import io.payable.lora.worker.LoraWorker;
+import io.payable.lora.worker.ModelMeters;
 
 /** Renders worker metrics in the Prometheus text exposition format. */
 public final class PrometheusMetrics {
@@ -66,6 +67,31 @@ public final class PrometheusMetrics {
             .append("\"} 1\n");
       }
     }
+    perModel(
+        b,
+        "payable_lora_model_requests_total",
+        "Finished requests per model",
+        m -> m.requests.sum());
+    perModel(
+        b,
+        "payable_lora_model_prompt_tokens_total",
+        "Prompt tokens per model",
+        m -> m.promptTokens.sum());
+    perModel(
+        b,
+        "payable_lora_model_output_tokens_total",
+        "Output tokens per model",
+        m -> m.outputTokens.sum());
+    perModelSeconds(
+        b,
+        "payable_lora_model_latency_seconds_total",
+        "Request latency per model",
+        m -> m.latencyNanos.sum());
+    perModelSeconds(
+        b,
+        "payable_lora_model_first_token_seconds_total",
+        "Time to first token per model",
+        m -> m.firstTokenNanos.sum());
     counter(b, "payable_lora_output_tokens_metered_total", "Metered tokens", worker.outputTokens());
     counterD(
         b,
@@ -78,6 +104,38 @@ public final class PrometheusMetrics {
       counter(b, "payable_lora_events_failed_total", "Events not delivered", k.eventsFailed());
     }
     return b.toString();
+  }
+
+  private void perModel(
+      StringBuilder b, String name, String help, java.util.function.ToLongFunction<ModelMeters> f) {
+    b.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    b.append("# TYPE ").append(name).append(" counter\n");
+    worker
+        .meters()
+        .forEach(
+            (model, m) ->
+                b.append(name)
+                    .append("{model=\"")
+                    .append(escape(model))
+                    .append("\"} ")
+                    .append(f.applyAsLong(m))
+                    .append('\n'));
+  }
+
+  private void perModelSeconds(
+      StringBuilder b, String name, String help, java.util.function.ToLongFunction<ModelMeters> f) {
+    b.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    b.append("# TYPE ").append(name).append(" counter\n");
+    worker
+        .meters()
+        .forEach(
+            (model, m) ->
+                b.append(name)
+                    .append("{model=\"")
+                    .append(escape(model))
+                    .append("\"} ")
+                    .append(f.applyAsLong(m) / 1e9)
+                    .append('\n'));
   }
 
   private static String escape(String s) {

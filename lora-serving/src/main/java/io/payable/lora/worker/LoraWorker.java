@@ -8,20 +8,26 @@ import io.payable.lora.adapter.InvalidAdapterException;
 import io.payable.lora.batch.BatchScheduler;
 import io.payable.lora.batch.GenerationRequest;
 import io.payable.lora.batch.GenerationResult;
+import io.payable.lora.batch.TokenStream;
 import io.payable.lora.cache.AdapterCache;
+import io.payable.lora.cache.AdapterCacheException;
+import io.payable.lora.cache.ModelSlots;
 import io.payable.lora.metering.EventSink;
 import io.payable.lora.metering.PriceBook;
-import io.payable.lora.model.Engines;
-import io.payable.lora.model.LoraTransformer;
-import io.payable.lora.model.ModelConfig;
-import io.payable.lora.model.Safetensors;
-import io.payable.lora.model.TransformerSlots;
-import io.payable.lora.tokenizer.ByteTokenizer;
-import io.payable.lora.tokenizer.Tokenizer;
+import io.payable.models.CausalLm;
+import io.payable.models.Engines;
+import io.payable.models.LoadOptions;
+import io.payable.models.ModelConfig;
+import io.payable.models.text.ChatMessage;
+import io.payable.models.text.ChatTemplate;
+import io.payable.models.text.TextTokenizer;
 import io.payable.wire.inference.InferenceEvent;
 import io.payable.wire.inference.InferenceEventEnvelope;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,8 +37,8 @@ import org.slf4j.LoggerFactory;
 import org.web3j.crypto.ECKeyPair;
 
 /**
- * A LoRA worker without its HTTP front: base model, adapter registry and cache, scheduler, metering
- * and the event sink, wired together.
+ * A LoRA worker without its HTTP front: base model (a Hugging Face checkpoint), tokenizer and chat
+ * template, adapter registry and cache, scheduler, metering and the event sink, wired together.
  */
 public final class LoraWorker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LoraWorker.class);
@@ -40,42 +46,77 @@ public final class LoraWorker implements AutoCloseable {
   private final WorkerConfig config;
   private final NDManager manager;
   private final ModelConfig modelConfig;
-  private final LoraTransformer model;
+  private final String modelId;
+  private final CausalLm model;
+  private final TextTokenizer tokenizer;
+  private final ChatTemplate chatTemplate;
   private final AdapterRegistry registry;
   private final AdapterCache cache;
   private final BatchScheduler scheduler;
-  private final Tokenizer tokenizer;
   private final PriceBook prices;
   private final EventSink sink;
   private final String workerAddress;
   private final AtomicLong outputTokens = new AtomicLong();
+  private final java.util.Map<String, ModelMeters> meters =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
   private final AtomicReference<BigInteger> feesWei = new AtomicReference<>(BigInteger.ZERO);
+
+  /** Sampling parameters of one request, as the OpenAI API names them. */
+  public record Sampling(
+      int maxTokens,
+      double temperature,
+      double topP,
+      long seed,
+      int topLogprobs,
+      List<String> stop) {
+    public Sampling {
+      stop = List.copyOf(stop);
+      if (stop.size() > 4 || stop.stream().anyMatch(String::isEmpty)) {
+        throw new IllegalArgumentException("stop takes up to 4 non-empty strings");
+      }
+    }
+  }
+
+  /**
+   * A running generation: its token stream (tokens as they come, and cancellation) and the metered
+   * completion, which completes once the request finished, however it finished.
+   */
+  public record Generation(TokenStream stream, CompletableFuture<Completion> completion) {}
 
   public LoraWorker(WorkerConfig config, ECKeyPair key, EventSink sink) throws IOException {
     this.config = config;
     this.sink = sink;
     this.workerAddress = InferenceEventEnvelope.address(key);
-    this.tokenizer = new ByteTokenizer();
     this.modelConfig = ModelConfig.read(config.baseDir());
-    if (modelConfig.vocabSize() < tokenizer.vocabSize()) {
-      throw new IllegalArgumentException(
-          "model vocabulary "
-              + modelConfig.vocabSize()
-              + " is smaller than the tokenizer's "
-              + tokenizer.vocabSize());
-    }
-    this.manager = Engines.newManager();
+    this.modelId =
+        config.servedModelName() != null
+            ? config.servedModelName()
+            : config.baseDir().toAbsolutePath().normalize().getFileName().toString();
+    this.tokenizer = TextTokenizer.load(config.baseDir());
+    String template =
+        config.chatTemplate() != null
+            ? Files.readString(config.chatTemplate())
+            : tokenizer.chatTemplate().orElse(null);
+    this.chatTemplate =
+        template == null
+            ? null
+            : new ChatTemplate(
+                template, tokenizer.bosToken().orElse(null), tokenizer.eosToken().orElse(null));
+    this.manager = Engines.newManager(Engines.device());
     long t0 = System.nanoTime();
     this.model =
-        new LoraTransformer(
-            modelConfig,
-            Safetensors.read(config.baseDir().resolve(ModelConfig.WEIGHTS)),
+        CausalLm.load(
+            config.baseDir(),
             manager,
-            config.deviceSlots(),
-            config.maxRank());
+            new LoadOptions(
+                manager.getDevice(),
+                ai.djl.ndarray.types.DataType.FLOAT32,
+                config.deviceSlots(),
+                config.maxRank()));
     LOG.info(
-        "base model {} loaded on {} in {} ms",
-        modelConfig.modelId(),
+        "base model {} ({}) loaded on {} in {} ms",
+        modelId,
+        modelConfig,
         manager.getDevice(),
         (System.nanoTime() - t0) / 1_000_000);
     this.registry = new AdapterRegistry(config.adaptersDir(), modelConfig, config.maxRank());
@@ -85,43 +126,137 @@ public final class LoraWorker implements AutoCloseable {
         new AdapterCache(
             registry::get,
             d -> AdapterFiles.load(d, modelConfig),
-            new TransformerSlots(model),
+            new ModelSlots(model),
             config.cpuAdapters(),
             config.loaderThreads());
     this.prices = new PriceBook(config.defaultPriceWei());
     if (config.pricesFile() != null) {
       prices.load(config.pricesFile());
     }
-    this.scheduler = new BatchScheduler(model, cache, tokenizer.eosId(), config.scheduler());
+    java.util.Set<Integer> eos = new java.util.HashSet<>(tokenizer.eosTokenIds());
+    eos.addAll(modelConfig.eosTokenIds());
+    this.scheduler = new BatchScheduler(model, cache, eos, config.scheduler());
+  }
+
+  /** Prompt token ids of a text, with the tokenizer's special tokens (BOS). */
+  public int[] encode(String text) {
+    return tokenizer.encode(text, true);
   }
 
   /**
-   * Completes a prompt with an adapter (or the base model when {@code model} is the base model id),
-   * meters it and emits its inference event.
+   * The prompt of a conversation: the chat template applied with a generation prompt, then
+   * tokenized without adding special tokens again (the template writes them).
+   *
+   * @throws IllegalArgumentException when the model has no chat template
    */
-  public CompletableFuture<Completion> complete(
-      String model, String prompt, int maxTokens, double temperature, long seed, String consumer) {
-    String adapter = model.equals(modelConfig.modelId()) ? null : model;
-    if (adapter != null && registry.get(adapter) == null) {
-      throw new io.payable.lora.cache.AdapterCacheException(
-          io.payable.lora.cache.AdapterCacheException.Kind.UNKNOWN_ADAPTER,
-          "unknown model or adapter " + model);
+  public int[] encodeChat(List<ChatMessage> messages) {
+    if (chatTemplate == null) {
+      throw new IllegalArgumentException(
+          "model "
+              + modelId
+              + " has no chat template; use /v1/completions or start the worker with"
+              + " --chat-template");
     }
-    int[] tokens = tokenizer.encode(prompt);
-    return scheduler
-        .submit(new GenerationRequest(adapter, tokens, maxTokens, temperature, seed))
-        .thenApply(r -> meter(model, r, consumer));
+    if (messages.isEmpty()) {
+      throw new IllegalArgumentException("messages must not be empty");
+    }
+    String prompt;
+    try {
+      prompt = chatTemplate.render(messages, true);
+    } catch (ChatTemplate.ChatTemplateException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    return tokenizer.encode(prompt, false);
   }
 
-  private Completion meter(String model, GenerationResult r, String consumer) {
-    String text = tokenizer.decode(r.tokens());
+  /**
+   * Starts a generation with an adapter (or the base model when {@code model} is the base model
+   * id); the completion is metered and its inference event emitted however it ends (a cancelled
+   * request is metered for the tokens it got).
+   *
+   * @throws AdapterCacheException of kind UNKNOWN_ADAPTER for an unknown model
+   * @throws IllegalArgumentException for a prompt beyond the context or bad parameters
+   * @throws java.util.concurrent.RejectedExecutionException when the queue is full
+   */
+  public Generation generate(String model, int[] prompt, Sampling sampling, String consumer) {
+    return generate("cmpl-" + UUID.randomUUID(), model, prompt, sampling, consumer);
+  }
+
+  /**
+   * As {@link #generate(String, int[], Sampling, String)}, with the id of the request, which
+   * becomes the id of its inference event.
+   */
+  public Generation generate(
+      String requestId, String model, int[] prompt, Sampling sampling, String consumer) {
+    String adapter = model.equals(modelId) ? null : model;
+    if (adapter != null && registry.get(adapter) == null) {
+      throw new AdapterCacheException(
+          AdapterCacheException.Kind.UNKNOWN_ADAPTER, "The model `" + model + "` does not exist.");
+    }
+    TokenStream stream = new TokenStream();
+    GenerationRequest request =
+        new GenerationRequest(
+            adapter,
+            prompt,
+            sampling.maxTokens(),
+            sampling.temperature(),
+            sampling.topP(),
+            sampling.seed(),
+            sampling.topLogprobs(),
+            stream,
+            sampling.stop().isEmpty() ? null : stopCondition(sampling.stop()));
+    CompletableFuture<Completion> done =
+        scheduler
+            .submit(request)
+            .thenApply(r -> meter(requestId, model, r, consumer, sampling.stop()));
+    return new Generation(stream, done);
+  }
+
+  /** A completion without streaming: start it and wait for it. */
+  public CompletableFuture<Completion> complete(
+      String model, String prompt, int maxTokens, double temperature, long seed, String consumer) {
+    return generate(
+            model,
+            encode(prompt),
+            new Sampling(maxTokens, temperature, 1.0, seed, -1, List.of()),
+            consumer)
+        .completion();
+  }
+
+  private GenerationRequest.StopCondition stopCondition(List<String> stop) {
+    return (tokens, count) -> {
+      String text = tokenizer.decode(java.util.Arrays.copyOf(tokens, count), true);
+      return stop.stream().anyMatch(text::contains);
+    };
+  }
+
+  /** The text of generated tokens, cut before the first stop string. */
+  public String text(int[] tokens, List<String> stop) {
+    String text = tokenizer.decode(tokens, true);
+    return cutAtStop(text, stop);
+  }
+
+  static String cutAtStop(String text, List<String> stop) {
+    int cut = text.length();
+    for (String s : stop) {
+      int at = text.indexOf(s);
+      if (at >= 0) {
+        cut = Math.min(cut, at);
+      }
+    }
+    return text.substring(0, cut);
+  }
+
+  private Completion meter(
+      String requestId, String model, GenerationResult r, String consumer, List<String> stop) {
+    String text = text(r.tokens(), stop);
     int out = r.tokens().length;
     BigInteger fee = prices.fee(r.adapterId(), out);
     InferenceEvent event =
         new InferenceEvent(
-            "cmpl-" + UUID.randomUUID(),
+            requestId,
             workerAddress,
-            modelConfig.modelId(),
+            modelId,
             model,
             r.adapterVersion() == null ? "" : r.adapterVersion(),
             consumer,
@@ -135,9 +270,18 @@ public final class LoraWorker implements AutoCloseable {
             r.firstTokenTime() == null ? r.doneTime() : r.firstTokenTime(),
             r.doneTime());
     outputTokens.addAndGet(out);
+    ModelMeters m = meters.computeIfAbsent(model, k -> new ModelMeters());
+    m.requests.increment();
+    m.promptTokens.add(r.promptTokens());
+    m.outputTokens.add(out);
+    m.latencyNanos.add(java.time.Duration.between(r.requestTime(), r.doneTime()).toNanos());
+    if (r.firstTokenTime() != null) {
+      m.firstTokenNanos.add(
+          java.time.Duration.between(r.requestTime(), r.firstTokenTime()).toNanos());
+    }
     feesWei.accumulateAndGet(fee, BigInteger::add);
     sink.accept(event);
-    return new Completion(text, r.finishReason(), event);
+    return new Completion(text, r.finishReason(), event, r);
   }
 
   /** Registers a new adapter directory (or re-validates a changed one). */
@@ -147,6 +291,36 @@ public final class LoraWorker implements AutoCloseable {
 
   public ModelConfig modelConfig() {
     return modelConfig;
+  }
+
+  /** Request, token and latency totals per model id. */
+  public java.util.Map<String, ModelMeters> meters() {
+    return java.util.Collections.unmodifiableMap(meters);
+  }
+
+  /** The id clients use for the base model. */
+  public String modelId() {
+    return modelId;
+  }
+
+  public Optional<ChatTemplate> chatTemplate() {
+    return Optional.ofNullable(chatTemplate);
+  }
+
+  /** Stops serving an adapter: drops it from every cache tier and from the registry. */
+  public void unregister(String id) {
+    if (registry.get(id) == null) {
+      throw new AdapterCacheException(
+          AdapterCacheException.Kind.UNKNOWN_ADAPTER, "The model `" + id + "` does not exist.");
+    }
+    cache.unload(id);
+    registry.unregister(id);
+  }
+
+  /** Registers an adapter directory under an id (null dir: the id's directory). */
+  public AdapterDescriptor register(String id, java.nio.file.Path dir)
+      throws InvalidAdapterException {
+    return registry.register(id, dir);
   }
 
   public AdapterRegistry registry() {
@@ -169,7 +343,7 @@ public final class LoraWorker implements AutoCloseable {
     return sink;
   }
 
-  public Tokenizer tokenizer() {
+  public TextTokenizer tokenizer() {
     return tokenizer;
   }
 
@@ -195,6 +369,7 @@ public final class LoraWorker implements AutoCloseable {
     sink.close();
     cache.close();
     model.close();
+    tokenizer.close();
     manager.close();
   }
 }

@@ -10,6 +10,8 @@ import java.util.Objects;
  * Everything a worker needs; build with {@link #builder()}.
  *
  * @param kafkaBootstrap null to keep events in memory (no Kafka)
+ * @param servedModelName the base model's id in the API; null for the base directory's name
+ * @param chatTemplate a Jinja chat template file overriding the tokenizer's; may be null
  */
 public record WorkerConfig(
     Path baseDir,
@@ -26,7 +28,9 @@ public record WorkerConfig(
     int eventBatch,
     Duration eventLinger,
     String host,
-    int port) {
+    int port,
+    String servedModelName,
+    Path chatTemplate) {
 
   public WorkerConfig {
     Objects.requireNonNull(baseDir, "baseDir");
@@ -54,6 +58,18 @@ public record WorkerConfig(
     private Duration eventLinger = Duration.ofMillis(200);
     private String host = "127.0.0.1";
     private int port = 8090;
+    private String servedModelName;
+    private Path chatTemplate;
+
+    public Builder servedModelName(String v) {
+      servedModelName = v;
+      return this;
+    }
+
+    public Builder chatTemplate(Path v) {
+      chatTemplate = v;
+      return this;
+    }
 
     public Builder baseDir(Path v) {
       baseDir = v;
@@ -146,7 +162,9 @@ public record WorkerConfig(
           eventBatch,
           eventLinger,
           host,
-          port);
+          port,
+          servedModelName,
+          chatTemplate);
     }
   }
 }

@@ -7,16 +7,20 @@ import ai.djl.ndarray.NDManager;
 import io.payable.lora.adapter.AdapterFiles;
 import io.payable.lora.adapter.AdapterRegistry;
 import io.payable.lora.cache.AdapterCache;
-import io.payable.lora.model.Engines;
-import io.payable.lora.model.LoraTransformer;
-import io.payable.lora.model.ModelConfig;
-import io.payable.lora.model.Safetensors;
-import io.payable.lora.model.SyntheticModels;
-import io.payable.lora.model.TransformerSlots;
-import io.payable.lora.tokenizer.ByteTokenizer;
+import io.payable.lora.cache.AdapterStatus;
+import io.payable.lora.cache.ModelSlots;
+import io.payable.models.CausalLm;
+import io.payable.models.Engines;
+import io.payable.models.LoadOptions;
+import io.payable.models.ModelConfig;
+import io.payable.models.Projection;
+import io.payable.models.SyntheticCheckpoints;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -25,20 +29,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BatchSchedulerTest {
-  static final ModelConfig CONFIG = new ModelConfig("tiny", 257, 32, 2, 4, 64, 64, 1e-5);
+  static final SyntheticCheckpoints.Spec SPEC =
+      new SyntheticCheckpoints.Spec(300, 32, 64, 2, 4, 2, 64);
   @TempDir static Path dir;
   static NDManager manager;
+  static ModelConfig config;
   static AdapterRegistry registry;
 
   @BeforeAll
   static void setUp() throws Exception {
-    manager = Engines.newManager();
-    SyntheticModels.writeBase(dir.resolve("base"), CONFIG, 5);
+    manager = Engines.newManager(ai.djl.Device.cpu());
+    config = SyntheticCheckpoints.writeBase(dir.resolve("base"), SPEC, 5);
     for (int i = 0; i < 6; i++) {
-      SyntheticModels.writeAdapter(
-          dir.resolve("adapters/x" + i), CONFIG, 2 + i % 3, 8, ModelConfig.TARGET_MODULES, i);
+      SyntheticCheckpoints.writeAdapter(
+          dir.resolve("adapters/x" + i), config, 2 + i % 3, 8, EnumSet.allOf(Projection.class), i);
     }
-    registry = new AdapterRegistry(dir.resolve("adapters"), CONFIG, 4);
+    registry = new AdapterRegistry(dir.resolve("adapters"), config, 4);
     registry.scan();
   }
 
@@ -47,7 +53,7 @@ class BatchSchedulerTest {
     manager.close();
   }
 
-  record Harness(LoraTransformer model, AdapterCache cache, BatchScheduler scheduler)
+  record Harness(CausalLm model, AdapterCache cache, BatchScheduler scheduler)
       implements AutoCloseable {
     @Override
     public void close() {
@@ -58,21 +64,15 @@ class BatchSchedulerTest {
   }
 
   static Harness harness(int slots, int maxAdaptersPerStep) throws Exception {
-    LoraTransformer model =
-        new LoraTransformer(
-            CONFIG,
-            Safetensors.read(dir.resolve("base").resolve(ModelConfig.WEIGHTS)),
-            manager,
-            slots,
-            4);
+    CausalLm model = CausalLm.load(dir.resolve("base"), manager, LoadOptions.cpu(slots, 4));
     AdapterCache cache =
         new AdapterCache(
-            registry::get, d -> AdapterFiles.load(d, CONFIG), new TransformerSlots(model), 8, 1);
+            registry::get, d -> AdapterFiles.load(d, config), new ModelSlots(model), 8, 1);
     BatchScheduler s =
         new BatchScheduler(
             model,
             cache,
-            ByteTokenizer.EOS,
+            Set.of(SyntheticCheckpoints.EOS_ID),
             SchedulerConfig.builder()
                 .maxRunning(16)
                 .maxAdaptersPerStep(maxAdaptersPerStep)
@@ -81,12 +81,22 @@ class BatchSchedulerTest {
     return new Harness(model, cache, s);
   }
 
+  static int[] bytes(String text) {
+    byte[] b = text.getBytes(StandardCharsets.UTF_8);
+    int[] out = new int[b.length];
+    for (int i = 0; i < b.length; i++) {
+      out[i] = b[i] & 0xff;
+    }
+    return out;
+  }
+
   static List<GenerationRequest> requests() {
     List<GenerationRequest> out = new ArrayList<>();
     for (int i = 0; i < 14; i++) {
       String adapter = i % 7 == 6 ? null : "x" + (i % 6);
-      int[] prompt = new ByteTokenizer().encode("prompt number " + i);
-      out.add(new GenerationRequest(adapter, prompt, 5 + i % 4, i % 2 == 0 ? 0 : 0.9, 1000 + i));
+      out.add(
+          GenerationRequest.of(
+              adapter, bytes("prompt number " + i), 5 + i % 4, i % 2 == 0 ? 0 : 0.9, 1000 + i));
     }
     return out;
   }
@@ -121,15 +131,73 @@ class BatchSchedulerTest {
   void refusesRequestsBeyondTheContext() throws Exception {
     try (Harness h = harness(1, 1)) {
       assertThatThrownBy(
-              () -> h.scheduler().submit(new GenerationRequest("x0", new int[60], 10, 0, 1)))
+              () -> h.scheduler().submit(GenerationRequest.of("x0", new int[60], 10, 0, 1)))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("context");
-      assertThat(
-              h.scheduler()
-                  .submit(new GenerationRequest("x0", new int[0], 3, 0, 1))
-                  .get(30, TimeUnit.SECONDS)
-                  .tokens())
-          .hasSizeLessThanOrEqualTo(3);
+      assertThatThrownBy(() -> GenerationRequest.of("x0", new int[0], 3, 0, 1))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("the prompt is empty");
+      assertThatThrownBy(
+              () -> h.scheduler().submit(GenerationRequest.of("x0", new int[] {300}, 3, 0, 1)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("token id 300 is outside the vocabulary of 300");
     }
+  }
+
+  @Test
+  void cancelledStreamFinishesEarlyAndReleasesItsLease() throws Exception {
+    try (Harness h = harness(2, 2)) {
+      TokenStream stream = new TokenStream();
+      CompletableFuture<GenerationResult> f =
+          h.scheduler()
+              .submit(
+                  new GenerationRequest(
+                      "x1", bytes("a long story"), 40, 0, 1.0, 7, 3, stream, null));
+      TokenStream.Event first = stream.poll(30, TimeUnit.SECONDS);
+      assertThat(first).isInstanceOf(TokenStream.TokenEvent.class);
+      GeneratedToken t = ((TokenStream.TokenEvent) first).token();
+      // Greedy: the chosen token is the most likely one, with the largest log-probability.
+      assertThat(t.topIds()).hasSize(3);
+      assertThat(t.topIds()[0]).isEqualTo(t.id());
+      assertThat(t.logprob()).isEqualTo(t.topLogprobs()[0]).isNegative();
+      assertThat(t.topLogprobs()[1]).isLessThanOrEqualTo(t.topLogprobs()[0]);
+      stream.cancel("cancelled");
+      GenerationResult r = f.get(30, TimeUnit.SECONDS);
+      assertThat(r.finishReason()).isEqualTo("cancelled");
+      assertThat(r.tokens().length).isBetween(1, 39);
+      assertThat(h.cache().status())
+          .filteredOn(s -> s.id().equals("x1"))
+          .extracting(AdapterStatus::inUse)
+          .containsExactly(0);
+    }
+  }
+
+  @Test
+  void stopConditionEndsGeneration() throws Exception {
+    try (Harness h = harness(1, 1)) {
+      GenerationResult r =
+          h.scheduler()
+              .submit(
+                  new GenerationRequest(
+                      "x2", bytes("stop early"), 20, 0, 1.0, 3, -1, null, (toks, n) -> n == 4))
+              .get(30, TimeUnit.SECONDS);
+      assertThat(r.tokens()).hasSize(4);
+      assertThat(r.finishReason()).isEqualTo("stop");
+    }
+  }
+
+  @Test
+  void topPOfAlmostZeroIsGreedy() {
+    float[] logits = {0.1f, 2.0f, 1.9f, -1f};
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(1);
+    for (int i = 0; i < 50; i++) {
+      assertThat(BatchScheduler.sample(logits, 1.0, 1e-6, rnd)).isEqualTo(1);
+    }
+    // With the whole nucleus, other tokens are drawn too.
+    java.util.Set<Integer> seen = new java.util.HashSet<>();
+    for (int i = 0; i < 200; i++) {
+      seen.add(BatchScheduler.sample(logits, 1.0, 1.0, rnd));
+    }
+    assertThat(seen).contains(1, 2);
   }
 }

@@ -6,8 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.payable.lora.adapter.AdapterFiles;
 import io.payable.lora.adapter.AdapterRegistry;
 import io.payable.lora.adapter.LoraAdapter;
-import io.payable.lora.model.ModelConfig;
-import io.payable.lora.model.SyntheticModels;
+import io.payable.models.ModelConfig;
+import io.payable.models.Projection;
+import io.payable.models.SyntheticCheckpoints;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AdapterCacheTest {
 
-  static final ModelConfig TINY = new ModelConfig("tiny", 257, 8, 1, 2, 8, 16, 1e-5);
+  static ModelConfig tiny;
   static final int ADAPTERS = 1000;
 
   @TempDir static Path dir;
@@ -33,10 +34,14 @@ class AdapterCacheTest {
 
   @BeforeAll
   static void writeAdapters() throws Exception {
+    tiny =
+        SyntheticCheckpoints.writeBase(
+            dir.resolve("base"), new SyntheticCheckpoints.Spec(257, 8, 16, 1, 2, 2, 16), 1);
     for (int i = 0; i < ADAPTERS; i++) {
-      SyntheticModels.writeAdapter(dir.resolve("a" + i), TINY, 1, 2, List.of("q_proj"), i);
+      SyntheticCheckpoints.writeAdapter(
+          dir.resolve("adapters/a" + i), tiny, 1, 2, java.util.EnumSet.of(Projection.Q_PROJ), i);
     }
-    registry = new AdapterRegistry(dir, TINY, 4);
+    registry = new AdapterRegistry(dir.resolve("adapters"), tiny, 4);
     assertThat(registry.scan()).isEqualTo(ADAPTERS);
   }
 
@@ -67,7 +72,7 @@ class AdapterCacheTest {
   }
 
   static AdapterCache cache(RecordingSlots slots, int cpu) {
-    return new AdapterCache(registry::get, d -> AdapterFiles.load(d, TINY), slots, cpu, 2);
+    return new AdapterCache(registry::get, d -> AdapterFiles.load(d, tiny), slots, cpu, 2);
   }
 
   @Test

@@ -7,10 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.payable.embedded.kafka.KafkaExtension;
 import io.payable.lora.batch.SchedulerConfig;
 import io.payable.lora.metering.KafkaEventSink;
-import io.payable.lora.model.ModelConfig;
-import io.payable.lora.model.SyntheticModels;
 import io.payable.lora.worker.LoraWorker;
 import io.payable.lora.worker.WorkerConfig;
+import io.payable.models.ModelConfig;
+import io.payable.models.Projection;
+import io.payable.models.SyntheticCheckpoints;
 import io.payable.wire.inference.InferenceEvent;
 import io.payable.wire.inference.InferenceEventEnvelope;
 import io.payable.wire.inference.SignedInferenceBatch;
@@ -43,7 +44,8 @@ class WorkerITCase {
   @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
 
   static final ObjectMapper JSON = new ObjectMapper();
-  static final ModelConfig CONFIG = new ModelConfig("tiny-base", 257, 32, 2, 4, 64, 128, 1e-5);
+  static final SyntheticCheckpoints.Spec SPEC =
+      new SyntheticCheckpoints.Spec(257, 32, 64, 2, 4, 2, 128);
 
   @TempDir Path dir;
 
@@ -52,10 +54,15 @@ class WorkerITCase {
     KAFKA.createTopics(2, KafkaEventSink.TOPIC);
     Path base = dir.resolve("base");
     Path adapters = dir.resolve("adapters");
-    SyntheticModels.writeBase(base, CONFIG, 1);
+    ModelConfig config = SyntheticCheckpoints.writeBase(base, SPEC, 1);
     for (int i = 0; i < 6; i++) {
-      SyntheticModels.writeAdapter(
-          adapters.resolve("ad-" + i), CONFIG, 1 + i % 4, 16, ModelConfig.TARGET_MODULES, i);
+      SyntheticCheckpoints.writeAdapter(
+          adapters.resolve("ad-" + i),
+          config,
+          1 + i % 4,
+          16,
+          java.util.EnumSet.allOf(Projection.class),
+          i);
     }
     Files.writeString(adapters.resolve("prices.properties"), "ad-0=7\nad-1=1000000000000\n");
     ECKeyPair key = ECKeyPair.create(BigInteger.valueOf(0xC0FFEEL));
@@ -72,6 +79,7 @@ class WorkerITCase {
             .pricesFile(adapters.resolve("prices.properties"))
             .eventBatch(5)
             .eventLinger(Duration.ofMillis(50))
+            .servedModelName("tiny-base")
             .build();
     KafkaEventSink sink =
         new KafkaEventSink(
