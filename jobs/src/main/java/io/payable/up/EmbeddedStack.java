@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import org.apache.flink.util.FileUtils;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +71,10 @@ public final class EmbeddedStack implements AutoCloseable {
       Files.createDirectories(dir.resolve("index"));
 
       EmbeddedKafka kafka = push(started, EmbeddedKafka.start(kafkaDir));
-      kafka.createTopics(4, PlatformTopics.ALL.toArray(String[]::new));
+      kafka.createTopics(
+          PlatformTopics.ALL.stream()
+              .map(t -> new NewTopic(t, 4, (short) 1).configs(PlatformTopics.configs(t)))
+              .toList());
       AnvilOptions chainOptions = AnvilOptions.defaults();
       if (!temporary) {
         chainOptions = chainOptions.withStateFile(dir.resolve("chain").resolve("anvil-state.json"));

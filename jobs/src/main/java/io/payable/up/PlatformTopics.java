@@ -1,6 +1,7 @@
 package io.payable.up;
 
 import java.util.List;
+import java.util.Map;
 
 /** The Kafka topics of the platform, as the architecture names them. */
 public final class PlatformTopics {
@@ -22,6 +23,19 @@ public final class PlatformTopics {
           INFERENCE_REJECTIONS,
           REWARDS_ATTRIBUTED,
           REWARD_REJECTIONS);
+
+  /**
+   * Topic settings that differ from the broker's defaults, as in deploy/k8s/topics.yaml: the input
+   * topics take records larger than 1 MiB, which the jobs must survive.
+   */
+  public static Map<String, String> configs(String topic) {
+    return switch (topic) {
+      case SUBMISSIONS -> Map.of("max.message.bytes", "1100000");
+      case SUBMISSION_REJECTIONS -> Map.of("max.message.bytes", "2200000");
+      case INFERENCE_EVENTS, INFERENCE_REJECTIONS -> Map.of("max.message.bytes", "8388608");
+      default -> Map.of();
+    };
+  }
 
   private PlatformTopics() {}
 }

@@ -3,6 +3,8 @@ package io.payable.up;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.payable.attribution.sink.AttributionTables;
+import io.payable.ingest.sink.IngestTables;
+import io.payable.jobs.testing.HostileRecords;
 import io.payable.jobs.testing.PlatformIo;
 import io.payable.settlement.SettlementTables;
 import io.payable.up.demo.CycleReport;
@@ -13,9 +15,11 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,10 +44,16 @@ class FullCycleITCase {
         DemoCycle cycle = new DemoCycle(stack, out, Duration.ofSeconds(10))) {
       cycle.start();
       long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+      Map<TableIdentifier, Map<Long, byte[]>> injected = null;
       while (cycle.rootsPosted() < 3 && System.nanoTime() < deadline) {
         Thread.sleep(2_000);
         LOG.info("{}", cycle.summary());
+        if (injected == null && cycle.rootsPosted() >= 1) {
+          // Mid-run, a hostile producer fills every input topic; the cycle must go on.
+          injected = injectHostileRecords(stack);
+        }
       }
+      assertThat(injected).as("hostile records were injected mid-run").isNotNull();
       CycleReport report = cycle.finish();
       LOG.info("demo output:\n{}", text);
 
@@ -90,6 +100,43 @@ class FullCycleITCase {
       assertThat(new BigDecimal(report.claimed())).isEqualByComparingTo(claimantCumulative);
       assertThat(text.toString()).contains("Claimable now:").contains("Claimed ");
       assertThat(List.of(report.contributionsAccepted(), report.shards())).allMatch(n -> n > 0);
+      for (var e : injected.entrySet()) {
+        PlatformIo.awaitRows(stack.warehouse(), e.getKey(), e.getValue().size());
+        HostileRecords.assertEachInTableOnce(stack.warehouse(), e.getKey(), e.getValue());
+      }
     }
+  }
+
+  /**
+   * Produces {@link HostileRecords#generic} records to the input topics (those within each topic's
+   * limit) and returns, per rejections table, the offset (partition 0) and value of each record
+   * that must land there.
+   */
+  private static Map<TableIdentifier, Map<Long, byte[]>> injectHostileRecords(EmbeddedStack stack)
+      throws Exception {
+    Map<TableIdentifier, Map<Long, byte[]>> out = new HashMap<>();
+    Map<String, TableIdentifier> tables =
+        Map.of(
+            PlatformTopics.SUBMISSIONS, IngestTables.REJECTIONS,
+            PlatformTopics.INFERENCE_EVENTS, AttributionTables.REJECTIONS,
+            PlatformTopics.REWARDS_ATTRIBUTED, SettlementTables.REJECTIONS);
+    for (String topic :
+        List.of(
+            PlatformTopics.SUBMISSIONS,
+            PlatformTopics.INFERENCE_EVENTS,
+            PlatformTopics.REWARDS_ATTRIBUTED,
+            PlatformTopics.INDEX_MANIFEST)) {
+      int limit =
+          Integer.parseInt(
+              PlatformTopics.configs(topic).getOrDefault("max.message.bytes", "1048588"));
+      List<byte[]> values = new ArrayList<>();
+      HostileRecords.generic(topic.hashCode(), limit - 128).forEach(h -> values.add(h.value()));
+      List<Long> offsets = HostileRecords.produce(stack.kafka(), topic, values);
+      if (tables.containsKey(topic)) {
+        out.put(tables.get(topic), HostileRecords.byOffset(offsets, values, i -> true));
+      }
+      LOG.info("injected {} hostile records into {}", values.size(), topic);
+    }
+    return out;
   }
 }

@@ -4,6 +4,7 @@ import io.payable.attribution.reward.AttributedReward;
 import io.payable.attribution.reward.AttributedRewardJson;
 import io.payable.ingest.record.RawRecord;
 import io.payable.ingest.record.Rejection;
+import io.payable.ingest.record.SkippedRecords;
 import java.math.BigInteger;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -28,6 +29,22 @@ public final class RewardDeserializer implements KafkaRecordDeserializationSchem
   /** decimal(38,0) holds values below 10^38; so does every fee the attribution job accepts. */
   static final BigInteger FEE_LIMIT = BigInteger.TEN.pow(38);
 
+  /** 10000-01-01T00:00:00Z in epoch milliseconds: no later event time is accepted. */
+  static final long MAX_EVENT_TIME = 253_402_300_800_000L;
+
+  private final SkippedRecords skipped;
+
+  public RewardDeserializer() {
+    this(SkippedRecords.NONE);
+  }
+
+  /**
+   * @param skipped records to reject unread (reason {@code skipped})
+   */
+  public RewardDeserializer(SkippedRecords skipped) {
+    this.skipped = skipped;
+  }
+
   @Override
   public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RewardRecord> out) {
     RawRecord raw =
@@ -37,7 +54,16 @@ public final class RewardDeserializer implements KafkaRecordDeserializationSchem
             record.offset(),
             record.timestamp(),
             record.value());
-    out.collect(read(raw, System.currentTimeMillis()));
+    long now = System.currentTimeMillis();
+    out.collect(
+        skipped.contains(raw)
+            ? RewardRecord.rejected(
+                Rejection.of(
+                    raw,
+                    RewardRejectionReason.SKIPPED.code(),
+                    "skipped by the operator (input.skip-records)",
+                    now))
+            : read(raw, now));
   }
 
   /** The credits of {@code raw}, or its rejection. */
@@ -52,6 +78,25 @@ public final class RewardDeserializer implements KafkaRecordDeserializationSchem
     } catch (RuntimeException | StackOverflowError e) {
       return RewardRecord.rejected(
           Rejection.of(raw, RewardRejectionReason.MALFORMED_REWARD.code(), detail(e), now));
+    }
+    // epoch = floor(event_time / epoch length) with a length of at least 1 ms, so 0 <= epoch <=
+    // event_time; times past the year 9999 are no real inference.
+    if (reward.eventTime() < 0
+        || reward.eventTime() >= MAX_EVENT_TIME
+        || reward.epoch() < 0
+        || reward.epoch() > reward.eventTime()) {
+      return RewardRecord.rejected(
+          Rejection.of(
+              raw,
+              RewardRejectionReason.MALFORMED_REWARD.code(),
+              "event "
+                  + reward.eventId()
+                  + ": event_time "
+                  + reward.eventTime()
+                  + " or epoch "
+                  + reward.epoch()
+                  + " out of range",
+              now));
     }
     if (reward.feeWei().compareTo(FEE_LIMIT) >= 0) {
       return RewardRecord.rejected(

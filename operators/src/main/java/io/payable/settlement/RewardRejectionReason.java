@@ -11,7 +11,9 @@ public enum RewardRejectionReason {
   /** A payout's recipient is not a 0x address. */
   INVALID_RECIPIENT,
   /** The fee does not fit the tables' decimal(38,0) (the attribution job never writes one). */
-  AMOUNT_OUT_OF_RANGE;
+  AMOUNT_OUT_OF_RANGE,
+  /** Listed in {@code input.skip-records} by an operator (docs/operations.md). */
+  SKIPPED;
 
   public String code() {
     return name().toLowerCase(Locale.ROOT);

@@ -24,9 +24,17 @@ public record SettlementSchedule(long epochLengthMillis, long allowedLatenessMil
     }
   }
 
-  /** The watermark at which {@code epoch} closes (event-time timer timestamp). */
+  /**
+   * The watermark at which {@code epoch} closes (event-time timer timestamp), saturated at the ends
+   * of time: an epoch past the last representable watermark closes at the end of the input.
+   */
   public long closeTime(long epoch) {
-    return Math.addExact(Math.multiplyExact(epoch + 1, epochLengthMillis), allowedLatenessMillis);
+    try {
+      return Math.addExact(
+          Math.multiplyExact(Math.addExact(epoch, 1), epochLengthMillis), allowedLatenessMillis);
+    } catch (ArithmeticException beyond) {
+      return epoch < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
   }
 
   /** Whether {@code epoch} is closed once the watermark is {@code watermark}. */

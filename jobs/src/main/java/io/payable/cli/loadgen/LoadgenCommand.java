@@ -7,12 +7,12 @@ import picocli.CommandLine.Command;
     name = "loadgen",
     mixinStandardHelpOptions = true,
     description = "Test tools: synthetic load for benchmarks and demos.",
-    subcommands = {InferenceLoadCommand.class})
+    subcommands = {InferenceLoadCommand.class, HostileLoadCommand.class})
 public final class LoadgenCommand implements Runnable {
 
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(
-        new picocli.CommandLine(this), "name a load: inference");
+        new picocli.CommandLine(this), "name a load: inference, hostile");
   }
 }

@@ -115,7 +115,7 @@ public final class AttributionJob {
                 WatermarkStrategy.noWatermarks(),
                 "inference events")
             .uid("attribution-source")
-            .process(new InferenceDecoder(workers(config)))
+            .process(new InferenceDecoder(workers(config), KafkaLimitOptions.skipped(config)))
             .uid("attribution-decode")
             .name("verify batches");
 

@@ -90,7 +90,8 @@ public final class IngestJob {
                     config.get(IngestOptions.MAX_SUBMISSION_BYTES),
                     config.get(IngestOptions.CHAIN_ID),
                     config.get(IngestOptions.DATANET_REGISTRY),
-                    datanetDirectory(config)))
+                    datanetDirectory(config),
+                    KafkaLimitOptions.skipped(config)))
             .uid("ingest-validate")
             .name("validate submissions");
 

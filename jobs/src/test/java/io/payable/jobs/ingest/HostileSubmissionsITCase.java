@@ -19,9 +19,9 @@ import io.payable.ingest.sink.IngestTables;
 import io.payable.jobs.common.IcebergOptions;
 import io.payable.jobs.common.KafkaLimitOptions;
 import io.payable.jobs.testing.HostileRecords;
-import io.payable.jobs.testing.HostileRecords.Hostile;
 import io.payable.jobs.testing.PlatformIo;
 import io.payable.jobs.testing.TestClusters;
+import io.payable.loadgen.HostileInputs.Hostile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -109,15 +109,21 @@ class HostileSubmissionsITCase {
     assertThat(nearLimit.length).isBetween((1 << 20) - 8192, 1 << 20);
     assertThat(hostile.get(hostile.size() - 1).value()).hasSize(1 << 20);
 
+    // A valid submission an operator has chosen to skip: rejected, not accepted.
+    hostile.add(new Hostile("skipped by the operator", signed(alice, OPEN, 5, passage(1, 5))));
+
     List<byte[]> values = new ArrayList<>();
     hostile.forEach(h -> values.add(h.value()));
     values.add(valid);
     values.add(nearLimit);
     List<Long> offsets = HostileRecords.produce(KAFKA.kafka(), "datanet.submissions", values);
+    long skippedOffset = offsets.get(hostile.size() - 1);
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
-    IngestJob.build(env, config(store));
+    Configuration config = config(store);
+    config.set(KafkaLimitOptions.SKIP_RECORDS, List.of("datanet.submissions:0:" + skippedOffset));
+    IngestJob.build(env, config);
     JobClient job = env.executeAsync("ingest-hostile");
     job.getJobExecutionResult().get();
     HostileRecords.assertNoRestart(cluster, job.getJobID());
@@ -131,6 +137,11 @@ class HostileSubmissionsITCase {
     List<Record> accepted = PlatformIo.rows(WAREHOUSE.warehouse(), IngestTables.CONTRIBUTIONS);
     assertThat(accepted.stream().map(r -> (Integer) r.getField("byte_count")).toList())
         .containsExactlyInAnyOrder(passage(1, 1).getBytes().length, big.length() - 4096);
+    assertThat(
+            PlatformIo.rows(WAREHOUSE.warehouse(), IngestTables.REJECTIONS).stream()
+                .filter(r -> r.getField("source_offset").equals(skippedOffset)))
+        .singleElement()
+        .satisfies(r -> assertThat(r.getField("reason")).isEqualTo("skipped"));
     // received = accepted + rejected
     Set<Long> rejectedOffsets =
         PlatformIo.rows(WAREHOUSE.warehouse(), IngestTables.REJECTIONS).stream()

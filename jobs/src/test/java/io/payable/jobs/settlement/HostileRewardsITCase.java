@@ -13,9 +13,9 @@ import io.payable.contracts.anvil.AnvilExtension;
 import io.payable.embedded.iceberg.IcebergWarehouseExtension;
 import io.payable.embedded.kafka.KafkaExtension;
 import io.payable.jobs.testing.HostileRecords;
-import io.payable.jobs.testing.HostileRecords.Hostile;
 import io.payable.jobs.testing.PlatformIo;
 import io.payable.jobs.testing.TestClusters;
+import io.payable.loadgen.HostileInputs.Hostile;
 import io.payable.settlement.SettlementTables;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -110,6 +110,12 @@ class HostileRewardsITCase {
     ObjectNode digits = (ObjectNode) JSON.readTree(valid);
     ((ObjectNode) digits.get("payouts").get(0)).put("amount_wei", "9".repeat(500_000));
     hostile.add(new Hostile("half a million digits", utf8(digits.toString())));
+    ObjectNode farEpoch = (ObjectNode) JSON.readTree(valid);
+    farEpoch.put("epoch", Long.MAX_VALUE);
+    hostile.add(new Hostile("epoch at the end of time", utf8(farEpoch.toString())));
+    ObjectNode farTime = (ObjectNode) JSON.readTree(valid);
+    farTime.put("event_time", Long.MAX_VALUE);
+    hostile.add(new Hostile("event time at the end of time", utf8(farTime.toString())));
     hostile.add(
         new Hostile(
             "fee beyond decimal(38,0)",

@@ -6,18 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.payable.embedded.iceberg.LocalIcebergWarehouse;
 import io.payable.embedded.kafka.EmbeddedKafka;
 import io.payable.ingest.sink.RejectionJson;
+import io.payable.loadgen.HostileInputs;
+import io.payable.loadgen.HostileInputs.Hostile;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -28,13 +28,7 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.Record;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Records a hostile producer can put on any topic of the platform, for the hostile-input tests of
@@ -52,80 +46,14 @@ public final class HostileRecords {
 
   private HostileRecords() {}
 
-  /** A named record value ({@code null}: a record without a value). */
-  public record Hostile(String name, byte[] value) {
-    @Override
-    public String toString() {
-      return name + " (" + (value == null ? "null" : value.length + " bytes") + ")";
-    }
+  /** Those of {@link HostileInputs#generic} of at most {@code maxBytes}. */
+  public static List<Hostile> generic(long seed, int maxBytes) {
+    return HostileInputs.generic(seed, maxBytes);
   }
 
-  /** The records every job's input topic must survive. */
+  /** The records every job's input topic must survive, up to {@link #MAX_VALUE_BYTES}. */
   public static List<Hostile> generic(long seed) {
-    Random random = new Random(seed);
-    List<Hostile> out = new ArrayList<>();
-    out.add(new Hostile("null value", null));
-    out.add(new Hostile("empty value", new byte[0]));
-    for (int length :
-        new int[] {
-          1,
-          2,
-          3,
-          5,
-          17,
-          255,
-          4096,
-          65_535,
-          65_536,
-          65_537,
-          300_000,
-          1_048_575,
-          1_048_576,
-          1_048_577,
-          MAX_VALUE_BYTES
-        }) {
-      byte[] bytes = new byte[length];
-      random.nextBytes(bytes);
-      out.add(new Hostile("random " + length, bytes));
-    }
-    out.add(new Hostile("deep arrays", utf8("[".repeat(50_000) + "]".repeat(50_000))));
-    out.add(new Hostile("deep objects", utf8("{\"a\":".repeat(20_000) + "1" + "}".repeat(20_000))));
-    StringBuilder wide = new StringBuilder("{");
-    for (int i = 0; i < 60_000; i++) {
-      wide.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":").append(i);
-    }
-    out.add(new Hostile("wide object", utf8(wide.append('}').toString())));
-    out.add(new Hostile("colliding keys", utf8(collidingKeys(14))));
-    out.add(
-        new Hostile(
-            "escapes that decode",
-            utf8("{\"version\":1,\"content\":\"" + "\\u00e9".repeat(170_000) + "\"}")));
-    out.add(new Hostile("lone surrogate key", utf8("{\"\\ud800\":[1],\"version\":1}")));
-    byte[] latin1 =
-        ("{\"content\":\"" + "é".repeat(500_000) + "\"}").getBytes(StandardCharsets.ISO_8859_1);
-    out.add(new Hostile("not UTF-8, near 512 KB", latin1));
-    String text = "{\"version\":1,\"content\":\"";
-    out.add(
-        new Hostile(
-            "JSON at the topic limit",
-            utf8(text + "x".repeat(MAX_VALUE_BYTES - text.length() - 2) + "\"}")));
-    return out;
-  }
-
-  /**
-   * A JSON object whose 2^{@code bits} keys all have the same {@link String#hashCode()} ("Aa" and
-   * "BB" collide, and so does every string of such blocks).
-   */
-  private static String collidingKeys(int bits) {
-    StringBuilder sb = new StringBuilder("{");
-    for (int i = 0; i < 1 << bits; i++) {
-      sb.append(i == 0 ? "\"" : ",\"");
-      for (int b = 0; b < bits; b++) {
-        sb.append(((i >> b) & 1) == 0 ? "Aa" : "BB");
-      }
-      sb.append("\":0");
-    }
-    return sb.append('}').toString();
+    return HostileInputs.generic(seed, MAX_VALUE_BYTES);
   }
 
   public static byte[] utf8(String s) {
@@ -146,29 +74,7 @@ public final class HostileRecords {
    */
   public static List<Long> produce(EmbeddedKafka kafka, String topic, List<byte[]> values)
       throws InterruptedException, ExecutionException {
-    var props = new java.util.Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(2 * TOPIC_MAX_BYTES));
-    List<Long> offsets = new ArrayList<>();
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-      for (int i = 0; i < values.size(); i++) {
-        RecordHeaders headers = new RecordHeaders();
-        if (i % 3 == 1) {
-          headers.add(new RecordHeader("h", new byte[] {(byte) 0xff, 0}));
-          headers.add(new RecordHeader("", (byte[]) null));
-        } else if (i % 3 == 2) {
-          headers.add(new RecordHeader("content-type", utf8("application/json")));
-        }
-        offsets.add(
-            producer
-                .send(new ProducerRecord<>(topic, 0, null, null, values.get(i), headers))
-                .get()
-                .offset());
-      }
-    }
-    return offsets;
+    return HostileInputs.produce(kafka.bootstrapServers(), topic, values);
   }
 
   /** Asserts that the job ran to its end without a single failover. */
@@ -234,6 +140,26 @@ public final class HostileRecords {
                       expected, Math.min(expected.length, RejectionJson.DEFAULT_RAW_PREFIX_BYTES)));
           assertThat(e.get("raw_truncated").asBoolean())
               .isEqualTo(expected.length > RejectionJson.DEFAULT_RAW_PREFIX_BYTES);
+        });
+  }
+
+  /**
+   * Asserts that each record of {@code valueAt} (produced to partition 0) has exactly one row in
+   * {@code table}, with its SHA-256; the table may hold other rows too.
+   */
+  public static void assertEachInTableOnce(
+      LocalIcebergWarehouse warehouse, TableIdentifier table, Map<Long, byte[]> valueAt)
+      throws Exception {
+    Map<Long, List<Record>> rows =
+        PlatformIo.rows(warehouse, table).stream()
+            .filter(r -> (Integer) r.getField("source_partition") == 0)
+            .collect(Collectors.groupingBy(r -> (Long) r.getField("source_offset")));
+    valueAt.forEach(
+        (offset, value) -> {
+          assertThat(rows.get(offset))
+              .as("rejections of %s at offset %d", table, offset)
+              .hasSize(1);
+          assertThat(rows.get(offset).get(0).getField("sha256")).isEqualTo(sha256(orEmpty(value)));
         });
   }
 

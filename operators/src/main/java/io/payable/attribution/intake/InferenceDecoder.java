@@ -3,6 +3,7 @@ package io.payable.attribution.intake;
 import io.payable.ingest.record.InputWatch;
 import io.payable.ingest.record.RawRecord;
 import io.payable.ingest.record.Rejection;
+import io.payable.ingest.record.SkippedRecords;
 import io.payable.ingest.validate.Rejections;
 import io.payable.wire.inference.InferenceEvent;
 import io.payable.wire.inference.InferenceEventEnvelope;
@@ -24,6 +25,7 @@ public final class InferenceDecoder extends ProcessFunction<RawRecord, VerifiedE
   private static final long serialVersionUID = 1L;
 
   private final WorkerDirectory workers;
+  private final SkippedRecords skipped;
 
   private transient Counter received;
   private transient Counter decoded;
@@ -31,7 +33,15 @@ public final class InferenceDecoder extends ProcessFunction<RawRecord, VerifiedE
   private transient InputWatch watch;
 
   public InferenceDecoder(WorkerDirectory workers) {
+    this(workers, SkippedRecords.NONE);
+  }
+
+  /**
+   * @param skipped records to reject unread (reason {@code skipped})
+   */
+  public InferenceDecoder(WorkerDirectory workers, SkippedRecords skipped) {
     this.workers = workers;
+    this.skipped = skipped;
   }
 
   @Override
@@ -57,6 +67,16 @@ public final class InferenceDecoder extends ProcessFunction<RawRecord, VerifiedE
   private void decode(RawRecord record, Context ctx, Collector<VerifiedEvent> out) {
     received.inc();
     long now = System.currentTimeMillis();
+    if (skipped.contains(record)) {
+      reject(
+          ctx,
+          Rejection.of(
+              record,
+              InferenceRejectionReason.SKIPPED.code(),
+              "skipped by the operator (input.skip-records)",
+              now));
+      return;
+    }
     if (record.value() == null) {
       reject(ctx, Rejection.of(record, InferenceRejectionReason.EMPTY.code(), "null value", now));
       return;

@@ -27,7 +27,9 @@ public enum InferenceRejectionReason {
   /** The fee is zero: there is nothing to attribute. */
   NON_POSITIVE_FEE,
   /** The fee does not fit the tables' decimal(38,0). */
-  FEE_OUT_OF_RANGE;
+  FEE_OUT_OF_RANGE,
+  /** Listed in {@code input.skip-records} by an operator (docs/operations.md). */
+  SKIPPED;
 
   public String code() {
     return name().toLowerCase(Locale.ROOT);

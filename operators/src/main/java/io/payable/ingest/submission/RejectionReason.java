@@ -18,7 +18,9 @@ public enum RejectionReason {
   REPLAYED_NONCE("replayed_nonce"),
   DUPLICATE_CONTENT("duplicate_content"),
   TOO_SHORT("too_short"),
-  NEAR_DUPLICATE("near_duplicate");
+  NEAR_DUPLICATE("near_duplicate"),
+  /** Listed in {@code input.skip-records} by an operator (docs/operations.md). */
+  SKIPPED("skipped");
 
   private final String code;
 

@@ -7,6 +7,7 @@ import io.payable.ingest.record.CheckedSubmission;
 import io.payable.ingest.record.InputWatch;
 import io.payable.ingest.record.RawRecord;
 import io.payable.ingest.record.Rejection;
+import io.payable.ingest.record.SkippedRecords;
 import io.payable.ingest.submission.ParseOutcome;
 import io.payable.ingest.submission.RejectionReason;
 import io.payable.ingest.submission.Submission;
@@ -31,6 +32,7 @@ public final class SubmissionValidator extends ProcessFunction<RawRecord, Checke
   private final long chainId;
   private final String datanetRegistry;
   private final DatanetDirectory datanets;
+  private final SkippedRecords skipped;
 
   private transient SubmissionParser parser;
   private transient Eip712Domain domain;
@@ -44,6 +46,19 @@ public final class SubmissionValidator extends ProcessFunction<RawRecord, Checke
    */
   public SubmissionValidator(
       int maxBytes, long chainId, String datanetRegistry, DatanetDirectory datanets) {
+    this(maxBytes, chainId, datanetRegistry, datanets, SkippedRecords.NONE);
+  }
+
+  /**
+   * @param skipped records to reject unread (reason {@code skipped})
+   */
+  public SubmissionValidator(
+      int maxBytes,
+      long chainId,
+      String datanetRegistry,
+      DatanetDirectory datanets,
+      SkippedRecords skipped) {
+    this.skipped = skipped;
     this.maxBytes = maxBytes;
     this.chainId = chainId;
     this.datanetRegistry = datanetRegistry;
@@ -83,6 +98,10 @@ public final class SubmissionValidator extends ProcessFunction<RawRecord, Checke
   private void validate(RawRecord record, Context ctx, Collector<CheckedSubmission> out) {
     received.inc();
     receivedBytes.inc(record.size());
+    if (skipped.contains(record)) {
+      reject(ctx, record, RejectionReason.SKIPPED, "skipped by the operator (input.skip-records)");
+      return;
+    }
     ParseOutcome outcome = parser.parse(record.value());
     if (outcome instanceof ParseOutcome.Invalid invalid) {
       reject(ctx, record, invalid.reason(), invalid.detail());

@@ -37,7 +37,7 @@ class RejectionBoundsTest {
 
   private static final int PRODUCER_DEFAULT_MAX_REQUEST = 1 << 20;
 
-  @Property(tries = 40)
+  @Property(tries = 25)
   void everyReadersRejectionFitsTheSinkLimit(
       @ForAll("records") byte[] value, @ForAll @IntRange(min = 0, max = 256 << 10) int prefix) {
     RejectionJson encoder = new RejectionJson(prefix);
@@ -119,7 +119,7 @@ class RejectionBoundsTest {
     Arbitrary<byte[]> json =
         Arbitraries.strings()
             .withChars("\"\\{}[]:,\u0000\u001f\u00e9\u4e2d\ud83d\ude00a0")
-            .ofMaxLength(1 << 20)
+            .ofMaxLength(256 << 10)
             .map(s -> ("{\"version\":1,\"detail\":\"" + s + "\"").getBytes(StandardCharsets.UTF_8));
     Arbitrary<byte[]> envelope =
         Arbitraries.bytes()
