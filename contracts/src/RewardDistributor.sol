@@ -75,10 +75,9 @@ contract RewardDistributor is IRewardDistributor, AccessControl {
     /// @dev Requirements: `amount` > 0. Emits {Funded}.
     function fund(uint256 amount) external {
         if (amount == 0) revert RewardDistributorZeroAmount();
-        Pool memory pool = _pool;
-        uint256 funded = uint256(pool.totalFunded) + amount;
-        if (funded > type(uint96).max) revert RewardDistributorFundingTooLarge(funded);
-        _pool.totalFunded = uint96(funded);
+        // OPEN's whole supply fits in 96 bits; SafeCast keeps any other token honest.
+        uint256 funded = uint256(_pool.totalFunded) + amount;
+        _pool.totalFunded = funded.toUint96();
         token.safeTransferFrom(msg.sender, address(this), amount);
         emit Funded(msg.sender, amount, funded);
     }

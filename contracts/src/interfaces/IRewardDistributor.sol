@@ -44,7 +44,6 @@ interface IRewardDistributor {
     error RewardDistributorEpochInFuture(uint64 epoch, uint64 currentEpoch);
     error RewardDistributorTotalDecreasing(uint256 totalCumulative, uint256 lastTotal);
     error RewardDistributorTotalAboveFunded(uint256 totalCumulative, uint256 totalFunded);
-    error RewardDistributorFundingTooLarge(uint256 totalFunded);
     error RewardDistributorUnknownRoot(uint256 index);
     error RewardDistributorRootNotActive(uint256 index, uint64 activatesAt);
     error RewardDistributorRootAlreadyActive(uint256 index);

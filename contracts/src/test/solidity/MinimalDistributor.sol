@@ -7,7 +7,8 @@ import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProo
 
 /// @title Test fixture: the least a cumulative Merkle distributor can do
 /// @notice One root set by its owner, a claimed amount per account, the same leaf encoding as
-/// RewardDistributor, and nothing else (no roles, activation, veto, pause or totals). The gas
+/// RewardDistributor, a Claimed event as every distributor emits, and nothing else (no roles,
+/// activation, veto, pause or totals). The gas
 /// benchmark measures RewardDistributor's claims against this one in the same run.
 contract MinimalDistributor {
     using SafeERC20 for IERC20;
@@ -16,6 +17,8 @@ contract MinimalDistributor {
     address public immutable owner;
     bytes32 public root;
     mapping(address account => uint256) public claimed;
+
+    event Claimed(address indexed account, uint256 amount, uint256 cumulativeAmount);
 
     error MinimalDistributorInvalidProof();
 
@@ -40,5 +43,6 @@ contract MinimalDistributor {
         amount = cumulativeAmount - already;
         claimed[account] = cumulativeAmount;
         token.safeTransfer(account, amount);
+        emit Claimed(account, amount, cumulativeAmount);
     }
 }

@@ -51,6 +51,9 @@ public final class FundingGate extends KeyedProcessFunction<Integer, EpochRoot, 
   private transient long lastLog;
   private transient Counter fundingWaits;
   private transient boolean endOfInputTimer;
+  private transient Counter chainUnavailable;
+  private transient volatile long unreachableSince;
+  private transient long lastUnreachableLog;
 
   public FundingGate(DistributorEndpoint chain, long pollIntervalMs) {
     this.chain = chain;
@@ -78,6 +81,8 @@ public final class FundingGate extends KeyedProcessFunction<Integer, EpochRoot, 
         "secondsAwaitingFunds",
         () -> waitingCount == 0 ? 0L : (System.currentTimeMillis() - waitingSince) / 1000);
     fundingWaits = group.counter("fundingWaits");
+    chainUnavailable = group.counter("chainUnavailable");
+    group.gauge("chainUnreachableSinceMs", () -> unreachableSince);
   }
 
   @Override
@@ -117,9 +122,46 @@ public final class FundingGate extends KeyedProcessFunction<Integer, EpochRoot, 
     waiting.update(queue);
   }
 
-  /** Emits the funded prefix of {@code queue} (removing it); true when the queue is empty. */
+  /**
+   * Emits the funded prefix of {@code queue} (removing it); true when the queue is empty. While the
+   * chain RPC is unreachable nothing is emitted: the roots wait here, in state, so the committer
+   * downstream never blocks a checkpoint waiting for the chain.
+   */
   private boolean release(List<EpochRoot> queue, Collector<EpochRoot> out) throws Exception {
     queue.sort(Comparator.comparingLong(EpochRoot::epoch));
+    if (!queue.isEmpty()) {
+      try {
+        knownFunded = reader.totalFunded();
+        if (unreachableSince != 0) {
+          LOG.info(
+              "Chain RPC {} reachable again after {} ms; releasing {} root(s)",
+              chain.rpcUrl(),
+              System.currentTimeMillis() - unreachableSince,
+              queue.size());
+          unreachableSince = 0;
+        }
+      } catch (Exception e) {
+        if (!RootCommitter.isUnreachable(e)) {
+          throw e;
+        }
+        chainUnavailable.inc();
+        long now = System.currentTimeMillis();
+        if (unreachableSince == 0) {
+          unreachableSince = now;
+        }
+        if (now - lastUnreachableLog >= LOG_EVERY_MS / 6) {
+          lastUnreachableLog = now;
+          LOG.warn(
+              "Chain RPC {} unreachable ({}) for {} ms; {} epoch root(s) wait, next try in {} ms",
+              chain.rpcUrl(),
+              e.getMessage(),
+              now - unreachableSince,
+              queue.size(),
+              pollIntervalMs);
+        }
+        return false;
+      }
+    }
     while (!queue.isEmpty()) {
       EpochRoot next = queue.get(0);
       if (next.totalCumulativeWei().compareTo(knownFunded) > 0) {

@@ -40,14 +40,16 @@ import org.web3j.utils.Numeric;
  * checking that the root on chain for {@code e} is the one computed here. It never posts a total
  * above {@code totalFunded()} (the {@link FundingGate} upstream holds such roots back; this is the
  * last check). Chain errors are retried up to {@code maxAttempts} times with a pause; then the job
- * fails over and the restarted committer starts again from the chain's state. An unreachable chain
- * (the RPC endpoint refuses or drops connections) is not a failure of the job: posting waits with
- * exponential backoff (from {@code retryPauseMs}, doubling, at most {@link #MAX_BACKOFF_MS}), logs
- * one line per wait, counts {@code chainUnavailable} and shows since when in {@code
- * chainUnreachableSinceMs}, and leaves the committable to be retried at the next checkpoint after
- * {@code maxAttempts} waits, so checkpoints go on while the chain is away. Nothing is posted twice:
- * every attempt first reads {@code lastPostedEpoch()}, and a transaction that was sent but never
- * mined (dropped from the mempool) is sent again with the same nonce.
+ * fails over and the restarted committer starts again from the chain's state.
+ *
+ * <p>An unreachable chain (the RPC endpoint refuses or drops connections) is not a failed attempt.
+ * The {@link FundingGate} upstream holds every root while the chain is away, without blocking
+ * checkpoints; a post already in flight when the chain goes away waits here with exponential
+ * backoff (from {@code retryPauseMs}, doubling, at most {@link #MAX_BACKOFF_MS}), one log line per
+ * wait, counted in {@code chainUnavailable} with {@code chainUnreachableSinceMs} set, for at most
+ * {@link #MAX_OUTAGE_MS}, then fails over. Nothing is posted twice: every try reads {@code
+ * lastPostedEpoch()} first, and a transaction that was sent but never mined (dropped from the
+ * mempool) is sent again with the same nonce ({@link RootPoster}).
  *
  * <p>Once a root is on chain its {@code settlements} row is written ({@link SettlementLedger});
  * after a restart that row is completed from the chain's {@code RootPosted} event and receipt.
@@ -58,6 +60,12 @@ public final class RootCommitter implements Committer<EpochRoot> {
 
   /** Longest wait between two tries while the chain is unreachable. */
   static final long MAX_BACKOFF_MS = 30_000;
+
+  /**
+   * How long a post in flight waits for an unreachable chain before the job fails over. Roots not
+   * yet handed to the committer wait in the funding gate instead, without blocking checkpoints.
+   */
+  static final long MAX_OUTAGE_MS = 180_000;
 
   /**
    * @param maxAttempts attempts per root before the job fails over
@@ -182,12 +190,12 @@ public final class RootCommitter implements Committer<EpochRoot> {
         throw e;
       } catch (Exception e) {
         if (isUnreachable(e)) {
-          if (!waitForChain(root, e)) {
-            request.retryLater();
-            return false;
+          // Waiting for the chain is not a failed attempt; after MAX_OUTAGE_MS the job fails
+          // over and the restarted committer starts again from the chain's state.
+          if (waitForChain(root, e)) {
+            attempt--;
+            continue;
           }
-          attempt--; // waiting for the chain is not a failed attempt
-          continue;
         }
         last = e;
       }
@@ -205,12 +213,16 @@ public final class RootCommitter implements Committer<EpochRoot> {
   }
 
   /**
-   * Sleeps before the next try while the RPC endpoint is unreachable; false when this commit call
-   * has waited {@code maxAttempts} times (the committable is then retried at the next checkpoint).
+   * Waits out one backoff pause while the RPC endpoint is unreachable in the middle of a post;
+   * false once the chain has been away for {@link #MAX_OUTAGE_MS}.
    */
   private boolean waitForChain(EpochRoot root, Exception cause) throws InterruptedException {
     chainUnavailable.inc();
-    unreachableSince.compareAndSet(0, System.currentTimeMillis());
+    long now = System.currentTimeMillis();
+    unreachableSince.compareAndSet(0, now);
+    if (now - unreachableSince.get() >= MAX_OUTAGE_MS) {
+      return false;
+    }
     consecutiveUnreachable++;
     long pause =
         Math.min(
@@ -224,9 +236,6 @@ public final class RootCommitter implements Committer<EpochRoot> {
         pause,
         consecutiveUnreachable,
         java.time.Instant.ofEpochMilli(unreachableSince.get()));
-    if (consecutiveUnreachable % settings.maxAttempts() == 0) {
-      return false;
-    }
     Thread.sleep(pause);
     return true;
   }

@@ -80,14 +80,27 @@ public final class AnvilChain implements AutoCloseable {
     command.addAll(
         List.of(
             "--host", "127.0.0.1",
-            "--port", "0",
+            "--port", Integer.toString(options.port()),
             "--chain-id", Long.toString(options.chainId()),
             "--accounts", Integer.toString(options.accounts()),
             "--config-out", configFile.toString()));
     if (options.blockTimeSeconds() > 0) {
       command.addAll(List.of("--block-time", Long.toString(options.blockTimeSeconds())));
     }
-    options.stateFile().ifPresent(f -> command.addAll(List.of("--state", f.toString())));
+    options
+        .stateFile()
+        .ifPresent(
+            f -> {
+              try {
+                Files.createDirectories(f.toAbsolutePath().getParent());
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+              if (Files.exists(f)) {
+                command.addAll(List.of("--load-state", f.toString()));
+              }
+              command.addAll(List.of("--dump-state", f.toString()));
+            });
     Process process;
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -64,7 +64,17 @@ class GovernanceITCase {
         params,
         params.setAttributionThreshold(BigInteger.valueOf(20_000)),
         "OwnableUnauthorizedAccount(address)");
-    BigInteger slashed = OPEN.multiply(BigInteger.valueOf(20_000));
+    // A worker of the operator, active before the slash.
+    var worker = fx.account(8).credentials();
+    io.payable.contracts.eip712.WorkerConsent.register(
+        fx.models(OPERATOR),
+        ANVIL.chain().chainId(),
+        fx.address(OPERATOR),
+        worker,
+        System.currentTimeMillis() / 1_000,
+        30 * 86_400);
+    assertThat(fx.models(OPERATOR).isActiveWorker(worker.getAddress()).send()).isTrue();
+    BigInteger slashed = OPEN.multiply(BigInteger.valueOf(45_000));
     byte[] reason = Hash.sha3("forged inference events".getBytes(StandardCharsets.UTF_8));
     assertRevertsWith(
         fx.web3j(),
@@ -115,6 +125,8 @@ class GovernanceITCase {
     assertThat(staking.stakeOf(fx.address(OPERATOR)).send()).isEqualTo(stake.subtract(slashed));
     // Slashed OPEN lands in the treasury, which is the timelock.
     assertThat(token.balanceOf(fx.deployment().timelock()).send()).isEqualTo(slashed);
+    // 5,000 OPEN left is below the 10,000 minimum: the worker's events are refused from now on.
+    assertThat(fx.models(OPERATOR).isActiveWorker(worker.getAddress()).send()).isFalse();
   }
 
   @Test
@@ -142,5 +154,24 @@ class GovernanceITCase {
                 .hasRole(distributor.DEFAULT_ADMIN_ROLE().send(), fx.address(DEPLOYER))
                 .send())
         .isFalse();
+    // No role anywhere for the deployer; every admin role is the timelock's.
+    byte[] admin = distributor.DEFAULT_ADMIN_ROLE().send();
+    String deployer = fx.address(DEPLOYER);
+    String gov = fx.deployment().timelock();
+    assertThat(distributor.hasRole(distributor.SETTLER_ROLE().send(), deployer).send()).isFalse();
+    assertThat(distributor.hasRole(distributor.GUARDIAN_ROLE().send(), deployer).send()).isFalse();
+    var datanets = fx.datanets(DEPLOYER);
+    assertThat(datanets.hasRole(admin, deployer).send()).isFalse();
+    assertThat(datanets.hasRole(admin, gov).send()).isTrue();
+    assertThat(datanets.hasRole(datanets.ANCHOR_ROLE().send(), deployer).send()).isFalse();
+    var models = fx.models(DEPLOYER);
+    assertThat(models.hasRole(admin, deployer).send()).isFalse();
+    assertThat(models.hasRole(admin, gov).send()).isTrue();
+    var staking = fx.staking(DEPLOYER);
+    assertThat(staking.hasRole(admin, deployer).send()).isFalse();
+    assertThat(staking.hasRole(staking.SLASHER_ROLE().send(), gov).send()).isTrue();
+    assertThat(staking.hasRole(staking.GUARDIAN_ROLE().send(), fx.address(2)).send()).isTrue();
+    assertThat(staking.minCooldown().send())
+        .isEqualTo(BigInteger.valueOf(VOTING_DELAY + VOTING_PERIOD + TIMELOCK_DELAY));
   }
 }

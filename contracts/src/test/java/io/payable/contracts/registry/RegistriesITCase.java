@@ -240,6 +240,13 @@ class RegistriesITCase {
         operator.registerWorker(workerKey, consent.deadline(), signature),
         "ModelRegistryStakeTooLow(uint256,uint256)");
     stake(OPERATOR, min);
+    assertRevertsWith(
+        fx.web3j(),
+        fx.address(OPERATOR),
+        operator,
+        operator.registerWorker(
+            "0x0000000000000000000000000000000000000000", consent.deadline(), signature),
+        "ModelRegistryZeroAddress()");
     operator.registerWorker(workerKey, consent.deadline(), signature).send();
     assertThat(operator.isActiveWorker(workerKey).send()).isTrue();
     assertThat(operator.operatorOf(workerKey).send()).isEqualToIgnoringCase(fx.address(OPERATOR));

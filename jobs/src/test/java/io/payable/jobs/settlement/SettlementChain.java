@@ -1,5 +1,6 @@
 package io.payable.jobs.settlement;
 
+import io.payable.contracts.anvil.AnvilChain;
 import io.payable.contracts.anvil.AnvilExtension;
 import io.payable.contracts.deploy.DeployConfig;
 import io.payable.contracts.generated.RewardDistributor;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
+import org.web3j.protocol.Web3j;
 import org.web3j.utils.Numeric;
 
 /** A deployed contract set with its files on disk, and the job configuration pointing at it. */
@@ -31,6 +33,11 @@ final class SettlementChain {
     Files.writeString(settlerKey, fx.account(PayableFixture.SETTLER).privateKey());
     this.submitterKey = dir.resolve("submitter.key");
     Files.writeString(submitterKey, fx.account(7).privateKey());
+  }
+
+  static SettlementChain deploy(AnvilChain chain, Web3j web3j, Path dir) throws Exception {
+    return new SettlementChain(
+        PayableFixture.deploy(chain, web3j, DeployConfig.localDefaults()), dir);
   }
 
   static SettlementChain deploy(AnvilExtension anvil, Path dir) throws Exception {
