@@ -1,8 +1,10 @@
 package io.payable.attribution.match;
 
 import io.payable.ingest.shard.ShardManifestEvent;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -18,6 +20,18 @@ public final class ShardManifestEventDeserializer
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(ShardManifestEventDeserializer.class);
 
+  private transient Counter unreadable;
+
+  @Override
+  public void open(DeserializationSchema.InitializationContext context) {
+    unreadable =
+        context
+            .getMetricGroup()
+            .addGroup("payable")
+            .addGroup("attribution")
+            .counter("unreadableManifestEvents");
+  }
+
   @Override
   public void deserialize(
       ConsumerRecord<byte[], byte[]> record, Collector<ShardManifestEvent> out) {
@@ -25,6 +39,9 @@ public final class ShardManifestEventDeserializer
       out.collect(ShardManifestEvent.fromJson(record.value()));
     } catch (RuntimeException e) {
       // Any record the topic can hold: a bad one is logged, never a failure of the job.
+      if (unreadable != null) {
+        unreadable.inc();
+      }
       LOG.error(
           "unreadable manifest event at {}-{}@{}: {}",
           record.topic(),

@@ -42,10 +42,18 @@ public final class InputWatch {
 
   /** A watch for the operator of {@code context}, with metrics in its group. */
   public static InputWatch of(RuntimeContext context) {
-    return new InputWatch(
+    return of(
         context.getTaskInfo().getTaskNameWithSubtasks(),
         context.getTaskInfo().getAttemptNumber(),
         context.getMetricGroup().addGroup("payable").addGroup("input"));
+  }
+
+  /**
+   * A watch for task {@code task} in restart attempt {@code attempt}, with metrics in {@code
+   * group}.
+   */
+  static InputWatch of(String task, int attempt, MetricGroup group) {
+    return new InputWatch(task, attempt, group);
   }
 
   /** Call before processing {@code record}. */
