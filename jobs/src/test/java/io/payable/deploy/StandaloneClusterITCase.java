@@ -96,6 +96,7 @@ class StandaloneClusterITCase {
 
   /** Under target/, so the processes' logs outlive a failed run. */
   private static final Path CLUSTER_DIR = Path.of("target/standalone-cluster-it");
+
   private static AnvilChain chainNode;
 
   /** The jobs of deploy/local/jobs this test runs through the failure, in submission order. */
