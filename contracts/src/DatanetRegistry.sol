@@ -58,6 +58,7 @@ contract DatanetRegistry is AccessControl, EIP712 {
     }
 
     /// @notice Creates a Datanet owned by the caller.
+    /// @dev Requirements: `treasury` not zero; the id is unused. Emits {DatanetCreated}.
     function createDatanet(bytes32 datanetId, address treasury, string calldata metadataURI) external {
         if (treasury == address(0)) revert DatanetRegistryZeroAddress();
         if (_datanets[datanetId].owner != address(0)) revert DatanetRegistryDatanetExists(datanetId);
@@ -66,6 +67,8 @@ contract DatanetRegistry is AccessControl, EIP712 {
     }
 
     /// @notice Closes a Datanet to new contributions; its owner or the admin may close it.
+    /// @dev Requirements: the Datanet exists and is open; caller is its owner or the admin.
+    /// Emits {DatanetClosed}.
     function closeDatanet(bytes32 datanetId) external {
         Datanet storage d = _existing(datanetId);
         if (msg.sender != d.owner && !hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
@@ -77,6 +80,8 @@ contract DatanetRegistry is AccessControl, EIP712 {
     }
 
     /// @notice Moves a Datanet's treasury; only its owner.
+    /// @dev Requirements: the Datanet exists; caller is its owner; `treasury` not zero.
+    /// Emits {TreasuryChanged}.
     function setTreasury(bytes32 datanetId, address treasury) external {
         Datanet storage d = _existing(datanetId);
         if (msg.sender != d.owner) revert DatanetRegistryNotDatanetOwner(datanetId, msg.sender);
@@ -88,6 +93,8 @@ contract DatanetRegistry is AccessControl, EIP712 {
     /// @notice Anchors the Merkle root of a sealed index shard's contribution hashes.
     /// @dev Idempotent per shard id, so a job replaying a checkpoint can anchor again: the same
     /// root and count is a no-op, a different one reverts.
+    /// Requirements: ANCHOR_ROLE; the Datanet exists; `count` > 0. Emits {ShardAnchored} when it
+    /// stores the anchor.
     /// @return anchored true when this call stored the anchor, false when it was already there
     function anchor(bytes32 datanetId, bytes32 shardId, bytes32 root, uint64 count)
         external

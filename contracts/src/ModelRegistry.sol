@@ -73,6 +73,8 @@ contract ModelRegistry is AccessControl, EIP712, Nonces {
     }
 
     /// @notice Registers an adapter owned by the caller; every Datanet must exist.
+    /// @dev Requirements: the id is unused; at least one Datanet, each registered.
+    /// Emits {AdapterRegistered}.
     function registerAdapter(
         bytes32 adapterId,
         bytes32 baseModel,
@@ -90,6 +92,7 @@ contract ModelRegistry is AccessControl, EIP712, Nonces {
     }
 
     /// @notice Publishes a new version of an adapter (new artifact and/or price); only its owner.
+    /// @dev Requirements: the adapter exists; caller is its owner. Emits {AdapterUpdated}.
     function updateAdapter(bytes32 adapterId, bytes32 artifactHash, uint256 pricePerToken) external {
         Adapter storage a = _owned(adapterId);
         a.artifactHash = artifactHash;
@@ -98,6 +101,8 @@ contract ModelRegistry is AccessControl, EIP712, Nonces {
         emit AdapterUpdated(adapterId, a.version, artifactHash, pricePerToken);
     }
 
+    /// @notice Stops an adapter; only its owner.
+    /// @dev Requirements: the adapter exists; caller is its owner. Emits {AdapterDeactivated}.
     function deactivateAdapter(bytes32 adapterId) external {
         Adapter storage a = _owned(adapterId);
         a.active = false;
@@ -135,6 +140,8 @@ contract ModelRegistry is AccessControl, EIP712, Nonces {
         return _hashTypedDataV4(keccak256(abi.encode(WORKER_CONSENT_TYPEHASH, signer, operator, nonce, deadline)));
     }
 
+    /// @notice Removes a worker key; only its operator.
+    /// @dev Requirements: the key is registered; caller is its operator. Emits {WorkerDeregistered}.
     function deregisterWorker(address signer) external {
         address operator = _workerOperators[signer];
         if (operator == address(0)) revert ModelRegistryUnknownWorker(signer);
@@ -143,6 +150,7 @@ contract ModelRegistry is AccessControl, EIP712, Nonces {
         emit WorkerDeregistered(signer, operator);
     }
 
+    /// @dev Requirements: DEFAULT_ADMIN_ROLE. Emits {MinWorkerStakeChanged}.
     function setMinWorkerStake(uint256 amount) external onlyRole(DEFAULT_ADMIN_ROLE) {
         minWorkerStake = amount;
         emit MinWorkerStakeChanged(amount);

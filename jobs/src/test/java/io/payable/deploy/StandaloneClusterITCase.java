@@ -97,6 +97,8 @@ class StandaloneClusterITCase {
   /** Under target/, so the processes' logs outlive a failed run. */
   private static final Path CLUSTER_DIR = Path.of("target/standalone-cluster-it");
 
+  private static AnvilChain chainNode;
+
   /** The jobs of deploy/local/jobs this test runs through the failure, in submission order. */
   private static final List<String> JOBS_UNDER_TEST =
       List.of("ingest", "attribution", "settlement");
@@ -105,6 +107,7 @@ class StandaloneClusterITCase {
   void aKilledTaskManagerProcessLosesNothingAndPaysNothingTwice() throws Exception {
     Path dir = CLUSTER_DIR.toAbsolutePath();
     try (AnvilChain anvil = AnvilChain.start()) {
+      chainNode = anvil;
       DemoChain chain =
           DemoChain.setUp(
               anvil,
@@ -268,6 +271,9 @@ class StandaloneClusterITCase {
     assertThat(rootEpochs).as("one root per settled epoch").doesNotHaveDuplicates();
     assertThat(new TreeSet<>(rootEpochs)).containsExactlyElementsOf(rewardEpochs);
     long settled = rootEpochs.get(rootEpochs.size() - 1);
+    // Roots activate one second after posting (demo profile): mine a block past that.
+    Thread.sleep(1_100);
+    chainNode.mine();
     assertThat(rewards.activeEpoch()).hasValue(settled);
     BigInteger total = roots.get(roots.size() - 1).totalCumulative;
     assertThat(total).as("active root's total: every fee, once").isEqualTo(feeTotal);

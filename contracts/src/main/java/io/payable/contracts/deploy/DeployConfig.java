@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import org.web3j.crypto.WalletUtils;
+import org.web3j.utils.Numeric;
 
 /**
  * What {@link Deployer} sets up. Two profiles: {@link #localDefaults()} for a local dev chain (the
@@ -140,8 +141,7 @@ public record DeployConfig(
             List.of("guardian", String.valueOf(guardian)),
             List.of("anchorer", String.valueOf(anchorer)))) {
       String address = role.get(1);
-      if (!WalletUtils.isValidAddress(address)
-          || new BigInteger(address.substring(2), 16).signum() == 0) {
+      if (!WalletUtils.isValidAddress(address) || Numeric.toBigInt(address).signum() == 0) {
         problems.add(role.get(0) + " must be a non-zero address");
       } else if (!seen.add(address.toLowerCase(Locale.ROOT))) {
         problems.add(role.get(0) + " must differ from the other roles");
