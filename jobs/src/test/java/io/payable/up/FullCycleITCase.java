@@ -44,7 +44,7 @@ class FullCycleITCase {
         DemoCycle cycle = new DemoCycle(stack, out, Duration.ofSeconds(10))) {
       cycle.start();
       long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-      Map<TableIdentifier, Map<Long, byte[]>> injected = null;
+      Map<String, Map<Long, byte[]>> injected = null;
       while (cycle.rootsPosted() < 3 && System.nanoTime() < deadline) {
         Thread.sleep(2_000);
         LOG.info("{}", cycle.summary());
@@ -101,40 +101,36 @@ class FullCycleITCase {
       assertThat(text.toString()).contains("Claimable now:").contains("Claimed ");
       assertThat(List.of(report.contributionsAccepted(), report.shards())).allMatch(n -> n > 0);
       for (var e : injected.entrySet()) {
-        PlatformIo.awaitRows(stack.warehouse(), e.getKey(), e.getValue().size());
-        HostileRecords.assertEachInTableOnce(stack.warehouse(), e.getKey(), e.getValue());
+        TableIdentifier table = TABLES.get(e.getKey());
+        PlatformIo.awaitRows(stack.warehouse(), table, e.getValue().size());
+        HostileRecords.assertEachInTableOnce(stack.warehouse(), table, e.getKey(), e.getValue());
       }
     }
   }
 
+  /** Where the rejections of each input topic land. */
+  private static final Map<String, TableIdentifier> TABLES =
+      Map.of(
+          PlatformTopics.SUBMISSIONS, IngestTables.REJECTIONS,
+          PlatformTopics.INFERENCE_EVENTS, AttributionTables.REJECTIONS,
+          PlatformTopics.INDEX_MANIFEST, AttributionTables.REJECTIONS,
+          PlatformTopics.REWARDS_ATTRIBUTED, SettlementTables.REJECTIONS);
+
   /**
    * Produces {@link HostileRecords#generic} records to the input topics (those within each topic's
-   * limit) and returns, per rejections table, the offset (partition 0) and value of each record
-   * that must land there.
+   * limit) and returns, per topic, the offset (partition 0) and value of each record.
    */
-  private static Map<TableIdentifier, Map<Long, byte[]>> injectHostileRecords(EmbeddedStack stack)
+  private static Map<String, Map<Long, byte[]>> injectHostileRecords(EmbeddedStack stack)
       throws Exception {
-    Map<TableIdentifier, Map<Long, byte[]>> out = new HashMap<>();
-    Map<String, TableIdentifier> tables =
-        Map.of(
-            PlatformTopics.SUBMISSIONS, IngestTables.REJECTIONS,
-            PlatformTopics.INFERENCE_EVENTS, AttributionTables.REJECTIONS,
-            PlatformTopics.REWARDS_ATTRIBUTED, SettlementTables.REJECTIONS);
-    for (String topic :
-        List.of(
-            PlatformTopics.SUBMISSIONS,
-            PlatformTopics.INFERENCE_EVENTS,
-            PlatformTopics.REWARDS_ATTRIBUTED,
-            PlatformTopics.INDEX_MANIFEST)) {
+    Map<String, Map<Long, byte[]>> out = new HashMap<>();
+    for (String topic : TABLES.keySet()) {
       int limit =
           Integer.parseInt(
               PlatformTopics.configs(topic).getOrDefault("max.message.bytes", "1048588"));
       List<byte[]> values = new ArrayList<>();
       HostileRecords.generic(topic.hashCode(), limit - 128).forEach(h -> values.add(h.value()));
       List<Long> offsets = HostileRecords.produce(stack.kafka(), topic, values);
-      if (tables.containsKey(topic)) {
-        out.put(tables.get(topic), HostileRecords.byOffset(offsets, values, i -> true));
-      }
+      out.put(topic, HostileRecords.byOffset(offsets, values, i -> true));
       LOG.info("injected {} hostile records into {}", values.size(), topic);
     }
     return out;

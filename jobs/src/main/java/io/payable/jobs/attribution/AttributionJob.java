@@ -9,8 +9,8 @@ import io.payable.attribution.intake.InferenceDecoder;
 import io.payable.attribution.intake.VerifiedEvent;
 import io.payable.attribution.intake.WorkerDirectory;
 import io.payable.attribution.match.GroupMatch;
+import io.payable.attribution.match.ManifestDecoder;
 import io.payable.attribution.match.ShardGroupMatcher;
-import io.payable.attribution.match.ShardManifestEventDeserializer;
 import io.payable.attribution.merge.AttributedEvent;
 import io.payable.attribution.merge.AttributionMerger;
 import io.payable.attribution.params.AttributionParams;
@@ -20,6 +20,7 @@ import io.payable.attribution.reward.AttributedReward;
 import io.payable.attribution.reward.AttributedRewardSerializer;
 import io.payable.attribution.sink.AttributionRows;
 import io.payable.attribution.sink.AttributionTables;
+import io.payable.ingest.record.RawRecord;
 import io.payable.ingest.record.Rejection;
 import io.payable.ingest.shard.ShardManifestEvent;
 import io.payable.ingest.sink.IngestRows;
@@ -28,6 +29,7 @@ import io.payable.ingest.validate.Rejections;
 import io.payable.jobs.common.IcebergOptions;
 import io.payable.jobs.common.KafkaConnectors;
 import io.payable.jobs.common.KafkaLimitOptions;
+import io.payable.jobs.common.RawRecordDeserializer;
 import io.payable.jobs.common.RecordLimits;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -94,13 +96,13 @@ public final class AttributionJob {
 
     // The manifest is read whole on every fresh start: the shard set is its full history.
     var manifest =
-        KafkaSource.<ShardManifestEvent>builder()
+        KafkaSource.<RawRecord>builder()
             .setBootstrapServers(bootstrap)
             .setTopics(config.get(AttributionOptions.MANIFEST_TOPIC))
             .setGroupId(config.get(AttributionOptions.GROUP_ID) + "-manifest")
             .setStartingOffsets(OffsetsInitializer.earliest())
             .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
-            .setDeserializer(new ShardManifestEventDeserializer());
+            .setDeserializer(new RawRecordDeserializer());
 
     if (config.get(AttributionOptions.STOP_AT_LATEST)) {
       manifest.setBounded(OffsetsInitializer.latest());
@@ -130,11 +132,16 @@ public final class AttributionJob {
             .uid("attribution-gate")
             .name("dedupe and check events");
 
-    BroadcastStream<ShardManifestEvent> shardEvents =
+    SingleOutputStreamOperator<ShardManifestEvent> manifestEvents =
         env.fromSource(manifest.build(), WatermarkStrategy.noWatermarks(), "index manifest")
             .uid("attribution-manifest-source")
             .setParallelism(1)
-            .broadcast(ShardGroupMatcher.SHARDS);
+            .process(new ManifestDecoder())
+            .uid("attribution-manifest-decode")
+            .name("read manifest")
+            .setParallelism(1);
+    BroadcastStream<ShardManifestEvent> shardEvents =
+        manifestEvents.broadcast(ShardGroupMatcher.SHARDS);
 
     SingleOutputStreamOperator<GroupMatch> partials =
         accepted
@@ -188,7 +195,11 @@ public final class AttributionJob {
         .name("rewards.attributed");
 
     DataStream<Rejection> rejections =
-        verified.getSideOutput(Rejections.TAG).union(accepted.getSideOutput(Rejections.TAG));
+        verified
+            .getSideOutput(Rejections.TAG)
+            .union(
+                accepted.getSideOutput(Rejections.TAG),
+                manifestEvents.getSideOutput(Rejections.TAG));
     FlinkSink.forRowData(
             rejections.map(IngestRows::rejection).returns(RowData.class).uid("rejection-rows"))
         .tableLoader(TableLoader.fromCatalog(catalog, AttributionTables.REJECTIONS))

@@ -124,10 +124,10 @@ class HostileInferenceEventsITCase {
     values.add(InferenceEventEnvelope.sign(List.of(huge), WORKER));
     assertThat(values.get(values.size() - 1).length).isLessThan(HostileRecords.MAX_VALUE_BYTES);
     List<Long> offsets = HostileRecords.produce(KAFKA.kafka(), "inference.events", values);
-    // The manifest topic gets the same treatment: unreadable events are skipped, never fatal.
+    // The manifest topic gets the same treatment: unreadable events are rejected, never fatal.
     List<byte[]> manifest = new ArrayList<>();
     HostileRecords.generic(24).forEach(h -> manifest.add(h.value()));
-    HostileRecords.produce(KAFKA.kafka(), "index.manifest", manifest);
+    List<Long> manifestOffsets = HostileRecords.produce(KAFKA.kafka(), "index.manifest", manifest);
 
     Configuration config =
         AttributionJobITCase.config(
@@ -151,7 +151,16 @@ class HostileInferenceEventsITCase {
         AttributionTables.REJECTIONS,
         KAFKA.kafka(),
         "inference.rejections",
+        "inference.events",
         rejected);
+    // Unreadable manifest records land there too, once each.
+    HostileRecords.assertRejectedOnce(
+        WAREHOUSE.warehouse(),
+        AttributionTables.REJECTIONS,
+        KAFKA.kafka(),
+        "inference.rejections",
+        "index.manifest",
+        HostileRecords.byOffset(manifestOffsets, manifest, i -> true));
     List<Record> rejections = PlatformIo.rows(WAREHOUSE.warehouse(), AttributionTables.REJECTIONS);
     assertThat(rejections)
         .allSatisfy(

@@ -133,6 +133,7 @@ class HostileSubmissionsITCase {
         IngestTables.REJECTIONS,
         KAFKA.kafka(),
         "datanet.rejections",
+        "datanet.submissions",
         HostileRecords.byOffset(offsets, values, i -> i < hostile.size()));
     List<Record> accepted = PlatformIo.rows(WAREHOUSE.warehouse(), IngestTables.CONTRIBUTIONS);
     assertThat(accepted.stream().map(r -> (Integer) r.getField("byte_count")).toList())

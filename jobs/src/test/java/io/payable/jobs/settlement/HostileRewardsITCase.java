@@ -157,6 +157,7 @@ class HostileRewardsITCase {
         SettlementTables.REJECTIONS,
         KAFKA.kafka(),
         "rewards.rejections",
+        "rewards.attributed",
         HostileRecords.byOffset(offsets, values, i -> i < hostile.size()));
     List<String> expectedPosted = new ArrayList<>();
     RewardFixtures.roots(rewards).forEach((epoch, root) -> expectedPosted.add(epoch + ":" + root));

@@ -88,10 +88,11 @@ public final class HostileRecords {
   }
 
   /**
-   * Asserts received = accepted + rejected by source offset: every offset of {@code rejected} is in
-   * the rejections table exactly once and on the rejections topic exactly once, with the SHA-256
-   * and size of the value produced there; no other offset is; and the topic's copies stay within
-   * the encoder's bound, carrying an exact prefix of the raw bytes.
+   * Asserts received = accepted + rejected by source offset: every offset of {@code rejected} in
+   * {@code sourceTopic} is in the rejections table exactly once and on the rejections topic exactly
+   * once, with the SHA-256 and size of the value produced there; no other offset of that topic is;
+   * and the topic's copies stay within the encoder's bound, carrying an exact prefix of the raw
+   * bytes.
    *
    * @param valueAt the value produced at each rejected offset
    */
@@ -100,10 +101,14 @@ public final class HostileRecords {
       TableIdentifier table,
       EmbeddedKafka kafka,
       String rejectionsTopic,
+      String sourceTopic,
       Map<Long, byte[]> valueAt)
       throws Exception {
     PlatformIo.awaitRows(warehouse, table, valueAt.size());
-    List<Record> rows = PlatformIo.rows(warehouse, table);
+    List<Record> rows =
+        PlatformIo.rows(warehouse, table).stream()
+            .filter(r -> sourceTopic.equals(r.getField("source_topic")))
+            .toList();
     Map<Long, List<Record>> rowsByOffset =
         rows.stream().collect(Collectors.groupingBy(r -> (Long) r.getField("source_offset")));
     assertThat(rowsByOffset.keySet()).isEqualTo(valueAt.keySet());
@@ -121,7 +126,9 @@ public final class HostileRecords {
     List<JsonNode> events =
         PlatformIo.consume(kafka.bootstrapServers(), rejectionsTopic, valueAt.size(), next);
     Map<Long, List<JsonNode>> eventsByOffset =
-        events.stream().collect(Collectors.groupingBy(e -> e.get("offset").asLong()));
+        events.stream()
+            .filter(e -> sourceTopic.equals(e.get("topic").asText()))
+            .collect(Collectors.groupingBy(e -> e.get("offset").asLong()));
     assertThat(eventsByOffset.keySet()).isEqualTo(valueAt.keySet());
     int bound = RejectionJson.maxEncodedBytes(RejectionJson.DEFAULT_RAW_PREFIX_BYTES);
     eventsByOffset.forEach(
@@ -148,10 +155,14 @@ public final class HostileRecords {
    * {@code table}, with its SHA-256; the table may hold other rows too.
    */
   public static void assertEachInTableOnce(
-      LocalIcebergWarehouse warehouse, TableIdentifier table, Map<Long, byte[]> valueAt)
+      LocalIcebergWarehouse warehouse,
+      TableIdentifier table,
+      String sourceTopic,
+      Map<Long, byte[]> valueAt)
       throws Exception {
     Map<Long, List<Record>> rows =
         PlatformIo.rows(warehouse, table).stream()
+            .filter(r -> sourceTopic.equals(r.getField("source_topic")))
             .filter(r -> (Integer) r.getField("source_partition") == 0)
             .collect(Collectors.groupingBy(r -> (Long) r.getField("source_offset")));
     valueAt.forEach(

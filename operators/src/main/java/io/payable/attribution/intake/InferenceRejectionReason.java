@@ -29,7 +29,9 @@ public enum InferenceRejectionReason {
   /** The fee does not fit the tables' decimal(38,0). */
   FEE_OUT_OF_RANGE,
   /** Listed in {@code input.skip-records} by an operator (docs/operations.md). */
-  SKIPPED;
+  SKIPPED,
+  /** An {@code index.manifest} record that is not a readable shard event. */
+  MALFORMED_MANIFEST_EVENT;
 
   public String code() {
     return name().toLowerCase(Locale.ROOT);

@@ -31,6 +31,7 @@ public final class InputWatch {
   private final MetricGroup group;
   private final Counter failures;
   private final Map<String, Partition> partitions = new HashMap<>();
+  private Partition last;
 
   private InputWatch(String task, int attempt, MetricGroup group) {
     this.task = task;
@@ -94,10 +95,14 @@ public final class InputWatch {
   }
 
   private Partition partition(RawRecord record) {
+    // Records of one partition come in runs: skip the map (and the key it needs) within a run.
+    if (last != null && last.partition == record.partition() && last.topic.equals(record.topic())) {
+      return last;
+    }
     String key = record.topic() + "-" + record.partition();
     Partition p = partitions.get(key);
     if (p == null) {
-      p = new Partition();
+      p = new Partition(record.topic(), record.partition());
       MetricGroup g =
           group
               .addGroup("topic", record.topic())
@@ -107,11 +112,19 @@ public final class InputWatch {
       g.gauge("failedAtOffset", (Gauge<Long>) () -> registered.failedAt);
       partitions.put(key, p);
     }
+    last = p;
     return p;
   }
 
   private static final class Partition {
+    final String topic;
+    final int partition;
     long resumedAt = -1;
     long failedAt = -1;
+
+    Partition(String topic, int partition) {
+      this.topic = topic;
+      this.partition = partition;
+    }
   }
 }
