@@ -9,6 +9,9 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 /// @notice A Datanet is a community dataset with an owner, a treasury and a metadata URI.
 /// Contributors sign their submissions with EIP-712 in this contract's domain
 /// ("Payable Datanets", "1"); the ingest job anchors the root of every sealed index shard here.
+/// A Datanet's id is derived from its creator and a salt the creator picks
+/// (`keccak256(abi.encode(creator, salt))`, as CREATE2 derives addresses), so no one can take an id
+/// another account is about to create.
 contract DatanetRegistry is AccessControl, EIP712 {
     /// @notice Role of the ingest job's key, allowed to anchor shard roots.
     bytes32 public constant ANCHOR_ROLE = keccak256("ANCHOR_ROLE");
@@ -35,7 +38,9 @@ contract DatanetRegistry is AccessControl, EIP712 {
     mapping(bytes32 datanetId => mapping(bytes32 shardId => ShardAnchor)) private _anchors;
     mapping(bytes32 datanetId => uint256) private _shardCounts;
 
-    event DatanetCreated(bytes32 indexed datanetId, address indexed owner, address treasury, string metadataURI);
+    event DatanetCreated(
+        bytes32 indexed datanetId, address indexed owner, bytes32 salt, address treasury, string metadataURI
+    );
     event DatanetClosed(bytes32 indexed datanetId);
     event TreasuryChanged(bytes32 indexed datanetId, address treasury);
     event ShardAnchored(bytes32 indexed datanetId, bytes32 indexed shardId, bytes32 root, uint64 count);
@@ -57,13 +62,25 @@ contract DatanetRegistry is AccessControl, EIP712 {
         _grantRole(ANCHOR_ROLE, anchorer);
     }
 
-    /// @notice Creates a Datanet owned by the caller.
-    /// @dev Requirements: `treasury` not zero; the id is unused. Emits {DatanetCreated}.
-    function createDatanet(bytes32 datanetId, address treasury, string calldata metadataURI) external {
+    /// @notice Creates a Datanet owned by the caller, with id `datanetIdOf(msg.sender, salt)`.
+    /// @dev Requirements: `treasury` not zero; the caller has not created a Datanet with `salt`
+    /// before. Emits {DatanetCreated}.
+    /// @return datanetId the new Datanet's id
+    function createDatanet(bytes32 salt, address treasury, string calldata metadataURI)
+        external
+        returns (bytes32 datanetId)
+    {
         if (treasury == address(0)) revert DatanetRegistryZeroAddress();
+        datanetId = datanetIdOf(msg.sender, salt);
         if (_datanets[datanetId].owner != address(0)) revert DatanetRegistryDatanetExists(datanetId);
         _datanets[datanetId] = Datanet(msg.sender, treasury, true, uint64(block.timestamp), metadataURI);
-        emit DatanetCreated(datanetId, msg.sender, treasury, metadataURI);
+        emit DatanetCreated(datanetId, msg.sender, salt, treasury, metadataURI);
+    }
+
+    /// @notice The id of the Datanet `creator` creates (or created) with `salt`:
+    /// `keccak256(abi.encode(creator, salt))`. Only `creator` can create a Datanet with this id.
+    function datanetIdOf(address creator, bytes32 salt) public pure returns (bytes32) {
+        return keccak256(abi.encode(creator, salt));
     }
 
     /// @notice Closes a Datanet to new contributions; its owner or the admin may close it.

@@ -11,7 +11,9 @@ import {ProtocolParams} from "./ProtocolParams.sol";
 
 /// @title Cumulative Merkle reward distributor
 /// @notice Once per epoch the settlement job (SETTLER) posts the root of a StandardMerkleTree whose
-/// leaves are (account, cumulative OPEN owed since the start). A root becomes claimable
+/// leaves are (this distributor, account, cumulative OPEN owed since the start). The distributor's
+/// own address in every leaf binds a tree to one deployment: a redeployment posted the same tree
+/// cannot pay it again. A root becomes claimable
 /// `ProtocolParams.activationDelay` seconds after it is posted; until then the GUARDIAN may revoke
 /// it. A claim names the root it proves against; it pays the cumulative amount minus what the
 /// account was already paid, so one claim pays everything owed so far and no wei is paid twice.
@@ -85,7 +87,8 @@ contract RewardDistributor is IRewardDistributor, AccessControl {
     /// @notice Posts the cumulative reward root of `epoch`; it becomes claimable after the activation delay.
     /// @param epoch above the epoch of the latest root, and not after the current epoch
     /// (`block.timestamp / epochLength`), so no post can block future ones
-    /// @param root StandardMerkleTree root of (address account, uint256 cumulativeAmount) leaves
+    /// @param root StandardMerkleTree root of (address distributor, address account, uint256
+    /// cumulativeAmount) leaves, `distributor` being this contract
     /// @param totalCumulative sum of all leaves: not below the latest root's (unless that one was
     /// disabled), not above `totalFunded`; claims under this root never pay out more in total
     /// @param manifestHash hash of the off-chain epoch manifest (tree dump, inputs) for audits
@@ -181,7 +184,7 @@ contract RewardDistributor is IRewardDistributor, AccessControl {
         uint40 activatesAt = d.activatesAt;
         if (d.disabled) revert RewardDistributorRootDisabled(rootIndex);
         if (activatesAt > block.timestamp) revert RewardDistributorRootNotActive(rootIndex, activatesAt);
-        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(account, cumulativeAmount))));
+        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(address(this), account, cumulativeAmount))));
         if (!MerkleProof.verifyCalldata(proof, d.root, leaf)) {
             revert RewardDistributorInvalidProof(account, cumulativeAmount);
         }

@@ -36,7 +36,7 @@ contract MinimalDistributor {
         external
         returns (uint256 amount)
     {
-        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(account, cumulativeAmount))));
+        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(address(this), account, cumulativeAmount))));
         if (!MerkleProof.verifyCalldata(proof, root, leaf)) revert MinimalDistributorInvalidProof();
         uint256 already = claimed[account];
         if (cumulativeAmount <= already) return 0;

@@ -78,7 +78,8 @@ class StandaloneClusterITCase {
   private static final Logger LOG = LoggerFactory.getLogger(StandaloneClusterITCase.class);
   private static final Duration EPOCH = Duration.ofSeconds(6);
   private static final String DATANET_NAME = "cluster";
-  private static final String DATANET = Numeric.toHexString(DemoChain.id(DATANET_NAME));
+  // Derived from the demo treasury that creates it (DemoChain.datanetId), set once deployed.
+  private static String datanet;
   private static final String ADAPTER = "cluster-qa";
   private static final String MODEL = "tiny-base";
   private static final BigInteger PRICE_WEI = BigInteger.TEN.pow(9);
@@ -114,6 +115,7 @@ class StandaloneClusterITCase {
               dir.resolveSibling(dir.getFileName() + "-chain"),
               EPOCH,
               Map.of(ADAPTER, DATANET_NAME));
+      datanet = Numeric.toHexString(chain.datanetId(DATANET_NAME));
       LOG.info("contracts deployed: {}", chain.deployment.rewardDistributor());
       Map<String, String> env = new HashMap<>();
       env.put("PAYABLE_TASKMANAGERS", "2");
@@ -122,7 +124,7 @@ class StandaloneClusterITCase {
       env.put("PAYABLE_TASKMANAGER_MEMORY", "1536m");
       env.put("PAYABLE_CHECKPOINT_INTERVAL", "1s");
       env.put("PAYABLE_SHARD_MAX_SYMBOLS", "300");
-      env.put("PAYABLE_DATANETS", DATANET + ":OPEN");
+      env.put("PAYABLE_DATANETS", datanet + ":OPEN");
       env.put("PAYABLE_CHAIN_RPC_URL", anvil.rpcUrl());
       env.put("PAYABLE_CHAIN_DEPLOYMENT", chain.deploymentFile.toString());
       env.put("PAYABLE_SETTLER_KEY_SOURCE", "file:" + chain.keyFile(DemoChain.DEPLOYER));
@@ -333,7 +335,7 @@ class StandaloneClusterITCase {
         .hasSize(shards.size());
     List<String> indexed = new ArrayList<>();
     try (ShardedIndex index =
-        ShardedIndex.open(cluster.dir().resolve("data/index").resolve(DATANET))) {
+        ShardedIndex.open(cluster.dir().resolve("data/index").resolve(datanet))) {
       assertThat(index.shards()).hasSize(shards.size());
       for (Shard shard : index.shards()) {
         shard.documents().stream().map(DocumentRecord::docId).forEach(indexed::add);
@@ -607,7 +609,7 @@ class StandaloneClusterITCase {
         SubmissionSigner.sign(
             domain,
             who,
-            Numeric.hexStringToByteArray(DATANET),
+            Numeric.hexStringToByteArray(datanet),
             BigInteger.valueOf(nonce),
             1_800_000_000L + nonce,
             content,

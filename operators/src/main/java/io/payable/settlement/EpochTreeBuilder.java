@@ -30,9 +30,9 @@ import org.web3j.utils.Numeric;
  * record's epoch while that epoch is open, else to the first open epoch, flagged late ({@link
  * SettlementSchedule#creditedEpoch}). When the watermark passes an epoch's close time (event-time
  * timer) the epoch's credits are added to the cumulative totals and the StandardMerkleTree over all
- * {@code (account, cumulative)} leaves is built; the operator emits the {@link EpochRoot} and, on
- * {@link #ROWS}, one {@link EpochRewardRow} with its proof per account. Roots come out in strictly
- * increasing epochs.
+ * {@code (distributor, account, cumulative)} leaves is built (bound to the RewardDistributor the
+ * roots are posted to); the operator emits the {@link EpochRoot} and, on {@link #ROWS}, one {@link
+ * EpochRewardRow} with its proof per account. Roots come out in strictly increasing epochs.
  *
  * <p>Why not a first stage keyed by account: its totals would reach this operator from timers of
  * several subtasks, and when sources go idle Flink may advance this operator's watermark past an
@@ -50,6 +50,7 @@ public final class EpochTreeBuilder
       new OutputTag<>("epoch-reward-rows", Types.POJO(EpochRewardRow.class)) {};
 
   private final SettlementSchedule schedule;
+  private final String distributor;
 
   private transient MapState<String, BigInteger> cumulative;
   private transient MapState<String, AccountEpochTotal> open;
@@ -58,8 +59,15 @@ public final class EpochTreeBuilder
   private transient Counter lateCredits;
   private transient Counter settledEpochs;
 
-  public EpochTreeBuilder(SettlementSchedule schedule) {
+  /**
+   * @param distributor address of the RewardDistributor the roots are posted to; every leaf hash
+   *     names it
+   */
+  public EpochTreeBuilder(SettlementSchedule schedule, String distributor) {
     this.schedule = schedule;
+    this.distributor = distributor;
+    // Fails fast on a malformed address rather than at the first epoch.
+    StandardMerkleTree.leafHash(distributor, new RewardLeaf(distributor, BigInteger.ZERO));
   }
 
   @Override
@@ -153,7 +161,7 @@ public final class EpochTreeBuilder
     }
     List<RewardLeaf> leaves = new ArrayList<>(all.size());
     all.forEach((account, amount) -> leaves.add(new RewardLeaf(account, amount)));
-    StandardMerkleTree tree = StandardMerkleTree.of(leaves);
+    StandardMerkleTree tree = StandardMerkleTree.of(distributor, leaves);
     String root = tree.rootHex();
     BigInteger total = BigInteger.ZERO;
     BigInteger epochTotal = BigInteger.ZERO;
@@ -174,7 +182,7 @@ public final class EpochTreeBuilder
               leaf.cumulative(),
               t == null ? 0 : t.credits(),
               t == null ? 0 : t.lateCredits(),
-              Numeric.toHexString(StandardMerkleTree.leafHash(leaf)),
+              Numeric.toHexString(StandardMerkleTree.leafHash(distributor, leaf)),
               new ArrayList<>(tree.proofHex(i)),
               root));
     }

@@ -16,12 +16,14 @@ class EpochTreeBuilderTest {
   private static final long HOUR = 3_600_000;
   private static final String A = "0x00000000000000000000000000000000000000aa";
   private static final String B = "0x00000000000000000000000000000000000000bb";
+  private static final String DISTRIBUTOR = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 
   private static KeyedOneInputStreamOperatorTestHarness<Integer, AccountCredit, EpochRoot> harness()
       throws Exception {
     var h =
         new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(new EpochTreeBuilder(new SettlementSchedule(HOUR, 0))),
+            new KeyedProcessOperator<>(
+                new EpochTreeBuilder(new SettlementSchedule(HOUR, 0), DISTRIBUTOR)),
             c -> 0,
             Types.INT);
     h.open();
@@ -65,6 +67,7 @@ class EpochTreeBuilderTest {
         assertThat(
                 StandardMerkleTree.verify(
                     org.web3j.utils.Numeric.hexStringToByteArray(row.root()),
+                    DISTRIBUTOR,
                     new RewardLeaf(row.account(), row.cumulativeWei()),
                     row.proof().stream()
                         .map(org.web3j.utils.Numeric::hexStringToByteArray)
@@ -82,6 +85,6 @@ class EpochTreeBuilderTest {
   }
 
   private static String tree(RewardLeaf... leaves) {
-    return StandardMerkleTree.of(List.of(leaves)).rootHex();
+    return StandardMerkleTree.of(DISTRIBUTOR, List.of(leaves)).rootHex();
   }
 }

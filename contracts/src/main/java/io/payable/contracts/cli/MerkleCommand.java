@@ -30,7 +30,7 @@ public final class MerkleCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** {@code payable merkle root --input leaves.jsonl}. */
+  /** {@code payable merkle root --distributor 0x.. --input leaves.jsonl}. */
   @Command(
       name = "root",
       mixinStandardHelpOptions = true,
@@ -44,10 +44,13 @@ public final class MerkleCommand implements Runnable {
         description = "JSON lines: {\"account\":\"0x..\",\"cumulative\":\"123\"}")
     Path input;
 
+    @Option(names = "--distributor", required = true, description = DISTRIBUTOR)
+    String distributor;
+
     @Override
     public Integer call() throws Exception {
       List<RewardLeaf> leaves = LeavesFile.read(input);
-      StandardMerkleTree tree = StandardMerkleTree.of(leaves);
+      StandardMerkleTree tree = StandardMerkleTree.of(distributor, leaves);
       PrintWriter out = spec.commandLine().getOut();
       out.println("leaves: " + tree.size());
       out.println("total: " + total(leaves));
@@ -57,7 +60,7 @@ public final class MerkleCommand implements Runnable {
     }
   }
 
-  /** {@code payable merkle proof --input leaves.jsonl --account 0x..}. */
+  /** {@code payable merkle proof --distributor 0x.. --input leaves.jsonl --account 0x..}. */
   @Command(
       name = "proof",
       mixinStandardHelpOptions = true,
@@ -68,13 +71,16 @@ public final class MerkleCommand implements Runnable {
     @Option(names = "--input", required = true, description = "JSON-lines leaves file")
     Path input;
 
+    @Option(names = "--distributor", required = true, description = DISTRIBUTOR)
+    String distributor;
+
     @Option(names = "--account", required = true, description = "0x address")
     String account;
 
     @Override
     public Integer call() throws Exception {
       List<RewardLeaf> leaves = LeavesFile.read(input);
-      StandardMerkleTree tree = StandardMerkleTree.of(leaves);
+      StandardMerkleTree tree = StandardMerkleTree.of(distributor, leaves);
       for (int i = 0; i < leaves.size(); i++) {
         if (leaves.get(i).account().equalsIgnoreCase(account)) {
           PrintWriter out = spec.commandLine().getOut();
@@ -96,6 +102,9 @@ public final class MerkleCommand implements Runnable {
       return 1;
     }
   }
+
+  static final String DISTRIBUTOR =
+      "RewardDistributor address the leaves are bound to (part of every leaf hash)";
 
   static BigInteger total(List<RewardLeaf> leaves) {
     return leaves.stream().map(RewardLeaf::cumulative).reduce(BigInteger.ZERO, BigInteger::add);

@@ -6,7 +6,8 @@ import org.web3j.crypto.WalletUtils;
 import org.web3j.utils.Numeric;
 
 /**
- * One leaf of a cumulative reward tree: an account and everything it has earned so far, in wei.
+ * One leaf of a cumulative reward tree: an account and everything it has earned so far, in wei. The
+ * tree adds the distributor's address to every leaf's hash ({@link StandardMerkleTree}).
  *
  * @param account 0x-prefixed 20-byte address (any case)
  * @param cumulative cumulative amount, {@code 0 <= cumulative < 2^256}
@@ -26,13 +27,28 @@ public record RewardLeaf(String account, BigInteger cumulative) {
     }
   }
 
-  /** {@code abi.encode(address, uint256)}: two 32-byte words. */
-  byte[] abiEncode() {
-    byte[] out = new byte[64];
+  /**
+   * {@code abi.encode(address distributor, address account, uint256 cumulative)}: three 32-byte
+   * words. The distributor binds the leaf to one contract, so a tree posted to two deployments
+   * cannot pay twice.
+   */
+  byte[] abiEncode(String distributor) {
+    byte[] out = new byte[96];
+    byte[] domain = Numeric.hexStringToByteArray(checkedAddress(distributor, "distributor"));
+    System.arraycopy(domain, 0, out, 32 - domain.length, domain.length);
     byte[] address = Numeric.hexStringToByteArray(account);
-    System.arraycopy(address, 0, out, 32 - address.length, address.length);
+    System.arraycopy(address, 0, out, 64 - address.length, address.length);
     byte[] amount = Numeric.toBytesPadded(cumulative, 32);
-    System.arraycopy(amount, 0, out, 32, 32);
+    System.arraycopy(amount, 0, out, 64, 32);
     return out;
+  }
+
+  static String checkedAddress(String address, String what) {
+    Objects.requireNonNull(address, what);
+    if (!WalletUtils.isValidAddress(address) || !address.startsWith("0x")) {
+      throw new IllegalArgumentException(
+          "not a 0x-prefixed 20-byte " + what + " address: " + address);
+    }
+    return address;
   }
 }

@@ -103,7 +103,9 @@ public final class GasReport {
       postRoot(
           settler,
           epoch++,
-          StandardMerkleTree.of(List.of(new RewardLeaf(randomAddress(random), BigInteger.ONE))));
+          StandardMerkleTree.of(
+              d.rewardDistributor(),
+              List.of(new RewardLeaf(randomAddress(random), BigInteger.ONE))));
       List<RewardLeaf> previouslyClaimed = new ArrayList<>();
       List<Long> postGas = new ArrayList<>();
       for (int size : SIZES) {
@@ -118,7 +120,7 @@ public final class GasReport {
                   randomAddress(random), OPEN.add(BigInteger.valueOf(random.nextInt(1_000_000)))));
         }
         long t0 = System.nanoTime();
-        StandardMerkleTree tree = StandardMerkleTree.of(leaves);
+        StandardMerkleTree tree = StandardMerkleTree.of(d.rewardDistributor(), leaves);
         long buildMillis = (System.nanoTime() - t0) / 1_000_000;
         long posted = postRoot(settler, epoch++, tree);
         postGas.add(posted);

@@ -18,6 +18,7 @@ class MerkleCommandTest {
 
   private static final String A = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
   private static final String B = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+  private static final String D = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 
   private static String run(String... args) {
     StringWriter out = new StringWriter();
@@ -41,15 +42,25 @@ class MerkleCommandTest {
             + "\",\"cumulative\":\"1000000000000000000000\"}\n");
     StandardMerkleTree tree =
         StandardMerkleTree.of(
+            D,
             List.of(
                 new RewardLeaf(A, BigInteger.valueOf(123)),
                 new RewardLeaf(B, new BigInteger("1000000000000000000000"))));
 
-    String[] lines = run("root", "--input", leaves.toString()).strip().split("\\R");
+    String[] lines =
+        run("root", "--distributor", D, "--input", leaves.toString()).strip().split("\\R");
     assertThat(lines[lines.length - 1]).isEqualTo(tree.rootHex());
     assertThat(lines[0]).isEqualTo("leaves: 2");
 
-    String proof = run("proof", "--input", leaves.toString(), "--account", B.toLowerCase());
+    String proof =
+        run(
+            "proof",
+            "--distributor",
+            D,
+            "--input",
+            leaves.toString(),
+            "--account",
+            B.toLowerCase());
     assertThat(proof).contains(tree.proofHex(1).get(0)).contains(tree.rootHex());
   }
 }

@@ -38,6 +38,7 @@ class RewardsClientITCase {
     fx.distributor(DEPLOYER).fund(BigInteger.TEN.pow(6)).send();
     StandardMerkleTree tree =
         StandardMerkleTree.of(
+            fx.deployment().rewardDistributor(),
             List.of(
                 new RewardLeaf(fx.address(4), BigInteger.valueOf(70)),
                 new RewardLeaf(fx.address(5), BigInteger.valueOf(30))));

@@ -24,32 +24,43 @@ class StandardMerkleTreeMatchesNpmTest {
 
   @Property(tries = 12)
   void rootsAndProofsEqualTheNpmLibrarys(
-      @ForAll("leaves") @Size(min = 1, max = 40) List<RewardLeaf> leaves) throws Exception {
+      @ForAll("accounts") String distributor,
+      @ForAll("leaves") @Size(min = 1, max = 40) List<RewardLeaf> leaves)
+      throws Exception {
     List<List<String>> values = new ArrayList<>();
     for (RewardLeaf leaf : leaves) {
-      values.add(List.of(leaf.account(), leaf.cumulative().toString()));
+      values.add(List.of(distributor, leaf.account(), leaf.cumulative().toString()));
     }
-    JsonNode npm = JSON.readTree(NodeScript.run("merkle-tree.js", JSON.writeValueAsString(values)));
+    // The npm library is given the leaf types explicitly: (address, address, uint256).
+    String input =
+        JSON.writeValueAsString(
+            java.util.Map.of("types", List.of("address", "address", "uint256"), "values", values));
+    JsonNode npm = JSON.readTree(NodeScript.run("merkle-tree.js", input));
 
-    StandardMerkleTree tree = StandardMerkleTree.of(leaves);
+    StandardMerkleTree tree = StandardMerkleTree.of(distributor, leaves);
     assertThat(tree.rootHex()).isEqualTo(npm.get("root").asText());
     for (int i = 0; i < leaves.size(); i++) {
       List<String> expected = new ArrayList<>();
       npm.get("proofs").get(i).forEach(p -> expected.add(p.asText()));
       assertThat(tree.proofHex(i)).as("proof of leaf %d", i).isEqualTo(expected);
-      assertThat(StandardMerkleTree.verify(tree.root(), leaves.get(i), tree.proof(i))).isTrue();
+      assertThat(StandardMerkleTree.verify(tree.root(), distributor, leaves.get(i), tree.proof(i)))
+          .isTrue();
     }
   }
 
   @Provide
+  Arbitrary<String> accounts() {
+    return Arbitraries.bytes()
+        .array(byte[].class)
+        .ofSize(20)
+        .map(Numeric::toHexString)
+        // Mixed case must hash the same as lower case.
+        .map(a -> Math.abs(a.hashCode()) % 3 == 0 ? "0x" + a.substring(2).toUpperCase() : a);
+  }
+
+  @Provide
   Arbitrary<List<RewardLeaf>> leaves() {
-    Arbitrary<String> accounts =
-        Arbitraries.bytes()
-            .array(byte[].class)
-            .ofSize(20)
-            .map(Numeric::toHexString)
-            // Mixed case must hash the same as lower case.
-            .map(a -> Math.abs(a.hashCode()) % 3 == 0 ? "0x" + a.substring(2).toUpperCase() : a);
+    Arbitrary<String> accounts = accounts();
     Arbitrary<BigInteger> amounts =
         Arbitraries.oneOf(
             Arbitraries.bigIntegers().between(BigInteger.ZERO, BigInteger.valueOf(1_000_000)),

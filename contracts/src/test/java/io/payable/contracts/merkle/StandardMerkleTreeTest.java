@@ -16,12 +16,13 @@ class StandardMerkleTreeTest {
 
   private static final String A = "0x1111111111111111111111111111111111111111";
   private static final String B = "0x2222222222222222222222222222222222222222";
+  private static final String D = "0xd15700000000000000000000000000000000d157";
 
   @Test
   void aSingleLeafIsItsOwnRootWithAnEmptyProof() {
     RewardLeaf leaf = new RewardLeaf(A, BigInteger.valueOf(5_000_000_000_000_000_000L));
-    StandardMerkleTree tree = StandardMerkleTree.of(List.of(leaf));
-    assertThat(tree.root()).isEqualTo(StandardMerkleTree.leafHash(leaf));
+    StandardMerkleTree tree = StandardMerkleTree.of(D, List.of(leaf));
+    assertThat(tree.root()).isEqualTo(StandardMerkleTree.leafHash(D, leaf));
     assertThat(tree.proof(0)).isEmpty();
   }
 
@@ -31,26 +32,40 @@ class StandardMerkleTreeTest {
     for (int i = 1; i <= 25; i++) {
       leaves.add(new RewardLeaf(String.format("0x%040x", i), BigInteger.valueOf(i * 7L)));
     }
-    String root = StandardMerkleTree.of(leaves).rootHex();
+    String root = StandardMerkleTree.of(D, leaves).rootHex();
     java.util.Collections.reverse(leaves);
-    assertThat(StandardMerkleTree.of(leaves).rootHex()).isEqualTo(root);
+    assertThat(StandardMerkleTree.of(D, leaves).rootHex()).isEqualTo(root);
   }
 
   @Test
   void aProofDoesNotVerifyAnotherAmount() {
     StandardMerkleTree tree =
         StandardMerkleTree.of(
-            List.of(new RewardLeaf(A, BigInteger.ONE), new RewardLeaf(B, BigInteger.TWO)));
+            D, List.of(new RewardLeaf(A, BigInteger.ONE), new RewardLeaf(B, BigInteger.TWO)));
     assertThat(
             StandardMerkleTree.verify(
-                tree.root(), new RewardLeaf(A, BigInteger.TWO), tree.proof(0)))
+                tree.root(), D, new RewardLeaf(A, BigInteger.TWO), tree.proof(0)))
         .isFalse();
-    assertThat(StandardMerkleTree.verify(tree.root(), tree.leaf(1), tree.proof(1))).isTrue();
+    assertThat(StandardMerkleTree.verify(tree.root(), D, tree.leaf(1), tree.proof(1))).isTrue();
+  }
+
+  @Test
+  void aProofDoesNotVerifyAtAnotherDistributor() {
+    List<RewardLeaf> leaves =
+        List.of(new RewardLeaf(A, BigInteger.ONE), new RewardLeaf(B, BigInteger.TWO));
+    StandardMerkleTree tree = StandardMerkleTree.of(D, leaves);
+    StandardMerkleTree elsewhere = StandardMerkleTree.of(A, leaves);
+    assertThat(elsewhere.rootHex()).isNotEqualTo(tree.rootHex());
+    assertThat(StandardMerkleTree.verify(tree.root(), A, tree.leaf(0), tree.proof(0))).isFalse();
+    assertThat(StandardMerkleTree.verify(tree.root(), D, tree.leaf(0), tree.proof(0))).isTrue();
   }
 
   @Test
   void leavesAreValidated() {
-    assertThatThrownBy(() -> StandardMerkleTree.of(List.of()))
+    assertThatThrownBy(() -> StandardMerkleTree.of(D, List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> StandardMerkleTree.of("0x1234", List.of(new RewardLeaf(A, BigInteger.ONE))))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new RewardLeaf("0x1234", BigInteger.ONE))
         .isInstanceOf(IllegalArgumentException.class);
@@ -80,12 +95,14 @@ class StandardMerkleTreeTest {
 
   @Test
   void leafHashIsTheDoubleKeccakOfTheAbiEncoding() {
-    // keccak256(bytes.concat(keccak256(abi.encode(A, 1)))) computed independently of the tree.
+    // keccak256(bytes.concat(keccak256(abi.encode(D, A, 1)))) computed independently of the tree.
     byte[] encoded =
         Numeric.hexStringToByteArray(
-            "0x0000000000000000000000001111111111111111111111111111111111111111"
+            "0x000000000000000000000000d15700000000000000000000000000000000d157"
+                + "0000000000000000000000001111111111111111111111111111111111111111"
                 + "0000000000000000000000000000000000000000000000000000000000000001");
     byte[] expected = org.web3j.crypto.Hash.sha3(org.web3j.crypto.Hash.sha3(encoded));
-    assertThat(StandardMerkleTree.leafHash(new RewardLeaf(A, BigInteger.ONE))).isEqualTo(expected);
+    assertThat(StandardMerkleTree.leafHash(D, new RewardLeaf(A, BigInteger.ONE)))
+        .isEqualTo(expected);
   }
 }

@@ -6,6 +6,7 @@ import static io.payable.contracts.testing.Reverts.assertRevertsWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.payable.contracts.anvil.AnvilExtension;
+import io.payable.contracts.client.DatanetIds;
 import io.payable.contracts.deploy.DeployConfig;
 import io.payable.contracts.eip712.Contribution;
 import io.payable.contracts.eip712.ContributionSignatures;
@@ -65,13 +66,14 @@ class RegistriesITCase {
   @Test
   void datanetsAreCreatedClosedAndAnchoredOncePerShard() throws Exception {
     DatanetRegistry owner = fx.datanets(OWNER);
-    byte[] datanet = id("datanet/moby-dick");
-    owner.createDatanet(datanet, fx.address(OWNER), "ipfs://moby").send();
+    byte[] salt = id("datanet/moby-dick");
+    byte[] datanet = DatanetIds.of(fx.address(OWNER), salt);
+    owner.createDatanet(salt, fx.address(OWNER), "ipfs://moby").send();
     assertRevertsWith(
         fx.web3j(),
-        fx.address(STRANGER),
+        fx.address(OWNER),
         owner,
-        owner.createDatanet(datanet, fx.address(STRANGER), "x"),
+        owner.createDatanet(salt, fx.address(STRANGER), "x"),
         "DatanetRegistryDatanetExists(bytes32)");
     var d = owner.getDatanet(datanet).send();
     assertThat(d.owner).isEqualToIgnoringCase(fx.address(OWNER));
@@ -179,10 +181,62 @@ class RegistriesITCase {
     assertThat(eip712.component3()).isEqualTo("1");
   }
 
+  /**
+   * L-2: an id is derived from its creator and salt, so an account that sees a creation coming (or
+   * guesses a name) cannot take the id: the same salt from anyone else makes another Datanet.
+   */
+  @Test
+  void noOneTakesAnotherCreatorsDatanetId() throws Exception {
+    DatanetRegistry owner = fx.datanets(OWNER);
+    DatanetRegistry stranger = fx.datanets(STRANGER);
+    byte[] salt = id("datanet/legal");
+    byte[] ownersId = owner.datanetIdOf(fx.address(OWNER), salt).send();
+    // The registry's derivation and the clients' agree.
+    assertThat(ownersId).isEqualTo(DatanetIds.of(fx.address(OWNER), salt));
+    assertThat(Numeric.toHexString(ownersId))
+        .isEqualTo(
+            Numeric.toHexString(
+                Hash.sha3(
+                    Numeric.hexStringToByteArray(
+                        "0x"
+                            + "0".repeat(24)
+                            + fx.address(OWNER).substring(2)
+                            + Numeric.toHexStringNoPrefix(salt)))));
+
+    // The squatter front-runs with the owner's salt: it gets an id of its own.
+    var squat = stranger.createDatanet(salt, fx.address(STRANGER), "squat").send();
+    byte[] squattersId = DatanetIds.of(fx.address(STRANGER), salt);
+    assertThat(squattersId).isNotEqualTo(ownersId);
+    assertThat(stranger.getDatanetCreatedEvents(squat))
+        .singleElement()
+        .satisfies(e -> assertThat(e.datanetId).isEqualTo(squattersId));
+    assertThat(owner.exists(ownersId).send()).isFalse();
+
+    var created = owner.createDatanet(salt, fx.address(OWNER), "ipfs://legal").send();
+    assertThat(owner.getDatanetCreatedEvents(created))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.datanetId).isEqualTo(ownersId);
+              assertThat(e.salt).isEqualTo(salt);
+              assertThat(e.owner).isEqualToIgnoringCase(fx.address(OWNER));
+            });
+    assertThat(owner.getDatanet(ownersId).send().owner).isEqualToIgnoringCase(fx.address(OWNER));
+    assertThat(owner.getDatanet(squattersId).send().owner)
+        .isEqualToIgnoringCase(fx.address(STRANGER));
+    // No id can be created twice, not even by its creator.
+    assertRevertsWith(
+        fx.web3j(),
+        fx.address(OWNER),
+        owner,
+        owner.createDatanet(salt, fx.address(OWNER), "again"),
+        "DatanetRegistryDatanetExists(bytes32)");
+  }
+
   @Test
   void adaptersNeedKnownDatanetsAndWorkersNeedStake() throws Exception {
-    byte[] datanet = id("datanet/brown");
-    fx.datanets(OWNER).createDatanet(datanet, fx.address(OWNER), "ipfs://brown").send();
+    byte[] datanet = DatanetIds.ofName(fx.address(OWNER), "datanet/brown");
+    fx.datanets(OWNER).createDatanet(id("datanet/brown"), fx.address(OWNER), "ipfs://brown").send();
     ModelRegistry models = fx.models(OWNER);
     byte[] adapter = id("adapter/legal-v1");
     byte[] base = id("base/tiny-llama");
@@ -377,8 +431,8 @@ class RegistriesITCase {
     DatanetRegistry anchorer =
         DatanetRegistry.load(
             registry.getContractAddress(), fx.web3j(), fx.tx(ANCHORER), new DefaultGasProvider());
-    byte[] datanet = id("datanet/admin");
-    owner.createDatanet(datanet, fx.address(OWNER), "x").send();
+    byte[] datanet = DatanetIds.ofName(fx.address(OWNER), "datanet/admin");
+    owner.createDatanet(id("datanet/admin"), fx.address(OWNER), "x").send();
     assertRevertsWith(
         fx.web3j(),
         fx.address(OWNER),

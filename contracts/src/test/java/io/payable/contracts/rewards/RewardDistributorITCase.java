@@ -112,7 +112,12 @@ class RewardDistributorITCase {
   }
 
   private StandardMerkleTree tree(long alice, long bob, long carol) {
+    return tree(address, alice, bob, carol);
+  }
+
+  private StandardMerkleTree tree(String distributor, long alice, long bob, long carol) {
     return StandardMerkleTree.of(
+        distributor,
         List.of(
             new RewardLeaf(fx.address(ALICE), n(alice)),
             new RewardLeaf(fx.address(BOB), n(bob)),
@@ -387,6 +392,52 @@ class RewardDistributorITCase {
         "RewardDistributorUnknownRoot(uint256)");
     reverts(ALICE, d.distributionAt(n(1)), "RewardDistributorUnknownRoot(uint256)");
     assertThat(balance(ALICE)).isZero();
+  }
+
+  /**
+   * L-4: leaves name their distributor, so a second deployment posted the same tree (a
+   * redeployment, or a settler key that serves both) cannot pay it again.
+   */
+  @Test
+  void aProofForOneDistributorDoesNotPayAtAnother() throws Exception {
+    RewardDistributor other =
+        RewardDistributor.deploy(
+                fx.web3j(),
+                fx.tx(ADMIN),
+                new DefaultGasProvider(),
+                fx.deployment().openToken(),
+                paramsAddress,
+                fx.address(ADMIN),
+                fx.address(SETTLER),
+                fx.address(GUARDIAN))
+            .send();
+    String otherAddress = other.getContractAddress();
+    fx.token(DEPLOYER).approve(otherAddress, FUNDED).send();
+    RewardDistributor.load(otherAddress, fx.web3j(), fx.tx(DEPLOYER), new DefaultGasProvider())
+        .fund(FUNDED)
+        .send();
+    d(DEPLOYER).fund(FUNDED).send();
+    StandardMerkleTree here = tree(100, 200, 300);
+    post(1, here);
+    RewardDistributor.load(otherAddress, fx.web3j(), fx.tx(SETTLER), new DefaultGasProvider())
+        .postRoot(n(1), here.root(), total(here), MANIFEST)
+        .send();
+    ANVIL.chain().advance(DELAY);
+
+    claim(ALICE, 0, here, 0);
+    assertThat(balance(ALICE)).isEqualTo(n(100));
+    RewardDistributor otherAsAlice =
+        RewardDistributor.load(otherAddress, fx.web3j(), fx.tx(ALICE), new DefaultGasProvider());
+    assertRevertsWith(
+        fx.web3j(),
+        fx.address(ALICE),
+        otherAsAlice,
+        otherAsAlice.claim(n(0), fx.address(ALICE), n(100), here.proof(0)),
+        "RewardDistributorInvalidProof(address,uint256)");
+    assertThat(balance(ALICE)).isEqualTo(n(100));
+    assertThat(fx.token(DEPLOYER).balanceOf(otherAddress).send()).isEqualTo(FUNDED);
+    // The other distributor pays only a tree built for it.
+    assertThat(tree(otherAddress, 100, 200, 300).rootHex()).isNotEqualTo(here.rootHex());
   }
 
   /** A later root that lowers an account's leaf pays it nothing and takes nothing back. */

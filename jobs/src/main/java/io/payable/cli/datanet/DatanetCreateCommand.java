@@ -41,7 +41,9 @@ public final class DatanetCreateCommand implements Callable<Integer> {
   @Option(
       names = "--datanet",
       required = true,
-      description = "Datanet id: 0x-hex bytes32, or a name (its keccak-256 is the id).")
+      description =
+          "Datanet name, or a 0x-hex bytes32 salt; the id is keccak256(abi.encode(owner, salt)),"
+              + " the salt of a name being its keccak-256.")
   String datanet;
 
   @Option(names = "--treasury", description = "Treasury address (default: the owner).")
@@ -55,7 +57,8 @@ public final class DatanetCreateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Deployment d = Deployment.read(deployment);
     Credentials owner = key.credentials();
-    byte[] id = DatanetIds.parse(datanet);
+    byte[] salt = DatanetIds.salt(datanet);
+    byte[] id = io.payable.contracts.client.DatanetIds.of(owner.getAddress(), salt);
     Web3j web3j = Web3j.build(new HttpService(rpc));
     try {
       ChainClient client = new ChainClient(web3j, d.chainId());
@@ -64,7 +67,7 @@ public final class DatanetCreateCommand implements Callable<Integer> {
               d.datanetRegistry(), web3j, client.transactionManager(owner), client.gasProvider());
       TransactionReceipt receipt =
           registry
-              .createDatanet(id, treasury == null ? owner.getAddress() : treasury, metadata)
+              .createDatanet(salt, treasury == null ? owner.getAddress() : treasury, metadata)
               .send();
       out.println("datanet " + Numeric.toHexString(id));
       out.println("owner   " + owner.getAddress());

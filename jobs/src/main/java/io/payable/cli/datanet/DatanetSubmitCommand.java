@@ -41,8 +41,16 @@ public final class DatanetSubmitCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--datanet", required = true, description = "Datanet id (0x-hex) or name.")
+  @Option(
+      names = "--datanet",
+      required = true,
+      description = "Datanet id (0x-hex), or its name together with --datanet-owner.")
   String datanet;
+
+  @Option(
+      names = "--datanet-owner",
+      description = "Address that created the Datanet named by --datanet (ids derive from it).")
+  String datanetOwner;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   SigningKeyOptions key;
@@ -84,7 +92,13 @@ public final class DatanetSubmitCommand implements Callable<Integer> {
     Deployment d = Deployment.read(deployment);
     Eip712Domain domain = Eip712Domain.payableDatanets(d.chainId(), d.datanetRegistry());
     Credentials contributor = key.credentials();
-    byte[] datanetId = DatanetIds.parse(datanet);
+    byte[] datanetId;
+    try {
+      datanetId = DatanetIds.id(datanet, datanetOwner);
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println(e.getMessage());
+      return 2;
+    }
     BigInteger next =
         nonce != null
             ? nonce

@@ -91,7 +91,9 @@ public final class ClaimCommand implements Callable<Integer> {
       }
       List<byte[]> proof = row.proof().stream().map(Numeric::hexStringToByteArray).toList();
       byte[] root = Numeric.hexStringToByteArray(reader.activeRoot().orElseThrow());
-      if (!StandardMerkleTree.verify(root, new RewardLeaf(account, row.cumulative()), proof)) {
+      String distributorAddress = source.deployment().rewardDistributor();
+      if (!StandardMerkleTree.verify(
+          root, distributorAddress, new RewardLeaf(account, row.cumulative()), proof)) {
         err.println(
             "The proof in epoch_rewards does not match the active root; run payable settle verify");
         return 1;
@@ -107,7 +109,7 @@ public final class ClaimCommand implements Callable<Integer> {
       ChainClient chain = ChainClient.connect(web3j);
       RewardDistributor distributor =
           RewardDistributor.load(
-              source.deployment().rewardDistributor(),
+              distributorAddress,
               web3j,
               chain.transactionManager(key.credentials()),
               chain.gasProvider());

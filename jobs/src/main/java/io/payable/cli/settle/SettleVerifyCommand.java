@@ -78,7 +78,8 @@ public final class SettleVerifyCommand implements Callable<Integer> {
     }
     List<RewardLeaf> leaves =
         rows.stream().map(r -> new RewardLeaf(r.account(), r.cumulative())).toList();
-    StandardMerkleTree tree = StandardMerkleTree.of(leaves);
+    String distributor = source.deployment().rewardDistributor();
+    StandardMerkleTree tree = StandardMerkleTree.of(distributor, leaves);
     BigInteger total =
         leaves.stream().map(RewardLeaf::cumulative).reduce(BigInteger.ZERO, BigInteger::add);
     String manifest = EpochManifest.hash(e, leaves);
@@ -86,10 +87,11 @@ public final class SettleVerifyCommand implements Callable<Integer> {
     for (SettlementSource.Leaf row : rows) {
       RewardLeaf leaf = new RewardLeaf(row.account(), row.cumulative());
       if (!row.root().equalsIgnoreCase(tree.rootHex())
-          || !Numeric.toHexString(StandardMerkleTree.leafHash(leaf))
+          || !Numeric.toHexString(StandardMerkleTree.leafHash(distributor, leaf))
               .equalsIgnoreCase(row.leafHash())
           || !StandardMerkleTree.verify(
               tree.root(),
+              distributor,
               leaf,
               row.proof().stream().map(Numeric::hexStringToByteArray).toList())) {
         problems.add("row of " + row.account() + " has a wrong root, leaf hash or proof");

@@ -183,7 +183,7 @@ public final class SettlementJob {
     SingleOutputStreamOperator<EpochRoot> roots =
         credits
             .keyBy(c -> 0, Types.INT)
-            .process(new EpochTreeBuilder(schedule))
+            .process(new EpochTreeBuilder(schedule, deployment.rewardDistributor()))
             .returns(EpochRoot.class)
             .setParallelism(1)
             .setMaxParallelism(1)

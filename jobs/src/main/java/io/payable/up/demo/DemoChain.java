@@ -4,6 +4,7 @@ import io.payable.attribution.intake.ChainAdapterDirectory;
 import io.payable.contracts.anvil.AnvilChain;
 import io.payable.contracts.anvil.DevAccount;
 import io.payable.contracts.chain.ChainClient;
+import io.payable.contracts.client.DatanetIds;
 import io.payable.contracts.deploy.DeployConfig;
 import io.payable.contracts.deploy.Deployer;
 import io.payable.contracts.deploy.Deployment;
@@ -87,7 +88,8 @@ public final class DemoChain {
     for (String datanet : Map.copyOf(adapters).values().stream().distinct().toList()) {
       chain
           .datanets(TREASURY)
-          .createDatanet(id(datanet), anvil.account(TREASURY).address(), "demo:" + datanet)
+          .createDatanet(
+              DatanetIds.saltOf(datanet), anvil.account(TREASURY).address(), "demo:" + datanet)
           .send();
     }
     ModelRegistry owner = chain.models(ADAPTER_OWNER);
@@ -96,7 +98,7 @@ public final class DemoChain {
           .registerAdapter(
               ChainAdapterDirectory.registryKey(a.getKey()),
               id("tiny-base"),
-              List.of(id(a.getValue())),
+              List.of(chain.datanetId(a.getValue())),
               new byte[32],
               PRICE_WEI)
           .send();
@@ -127,9 +129,16 @@ public final class DemoChain {
     return chain;
   }
 
-  /** The bytes32 id of a Datanet or model name. */
+  /** The bytes32 id of a model or adapter name. */
   public static byte[] id(String name) {
     return Hash.sha3(name.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The id of the demo Datanet {@code name}: created by the treasury account with the name as salt.
+   */
+  public byte[] datanetId(String name) {
+    return DatanetIds.ofName(anvil.account(TREASURY).address(), name);
   }
 
   public Path keyFile(int account) {

@@ -55,7 +55,7 @@ final class DemoContributions {
                   SubmissionSigner.sign(
                       domain,
                       who,
-                      DemoChain.id(datanet),
+                      chain.datanetId(datanet),
                       BigInteger.valueOf(nonce),
                       now,
                       passages.get(p),

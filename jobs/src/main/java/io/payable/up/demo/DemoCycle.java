@@ -66,9 +66,11 @@ public final class DemoCycle implements AutoCloseable {
     Map<String, String> adapterOfDatanet = new LinkedHashMap<>();
     for (String datanet : DemoCorpora.FILES.keySet()) {
       adapters.put(datanet + "-qa", datanet);
-      adapterOfDatanet.put(Numeric.toHexString(DemoChain.id(datanet)), datanet + "-qa");
     }
     chain = DemoChain.setUp(stack.chain(), dir.resolve("chain"), epoch, adapters);
+    for (String datanet : DemoCorpora.FILES.keySet()) {
+      adapterOfDatanet.put(Numeric.toHexString(chain.datanetId(datanet)), datanet + "-qa");
+    }
     say(
         "Contracts deployed (RewardDistributor %s, funded); Datanets %s; adapters %s; worker %s"
             + " registered.",

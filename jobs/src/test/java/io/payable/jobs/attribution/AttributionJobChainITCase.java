@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.payable.attribution.intake.ChainAdapterDirectory;
 import io.payable.contracts.anvil.AnvilExtension;
+import io.payable.contracts.client.DatanetIds;
 import io.payable.contracts.deploy.DeployConfig;
 import io.payable.contracts.eip712.WorkerConsent;
 import io.payable.contracts.generated.ModelRegistry;
@@ -66,10 +67,12 @@ class AttributionJobChainITCase {
       @TempDir Path store, @TempDir Path cache) throws Exception {
     PayableFixture fx =
         PayableFixture.deploy(ANVIL.chain(), ANVIL.web3j(), DeployConfig.localDefaults());
-    byte[] datanetId = Hash.sha3("datanet/law".getBytes(StandardCharsets.UTF_8));
+    byte[] datanetId = DatanetIds.ofName(fx.address(OWNER), "datanet/law");
     String datanet = Numeric.toHexString(datanetId);
     String treasury = fx.address(OWNER).toLowerCase();
-    fx.datanets(OWNER).createDatanet(datanetId, treasury, "ipfs://law").send();
+    fx.datanets(OWNER)
+        .createDatanet(DatanetIds.saltOf("datanet/law"), treasury, "ipfs://law")
+        .send();
     String adapter = "law-qa";
     fx.models(OWNER)
         .registerAdapter(

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.payable.contracts.anvil.AnvilExtension;
 import io.payable.contracts.chain.ChainClient;
+import io.payable.contracts.client.DatanetIds;
 import io.payable.contracts.deploy.DeployConfig;
 import io.payable.contracts.eip712.Eip712Domain;
 import io.payable.contracts.generated.DatanetRegistry;
@@ -19,7 +20,6 @@ import io.payable.jobs.common.IcebergOptions;
 import io.payable.jobs.testing.PlatformIo;
 import io.payable.jobs.testing.TestClusters;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +34,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
-import org.web3j.crypto.Hash;
 import org.web3j.tuples.generated.Tuple3;
 import org.web3j.utils.Numeric;
 
@@ -65,9 +64,11 @@ class IngestJobChainITCase {
     chain.deployment().write(deploymentFile);
     Path ownerKey = keys.resolve("owner.key");
     Files.writeString(ownerKey, chain.account(4).privateKey());
-    byte[] open = Hash.sha3("moby-dick".getBytes(StandardCharsets.UTF_8));
-    byte[] closed = Numeric.hexStringToByteArray("0x" + "2b".repeat(32));
-    for (String datanet : List.of("moby-dick", Numeric.toHexString(closed))) {
+    // Ids derive from the creator and a salt (a name's keccak-256, or a 0x salt).
+    byte[] open = DatanetIds.ofName(chain.address(4), "moby-dick");
+    byte[] closedSalt = Numeric.hexStringToByteArray("0x" + "2b".repeat(32));
+    byte[] closed = DatanetIds.of(chain.address(4), closedSalt);
+    for (String datanet : List.of("moby-dick", Numeric.toHexString(closedSalt))) {
       Cli create =
           Cli.run(
               "datanet",
@@ -119,6 +120,8 @@ class IngestJobChainITCase {
             "submit",
             "--datanet",
             "moby-dick",
+            "--datanet-owner",
+            chain.address(4),
             "--deployment",
             deploymentFile.toString(),
             "--key-file",

@@ -82,8 +82,8 @@ final class RewardFixtures {
     return out;
   }
 
-  /** The root every correct run posts for each epoch. */
-  static TreeMap<Long, String> roots(List<AttributedReward> rewards) {
+  /** The root every correct run posts to {@code distributor} for each epoch. */
+  static TreeMap<Long, String> roots(String distributor, List<AttributedReward> rewards) {
     TreeMap<Long, String> out = new TreeMap<>();
     cumulative(rewards)
         .forEach(
@@ -91,6 +91,7 @@ final class RewardFixtures {
                 out.put(
                     epoch,
                     StandardMerkleTree.of(
+                            distributor,
                             totals.entrySet().stream()
                                 .map(t -> new RewardLeaf(t.getKey(), t.getValue()))
                                 .toList())

@@ -106,7 +106,7 @@ class SettlementJobFailoverITCase {
       job.cancel().get(30, TimeUnit.SECONDS);
     }
 
-    assertThat(chain.postedRoots()).containsExactlyElementsOf(expectedPosted(rewards));
+    assertThat(chain.postedRoots()).containsExactlyElementsOf(expectedPosted(chain, rewards));
     List<Record> settlements = PlatformIo.rows(warehouse, SettlementTables.SETTLEMENTS);
     assertThat(settlements).hasSize(EPOCHS);
     assertThat(settlements)
@@ -146,7 +146,7 @@ class SettlementJobFailoverITCase {
     } finally {
       job.cancel().get(30, TimeUnit.SECONDS);
     }
-    assertThat(chain.postedRoots()).containsExactlyElementsOf(expectedPosted(rewards));
+    assertThat(chain.postedRoots()).containsExactlyElementsOf(expectedPosted(chain, rewards));
     claimEverythingAndCompare(chain, warehouse, rewards);
   }
 
@@ -178,9 +178,11 @@ class SettlementJobFailoverITCase {
     return out;
   }
 
-  private static List<String> expectedPosted(List<AttributedReward> rewards) {
+  private static List<String> expectedPosted(
+      SettlementChain chain, List<AttributedReward> rewards) {
     List<String> out = new ArrayList<>();
-    RewardFixtures.roots(rewards).forEach((epoch, root) -> out.add(epoch + ":" + root));
+    RewardFixtures.roots(chain.fx.deployment().rewardDistributor(), rewards)
+        .forEach((epoch, root) -> out.add(epoch + ":" + root));
     return out;
   }
 

@@ -66,7 +66,8 @@ class SettlementJobITCase {
             KAFKA.bootstrapServers(), "rewards.attributed", WAREHOUSE.warehouse(), true));
     env.execute("settlement-it");
 
-    TreeMap<Long, String> expectedRoots = RewardFixtures.roots(rewards);
+    TreeMap<Long, String> expectedRoots =
+        RewardFixtures.roots(chain.fx.deployment().rewardDistributor(), rewards);
     List<String> expectedPosted = new ArrayList<>();
     expectedRoots.forEach((epoch, root) -> expectedPosted.add(epoch + ":" + root));
     assertThat(chain.postedRoots()).containsExactlyElementsOf(expectedPosted);
