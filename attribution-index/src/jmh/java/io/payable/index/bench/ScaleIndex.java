@@ -28,18 +28,18 @@ import java.util.stream.Stream;
  * The index at scale: builds an o200k index of any number of tokens from a real text repeated with
  * variation, then measures its size and its query latency, warm and with a cold page cache.
  *
- * <p>{@code ScaleIndex build CORPUS DIR TOKENS MEMORY PARALLELISM}: CORPUS is cut into documents of
- * 1,000-3,000 tokens; each copy of a document has about one token in {@value #CHANGE_EVERY}
- * replaced by a token drawn from the corpus (its unigram distribution), so copies share passages of
- * tens of tokens, not whole documents. Prints progress, the build time, bytes per token on disk,
- * peak heap and peak RSS.
+ * <p>{@code ScaleIndex build CORPUS DIR TOKENS MEMORY_MIB PARALLELISM [SHARD_SYMBOLS]}: CORPUS is
+ * cut into documents of 1,000-3,000 tokens; each copy of a document has about one token in {@value
+ * #CHANGE_EVERY} replaced by a token drawn from the corpus (its unigram distribution), so copies
+ * share passages of tens of tokens, not whole documents. Prints progress, the build time, bytes per
+ * token on disk, peak heap and peak RSS.
  *
- * <p>{@code ScaleIndex query CORPUS DIR QUERIES}: 64- and 512-token passages of CORPUS with a token
- * replaced every ~24 tokens on average (a model output reproducing training text with changes);
- * {@code count} of the unchanged passage and {@code maximalSpans} (min length 2) of the changed
- * one, over every shard. Warm: after one pass, three timed passes. Cold: each query on an index
- * opened right after its files were dropped from the page cache ({@code posix_fadvise DONTNEED}, by
- * python3). A benchmark tool, not a test.
+ * <p>{@code ScaleIndex query CORPUS DIR QUERIES [warm]}: 64- and 512-token passages of CORPUS with
+ * a token replaced every ~24 tokens on average (a model output reproducing training text with
+ * changes); {@code count} of the unchanged passage and {@code maximalSpans} (min length 2) of the
+ * changed one, over every shard. Warm: after one pass, three timed passes. Cold: each query on an
+ * index opened right after its files were dropped from the page cache ({@code posix_fadvise
+ * DONTNEED}, by python3). A benchmark tool, not a test.
  */
 public final class ScaleIndex {
 
@@ -61,14 +61,27 @@ public final class ScaleIndex {
               dir,
               Long.parseLong(args[3]),
               Long.parseLong(args[4]) << 20,
-              Integer.parseInt(args[5]));
-      case "query" -> query(tokenizer, corpus, dir, Integer.parseInt(args[3]));
+              Integer.parseInt(args[5]),
+              args.length > 6 ? Long.parseLong(args[6]) : IndexWriter.DEFAULT_SHARD_SYMBOLS);
+      case "query" ->
+          query(
+              tokenizer,
+              corpus,
+              dir,
+              Integer.parseInt(args[3]),
+              args.length > 4 && "warm".equals(args[4]));
       default -> throw new IllegalArgumentException("build or query");
     }
   }
 
   static void build(
-      Tokenizer tokenizer, int[] corpus, Path dir, long tokens, long memory, int parallelism)
+      Tokenizer tokenizer,
+      int[] corpus,
+      Path dir,
+      long tokens,
+      long memory,
+      int parallelism,
+      long shardSymbols)
       throws IOException {
     // Document boundaries in the corpus.
     SplittableRandom random = new SplittableRandom(11);
@@ -82,6 +95,7 @@ public final class ScaleIndex {
     AtomicInteger sealed = new AtomicInteger();
     IndexWriter.Builder builder =
         IndexWriter.builder(dir, tokenizer)
+            .shardSymbols(shardSymbols)
             .parallelism(parallelism)
             .memoryBudget(memory)
             .onSealed(
@@ -148,12 +162,16 @@ public final class ScaleIndex {
         onDisk, (double) onDisk / added, peakHeap >> 20, status("VmHWM"));
   }
 
-  static void query(Tokenizer tokenizer, int[] corpus, Path dir, int count) throws Exception {
+  static void query(Tokenizer tokenizer, int[] corpus, Path dir, int count, boolean warmOnly)
+      throws Exception {
     SplittableRandom random = new SplittableRandom(5);
-    try (ShardedIndex opened = ShardedIndex.open(dir, tokenizer)) {
+    try (ShardedIndex opened =
+        warmOnly ? coldIndex(dir, tokenizer) : ShardedIndex.open(dir, tokenizer)) {
       OUT.printf(
-          "index: %d shards, %,d tokens (manifests and hashes verified)%n",
-          opened.shards().size(), opened.totalTokens());
+          "index: %d shards, %,d tokens (manifests %s)%n",
+          opened.shards().size(),
+          opened.totalTokens(),
+          warmOnly ? "and sizes verified" : "and hashes verified");
     }
     {
       SpanParams params = SpanParams.builder().minLength(2).build();
@@ -172,11 +190,11 @@ public final class ScaleIndex {
         }
         // Cold first: each query on a freshly opened index whose files were just dropped from
         // the page cache (mapped pages cannot be dropped, hence close, GC to unmap, evict, open).
-        double[] coldCount = new double[count];
-        double[] coldSpans = new double[count];
+        double[] coldCount = new double[warmOnly ? 0 : count];
+        double[] coldSpans = new double[warmOnly ? 0 : count];
         long occurrences = 0;
         int spans = 0;
-        for (int q = 0; q < count; q++) {
+        for (int q = 0; q < (warmOnly ? 0 : count); q++) {
           try (ShardedIndex cold = coldIndex(dir, tokenizer)) {
             long t0 = System.nanoTime();
             occurrences += cold.count(passages[q]);
@@ -191,9 +209,11 @@ public final class ScaleIndex {
         // Warm: one untimed pass, then three timed passes (the warm index is closed again before
         // the next cold queries, whose pages could not be dropped while it maps them).
         ShardedIndex index = coldIndex(dir, tokenizer);
+        occurrences = 0;
+        spans = 0;
         for (int q = 0; q < count; q++) {
-          index.count(passages[q]);
-          index.maximalSpans(changed[q], params);
+          occurrences += index.count(passages[q]);
+          spans += index.maximalSpans(changed[q], params).size();
         }
         double[] warmCount = new double[3 * count];
         double[] warmSpans = new double[3 * count];
@@ -218,6 +238,9 @@ public final class ScaleIndex {
   }
 
   private static String stats(double[] ms) {
+    if (ms.length == 0) {
+      return "not measured";
+    }
     double[] s = ms.clone();
     Arrays.sort(s);
     return String.format(

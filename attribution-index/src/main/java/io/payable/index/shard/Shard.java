@@ -35,6 +35,7 @@ public final class Shard {
   private final long[] docOffsets;
   private final int[] unigramSymbols;
   private final int[] unigramCounts;
+  private final long[] unigramStarts;
 
   private Shard(
       Path dir,
@@ -52,6 +53,14 @@ public final class Shard {
     this.docOffsets = documents.stream().mapToLong(DocumentRecord::symbolOffset).toArray();
     this.unigramSymbols = unigramSymbols;
     this.unigramCounts = unigramCounts;
+    // Suffixes sort by first symbol: the separators (one per document) first, then each token's
+    // bucket in symbol order.
+    this.unigramStarts = new long[unigramSymbols.length];
+    long start = manifest.symbols() - manifest.tokens();
+    for (int i = 0; i < unigramSymbols.length; i++) {
+      unigramStarts[i] = start;
+      start += unigramCounts[i];
+    }
   }
 
   /** Opens a shard, verifying sizes and SHA-256 of every file. */
@@ -104,9 +113,21 @@ public final class Shard {
       int distinct = (int) (unigrams.length() / 2);
       int[] symbols = new int[distinct];
       int[] counts = new int[distinct];
+      long counted = 0;
       for (int i = 0; i < distinct; i++) {
         symbols[i] = unigrams.get(2L * i);
         counts[i] = unigrams.get(2L * i + 1);
+        counted += counts[i];
+        if (symbols[i] < 1 || (i > 0 && symbols[i] <= symbols[i - 1]) || counts[i] < 1) {
+          throw new ShardFormatException(
+              dir.resolve(ShardFiles.UNIGRAMS), "entry " + i + " out of order or empty");
+        }
+      }
+      // Queries take the first symbol's suffix-array interval from these counts.
+      if (counted != manifest.tokens()) {
+        throw new ShardFormatException(
+            dir.resolve(ShardFiles.UNIGRAMS),
+            "counts " + counted + " tokens, manifest says " + manifest.tokens());
       }
       return new Shard(dir, manifest, tokens, sa, docs, symbols, counts);
     } catch (IOException e) {
@@ -241,6 +262,18 @@ public final class Shard {
    * next symbols are sorted within the interval.
    */
   private void narrow(long[] range, int depth, int symbol) {
+    if (depth == 0 && range[0] == 0 && range[1] == tokens.length()) {
+      // The first symbol's interval is its bucket, known from the unigram counts: no search
+      // over the whole suffix array, which is the widest and least cached of the searches.
+      int i = Arrays.binarySearch(unigramSymbols, symbol);
+      if (i < 0) {
+        range[1] = range[0];
+      } else {
+        range[0] = unigramStarts[i];
+        range[1] = unigramStarts[i] + unigramCounts[i];
+      }
+      return;
+    }
     long lo = range[0];
     long hi = range[1];
     long a = lo;

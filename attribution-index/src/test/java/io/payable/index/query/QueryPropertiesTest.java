@@ -185,29 +185,36 @@ class QueryPropertiesTest {
         .toList();
   }
 
-  /**
-   * docs/attribution.md section 5, computed from the documents alone: {@code N} counts every token
-   * of every document, tombstoned ones included, and no separator; each token adds {@code
-   * StrictMath.log(c(t) / N)}, left to right.
-   */
-  static double specLogProb(Corpus c, int[] q, int from, int length) {
-    Map<Integer, Long> counts = new HashMap<>();
-    long total = 0;
-    for (int[] doc : c.tokens()) {
-      for (int t : doc) {
-        counts.merge(t, 1L, Long::sum);
-        total++;
+  /** Unigram counts over every document, tombstoned ones included; no separators. */
+  record Unigrams(Map<Integer, Long> counts, long total) {
+    static Unigrams of(Corpus c) {
+      Map<Integer, Long> counts = new HashMap<>();
+      long total = 0;
+      for (int[] doc : c.tokens()) {
+        for (int t : doc) {
+          counts.merge(t, 1L, Long::sum);
+          total++;
+        }
       }
+      return new Unigrams(counts, total);
     }
-    double sum = 0;
-    for (int k = from; k < from + length; k++) {
-      sum += StrictMath.log((double) counts.get(q[k]) / (double) total);
+
+    /**
+     * docs/attribution.md section 5: each token adds {@code StrictMath.log(c(t) / N)}, left to
+     * right.
+     */
+    double logProb(int[] q, int from, int length) {
+      double sum = 0;
+      for (int k = from; k < from + length; k++) {
+        sum += StrictMath.log((double) counts.get(q[k]) / (double) total);
+      }
+      return sum;
     }
-    return sum;
   }
 
   /** The maximal-span definition of docs/attribution.md, computed by scanning every document. */
   static List<Span> bruteSpans(Corpus c, int[] q, SpanParams p) {
+    Unigrams unigrams = Unigrams.of(c);
     int n = q.length;
     boolean[] start = p.wordBoundaries() ? BYTES.wordStarts(q) : all(n);
     boolean[] delim = new boolean[n];
@@ -264,7 +271,7 @@ class QueryPropertiesTest {
               best[i],
               "",
               live,
-              specLogProb(c, q, i, best[i]),
+              unigrams.logProb(q, i, best[i]),
               docs.size(),
               docs.values().stream()
                   .limit(p.maxDocuments())
