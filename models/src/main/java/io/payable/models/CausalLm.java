@@ -290,7 +290,6 @@ public final class CausalLm implements AutoCloseable {
     }
     long[] tokenIds = new long[rows];
     long[] positionIds = new long[rows];
-    long[] slotIds = new long[rows];
     long[] lastRows = new long[segments.size()];
     boolean[] used = new boolean[P];
     int r = 0;
@@ -304,7 +303,6 @@ public final class CausalLm implements AutoCloseable {
         }
         tokenIds[r] = tok;
         positionIds[r] = s.sequence().length + t;
-        slotIds[r] = s.slot() + 1;
       }
       if (s.slot() != Segment.BASE) {
         for (int p = 0; p < P; p++) {
@@ -314,7 +312,7 @@ public final class CausalLm implements AutoCloseable {
       lastRows[i] = r - 1;
     }
     try (NDManager step = manager.newSubManager()) {
-      NDArray slotIdx = step.create(slotIds);
+      List<Chunk> plan = plan(step, segments);
       NDArray posIdx = step.create(positionIds);
       NDArray cosRows = cos.get(step, new NDIndex("{}", posIdx)).expandDims(1); // [N,1,hd]
       NDArray sinRows = sin.get(step, new NDIndex("{}", posIdx)).expandDims(1);
@@ -327,9 +325,9 @@ public final class CausalLm implements AutoCloseable {
       for (int l = 0; l < layers.length; l++) {
         Layer layer = layers[l];
         NDArray h = rmsNorm(x, layer.inputNorm);
-        NDArray q = project(step, layer, Projection.Q_PROJ, h, slotIdx, used);
-        NDArray k = project(step, layer, Projection.K_PROJ, h, slotIdx, used);
-        NDArray v = project(step, layer, Projection.V_PROJ, h, slotIdx, used);
+        NDArray q = project(step, layer, Projection.Q_PROJ, h, plan, used);
+        NDArray k = project(step, layer, Projection.K_PROJ, h, plan, used);
+        NDArray v = project(step, layer, Projection.V_PROJ, h, plan, used);
         q = q.reshape(rows, config.numHeads(), hd);
         k = k.reshape(rows, config.numKvHeads(), hd);
         v = v.reshape(rows, config.numKvHeads(), hd);
@@ -340,12 +338,12 @@ public final class CausalLm implements AutoCloseable {
         q = rotate(q, cosRows, sinRows, hd);
         k = rotate(k, cosRows, sinRows, hd);
         NDArray attn = attention(l, segments, q, k, v);
-        x = x.add(project(step, layer, Projection.O_PROJ, attn, slotIdx, used));
+        x = x.add(project(step, layer, Projection.O_PROJ, attn, plan, used));
         h = rmsNorm(x, layer.postNorm);
-        NDArray gate = project(step, layer, Projection.GATE_PROJ, h, slotIdx, used);
-        NDArray up = project(step, layer, Projection.UP_PROJ, h, slotIdx, used);
+        NDArray gate = project(step, layer, Projection.GATE_PROJ, h, plan, used);
+        NDArray up = project(step, layer, Projection.UP_PROJ, h, plan, used);
         NDArray act = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(up);
-        x = x.add(project(step, layer, Projection.DOWN_PROJ, act, slotIdx, used));
+        x = x.add(project(step, layer, Projection.DOWN_PROJ, act, plan, used));
       }
       NDArray out = allPositions ? x : x.get(new NDIndex("{}", step.create(lastRows)));
       NDArray logits = rmsNorm(out, finalNorm).matMul(lmHeadT).toType(DataType.FLOAT32, false);
@@ -368,11 +366,9 @@ public final class CausalLm implements AutoCloseable {
     NDArray xf = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
     NDArray variance = xf.square().mean(new int[] {-1}, true);
     NDArray normed = xf.div(variance.add((float) config.rmsNormEps()).sqrt());
-    if (dtype != DataType.FLOAT32) {
-      // transformers casts back before the weight multiply
-      return normed.toType(dtype, false).mul(weight.toType(dtype, false));
-    }
-    return normed.mul(weight);
+    // Operands of the step first: results belong to the first operand's manager.
+    NDArray out = normed.mul(weight);
+    return dtype == DataType.FLOAT32 ? out : out.toType(dtype, false);
   }
 
   /** Rotary embedding, transformers' rotate-half layout: x cos + (-x2, x1) sin. */
@@ -384,9 +380,52 @@ public final class CausalLm implements AutoCloseable {
     return x.mul(cos).add(rotated.mul(sin));
   }
 
-  /** Base matmul once for all rows, plus bias, plus the gathered per-row low-rank delta. */
+  /**
+   * Rows of a step that take their LoRA delta the same way: a run of single-token (decode) rows
+   * gathered by slot ({@code slots} set, BGMV), or one multi-token (prefill) segment with one slot,
+   * whose A and B are used as plain matrices (a per-row gather would copy them once per prompt
+   * token).
+   */
+  private record Chunk(int from, int to, int slot, NDArray slots) {}
+
+  private static List<Chunk> plan(NDManager step, List<Segment> segments) {
+    List<Chunk> plan = new ArrayList<>();
+    List<Long> run = new ArrayList<>();
+    int row = 0;
+    int runStart = 0;
+    for (Segment s : segments) {
+      int t = s.tokens().length;
+      if (t == 1) {
+        if (run.isEmpty()) {
+          runStart = row;
+        }
+        run.add((long) s.slot() + 1);
+      } else {
+        if (!run.isEmpty()) {
+          plan.add(gatherChunk(step, runStart, row, run));
+          run.clear();
+        }
+        plan.add(new Chunk(row, row + t, s.slot(), null));
+      }
+      row += t;
+    }
+    if (!run.isEmpty()) {
+      plan.add(gatherChunk(step, runStart, row, run));
+    }
+    return plan;
+  }
+
+  private static Chunk gatherChunk(NDManager step, int from, int to, List<Long> slots) {
+    long[] ids = new long[slots.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = slots.get(i);
+    }
+    return new Chunk(from, to, Segment.BASE, step.create(ids));
+  }
+
+  /** Base matmul once for all rows, plus bias, plus each row's low-rank delta. */
   private NDArray project(
-      NDManager step, Layer layer, Projection proj, NDArray x, NDArray slotIdx, boolean[] used) {
+      NDManager step, Layer layer, Projection proj, NDArray x, List<Chunk> plan, boolean[] used) {
     int p = proj.ordinal();
     NDArray y = x.matMul(layer.weightT[p]);
     if (layer.bias[p] != null) {
@@ -395,10 +434,32 @@ public final class CausalLm implements AutoCloseable {
     if (!used[p]) {
       return y;
     }
-    NDArray a = layer.slotA[p].get(step, new NDIndex("{}", slotIdx)); // [N, in, R]
-    NDArray b = layer.slotB[p].get(step, new NDIndex("{}", slotIdx)); // [N, R, out]
+    if (plan.size() == 1 && plan.get(0).slots() != null) {
+      return y.add(gathered(step, layer, p, x, plan.get(0).slots()));
+    }
+    long out = y.getShape().get(1);
+    List<NDArray> parts = new ArrayList<>(plan.size());
+    for (Chunk c : plan) {
+      NDArray xs = x.get(new NDIndex("{}:{}", c.from(), c.to()));
+      if (c.slots() != null) {
+        parts.add(gathered(step, layer, p, xs, c.slots()));
+      } else if (c.slot() == Segment.BASE || !slotTargets[c.slot()][p]) {
+        parts.add(step.zeros(new Shape(c.to() - c.from(), out), y.getDataType()));
+      } else {
+        NDArray a = layer.slotA[p].get(step, new NDIndex(c.slot() + 1)); // [in, R]
+        NDArray b = layer.slotB[p].get(step, new NDIndex(c.slot() + 1)); // [R, out]
+        parts.add(xs.matMul(a).matMul(b));
+      }
+    }
+    return y.add(parts.size() == 1 ? parts.get(0) : NDArrays.concat(new NDList(parts), 0));
+  }
+
+  /** BGMV: each row times its own slot's A then B, gathered by slot index. */
+  private static NDArray gathered(NDManager step, Layer layer, int p, NDArray x, NDArray slots) {
+    NDArray a = layer.slotA[p].get(step, new NDIndex("{}", slots)); // [N, in, R]
+    NDArray b = layer.slotB[p].get(step, new NDIndex("{}", slots)); // [N, R, out]
     NDArray xa = x.expandDims(1).batchMatMul(a); // [N, 1, R]
-    return y.add(xa.batchMatMul(b).squeeze(1));
+    return xa.batchMatMul(b).squeeze(1);
   }
 
   /** q [N, H, hd], k and v [N, KV, hd] for all rows; returns [N, H * hd]. */
@@ -423,7 +484,11 @@ public final class CausalLm implements AutoCloseable {
       NDArray keys = append(seq, seq.keys, l, ks);
       NDArray values = append(seq, seq.values, l, vs);
       int total = (int) keys.getShape().get(1);
-      NDArray scores = qs.batchMatMul(keys.transpose(0, 2, 1)).toType(DataType.FLOAT32, false);
+      NDArray scores;
+      // The transposed view would belong to the cache's manager and keep old caches alive.
+      try (NDArray keysT = keys.transpose(0, 2, 1)) {
+        scores = qs.batchMatMul(keysT).toType(DataType.FLOAT32, false);
+      }
       scores = scores.mul(scale);
       if (t > 1) {
         scores =

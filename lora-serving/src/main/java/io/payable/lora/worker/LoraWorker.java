@@ -110,7 +110,10 @@ public final class LoraWorker implements AutoCloseable {
             manager,
             new LoadOptions(
                 manager.getDevice(),
-                ai.djl.ndarray.types.DataType.FLOAT32,
+                // F32 on the CPU (exact); F16 on a GPU (DJL cannot convert to BF16, models.md).
+                manager.getDevice().isGpu()
+                    ? ai.djl.ndarray.types.DataType.FLOAT16
+                    : ai.djl.ndarray.types.DataType.FLOAT32,
                 config.deviceSlots(),
                 config.maxRank()));
     LOG.info(
