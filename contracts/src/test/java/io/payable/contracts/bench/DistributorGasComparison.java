@@ -27,11 +27,11 @@ import org.web3j.utils.Numeric;
 
 /**
  * RewardDistributor against the least a cumulative distributor can do ({@code MinimalDistributor},
- * a test fixture), side by side on one anvil chain, both paying OPEN from the same tree (10,000
- * accounts, depth-14 proofs): first and repeat claims with no pending root, one pending root, 1,000
- * pending roots and 1,000 revoked roots; postRoot and revokeRoot with 1 and 1,000 roots. Writes a
- * Markdown table to the file named by the first argument (default {@code
- * contracts/target/distributor-gas.md}).
+ * a test fixture), side by side on one anvil chain, both paying OPEN to the same leaves (8,192
+ * accounts, so every proof has 13 levels in both contracts' trees): first and repeat claims with no
+ * pending root, one pending root, 1,000 pending roots and 1,000 revoked roots; postRoot and
+ * revokeRoot with 1 and 1,000 roots. Writes a Markdown table to the file named by the first
+ * argument (default {@code contracts/target/distributor-gas.md}).
  *
  * <p>Run: {@code ./mvnw -B -q -pl contracts test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=io.payable.contracts.bench.DistributorGasComparison}
@@ -40,7 +40,8 @@ public final class DistributorGasComparison {
 
   private static final Logger LOG = LoggerFactory.getLogger(DistributorGasComparison.class);
   private static final BigInteger OPEN = BigInteger.TEN.pow(18);
-  private static final int ACCOUNTS = 10_000;
+  // A power of two: every leaf sits at the same depth, whatever its hash (and so its position).
+  private static final int ACCOUNTS = 8_192;
   private static final int CLAIMS = 5;
   private static final int FLOOD = 1_000;
 
@@ -126,8 +127,10 @@ public final class DistributorGasComparison {
     StandardMerkleTree minimal1 = StandardMerkleTree.of(theirs, first);
     StandardMerkleTree minimal2 = StandardMerkleTree.of(theirs, second);
     int proof = tree1.proof(0).size();
-    if (minimal1.proof(0).size() != proof) {
-      throw new IllegalStateException("both trees must have the same depth");
+    for (int i = 0; i < CLAIMS; i++) {
+      if (minimal1.proof(i).size() != proof || tree2.proof(i).size() != proof) {
+        throw new IllegalStateException("every measured proof must have the same length");
+      }
     }
 
     // Root 0 of ours is active, the minimal one holds its tree of the same leaves.
