@@ -160,7 +160,8 @@ class HostileRewardsITCase {
         "rewards.attributed",
         HostileRecords.byOffset(offsets, values, i -> i < hostile.size()));
     List<String> expectedPosted = new ArrayList<>();
-    RewardFixtures.roots(rewards).forEach((epoch, root) -> expectedPosted.add(epoch + ":" + root));
+    RewardFixtures.roots(chain.fx.deployment().rewardDistributor(), rewards)
+        .forEach((epoch, root) -> expectedPosted.add(epoch + ":" + root));
     assertThat(chain.postedRoots()).containsExactlyElementsOf(expectedPosted);
     int expectedRows =
         RewardFixtures.cumulative(rewards).values().stream().mapToInt(Map::size).sum();
