@@ -51,7 +51,7 @@ class OverloadITCase {
           JSON.createObjectNode()
               .put("model", "base")
               .put("prompt", "overload")
-              .put("max_tokens", 200)
+              .put("max_tokens", 100)
               .put("temperature", 0)
               .toString();
       List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
