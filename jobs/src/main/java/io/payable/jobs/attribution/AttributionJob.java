@@ -23,21 +23,19 @@ import io.payable.attribution.sink.AttributionTables;
 import io.payable.ingest.record.RawRecord;
 import io.payable.ingest.record.Rejection;
 import io.payable.ingest.shard.ShardManifestEvent;
-import io.payable.ingest.sink.IngestRows;
-import io.payable.ingest.sink.RejectionJson;
 import io.payable.ingest.validate.Rejections;
 import io.payable.jobs.common.IcebergOptions;
 import io.payable.jobs.common.KafkaConnectors;
 import io.payable.jobs.common.KafkaLimitOptions;
 import io.payable.jobs.common.RawRecordDeserializer;
 import io.payable.jobs.common.RecordLimits;
+import io.payable.jobs.common.RejectionSinks;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -200,29 +198,18 @@ public final class AttributionJob {
             .union(
                 accepted.getSideOutput(Rejections.TAG),
                 manifestEvents.getSideOutput(Rejections.TAG));
-    FlinkSink.forRowData(
-            rejections.map(IngestRows::rejection).returns(RowData.class).uid("rejection-rows"))
-        .tableLoader(TableLoader.fromCatalog(catalog, AttributionTables.REJECTIONS))
-        .uidPrefix("inference-rejections-table")
-        .append();
-    rejections
-        .sinkTo(
-            KafkaSink.<Rejection>builder()
-                .setBootstrapServers(bootstrap)
-                .setKafkaProducerConfig(KafkaConnectors.transactionalProducer(config))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(
-                    config.get(AttributionOptions.TRANSACTIONAL_ID_PREFIX) + "-rejections")
-                .setRecordSerializer(
-                    KafkaRecordSerializationSchema.<Rejection>builder()
-                        .setTopic(config.get(AttributionOptions.REJECTIONS_TOPIC))
-                        .setValueSerializationSchema(
-                            new RejectionJson(
-                                config.get(KafkaLimitOptions.REJECTION_RAW_PREFIX_BYTES)))
-                        .build())
-                .build())
-        .uid("inference-rejections-topic")
-        .name("inference.rejections");
+    RejectionSinks.write(
+        rejections,
+        catalog,
+        bootstrap,
+        config,
+        new RejectionSinks.Target(
+            AttributionTables.REJECTIONS,
+            "inference-rejections-table",
+            config.get(AttributionOptions.REJECTIONS_TOPIC),
+            config.get(AttributionOptions.TRANSACTIONAL_ID_PREFIX) + "-rejections",
+            "inference-rejections-topic",
+            "inference.rejections"));
   }
 
   private static WorkerDirectory workers(Configuration config) {

@@ -13,7 +13,6 @@ import io.payable.ingest.shard.ShardManifestEventSerializer;
 import io.payable.ingest.shard.ShardStoreSink;
 import io.payable.ingest.sink.IngestRows;
 import io.payable.ingest.sink.IngestTables;
-import io.payable.ingest.sink.RejectionJson;
 import io.payable.ingest.validate.ChainDatanetDirectory;
 import io.payable.ingest.validate.ContentGuard;
 import io.payable.ingest.validate.DatanetDirectory;
@@ -26,10 +25,10 @@ import io.payable.jobs.common.IcebergOptions;
 import io.payable.jobs.common.KafkaConnectors;
 import io.payable.jobs.common.KafkaLimitOptions;
 import io.payable.jobs.common.RecordLimits;
+import io.payable.jobs.common.RejectionSinks;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -190,29 +189,18 @@ public final class IngestJob {
         .uidPrefix("contributions-table")
         .append();
 
-    FlinkSink.forRowData(
-            rejections.map(IngestRows::rejection).returns(RowData.class).uid("rejection-rows"))
-        .tableLoader(TableLoader.fromCatalog(catalog, IngestTables.REJECTIONS))
-        .uidPrefix("rejections-table")
-        .append();
-
-    rejections
-        .sinkTo(
-            KafkaSink.<Rejection>builder()
-                .setBootstrapServers(bootstrap)
-                .setKafkaProducerConfig(KafkaConnectors.transactionalProducer(config))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(config.get(IngestOptions.TRANSACTIONAL_ID_PREFIX))
-                .setRecordSerializer(
-                    KafkaRecordSerializationSchema.<Rejection>builder()
-                        .setTopic(config.get(IngestOptions.REJECTIONS_TOPIC))
-                        .setValueSerializationSchema(
-                            new RejectionJson(
-                                config.get(KafkaLimitOptions.REJECTION_RAW_PREFIX_BYTES)))
-                        .build())
-                .build())
-        .uid("rejections-topic")
-        .name("datanet.rejections");
+    RejectionSinks.write(
+        rejections,
+        catalog,
+        bootstrap,
+        config,
+        new RejectionSinks.Target(
+            IngestTables.REJECTIONS,
+            "rejections-table",
+            config.get(IngestOptions.REJECTIONS_TOPIC),
+            config.get(IngestOptions.TRANSACTIONAL_ID_PREFIX),
+            "rejections-topic",
+            "datanet.rejections"));
   }
 
   /** The chain's DatanetRegistry when a chain is configured, else the configured list. */

@@ -5,13 +5,11 @@ import io.payable.contracts.client.ProtocolParameters;
 import io.payable.contracts.deploy.Deployment;
 import io.payable.contracts.generated.ProtocolParams;
 import io.payable.ingest.record.Rejection;
-import io.payable.ingest.sink.IngestRows;
-import io.payable.ingest.sink.RejectionJson;
 import io.payable.ingest.validate.Rejections;
 import io.payable.jobs.common.IcebergOptions;
-import io.payable.jobs.common.KafkaConnectors;
 import io.payable.jobs.common.KafkaLimitOptions;
 import io.payable.jobs.common.RecordLimits;
+import io.payable.jobs.common.RejectionSinks;
 import io.payable.settlement.AccountCredit;
 import io.payable.settlement.DistributorEndpoint;
 import io.payable.settlement.EpochRewardRow;
@@ -33,9 +31,6 @@ import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -154,31 +149,20 @@ public final class SettlementJob {
 
     // A reward record that credits nobody is kept, like every other job's rejections.
     DataStream<Rejection> rejections = credits.getSideOutput(Rejections.TAG);
-    FlinkSink.forRowData(
-            rejections.map(IngestRows::rejection).returns(RowData.class).uid("rejection-rows"))
-        .tableLoader(TableLoader.fromCatalog(catalog, SettlementTables.REJECTIONS))
-        .uidPrefix("reward-rejections-table")
-        .append();
-    rejections
-        .sinkTo(
-            KafkaSink.<Rejection>builder()
-                .setBootstrapServers(bootstrap)
-                .setKafkaProducerConfig(KafkaConnectors.transactionalProducer(config))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(
-                    config
-                        .getOptional(SettlementOptions.TRANSACTIONAL_ID_PREFIX)
-                        .orElse(config.get(SettlementOptions.GROUP_ID)))
-                .setRecordSerializer(
-                    KafkaRecordSerializationSchema.<Rejection>builder()
-                        .setTopic(config.get(SettlementOptions.REJECTIONS_TOPIC))
-                        .setValueSerializationSchema(
-                            new RejectionJson(
-                                config.get(KafkaLimitOptions.REJECTION_RAW_PREFIX_BYTES)))
-                        .build())
-                .build())
-        .uid("reward-rejections-topic")
-        .name("rewards.rejections");
+    RejectionSinks.write(
+        rejections,
+        catalog,
+        bootstrap,
+        config,
+        new RejectionSinks.Target(
+            SettlementTables.REJECTIONS,
+            "reward-rejections-table",
+            config.get(SettlementOptions.REJECTIONS_TOPIC),
+            config
+                .getOptional(SettlementOptions.TRANSACTIONAL_ID_PREFIX)
+                .orElse(config.get(SettlementOptions.GROUP_ID)),
+            "reward-rejections-topic",
+            "rewards.rejections"));
 
     SingleOutputStreamOperator<EpochRoot> roots =
         credits
