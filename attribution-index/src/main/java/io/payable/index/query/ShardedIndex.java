@@ -263,7 +263,7 @@ public final class ShardedIndex implements AutoCloseable {
               int[] lengths = new int[n];
               for (int i = 0; i < n; i++) {
                 if (wordStart[i] && !delimiter[i]) {
-                  lengths[i] = (int) shard.longestMatch(tokens, i, cap[i])[0];
+                  lengths[i] = shard.longestMatchLength(tokens, i, cap[i]);
                 }
               }
               return lengths;

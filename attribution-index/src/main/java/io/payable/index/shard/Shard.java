@@ -250,77 +250,99 @@ public final class Shard {
     return out;
   }
 
-  /** Symbol at depth {@code depth} of the suffix of rank {@code rank}; -1 past the end. */
-  private int symbolOfSuffix(long rank, int depth) {
-    long p = (long) sa.get(rank) + depth;
-    return p < tokens.length() ? tokens.get(p) : -1;
+  /**
+   * Bucket of the suffixes that start with {@code symbol}, read from the unigram counts: {@code
+   * {lo, hi}}, empty if the symbol never occurs.
+   */
+  private long[] bucket(int symbol) {
+    int i = Arrays.binarySearch(unigramSymbols, symbol);
+    return i < 0
+        ? new long[] {0, 0}
+        : new long[] {unigramStarts[i], unigramStarts[i] + unigramCounts[i]};
   }
 
   /**
-   * Narrows {@code range = [lo, hi)}, whose suffixes share their first {@code depth} symbols, in
-   * place to the suffixes whose next symbol is {@code symbol}: two binary searches, since those
-   * next symbols are sorted within the interval.
+   * Number of symbols, counted from {@code known} on, that the suffix of rank {@code rank} shares
+   * with the pattern {@code tokenIds[from, from + length)}, plus {@code known}: the caller knows
+   * that the first {@code known} already agree.
    */
-  private void narrow(long[] range, int depth, int symbol) {
-    if (depth == 0 && range[0] == 0 && range[1] == tokens.length()) {
-      // The first symbol's interval is its bucket, known from the unigram counts: no search
-      // over the whole suffix array, which is the widest and least cached of the searches.
-      int i = Arrays.binarySearch(unigramSymbols, symbol);
-      if (i < 0) {
-        range[1] = range[0];
-      } else {
-        range[0] = unigramStarts[i];
-        range[1] = unigramStarts[i] + unigramCounts[i];
-      }
-      return;
+  private int commonPrefix(long rank, int[] tokenIds, int from, int length, int known) {
+    long p = sa.get(rank);
+    long n = tokens.length();
+    int m = known;
+    while (m < length && p + m < n && tokens.get(p + m) == tokenIds[from + m] + 1) {
+      m++;
     }
-    long lo = range[0];
-    long hi = range[1];
-    long a = lo;
-    long b = hi;
-    while (a < b) {
-      long mid = (a + b) >>> 1;
-      if (symbolOfSuffix(mid, depth) < symbol) {
-        a = mid + 1;
-      } else {
-        b = mid;
-      }
-    }
-    long first = a;
-    b = hi;
-    while (a < b) {
-      long mid = (a + b) >>> 1;
-      if (symbolOfSuffix(mid, depth) <= symbol) {
-        a = mid + 1;
-      } else {
-        b = mid;
-      }
-    }
-    range[0] = first;
-    range[1] = a;
+    return m;
+  }
+
+  /**
+   * Whether the suffix of rank {@code rank}, which shares exactly {@code common < length} symbols
+   * with the pattern, sorts before it.
+   */
+  private boolean suffixBelow(long rank, int[] tokenIds, int from, int common) {
+    long p = (long) sa.get(rank) + common;
+    int symbol = p < tokens.length() ? tokens.get(p) : -1;
+    return symbol < tokenIds[from + common] + 1;
   }
 
   /**
    * Suffix-array interval {@code [lo, hi)} of suffixes starting with {@code tokenIds[from, to)}. An
    * empty query matches every suffix.
+   *
+   * <p>Two binary searches inside the first token's bucket that compare the whole pattern with each
+   * probed suffix, rather than one pair of searches per token: the pattern's symbols at a suffix
+   * are contiguous in memory, so a probe costs about one cache miss in {@code sa} and one in {@code
+   * tokens}. Each probe skips the prefix that both ends of the remaining range share with the
+   * pattern, since every suffix between them shares it too.
    */
   public long[] interval(int[] tokenIds, int from, int to) {
-    long[] range = {0, tokens.length()};
-    for (int d = 0; d < to - from && range[0] < range[1]; d++) {
-      if (range[1] - range[0] == 1) {
-        // One suffix left: check the rest against the text directly.
-        long p = sa.get(range[0]);
-        for (int e = d; e < to - from; e++) {
-          if (p + e >= tokens.length() || tokens.get(p + e) != tokenIds[from + e] + 1) {
-            range[1] = range[0];
-            break;
-          }
-        }
-        break;
-      }
-      narrow(range, d, tokenIds[from + d] + 1);
+    int length = to - from;
+    if (length <= 0) {
+      return new long[] {0, tokens.length()};
     }
-    return range;
+    long[] bucket = bucket(tokenIds[from] + 1);
+    if (bucket[0] == bucket[1] || length == 1) {
+      return bucket;
+    }
+    // Lower bound: ranks <= left sort before the pattern, ranks >= right do not.
+    long left = bucket[0] - 1;
+    long right = bucket[1];
+    int leftCommon = 1;
+    int rightCommon = 1;
+    while (right - left > 1) {
+      long mid = (left + right) >>> 1;
+      int m = commonPrefix(mid, tokenIds, from, length, Math.min(leftCommon, rightCommon));
+      if (m < length && suffixBelow(mid, tokenIds, from, m)) {
+        left = mid;
+        leftCommon = m;
+      } else {
+        right = mid;
+        rightCommon = m;
+      }
+    }
+    long lo = right;
+    if (lo == bucket[1] || rightCommon < length) {
+      return new long[] {lo, lo};
+    }
+    // Upper bound: ranks <= left start with the pattern (or sort before it), ranks >= right sort
+    // after it.
+    left = lo;
+    leftCommon = length;
+    right = bucket[1];
+    rightCommon = 1;
+    while (right - left > 1) {
+      long mid = (left + right) >>> 1;
+      int m = commonPrefix(mid, tokenIds, from, length, Math.min(leftCommon, rightCommon));
+      if (m == length || suffixBelow(mid, tokenIds, from, m)) {
+        left = mid;
+        leftCommon = m;
+      } else {
+        right = mid;
+        rightCommon = m;
+      }
+    }
+    return new long[] {lo, right};
   }
 
   /** Number of occurrences of {@code tokenIds}. */
@@ -330,45 +352,61 @@ public final class Shard {
   }
 
   /**
-   * Length of the longest prefix of {@code tokenIds[from, ...)} that occurs in this shard, and its
-   * interval: {@code {length, lo, hi}}.
+   * Length of the longest prefix of {@code tokenIds[from, ...)}, at most {@code maxLength} long,
+   * that occurs in this shard.
+   *
+   * <p>One binary search for the place where the pattern would sort: the suffixes that share the
+   * longest prefix with it are its neighbours there, so the length is the longer of the two common
+   * prefixes that the search already measured, with no search per matched token.
+   */
+  public int longestMatchLength(int[] tokenIds, int from, int maxLength) {
+    int length = Math.min(maxLength, tokenIds.length - from);
+    if (length <= 0) {
+      return 0;
+    }
+    long[] bucket = bucket(tokenIds[from] + 1);
+    if (bucket[0] == bucket[1]) {
+      return 0;
+    }
+    // Every suffix of the bucket shares the first symbol, so the virtual ends outside it do too.
+    long left = bucket[0] - 1;
+    long right = bucket[1];
+    int leftCommon = 1;
+    int rightCommon = 1;
+    while (right - left > 1) {
+      long mid = (left + right) >>> 1;
+      int m = commonPrefix(mid, tokenIds, from, length, Math.min(leftCommon, rightCommon));
+      if (m == length) {
+        return length;
+      }
+      if (suffixBelow(mid, tokenIds, from, m)) {
+        left = mid;
+        leftCommon = m;
+      } else {
+        right = mid;
+        rightCommon = m;
+      }
+    }
+    return Math.max(leftCommon, rightCommon);
+  }
+
+  /**
+   * Length of the longest prefix of {@code tokenIds[from, ...)}, at most {@code maxLength} long,
+   * that occurs in this shard, and its interval: {@code {length, lo, hi}} ({@code {0, 0, 0}} if
+   * none).
    */
   public long[] longestMatch(int[] tokenIds, int from, int maxLength) {
-    long[] range = {0, tokens.length()};
-    long[] keep = {0, 0};
-    int limit = Math.min(maxLength, tokenIds.length - from);
-    int length = 0;
-    while (length < limit) {
-      if (range[1] - range[0] == 1) {
-        // One suffix left: extend by reading the text directly instead of binary searching.
-        long p = sa.get(range[0]);
-        long n = tokens.length();
-        while (length < limit
-            && p + length < n
-            && tokens.get(p + length) == tokenIds[from + length] + 1) {
-          length++;
-        }
-        break;
-      }
-      keep[0] = range[0];
-      keep[1] = range[1];
-      narrow(range, length, tokenIds[from + length] + 1);
-      if (range[0] >= range[1]) {
-        range[0] = keep[0];
-        range[1] = keep[1];
-        break;
-      }
-      length++;
-    }
+    int length = longestMatchLength(tokenIds, from, maxLength);
     if (length == 0) {
       return new long[] {0, 0, 0};
     }
-    return new long[] {length, range[0], range[1]};
+    long[] r = interval(tokenIds, from, from + length);
+    return new long[] {length, r[0], r[1]};
   }
 
   /** Longest prefix of {@code tokenIds[from, ...)} occurring in this shard. */
   public int longestMatch(int[] tokenIds, int from) {
-    return (int) longestMatch(tokenIds, from, Integer.MAX_VALUE)[0];
+    return longestMatchLength(tokenIds, from, Integer.MAX_VALUE);
   }
 
   @Override

@@ -3,7 +3,9 @@ package io.payable.index.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.payable.index.shard.Document;
+import io.payable.index.shard.DocumentRecord;
 import io.payable.index.shard.IndexWriter;
+import io.payable.index.shard.Shard;
 import io.payable.index.tokenize.ByteTokenizer;
 import io.payable.index.tokenize.Tokenizer;
 import io.payable.index.tombstone.Tombstones;
@@ -128,6 +130,75 @@ class QueryPropertiesTest {
           longest++;
         }
         assertThat(index.longestMatch(query, from)).isEqualTo(longest);
+      }
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  /**
+   * Per shard, with a length cap: the longest match and its interval against brute force, on
+   * documents made of a few repeated pieces, so suffixes share long prefixes with the query.
+   */
+  @Property(tries = 40)
+  void cappedLongestMatchEqualsBruteForcePerShard(
+      @ForAll long seed, @ForAll @IntRange(min = 8, max = 400) int shardSymbols)
+      throws IOException {
+    Random random = new Random(seed);
+    List<String> pieces = new ArrayList<>();
+    for (int k = 0; k < 3; k++) {
+      pieces.add(randomText(random, "ab", 1 + random.nextInt(12)));
+    }
+    List<Document> docs = new ArrayList<>();
+    List<int[]> tokens = new ArrayList<>();
+    for (int d = 0, count = 1 + random.nextInt(15); d < count; d++) {
+      StringBuilder text = new StringBuilder();
+      for (int k = random.nextInt(8); k > 0; k--) {
+        text.append(pieces.get(random.nextInt(pieces.size())));
+        if (random.nextInt(4) == 0) {
+          text.append(randomText(random, "ab", 1));
+        }
+      }
+      docs.add(new Document("doc-" + d, "dn", "0xc", text.toString()));
+      tokens.add(BYTES.encode(text.toString()));
+    }
+    Corpus c = new Corpus(docs, tokens, Set.of());
+    Path dir = Files.createTempDirectory("idx");
+    try (ShardedIndex index = build(dir, c, shardSymbols)) {
+      for (Shard shard : index.shards()) {
+        // This shard's documents, for the brute-force counts.
+        List<int[]> inShard = new ArrayList<>();
+        for (DocumentRecord record : shard.documents()) {
+          inShard.add(tokens.get(Integer.parseInt(record.docId().substring(4))));
+        }
+        Corpus part = new Corpus(docs, inShard, Set.of());
+        for (int q = 0; q < 20; q++) {
+          StringBuilder text = new StringBuilder();
+          for (int k = 1 + random.nextInt(4); k > 0; k--) {
+            text.append(pieces.get(random.nextInt(pieces.size())));
+          }
+          text.append(randomText(random, "abc", random.nextInt(3)));
+          int[] query = BYTES.encode(text.toString());
+          int from = random.nextInt(query.length);
+          int cap = 1 + random.nextInt(query.length + 1);
+          int longest = 0;
+          while (longest < cap
+              && from + longest < query.length
+              && bruteCount(part, query, from, longest + 1, false) > 0) {
+            longest++;
+          }
+          long[] match = shard.longestMatch(query, from, cap);
+          assertThat(match[0]).isEqualTo(longest);
+          if (longest > 0) {
+            assertThat(match[2] - match[1])
+                .isEqualTo(bruteCount(part, query, from, longest, false));
+            for (long rank = match[1]; rank < match[2]; rank++) {
+              for (int k = 0; k < longest; k++) {
+                assertThat(shard.symbolAt(shard.suffixAt(rank) + k)).isEqualTo(query[from + k] + 1);
+              }
+            }
+          }
+        }
       }
     } finally {
       deleteTree(dir);
