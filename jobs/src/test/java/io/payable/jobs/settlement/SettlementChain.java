@@ -1,5 +1,8 @@
 package io.payable.jobs.settlement;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.payable.attribution.reward.AttributedReward;
 import io.payable.contracts.anvil.AnvilChain;
 import io.payable.contracts.anvil.AnvilExtension;
 import io.payable.contracts.deploy.DeployConfig;
@@ -13,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.web3j.protocol.Web3j;
 import org.web3j.utils.Numeric;
@@ -80,5 +84,39 @@ final class SettlementChain {
       out.add(dist.epoch + ":" + Numeric.toHexString(dist.root));
     }
     return out;
+  }
+
+  /** The chain and table arguments of the CLI's settlement commands. */
+  String[] cliSource(AnvilChain anvil, LocalIcebergWarehouse warehouse) {
+    return new String[] {
+      "--rpc", anvil.rpcUrl(),
+      "--deployment", deploymentFile.toString(),
+      "--warehouse", warehouse.location()
+    };
+  }
+
+  /**
+   * Claims every account of the last epoch with {@code payable claim} and the proofs from the
+   * table; each is paid exactly its reference total, and together exactly every fee.
+   */
+  void claimEveryAccount(
+      AnvilChain anvil, LocalIcebergWarehouse warehouse, List<AttributedReward> rewards)
+      throws Exception {
+    var token = fx.token(PayableFixture.DEPLOYER);
+    BigInteger sum = BigInteger.ZERO;
+    for (Map.Entry<String, BigInteger> owed :
+        RewardFixtures.cumulative(rewards).lastEntry().getValue().entrySet()) {
+      BigInteger before = token.balanceOf(owed.getKey()).send();
+      CliRun claim =
+          CliRun.of(
+              SettlementJobITCase.concat(
+                  new String[] {"claim", owed.getKey(), "--key-file", submitterKey.toString()},
+                  cliSource(anvil, warehouse)));
+      assertThat(claim.exit()).as(claim.err()).isZero();
+      BigInteger paid = token.balanceOf(owed.getKey()).send().subtract(before);
+      assertThat(paid).as("claim of %s", owed.getKey()).isEqualTo(owed.getValue());
+      sum = sum.add(paid);
+    }
+    assertThat(sum).isEqualTo(RewardFixtures.totalFees(rewards));
   }
 }

@@ -208,31 +208,11 @@ class SettlementJobFailoverITCase {
       throws Exception {
     ProtocolParameters params = ProtocolParameters.read(chain.fx.params(PayableFixture.DEPLOYER));
     ANVIL.chain().advance(params.activationDelaySeconds());
-    String[] source = {
-      "--rpc", ANVIL.chain().rpcUrl(),
-      "--deployment", chain.deploymentFile.toString(),
-      "--warehouse", warehouse.location()
-    };
     CliRun verify =
-        CliRun.of(SettlementJobITCase.concat(new String[] {"settle", "verify"}, source));
+        CliRun.of(
+            SettlementJobITCase.concat(
+                new String[] {"settle", "verify"}, chain.cliSource(ANVIL.chain(), warehouse)));
     assertThat(verify.exit()).as(verify.out()).isZero();
-    var token = chain.fx.token(PayableFixture.DEPLOYER);
-    BigInteger sum = BigInteger.ZERO;
-    for (Map.Entry<String, BigInteger> owed :
-        RewardFixtures.cumulative(rewards).lastEntry().getValue().entrySet()) {
-      BigInteger before = token.balanceOf(owed.getKey()).send();
-      CliRun claim =
-          CliRun.of(
-              SettlementJobITCase.concat(
-                  new String[] {
-                    "claim", owed.getKey(), "--key-file", chain.submitterKey.toString()
-                  },
-                  source));
-      assertThat(claim.exit()).as(claim.err()).isZero();
-      BigInteger paid = token.balanceOf(owed.getKey()).send().subtract(before);
-      assertThat(paid).as("claim of %s", owed.getKey()).isEqualTo(owed.getValue());
-      sum = sum.add(paid);
-    }
-    assertThat(sum).isEqualTo(RewardFixtures.totalFees(rewards));
+    chain.claimEveryAccount(ANVIL.chain(), warehouse, rewards);
   }
 }
