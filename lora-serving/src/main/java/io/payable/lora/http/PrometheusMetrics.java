@@ -108,22 +108,20 @@ public final class PrometheusMetrics {
 
   private void perModel(
       StringBuilder b, String name, String help, java.util.function.ToLongFunction<ModelMeters> f) {
-    b.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    b.append("# TYPE ").append(name).append(" counter\n");
-    worker
-        .meters()
-        .forEach(
-            (model, m) ->
-                b.append(name)
-                    .append("{model=\"")
-                    .append(escape(model))
-                    .append("\"} ")
-                    .append(f.applyAsLong(m))
-                    .append('\n'));
+    perModelSample(b, name, help, m -> Long.toString(f.applyAsLong(m)));
   }
 
+  /** A per-model counter kept in nanoseconds, exposed in seconds as Prometheus names them. */
   private void perModelSeconds(
       StringBuilder b, String name, String help, java.util.function.ToLongFunction<ModelMeters> f) {
+    perModelSample(b, name, help, m -> Double.toString(f.applyAsLong(m) / 1e9));
+  }
+
+  private void perModelSample(
+      StringBuilder b,
+      String name,
+      String help,
+      java.util.function.Function<ModelMeters, String> sample) {
     b.append("# HELP ").append(name).append(' ').append(help).append('\n');
     b.append("# TYPE ").append(name).append(" counter\n");
     worker
@@ -134,7 +132,7 @@ public final class PrometheusMetrics {
                     .append("{model=\"")
                     .append(escape(model))
                     .append("\"} ")
-                    .append(f.applyAsLong(m) / 1e9)
+                    .append(sample.apply(m))
                     .append('\n'));
   }
 
