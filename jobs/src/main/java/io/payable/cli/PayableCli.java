@@ -1,6 +1,9 @@
 package io.payable.cli;
 
 import io.payable.up.UpCommand;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -28,15 +31,40 @@ import picocli.CommandLine.Command;
     })
 public final class PayableCli implements Runnable {
 
+  /** Shows stack traces of errors; accepted anywhere on the command line. */
+  static final String VERBOSE = "--verbose";
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  // Declared here for the help text; main() takes it out of the arguments wherever it appears,
+  // so every subcommand honours it without declaring it.
+  @CommandLine.Option(
+      names = VERBOSE,
+      description = "Print stack traces of errors (may appear anywhere on the command line).")
+  boolean verbose;
+
   public static void main(String[] args) {
-    System.exit(newCommandLine().execute(args));
+    List<String> rest = new ArrayList<>(Arrays.asList(args));
+    int end = rest.indexOf("--");
+    List<String> options = end < 0 ? rest : rest.subList(0, end);
+    boolean verbose = options.removeIf(VERBOSE::equals);
+    if (verbose) {
+      // Commands with their own error handling (serve) read it from here.
+      System.setProperty("payable.verbose", "true");
+    }
+    System.exit(newCommandLine(verbose).execute(rest.toArray(String[]::new)));
   }
 
   /** The configured command line, shared by {@link #main} and tests. */
   public static CommandLine newCommandLine() {
-    return new CommandLine(new PayableCli()).setCaseInsensitiveEnumValuesAllowed(true);
+    return newCommandLine(false);
+  }
+
+  /** The configured command line; with {@code verbose}, errors print their stack trace. */
+  public static CommandLine newCommandLine(boolean verbose) {
+    return new CommandLine(new PayableCli())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(new OneLineErrors(verbose));
   }
 
   @Override

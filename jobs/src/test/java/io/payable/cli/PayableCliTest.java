@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class PayableCliTest {
@@ -30,6 +33,42 @@ class PayableCliTest {
 
     assertThat(exit).isEqualTo(2);
     assertThat(err.toString()).contains("no-such-command");
+  }
+
+  @Test
+  void aSqlTypoIsOneLineAndTheTraceOnlyWithVerbose(@TempDir Path warehouse) throws Exception {
+    // A Hadoop catalog's namespace is a directory.
+    java.nio.file.Files.createDirectories(warehouse.resolve("payable"));
+    StringWriter err = new StringWriter();
+    int exit =
+        PayableCli.newCommandLine(false)
+            .setErr(new PrintWriter(err))
+            .execute(
+                "sql", "--warehouse", warehouse.toUri().toString(), "SELEC * FROM settlements");
+
+    assertThat(exit).isEqualTo(1);
+    List<String> lines = err.toString().lines().toList();
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0)).startsWith("error: SQL parse failed").doesNotContain("Exception");
+    assertThat(lines.get(1)).contains("--verbose");
+
+    StringWriter verboseErr = new StringWriter();
+    PayableCli.newCommandLine(true)
+        .setErr(new PrintWriter(verboseErr))
+        .execute("sql", "--warehouse", warehouse.toUri().toString(), "SELEC * FROM settlements");
+    assertThat(verboseErr.toString()).startsWith(lines.get(0)).contains("\tat org.apache.flink");
+  }
+
+  @Test
+  void anErrorLineKeepsEachDistinctCauseOnce() {
+    Exception wrapped =
+        new RuntimeException(
+            new java.io.UncheckedIOException(
+                "writing shard 7", new java.io.IOException("disk full\n  at the second line")));
+    assertThat(OneLineErrors.describe(wrapped)).isEqualTo("writing shard 7: disk full");
+    assertThat(OneLineErrors.describe(new IllegalStateException()))
+        .isEqualTo("IllegalStateException");
+    assertThat(OneLineErrors.describe(new RuntimeException("x".repeat(1_000)))).hasSize(400);
   }
 
   @Test

@@ -201,9 +201,19 @@ public final class IndexCommand implements Runnable {
 
     private String field(JsonNode row, String name, long lineNo) {
       JsonNode v = row.get(name);
-      if (v == null || !v.isTextual()) {
+      // Ids exported from databases are often numbers; they index as their decimal text.
+      boolean numericId = "doc_id".equals(name) && v != null && v.isIntegralNumber();
+      if (v == null || !(v.isTextual() || numericId)) {
         throw new CommandLine.ParameterException(
-            spec.commandLine(), input + ":" + lineNo + ": missing string field '" + name + "'");
+            spec.commandLine(),
+            input
+                + ":"
+                + lineNo
+                + ": missing "
+                + ("doc_id".equals(name) ? "string or integer" : "string")
+                + " field '"
+                + name
+                + "'");
       }
       return v.asText();
     }

@@ -8,6 +8,7 @@ import io.payable.index.query.SpanDocument;
 import io.payable.index.query.SpanParams;
 import io.payable.index.scoring.AttributionScorer;
 import io.payable.index.scoring.ContributorScore;
+import io.payable.index.scoring.V1Defaults;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -45,20 +46,24 @@ public final class TraceCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print JSON instead of a table")
   boolean json;
 
-  @Option(names = "--min-length", defaultValue = "2", description = "shortest span in tokens")
-  int minLength;
+  // Defaults are the attribution job's (V1Defaults), so a trace shows what the job would pay.
+  @Option(
+      names = "--min-length",
+      description = "shortest span in tokens (default: ${DEFAULT-VALUE}, as the job pays)")
+  int minLength = V1Defaults.MIN_SPAN_TOKENS;
 
   @Option(
       names = "--max-occurrences",
-      defaultValue = "1000",
-      description = "drop spans occurring more often than this")
-  long maxOccurrences;
+      description =
+          "drop spans occurring more often than this (default: ${DEFAULT-VALUE}, as the job pays)")
+  long maxOccurrences = V1Defaults.MAX_OCCURRENCES;
 
   @Option(
       names = "--threshold-bps",
-      defaultValue = "0",
-      description = "drop contributors below this share, in basis points")
-  int thresholdBps;
+      description =
+          "drop contributors below this share, in basis points (default: ${DEFAULT-VALUE}, as"
+              + " the job pays)")
+  int thresholdBps = V1Defaults.THRESHOLD_BPS;
 
   @Option(
       names = "--delimiter",
@@ -96,6 +101,12 @@ public final class TraceCommand implements Callable<Integer> {
       if (json) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("tokenizer", index.tokenizer().id());
+        result.put(
+            "parameters",
+            Map.of(
+                "min_span_tokens", minLength,
+                "max_occurrences", maxOccurrences,
+                "threshold_bps", thresholdBps));
         result.put("tokens", tokens.length);
         result.put("spans", spans);
         result.put("scores", scores);
@@ -105,6 +116,14 @@ public final class TraceCommand implements Callable<Integer> {
                 .writeValueAsString(result));
         return 0;
       }
+      out.printf(
+          "parameters: min span %d tokens, max occurrences %d, threshold %d bps%s%n",
+          minLength,
+          maxOccurrences,
+          thresholdBps,
+          paysAsTheJob()
+              ? " (the attribution job's defaults; ProtocolParams on a chain may set others)"
+              : "");
       out.printf("%d tokens, %d maximal span(s)%n", tokens.length, spans.size());
       for (Span s : spans) {
         out.printf(
@@ -135,5 +154,12 @@ public final class TraceCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private boolean paysAsTheJob() {
+    return minLength == V1Defaults.MIN_SPAN_TOKENS
+        && maxOccurrences == V1Defaults.MAX_OCCURRENCES
+        && thresholdBps == V1Defaults.THRESHOLD_BPS
+        && delimiters.isEmpty();
   }
 }

@@ -63,6 +63,8 @@ class CliTest {
             new TraceCommand(),
             "--index",
             dir.toString(),
+            "--min-length",
+            "2",
             "They said: call me Ishmael. Some years ago I was growing grim about the mouth.");
     assertThat(table).contains("moby-1").contains("0xB0B").contains("contributor scores");
     String json =
@@ -71,8 +73,116 @@ class CliTest {
             "--index",
             dir.toString(),
             "--json",
+            "--min-length",
+            "2",
             "growing grim about the mouth");
     assertThat(json).contains("\"spans\"").contains("\"share\" : 1.0").contains("0xB0B");
+  }
+
+  @Test
+  void traceDefaultsToTheParametersTheJobPaysWith() throws Exception {
+    Path dir = buildTwoMobyDocuments(tmp.resolve("idx"));
+    // "growing grim about the mouth" is 5 cl100k tokens: below the job's 8-token minimum, so
+    // the job would pay no one for it, and neither does a default trace.
+    String table =
+        run(new TraceCommand(), "--index", dir.toString(), "growing grim about the mouth");
+    assertThat(table)
+        .contains("parameters: min span 8 tokens, max occurrences 1000, threshold 100 bps")
+        .contains("the attribution job's defaults")
+        .contains("0 maximal span(s)")
+        .contains("none: no span attributes this text");
+    // Nine words of one document clear the minimum.
+    String long9 =
+        run(
+            new TraceCommand(),
+            "--index",
+            dir.toString(),
+            "Whenever I find myself growing grim about the mouth.");
+    assertThat(long9).contains("1 maximal span(s)").contains("0xB0B").contains("100.00%");
+    assertThat(
+            run(
+                new TraceCommand(),
+                "--index",
+                dir.toString(),
+                "--min-length",
+                "2",
+                "growing grim about the mouth"))
+        .contains("parameters: min span 2 tokens")
+        .doesNotContain("the attribution job's defaults");
+  }
+
+  @Test
+  void numericDocumentIdsAreIndexedAsTheirDecimalText() throws Exception {
+    Path input = tmp.resolve("numeric.jsonl");
+    Files.writeString(
+        input,
+        "{\"doc_id\":1234567890123,\"datanet\":\"books\",\"contributor\":\"0xA11CE\","
+            + "\"text\":\"Call me Ishmael. Some years ago, never mind how long precisely.\"}\n");
+    Path dir = tmp.resolve("numeric-idx");
+    assertThat(
+            run(
+                new IndexCommand(),
+                "build",
+                "--input",
+                input.toString(),
+                "--out",
+                dir.toString(),
+                "--tokenizer",
+                "cl100k_base"))
+        .contains("indexed 1 documents");
+    assertThat(
+            run(
+                new TraceCommand(),
+                "--index",
+                dir.toString(),
+                "Call me Ishmael. Some years ago, never mind how long precisely."))
+        .contains("1234567890123");
+  }
+
+  @Test
+  void aNonIntegerDocumentIdIsRefusedWithItsLine() throws Exception {
+    Path input = tmp.resolve("bad.jsonl");
+    Files.writeString(
+        input,
+        "{\"doc_id\":\"a\",\"datanet\":\"d\",\"contributor\":\"0xA\",\"text\":\"x\"}\n"
+            + "{\"doc_id\":1.5,\"datanet\":\"d\",\"contributor\":\"0xA\",\"text\":\"y\"}\n");
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new IndexCommand());
+    cli.setErr(new PrintWriter(err));
+    int code =
+        cli.execute(
+            "build",
+            "--input",
+            input.toString(),
+            "--out",
+            tmp.resolve("bad-idx").toString(),
+            "--tokenizer",
+            "cl100k_base");
+    assertThat(code).isNotZero();
+    assertThat(err.toString()).contains(":2: missing string or integer field 'doc_id'");
+  }
+
+  private Path buildTwoMobyDocuments(Path dir) throws Exception {
+    Path input = tmp.resolve("moby.jsonl");
+    Files.writeString(
+        input,
+        String.join(
+            "\n",
+            "{\"doc_id\":\"moby-1\",\"datanet\":\"books\",\"contributor\":\"0xA11CE\","
+                + "\"text\":\"Call me Ishmael. Some years ago, never mind how long precisely.\"}",
+            "{\"doc_id\":\"moby-2\",\"datanet\":\"books\",\"contributor\":\"0xB0B\","
+                + "\"text\":\"Whenever I find myself growing grim about the mouth.\"}",
+            ""));
+    run(
+        new IndexCommand(),
+        "build",
+        "--input",
+        input.toString(),
+        "--out",
+        dir.toString(),
+        "--tokenizer",
+        "cl100k_base");
+    return dir;
   }
 
   @Test

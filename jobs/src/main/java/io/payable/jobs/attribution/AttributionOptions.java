@@ -3,6 +3,7 @@ package io.payable.jobs.attribution;
 import io.payable.attribution.params.AttributionParams;
 import io.payable.attribution.split.FeeSplitParams;
 import io.payable.attribution.trace.AdapterInfo;
+import io.payable.index.scoring.V1Defaults;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
@@ -122,19 +123,19 @@ public final class AttributionOptions {
   public static final ConfigOption<Integer> THRESHOLD_BPS =
       ConfigOptions.key("attribution.threshold-bps")
           .intType()
-          .defaultValue(100)
+          .defaultValue(V1Defaults.THRESHOLD_BPS)
           .withDescription("Fallback contributor share threshold without a chain (bps).");
 
   public static final ConfigOption<Integer> MIN_SPAN_TOKENS =
       ConfigOptions.key("attribution.min-span-tokens")
           .intType()
-          .defaultValue(8)
+          .defaultValue(V1Defaults.MIN_SPAN_TOKENS)
           .withDescription("Fallback shortest attributable span without a chain (tokens).");
 
   public static final ConfigOption<Long> MAX_OCCURRENCES =
       ConfigOptions.key("attribution.max-occurrences")
           .longType()
-          .defaultValue(1_000L)
+          .defaultValue(V1Defaults.MAX_OCCURRENCES)
           .withDescription("Fallback most frequent attributable span without a chain.");
 
   public static final ConfigOption<Duration> EPOCH_LENGTH =

@@ -151,7 +151,7 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (InvalidModelException | java.io.UncheckedIOException e) {
       // One line naming the file, tensor and expected shape; the trace only when asked for.
       spec.commandLine().getErr().println("error: " + e.getMessage());
-      if (verbose) {
+      if (verbose || Boolean.getBoolean("payable.verbose")) {
         e.printStackTrace(spec.commandLine().getErr());
       }
       sink.close();
