@@ -1,9 +1,11 @@
 package io.payable.up;
 
+import io.payable.cli.CliLogging;
 import io.payable.cli.DurationConverter;
 import io.payable.up.demo.CycleReport;
 import io.payable.up.demo.DemoCycle;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -65,9 +67,25 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
       description = "Task slots of the Flink MiniCluster (default: ${DEFAULT-VALUE}).")
   int slots;
 
+  /**
+   * The log under the data directory; a run on a temporary directory logs next to it, so that the
+   * log outlives the directory.
+   */
+  private Path logFile() {
+    if (dataDir != null) {
+      return dataDir.toAbsolutePath().resolve("logs").resolve("payable.log");
+    }
+    String stamp =
+        java.time.LocalDateTime.now().withNano(0).toString().replace(":", "").replace("-", "");
+    return Path.of(System.getProperty("java.io.tmpdir"), "payable-logs", "up-" + stamp + ".log");
+  }
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    Path logFile = logFile();
+    Files.createDirectories(logFile.getParent());
+    boolean logging = CliLogging.toFile(logFile);
     CountDownLatch stopped = new CountDownLatch(1);
     EmbeddedStack stack = EmbeddedStack.start(dataDir, slots);
     DemoCycle cycle = demo ? new DemoCycle(stack, out, epoch) : null;
@@ -111,6 +129,9 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
     out.println("  Index store             : " + stack.indexStore().toUri());
     out.println("  Flink REST              : " + stack.flink().restAddress());
     out.println("  Topics                  : " + String.join(", ", PlatformTopics.ALL));
+    if (logging) {
+      out.println("  Log                     : " + logFile);
+    }
     out.println(
         duration == null
             ? "Press Ctrl-C to stop."
