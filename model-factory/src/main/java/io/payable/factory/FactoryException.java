@@ -10,13 +10,18 @@ public final class FactoryException extends RuntimeException {
   private final String reason;
 
   public FactoryException(String reason, String message) {
-    super(message);
+    super(firstLine(message));
     this.reason = reason;
   }
 
   public FactoryException(String reason, String message, Throwable cause) {
-    super(message, cause);
+    super(firstLine(message), cause);
     this.reason = reason;
+  }
+
+  // Parsers and libraries append source excerpts on further lines; the user gets one line.
+  private static String firstLine(String message) {
+    return message == null ? "" : message.lines().findFirst().orElse("").strip();
   }
 
   /** The reason code, e.g. {@code unknown_datanet} or {@code empty_dataset}. */
