@@ -30,7 +30,8 @@ import java.util.Set;
  * @param steps optimizer steps of the run, 1..10,000,000 (default 100)
  * @param seqLen the longest training sequence in tokens, 2..1,048,576 (default 512)
  * @param seed seeds LoRA init, data order and dropout (default 42)
- * @param checkpointEvery optimizer steps between checkpoints, 0 for none (default 100)
+ * @param checkpointEvery optimizer steps between checkpoints, 0 for only the final one (default
+ *     100)
  * @param evalEvery optimizer steps between evaluations, 0 for the last step only (default 0)
  */
 public record LoraTrainingConfig(
@@ -85,7 +86,10 @@ public record LoraTrainingConfig(
         "max grad norm must be >= 0 (0: no clipping), got %s",
         maxGradNorm);
     check(seqLen >= 2 && seqLen <= 1 << 20, "seq len must be in 2..1048576, got %s", seqLen);
-    check(checkpointEvery >= 0, "checkpoint every must be >= 0 (0: none), got %s", checkpointEvery);
+    check(
+        checkpointEvery >= 0,
+        "checkpoint every must be >= 0 (0: only the final one), got %s",
+        checkpointEvery);
     check(evalEvery >= 0, "eval every must be >= 0 (0: last step only), got %s", evalEvery);
   }
 
