@@ -77,6 +77,7 @@ public final class ModelFactory {
   private static final ObjectMapper JSON = new ObjectMapper();
   public static final String STAGING = ".staging";
   public static final String SEQUENCES = "sequences.jsonl";
+  public static final String PINS = "snapshots.json";
   public static final String DATASET_RULE = "live-at-snapshot/v1";
   public static final String LEAF_ENCODING =
       "keccak256(keccak256(abi.encode(bytes32 content_hash)))";
@@ -154,7 +155,10 @@ public final class ModelFactory {
     Map<String, String> tokenizerFiles;
     try (TextTokenizer tokenizer = loadTokenizer(request.baseDir())) {
       ContributionSnapshots snapshots = new ContributionSnapshots(catalog);
-      LiveContributions live = snapshots.read(datanets, snapshots.current());
+      // A resumed run reads the snapshots it pinned when it started, so it trains on the same data.
+      ContributionSnapshots.Pins pins =
+          resuming ? readPins(staging.resolve(PINS)) : snapshots.current();
+      LiveContributions live = snapshots.read(datanets, pins);
       dataset =
           new DatasetBuilder(
                   ContributionTokenizer.of(tokenizer),
@@ -200,6 +204,7 @@ public final class ModelFactory {
     TrainingResult result;
     try {
       Files.createDirectories(staging);
+      writePins(staging.resolve(PINS), dataset.source());
       writeSequences(staging.resolve(SEQUENCES), dataset);
       listener.onPhase(RunPhase.TRAINING);
       result =
@@ -406,6 +411,32 @@ public final class ModelFactory {
       }
     } catch (IOException e) {
       throw new FactoryException("io_error", "cannot check free space of " + runsDir, e);
+    }
+  }
+
+  private static void writePins(Path file, LiveContributions source) throws IOException {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("datanet_contributions", source.contributions().snapshotId());
+    source.events().ifPresent(e -> n.put("contribution_events", e.snapshotId()));
+    Files.writeString(file, n.toString());
+  }
+
+  private static ContributionSnapshots.Pins readPins(Path file) {
+    try {
+      var n = JSON.readTree(file.toFile());
+      return new ContributionSnapshots.Pins(
+          new io.payable.factory.dataset.SnapshotPin(
+              io.payable.ingest.sink.IngestTables.CONTRIBUTIONS.toString(),
+              n.get("datanet_contributions").asLong()),
+          n.has("contribution_events")
+              ? Optional.of(
+                  new io.payable.factory.dataset.SnapshotPin(
+                      ContributionSnapshots.EVENTS.toString(),
+                      n.get("contribution_events").asLong()))
+              : Optional.empty());
+    } catch (IOException | RuntimeException e) {
+      throw new FactoryException(
+          "bad_resume", "cannot resume: " + file + " does not name the run's snapshots", e);
     }
   }
 
