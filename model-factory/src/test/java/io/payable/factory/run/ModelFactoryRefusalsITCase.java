@@ -405,4 +405,96 @@ class ModelFactoryRefusalsITCase {
             null);
     assertRefused("adapter_exists", taken, m -> assertThat(m).contains("taken"), true);
   }
+
+  @Test
+  void aRunWhoseRegistrationFailsIsNeitherListedNorPublished() throws Exception {
+    try (LocalIcebergWarehouse wh =
+        LocalIcebergWarehouse.open(Files.createTempDirectory(dir, "wh"))) {
+      Tables.appendContributions(
+          wh.catalog(),
+          List.of(
+              new Tables.Row(
+                  "0x01",
+                  open,
+                  "0x" + "c1".repeat(20),
+                  "0x" + "01".repeat(32),
+                  "The lessee shall return the keys on the last day of the term.")));
+      ChainClient client = new ChainClient(ANVIL.web3j(), ANVIL.chain().chainId());
+      AdapterRegistry registry =
+          new AdapterRegistry(
+              ModelRegistry.load(
+                  chain.deployment().modelRegistry(),
+                  ANVIL.web3j(),
+                  client.transactionManager(chain.account(OWNER).credentials()),
+                  client.gasProvider()));
+      Path runs = Files.createTempDirectory(dir, "runs");
+      ModelFactory factory =
+          new ModelFactory(
+              wh.catalog(),
+              runs,
+              AdapterTrainer.lora(),
+              DatanetGate.of(chain.datanets(OWNER)),
+              Optional.of(registry));
+      TrainingSpec s = spec(open);
+      TrainingSpec raced =
+          new TrainingSpec(
+              s.base(),
+              null,
+              s.datanets(),
+              "raced",
+              2,
+              null,
+              null,
+              null,
+              null,
+              2,
+              null,
+              null,
+              null,
+              1,
+              null,
+              32,
+              null,
+              3L,
+              0.0,
+              0,
+              null,
+              null,
+              null);
+      // Someone takes the name while the run trains: registration, the last step, fails.
+      RunListener racer =
+          new RunListener() {
+            @Override
+            public void onPhase(RunPhase phase) {
+              if (phase == RunPhase.RECORDING) {
+                try {
+                  chain
+                      .models(5)
+                      .registerAdapter(
+                          Numeric.hexStringToByteArray(AdapterRegistry.registryKey("raced")),
+                          new byte[32],
+                          List.of(Numeric.hexStringToByteArray(open)),
+                          new byte[32],
+                          BigInteger.ONE)
+                      .send();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              }
+            }
+          };
+
+      assertThatThrownBy(() -> factory.train(raced.toRequest(), racer, () -> false))
+          .isInstanceOfSatisfying(
+              FactoryException.class, e -> assertThat(e.reason()).isEqualTo("registration_failed"));
+
+      assertThat(new io.payable.factory.tables.TrainingTables(wh.catalog()).trainings()).isEmpty();
+      try (Stream<Path> top = Files.list(runs)) {
+        assertThat(top.map(p -> p.getFileName().toString())).containsExactly(ModelFactory.STAGING);
+      }
+      var onChain = registry.read(AdapterRegistry.registryKey("raced")).orElseThrow();
+      assertThat(onChain.owner()).isEqualToIgnoringCase(chain.address(5));
+      assertThat(onChain.manifestHash()).isEqualTo("0x" + "00".repeat(32));
+    }
+  }
 }
