@@ -1,7 +1,6 @@
 package io.payable.models.train;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import java.util.List;
@@ -65,9 +64,12 @@ final class Gradients {
             engine.setRandomSeed(seeds.seed(i));
           }
           try (NDManager micro = m.newSubManager()) {
-            NDArray l = model.loss(micro, microBatches.get(i), params, dropout, divisor);
-            tape.backward(l);
-            loss += l.getFloat();
+            LoraModel.Loss l =
+                model.loss(micro, microBatches.get(i), params, dropout, divisor, true);
+            if (l.surrogate() != null) {
+              tape.backward(l.surrogate());
+            }
+            loss += l.value();
           }
         }
       }
@@ -108,7 +110,7 @@ final class Gradients {
         List<TrainingSequence> batch =
             sequences.subList(from, Math.min(sequences.size(), from + cfg.batchSize()));
         try (NDManager micro = m.newSubManager()) {
-          sum += model.loss(micro, batch, params, 0f, 1.0).getFloat();
+          sum += model.loss(micro, batch, params, 0f, 1.0, false).value();
         }
       }
     }
