@@ -58,6 +58,7 @@ final class Gradients {
       LoraParams params =
           state.upload(m, cfg.scaling(), model.config().numLayers(), /* leaves= */ true);
       double loss = 0;
+      boolean taped = false;
       try (GradientCollector tape = engine.newGradientCollector()) {
         for (int i = 0; i < microBatches.size(); i++) {
           if (dropout > 0) {
@@ -68,12 +69,15 @@ final class Gradients {
                 model.loss(micro, microBatches.get(i), params, dropout, divisor, true);
             if (l.surrogate() != null) {
               tape.backward(l.surrogate());
+              taped = true;
             }
             loss += l.value();
           }
         }
       }
-      return new Step(loss, state.gradients(params), tokens);
+      // A step without target tokens has no gradient: zeros, so AdamW only decays.
+      float[][] grads = taped ? state.gradients(params) : state.zeroGradients();
+      return new Step(loss, grads, tokens);
     } finally {
       TAPE.unlock();
     }
