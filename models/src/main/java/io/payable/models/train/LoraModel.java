@@ -34,7 +34,9 @@ final class LoraModel implements AutoCloseable {
   private final NDManager manager;
   private final DataType dtype;
   private final NDArray embed;
+  private final NDArray head;
   private final NDArray lmHeadT;
+  private final int headChunk;
   private final NDArray finalNorm;
   private final NDArray cos;
   private final NDArray sin;
@@ -55,13 +57,13 @@ final class LoraModel implements AutoCloseable {
     this.dtype = device.isGpu() ? DataType.BFLOAT16 : DataType.FLOAT32;
     int d = config.hiddenSize();
     this.embed = weight(ckpt, "model.embed_tokens.weight", config.vocabSize(), d);
-    if (config.tieWordEmbeddings()) {
-      this.lmHeadT = embed.transpose();
-    } else {
-      NDArray head = weight(ckpt, "lm_head.weight", config.vocabSize(), d);
-      this.lmHeadT = head.transpose().duplicate();
-      head.close();
-    }
+    this.head =
+        config.tieWordEmbeddings() ? embed : weight(ckpt, "lm_head.weight", config.vocabSize(), d);
+    this.lmHeadT = head.transpose();
+    // Blocks of the output head just above glibc's largest mmap threshold (32 MiB): smaller ones
+    // come from the heap, where their churn next to long-lived arrays kept growing the process by
+    // ~100 MB per step; mmapped blocks go back to the system when freed.
+    this.headChunk = (int) Math.max(1, ((32L << 20) + (1L << 16)) / (4L * config.vocabSize()) + 1);
     this.finalNorm = norm(ckpt, "model.norm.weight", d);
     this.layers = new Layer[config.numLayers()];
     for (int l = 0; l < layers.length; l++) {
@@ -214,9 +216,6 @@ final class LoraModel implements AutoCloseable {
     return hidden.matMul(lmHeadT).toType(DataType.FLOAT32, false);
   }
 
-  /** Rows of the output head computed at once: a [rows, vocab] F32 block stays small. */
-  private static final int HEAD_CHUNK = 128;
-
   /**
    * A batch's loss: {@code value} is the sum of the causal-LM cross-entropy over the batch's target
    * tokens divided by {@code divisor} (the target count of the whole optimizer step, so that
@@ -228,7 +227,7 @@ final class LoraModel implements AutoCloseable {
 
   /**
    * The loss of a batch. The output head and the cross-entropy are computed off the tape in blocks
-   * of {@value #HEAD_CHUNK} rows, with their gradient in closed form: for log-softmax cross-entropy
+   * of about 32 MiB of logits, with their gradient in closed form: for log-softmax cross-entropy
    * the gradient of the logits is {@code softmax - onehot(label)}, so that of the final hidden
    * state is {@code (softmax W - W[label]) / divisor} for the head W. The tape then carries only
    * {@code sum(h * dh)}, whose gradient is {@code dh}, and never holds a [tokens, vocab] array.
@@ -263,12 +262,11 @@ final class LoraModel implements AutoCloseable {
     }
     NDArray h = hidden(m, batch, lora, dropout).get(new NDIndex("{}", m.create(rows)));
     NDArray detached = h.stopGradient();
-    NDArray head = lmHeadT.transpose(); // [vocab, hidden]
     NDArray labelIds = m.create(labels);
     double sum = 0;
     List<NDArray> grads = new ArrayList<>();
-    for (int from = 0; from < targets; from += HEAD_CHUNK) {
-      int to = Math.min(targets, from + HEAD_CHUNK);
+    for (int from = 0; from < targets; from += headChunk) {
+      int to = Math.min(targets, from + headChunk);
       try (NDManager chunk = m.newSubManager()) {
         NDArray hc = detached.get(new NDIndex("{}:{}", from, to));
         hc.attach(chunk);
@@ -278,7 +276,7 @@ final class LoraModel implements AutoCloseable {
         sum -= logp.gather(lab.reshape(to - from, 1), 1).sum().getFloat();
         if (withGradient) {
           NDArray probs = logp.exp().toType(dtype, false);
-          NDArray rowsOfLabels = head.get(new NDIndex("{}", lab));
+          NDArray rowsOfLabels = head.get(chunk, new NDIndex("{}", lab));
           NDArray g = probs.matMul(head).sub(rowsOfLabels).div((float) divisor);
           g.attach(m);
           grads.add(g);
