@@ -1,7 +1,6 @@
 package io.payable.models.train;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import java.util.List;
@@ -59,19 +58,26 @@ final class Gradients {
       LoraParams params =
           state.upload(m, cfg.scaling(), model.config().numLayers(), /* leaves= */ true);
       double loss = 0;
+      boolean taped = false;
       try (GradientCollector tape = engine.newGradientCollector()) {
         for (int i = 0; i < microBatches.size(); i++) {
           if (dropout > 0) {
             engine.setRandomSeed(seeds.seed(i));
           }
           try (NDManager micro = m.newSubManager()) {
-            NDArray l = model.loss(micro, microBatches.get(i), params, dropout, divisor);
-            tape.backward(l);
-            loss += l.getFloat();
+            LoraModel.Loss l =
+                model.loss(micro, microBatches.get(i), params, dropout, divisor, true);
+            if (l.surrogate() != null) {
+              tape.backward(l.surrogate());
+              taped = true;
+            }
+            loss += l.value();
           }
         }
       }
-      return new Step(loss, state.gradients(params), tokens);
+      // A step without target tokens has no gradient: zeros, so AdamW only decays.
+      float[][] grads = taped ? state.gradients(params) : state.zeroGradients();
+      return new Step(loss, grads, tokens);
     } finally {
       TAPE.unlock();
     }
@@ -108,7 +114,7 @@ final class Gradients {
         List<TrainingSequence> batch =
             sequences.subList(from, Math.min(sequences.size(), from + cfg.batchSize()));
         try (NDManager micro = m.newSubManager()) {
-          sum += model.loss(micro, batch, params, 0f, 1.0).getFloat();
+          sum += model.loss(micro, batch, params, 0f, 1.0, false).value();
         }
       }
     }

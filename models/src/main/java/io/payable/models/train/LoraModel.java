@@ -13,6 +13,7 @@ import io.payable.models.ModelConfig;
 import io.payable.models.Projection;
 import io.payable.models.Tensor;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,7 +34,9 @@ final class LoraModel implements AutoCloseable {
   private final NDManager manager;
   private final DataType dtype;
   private final NDArray embed;
+  private final NDArray head;
   private final NDArray lmHeadT;
+  private final int headChunk;
   private final NDArray finalNorm;
   private final NDArray cos;
   private final NDArray sin;
@@ -54,13 +57,13 @@ final class LoraModel implements AutoCloseable {
     this.dtype = device.isGpu() ? DataType.BFLOAT16 : DataType.FLOAT32;
     int d = config.hiddenSize();
     this.embed = weight(ckpt, "model.embed_tokens.weight", config.vocabSize(), d);
-    if (config.tieWordEmbeddings()) {
-      this.lmHeadT = embed.transpose();
-    } else {
-      NDArray head = weight(ckpt, "lm_head.weight", config.vocabSize(), d);
-      this.lmHeadT = head.transpose().duplicate();
-      head.close();
-    }
+    this.head =
+        config.tieWordEmbeddings() ? embed : weight(ckpt, "lm_head.weight", config.vocabSize(), d);
+    this.lmHeadT = head.transpose();
+    // Blocks of the output head just above glibc's largest mmap threshold (32 MiB): smaller ones
+    // come from the heap, where their churn next to long-lived arrays kept growing the process by
+    // ~100 MB per step; mmapped blocks go back to the system when freed.
+    this.headChunk = (int) Math.max(1, ((32L << 20) + (1L << 16)) / (4L * config.vocabSize()) + 1);
     this.finalNorm = norm(ckpt, "model.norm.weight", d);
     this.layers = new Layer[config.numLayers()];
     for (int l = 0; l < layers.length; l++) {
@@ -214,19 +217,35 @@ final class LoraModel implements AutoCloseable {
   }
 
   /**
-   * The sum of the causal-LM cross-entropy over the batch's target tokens, divided by {@code
-   * divisor} (the target count of the whole optimizer step, so that micro-batch losses add up to
-   * the step's mean, as transformers does with {@code num_items_in_batch}). A scalar F32 array.
+   * A batch's loss: {@code value} is the sum of the causal-LM cross-entropy over the batch's target
+   * tokens divided by {@code divisor} (the target count of the whole optimizer step, so that
+   * micro-batch losses add up to the step's mean, as transformers does with {@code
+   * num_items_in_batch}); {@code surrogate}, when asked for, is a scalar on the tape whose gradient
+   * is that loss's.
    */
-  NDArray loss(
-      NDManager m, List<TrainingSequence> batch, LoraParams lora, float dropout, double divisor) {
+  record Loss(double value, NDArray surrogate) {}
+
+  /**
+   * The loss of a batch. The output head and the cross-entropy are computed off the tape in blocks
+   * of about 32 MiB of logits, with their gradient in closed form: for log-softmax cross-entropy
+   * the gradient of the logits is {@code softmax - onehot(label)}, so that of the final hidden
+   * state is {@code (softmax W - W[label]) / divisor} for the head W. The tape then carries only
+   * {@code sum(h * dh)}, whose gradient is {@code dh}, and never holds a [tokens, vocab] array.
+   */
+  Loss loss(
+      NDManager m,
+      List<TrainingSequence> batch,
+      LoraParams lora,
+      float dropout,
+      double divisor,
+      boolean withGradient) {
     int t = longest(batch);
     int targets = 0;
     for (TrainingSequence s : batch) {
       targets += s.targets();
     }
     if (targets == 0) {
-      return m.zeros(new Shape(), DataType.FLOAT32);
+      return new Loss(0, null);
     }
     long[] rows = new long[targets];
     long[] labels = new long[targets];
@@ -242,9 +261,34 @@ final class LoraModel implements AutoCloseable {
       }
     }
     NDArray h = hidden(m, batch, lora, dropout).get(new NDIndex("{}", m.create(rows)));
-    NDArray logp = logits(h).logSoftmax(-1);
-    NDArray picked = logp.gather(m.create(labels).reshape(targets, 1), 1);
-    return picked.sum().neg().div((float) divisor);
+    NDArray detached = h.stopGradient();
+    NDArray labelIds = m.create(labels);
+    double sum = 0;
+    List<NDArray> grads = new ArrayList<>();
+    for (int from = 0; from < targets; from += headChunk) {
+      int to = Math.min(targets, from + headChunk);
+      try (NDManager chunk = m.newSubManager()) {
+        NDArray hc = detached.get(new NDIndex("{}:{}", from, to));
+        hc.attach(chunk);
+        NDArray lab = labelIds.get(new NDIndex("{}:{}", from, to));
+        lab.attach(chunk);
+        NDArray logp = hc.matMul(lmHeadT).toType(DataType.FLOAT32, false).logSoftmax(-1);
+        sum -= logp.gather(lab.reshape(to - from, 1), 1).sum().getFloat();
+        if (withGradient) {
+          NDArray probs = logp.exp().toType(dtype, false);
+          NDArray rowsOfLabels = head.get(chunk, new NDIndex("{}", lab));
+          NDArray g = probs.matMul(head).sub(rowsOfLabels).div((float) divisor);
+          g.attach(m);
+          grads.add(g);
+        }
+      }
+    }
+    NDArray surrogate = null;
+    if (withGradient) {
+      NDArray dh = grads.size() == 1 ? grads.get(0) : NDArrays.concat(new NDList(grads), 0);
+      surrogate = h.mul(dh).sum();
+    }
+    return new Loss(sum / divisor, surrogate);
   }
 
   private NDArray project(

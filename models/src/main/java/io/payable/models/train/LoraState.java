@@ -141,6 +141,14 @@ final class LoraState {
     return g;
   }
 
+  float[][] zeroGradients() {
+    float[][] g = new float[weights.length][];
+    for (int i = 0; i < g.length; i++) {
+      g[i] = new float[weights[i].length];
+    }
+    return g;
+  }
+
   private static float[] read(NDArray leaf) {
     try (NDArray grad = leaf.getGradient()) {
       return grad.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();

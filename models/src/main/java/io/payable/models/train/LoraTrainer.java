@@ -100,6 +100,9 @@ public final class LoraTrainer {
       throw new IllegalArgumentException("the training set is empty");
     }
     check(train, "training", base, cfg);
+    if (train.stream().mapToLong(TrainingSequence::targets).sum() == 0) {
+      throw new IllegalArgumentException("the training set has no target tokens (loss mask empty)");
+    }
     check(eval, "eval", base, cfg);
     String fingerprint = fingerprint(baseModelDir, train, eval, cfg);
     RunCheckpoints checkpoints = new RunCheckpoints(runDir);
