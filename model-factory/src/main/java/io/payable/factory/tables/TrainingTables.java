@@ -32,9 +32,15 @@ public final class TrainingTables {
     this.catalog = catalog;
   }
 
-  /** Records which contributions a run read, with their split and token counts. */
+  /**
+   * Records which contributions a run read, with their split and token counts; once per run (a
+   * resumed run whose rows were written before it failed does not write them again).
+   */
   public void appendContributions(String runId, TrainingDataset dataset) {
     FactoryTables.ensure(catalog);
+    if (!contributions(runId).isEmpty()) {
+      return;
+    }
     Table table = catalog.loadTable(FactoryTables.TRAINING_CONTRIBUTIONS);
     List<Record> rows = new ArrayList<>();
     for (Contribution c : dataset.train()) {
