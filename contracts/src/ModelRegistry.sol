@@ -16,10 +16,32 @@ import {Staking} from "./Staking.sol";
 /// is registered only with its own consent: an EIP-712 `WorkerConsent` signature by the key, in
 /// this contract's domain ("Payable Models", "1"), naming the operator, so no one can claim
 /// someone else's key and collect the worker share of its events.
+/// An adapter trained by ModelFactory is registered with its provenance: the Merkle root and count
+/// of the contribution hashes it was trained on, the hash of its training manifest and the
+/// attribution method its inferences are credited by, so anyone can check it against the tables.
 contract ModelRegistry is AccessControl, EIP712, Nonces {
     /// @notice EIP-712 type a worker key signs to consent to its registration by `operator`.
     bytes32 public constant WORKER_CONSENT_TYPEHASH =
         keccak256("WorkerConsent(address signer,address operator,uint256 nonce,uint256 deadline)");
+
+    /// @notice How the outputs of an adapter are attributed to contributions.
+    enum AttributionMethod {
+        Spans,
+        Gradient,
+        Hybrid
+    }
+
+    /// @notice What a trained adapter was trained on.
+    /// @param trainingSetRoot StandardMerkleTree root of the content hashes of the contributions used
+    /// @param trainingSetCount number of contributions used (leaves of the tree)
+    /// @param manifestHash SHA-256 of the run's training-manifest.json
+    /// @param method attribution method the adapter is registered for
+    struct Provenance {
+        bytes32 trainingSetRoot;
+        uint64 trainingSetCount;
+        bytes32 manifestHash;
+        AttributionMethod method;
+    }
 
     struct Adapter {
         address owner;
@@ -37,12 +59,16 @@ contract ModelRegistry is AccessControl, EIP712, Nonces {
 
     mapping(bytes32 adapterId => Adapter) private _adapters;
     mapping(address signer => address operator) private _workerOperators;
+    mapping(bytes32 adapterId => Provenance) private _provenance;
 
     event AdapterRegistered(
         bytes32 indexed adapterId, address indexed owner, bytes32 baseModel, bytes32[] datanetIds, bytes32 artifactHash, uint256 pricePerToken
     );
     event AdapterUpdated(bytes32 indexed adapterId, uint32 version, bytes32 artifactHash, uint256 pricePerToken);
     event AdapterDeactivated(bytes32 indexed adapterId);
+    event AdapterProvenanceRecorded(
+        bytes32 indexed adapterId, bytes32 trainingSetRoot, uint64 trainingSetCount, bytes32 manifestHash, AttributionMethod method
+    );
     event WorkerRegistered(address indexed signer, address indexed operator);
     event WorkerDeregistered(address indexed signer, address indexed operator);
     event MinWorkerStakeChanged(uint256 amount);
@@ -59,6 +85,9 @@ contract ModelRegistry is AccessControl, EIP712, Nonces {
     error ModelRegistryZeroAddress();
     error ModelRegistryConsentExpired(uint256 deadline);
     error ModelRegistryInvalidConsent(address signer);
+    error ModelRegistryEmptyTrainingSet();
+    error ModelRegistryMissingHash();
+    error ModelRegistryArtifactPinned(bytes32 adapterId);
 
     constructor(DatanetRegistry datanets_, Staking staking_, uint256 minWorkerStake_, address admin)
         EIP712("Payable Models", "1")
@@ -82,19 +111,42 @@ contract ModelRegistry is AccessControl, EIP712, Nonces {
         bytes32 artifactHash,
         uint256 pricePerToken
     ) external {
-        if (_adapters[adapterId].owner != address(0)) revert ModelRegistryAdapterExists(adapterId);
-        if (datanetIds.length == 0) revert ModelRegistryNoDatanets();
-        for (uint256 i = 0; i < datanetIds.length; i++) {
-            if (!datanets.exists(datanetIds[i])) revert ModelRegistryUnknownDatanet(datanetIds[i]);
+        _register(adapterId, baseModel, datanetIds, artifactHash, pricePerToken);
+    }
+
+    /// @notice Registers an adapter trained on Datanets, with what it was trained on. Its artifact
+    /// hash is then fixed: a new artifact needs a new training run and a new adapter id.
+    /// @dev Requirements: those of {registerAdapter}; a non-zero artifact hash, training-set root
+    /// and manifest hash; at least one contribution. Emits {AdapterRegistered} and
+    /// {AdapterProvenanceRecorded}.
+    function registerTrainedAdapter(
+        bytes32 adapterId,
+        bytes32 baseModel,
+        bytes32[] calldata datanetIds,
+        bytes32 artifactHash,
+        uint256 pricePerToken,
+        Provenance calldata provenance
+    ) external {
+        if (artifactHash == bytes32(0) || provenance.trainingSetRoot == bytes32(0) || provenance.manifestHash == bytes32(0))
+        {
+            revert ModelRegistryMissingHash();
         }
-        _adapters[adapterId] = Adapter(msg.sender, baseModel, artifactHash, pricePerToken, 1, true, datanetIds);
-        emit AdapterRegistered(adapterId, msg.sender, baseModel, datanetIds, artifactHash, pricePerToken);
+        if (provenance.trainingSetCount == 0) revert ModelRegistryEmptyTrainingSet();
+        _register(adapterId, baseModel, datanetIds, artifactHash, pricePerToken);
+        _provenance[adapterId] = provenance;
+        emit AdapterProvenanceRecorded(
+            adapterId, provenance.trainingSetRoot, provenance.trainingSetCount, provenance.manifestHash, provenance.method
+        );
     }
 
     /// @notice Publishes a new version of an adapter (new artifact and/or price); only its owner.
-    /// @dev Requirements: the adapter exists; caller is its owner. Emits {AdapterUpdated}.
+    /// @dev Requirements: the adapter exists; caller is its owner; a trained adapter keeps its
+    /// artifact (its provenance describes that artifact only). Emits {AdapterUpdated}.
     function updateAdapter(bytes32 adapterId, bytes32 artifactHash, uint256 pricePerToken) external {
         Adapter storage a = _owned(adapterId);
+        if (_provenance[adapterId].manifestHash != bytes32(0) && artifactHash != a.artifactHash) {
+            revert ModelRegistryArtifactPinned(adapterId);
+        }
         a.artifactHash = artifactHash;
         a.pricePerToken = pricePerToken;
         a.version += 1;
@@ -160,6 +212,11 @@ contract ModelRegistry is AccessControl, EIP712, Nonces {
         return _adapters[adapterId];
     }
 
+    /// @notice What a trained adapter was trained on; all zero for an adapter registered without.
+    function provenanceOf(bytes32 adapterId) external view returns (Provenance memory) {
+        return _provenance[adapterId];
+    }
+
     function adapterDatanets(bytes32 adapterId) external view returns (bytes32[] memory) {
         return _adapters[adapterId].datanetIds;
     }
@@ -172,6 +229,22 @@ contract ModelRegistry is AccessControl, EIP712, Nonces {
     function isActiveWorker(address signer) external view returns (bool) {
         address operator = _workerOperators[signer];
         return operator != address(0) && staking.stakeOf(operator) >= minWorkerStake;
+    }
+
+    function _register(
+        bytes32 adapterId,
+        bytes32 baseModel,
+        bytes32[] calldata datanetIds,
+        bytes32 artifactHash,
+        uint256 pricePerToken
+    ) private {
+        if (_adapters[adapterId].owner != address(0)) revert ModelRegistryAdapterExists(adapterId);
+        if (datanetIds.length == 0) revert ModelRegistryNoDatanets();
+        for (uint256 i = 0; i < datanetIds.length; i++) {
+            if (!datanets.exists(datanetIds[i])) revert ModelRegistryUnknownDatanet(datanetIds[i]);
+        }
+        _adapters[adapterId] = Adapter(msg.sender, baseModel, artifactHash, pricePerToken, 1, true, datanetIds);
+        emit AdapterRegistered(adapterId, msg.sender, baseModel, datanetIds, artifactHash, pricePerToken);
     }
 
     function _owned(bytes32 adapterId) private view returns (Adapter storage a) {

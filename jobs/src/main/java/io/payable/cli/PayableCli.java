@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       io.payable.lora.cli.ServeCommand.class,
       io.payable.lora.cli.BenchCommand.class,
       io.payable.cli.datanet.DatanetCommand.class,
+      io.payable.cli.models.ModelsCommand.class,
       io.payable.cli.loadgen.LoadgenCommand.class,
       io.payable.cli.settle.PayoutsCommand.class,
       io.payable.cli.settle.ClaimCommand.class,

@@ -26,7 +26,8 @@ public final class IngestRows {
         TimestampData.fromEpochMillis(c.submittedAt()),
         TimestampData.fromEpochMillis(c.acceptedAt()),
         c.license() == null ? null : StringData.fromString(c.license()),
-        c.shardId() == null ? null : StringData.fromString(c.shardId()));
+        c.shardId() == null ? null : StringData.fromString(c.shardId()),
+        StringData.fromString(c.content()));
   }
 
   public static RowData shard(ShardManifestEvent e) {

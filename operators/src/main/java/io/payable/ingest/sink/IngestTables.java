@@ -48,7 +48,10 @@ public final class IngestTables {
           Types.NestedField.required(8, "submitted_at", Types.TimestampType.withZone()),
           Types.NestedField.required(9, "accepted_at", Types.TimestampType.withZone()),
           Types.NestedField.optional(10, "license", Types.StringType.get()),
-          Types.NestedField.optional(11, "shard_id", Types.StringType.get()));
+          Types.NestedField.optional(11, "shard_id", Types.StringType.get()),
+          // The text itself, so a training run reads exactly what a snapshot held
+          // (docs/formats.md).
+          Types.NestedField.optional(12, "content", Types.StringType.get()));
 
   public static final Schema REJECTIONS_SCHEMA =
       new Schema(
@@ -67,17 +70,52 @@ public final class IngestTables {
 
   /** Creates the namespace and the tables that do not exist yet. */
   public static void ensure(Catalog catalog) {
-    ensure(
-        catalog,
-        CONTRIBUTIONS,
-        CONTRIBUTIONS_SCHEMA,
-        PartitionSpec.builderFor(CONTRIBUTIONS_SCHEMA).identity("datanet_id").build());
+    addMissingColumns(
+        ensure(
+            catalog,
+            CONTRIBUTIONS,
+            CONTRIBUTIONS_SCHEMA,
+            PartitionSpec.builderFor(CONTRIBUTIONS_SCHEMA).identity("datanet_id").build()),
+        CONTRIBUTIONS_SCHEMA);
     ensure(catalog, INDEX_SHARDS, INDEX_SHARDS_SCHEMA, PartitionSpec.unpartitioned());
     ensure(
         catalog,
         REJECTIONS,
         REJECTIONS_SCHEMA,
         PartitionSpec.builderFor(REJECTIONS_SCHEMA).identity("reason").build());
+  }
+
+  /**
+   * Adds the optional columns of {@code schema} that an existing table lacks (tables created by an
+   * earlier version), by schema evolution: old rows read them as null. Safe when several jobs race.
+   */
+  public static Table addMissingColumns(Table table, Schema schema) {
+    for (int attempt = 0; ; attempt++) {
+      org.apache.iceberg.UpdateSchema update = table.updateSchema();
+      boolean changed = false;
+      for (Types.NestedField field : schema.columns()) {
+        if (table.schema().findField(field.name()) == null) {
+          if (field.isRequired()) {
+            throw new IllegalStateException(
+                table.name() + " lacks the required column " + field.name());
+          }
+          update.addColumn(field.name(), field.type(), field.doc());
+          changed = true;
+        }
+      }
+      if (!changed) {
+        return table;
+      }
+      try {
+        update.commit();
+        return table;
+      } catch (org.apache.iceberg.exceptions.CommitFailedException raced) {
+        if (attempt >= 3) {
+          throw raced;
+        }
+        table.refresh();
+      }
+    }
   }
 
   /** Creates a table (and its namespace) unless it exists; safe when several jobs race. */

@@ -1,0 +1,500 @@
+package io.payable.factory.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.payable.contracts.anvil.AnvilExtension;
+import io.payable.contracts.chain.ChainClient;
+import io.payable.contracts.client.DatanetIds;
+import io.payable.contracts.deploy.DeployConfig;
+import io.payable.contracts.generated.DatanetRegistry;
+import io.payable.contracts.generated.ModelRegistry;
+import io.payable.contracts.testing.PayableFixture;
+import io.payable.embedded.iceberg.LocalIcebergWarehouse;
+import io.payable.factory.FactoryException;
+import io.payable.factory.Tables;
+import io.payable.factory.chain.AdapterRegistry;
+import io.payable.factory.chain.DatanetGate;
+import io.payable.factory.tables.FactoryTables;
+import io.payable.models.SyntheticCheckpoints;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.utils.Numeric;
+
+/**
+ * Bad input of every kind is refused with one line and its reason, before anything is trained,
+ * written, recorded or registered.
+ */
+class ModelFactoryRefusalsITCase {
+
+  @RegisterExtension static final AnvilExtension ANVIL = new AnvilExtension();
+
+  private static final int OWNER = 4;
+  private static PayableFixture chain;
+  private static String open;
+  private static String empty;
+  private static String closed;
+
+  @TempDir static Path dir;
+
+  @BeforeAll
+  static void deploy() throws Exception {
+    chain = PayableFixture.deploy(ANVIL.chain(), ANVIL.web3j(), DeployConfig.localDefaults());
+    DatanetRegistry datanets = chain.datanets(OWNER);
+    for (String name : List.of("open", "empty", "closed")) {
+      datanets.createDatanet(DatanetIds.saltOf(name), chain.address(OWNER), name).send();
+    }
+    open = Numeric.toHexString(DatanetIds.ofName(chain.address(OWNER), "open"));
+    empty = Numeric.toHexString(DatanetIds.ofName(chain.address(OWNER), "empty"));
+    closed = Numeric.toHexString(DatanetIds.ofName(chain.address(OWNER), "closed"));
+    datanets.closeDatanet(Numeric.hexStringToByteArray(closed)).send();
+    SyntheticCheckpoints.writeBase(
+        dir.resolve("base"),
+        new SyntheticCheckpoints.Spec(SyntheticCheckpoints.TOKENIZER_VOCAB, 16, 32, 1, 2, 1, 64),
+        1);
+  }
+
+  private static TrainingSpec spec(String datanet) {
+    return new TrainingSpec(
+        dir.resolve("base"),
+        null,
+        List.of(datanet),
+        "refused",
+        2,
+        null,
+        null,
+        null,
+        null,
+        2,
+        null,
+        null,
+        null,
+        1,
+        null,
+        32,
+        null,
+        3L,
+        0.0,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  private void assertRefused(
+      String reason, TrainingSpec spec, Consumer<String> message, boolean registerTaken)
+      throws Exception {
+    try (LocalIcebergWarehouse wh =
+        LocalIcebergWarehouse.open(Files.createTempDirectory(dir, "wh"))) {
+      Tables.appendContributions(
+          wh.catalog(),
+          List.of(
+              new Tables.Row(
+                  "0x01", open, "0x" + "c1".repeat(20), "0x" + "01".repeat(32), "Some text.")));
+      ChainClient client = new ChainClient(ANVIL.web3j(), ANVIL.chain().chainId());
+      AdapterRegistry registry =
+          new AdapterRegistry(
+              ModelRegistry.load(
+                  chain.deployment().modelRegistry(),
+                  ANVIL.web3j(),
+                  client.transactionManager(chain.account(OWNER).credentials()),
+                  client.gasProvider()));
+      if (registerTaken) {
+        chain
+            .models(OWNER)
+            .registerAdapter(
+                Numeric.hexStringToByteArray(AdapterRegistry.registryKey("taken")),
+                new byte[32],
+                List.of(Numeric.hexStringToByteArray(open)),
+                new byte[32],
+                BigInteger.ONE)
+            .send();
+      }
+      Path runs = Files.createTempDirectory(dir, "runs");
+      ModelFactory factory =
+          new ModelFactory(
+              wh.catalog(),
+              runs,
+              (b, t, e, c, r, l, x) -> {
+                throw new AssertionError("a refused run must not train");
+              },
+              DatanetGate.of(chain.datanets(OWNER)),
+              Optional.of(registry));
+
+      assertThatThrownBy(() -> factory.train(spec.toRequest(), RunListener.none(), () -> false))
+          .isInstanceOfSatisfying(
+              FactoryException.class,
+              e -> {
+                assertThat(e.reason()).isEqualTo(reason);
+                assertThat(e.getMessage()).doesNotContain("\n");
+                message.accept(e.getMessage());
+              });
+      try (Stream<Path> left = Files.walk(runs)) {
+        assertThat(left.filter(Files::isRegularFile))
+            .as("files left in the runs directory")
+            .isEmpty();
+      }
+      assertThat(wh.catalog().tableExists(FactoryTables.MODEL_TRAININGS)).isFalse();
+      assertThat(wh.catalog().tableExists(FactoryTables.TRAINING_CONTRIBUTIONS)).isFalse();
+      if (registerTaken) {
+        // Still the adapter registered before, without provenance.
+        assertThat(
+                registry
+                    .read(AdapterRegistry.registryKey(spec.name()))
+                    .orElseThrow()
+                    .manifestHash())
+            .isEqualTo("0x" + "00".repeat(32));
+      } else {
+        assertThat(registry.read(AdapterRegistry.registryKey(spec.name()))).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void unknownAndClosedDatanetsAreRefused() throws Exception {
+    String unknown = "0x" + "9f".repeat(32);
+    assertRefused("unknown_datanet", spec(unknown), m -> assertThat(m).contains(unknown), false);
+    assertRefused("closed_datanet", spec(closed), m -> assertThat(m).contains(closed), false);
+    assertRefused("bad_datanet_id", spec("law"), m -> assertThat(m).contains("law"), false);
+  }
+
+  @Test
+  void anEmptyDatasetIsRefused() throws Exception {
+    assertRefused(
+        "empty_dataset", spec(empty), m -> assertThat(m).contains("no live contribution"), false);
+  }
+
+  @Test
+  void anUnloadableBaseIsRefused() throws Exception {
+    Path broken = Files.createDirectories(dir.resolve("broken"));
+    Files.writeString(broken.resolve("config.json"), "{not json");
+    assertRefused(
+        "unloadable_base",
+        spec(open).withBase(broken),
+        m -> assertThat(m).contains("config.json"),
+        false);
+    Path noTokenizer = Files.createDirectories(dir.resolve("no-tokenizer"));
+    Files.copy(dir.resolve("base/config.json"), noTokenizer.resolve("config.json"));
+    assertRefused(
+        "unloadable_base",
+        spec(open).withBase(noTokenizer),
+        m -> assertThat(m).contains("tokenizer.json"),
+        false);
+  }
+
+  @Test
+  void hyperparametersOutOfRangeAreRefused() throws Exception {
+    TrainingSpec s = spec(open);
+    List<TrainingSpec> bad =
+        List.of(
+            new TrainingSpec(
+                s.base(),
+                null,
+                s.datanets(),
+                "r",
+                0,
+                null,
+                null,
+                null,
+                null,
+                2,
+                null,
+                null,
+                null,
+                1,
+                null,
+                32,
+                null,
+                3L,
+                0.0,
+                null,
+                null,
+                null,
+                null),
+            new TrainingSpec(
+                s.base(),
+                null,
+                s.datanets(),
+                "r",
+                2,
+                null,
+                null,
+                null,
+                null,
+                2,
+                5.0,
+                null,
+                null,
+                1,
+                null,
+                32,
+                null,
+                3L,
+                0.0,
+                null,
+                null,
+                null,
+                null),
+            new TrainingSpec(
+                s.base(),
+                null,
+                s.datanets(),
+                "r",
+                2,
+                null,
+                null,
+                null,
+                null,
+                2,
+                null,
+                null,
+                null,
+                1,
+                null,
+                32,
+                null,
+                3L,
+                1.0,
+                null,
+                null,
+                null,
+                null),
+            new TrainingSpec(
+                s.base(),
+                null,
+                s.datanets(),
+                "r",
+                2,
+                null,
+                null,
+                null,
+                2,
+                2,
+                null,
+                null,
+                null,
+                1,
+                null,
+                32,
+                null,
+                3L,
+                0.0,
+                null,
+                null,
+                null,
+                null),
+            new TrainingSpec(
+                s.base(),
+                null,
+                s.datanets(),
+                "r",
+                2,
+                null,
+                null,
+                null,
+                null,
+                2,
+                null,
+                null,
+                null,
+                1,
+                null,
+                32,
+                List.of("x_proj"),
+                3L,
+                0.0,
+                null,
+                null,
+                null,
+                null),
+            new TrainingSpec(
+                s.base(),
+                null,
+                s.datanets(),
+                "r",
+                2,
+                null,
+                null,
+                null,
+                null,
+                2,
+                null,
+                "warp",
+                null,
+                1,
+                null,
+                32,
+                null,
+                3L,
+                0.0,
+                null,
+                null,
+                null,
+                null));
+    for (TrainingSpec b : bad) {
+      assertThatThrownBy(b::toRequest)
+          .isInstanceOfSatisfying(
+              FactoryException.class, e -> assertThat(e.reason()).isEqualTo("bad_hyperparameter"));
+    }
+    // Longer sequences than the base model's context (64) only the base model can refuse.
+    TrainingSpec tooLong =
+        new TrainingSpec(
+            s.base(),
+            null,
+            s.datanets(),
+            "too-long",
+            2,
+            null,
+            null,
+            null,
+            null,
+            2,
+            null,
+            null,
+            null,
+            1,
+            null,
+            65,
+            null,
+            3L,
+            0.0,
+            null,
+            null,
+            null,
+            null);
+    assertRefused(
+        "bad_hyperparameter", tooLong, m -> assertThat(m).contains("context of 64"), false);
+  }
+
+  @Test
+  void aTakenAdapterNameIsRefused() throws Exception {
+    TrainingSpec s = spec(open);
+    TrainingSpec taken =
+        new TrainingSpec(
+            s.base(),
+            null,
+            s.datanets(),
+            "taken",
+            2,
+            null,
+            null,
+            null,
+            null,
+            2,
+            null,
+            null,
+            null,
+            1,
+            null,
+            32,
+            null,
+            3L,
+            0.0,
+            null,
+            null,
+            null,
+            null);
+    assertRefused("adapter_exists", taken, m -> assertThat(m).contains("taken"), true);
+  }
+
+  @Test
+  void aRunWhoseRegistrationFailsIsNeitherListedNorPublished() throws Exception {
+    try (LocalIcebergWarehouse wh =
+        LocalIcebergWarehouse.open(Files.createTempDirectory(dir, "wh"))) {
+      Tables.appendContributions(
+          wh.catalog(),
+          List.of(
+              new Tables.Row(
+                  "0x01",
+                  open,
+                  "0x" + "c1".repeat(20),
+                  "0x" + "01".repeat(32),
+                  "The lessee shall return the keys on the last day of the term.")));
+      ChainClient client = new ChainClient(ANVIL.web3j(), ANVIL.chain().chainId());
+      AdapterRegistry registry =
+          new AdapterRegistry(
+              ModelRegistry.load(
+                  chain.deployment().modelRegistry(),
+                  ANVIL.web3j(),
+                  client.transactionManager(chain.account(OWNER).credentials()),
+                  client.gasProvider()));
+      Path runs = Files.createTempDirectory(dir, "runs");
+      ModelFactory factory =
+          new ModelFactory(
+              wh.catalog(),
+              runs,
+              AdapterTrainer.lora(),
+              DatanetGate.of(chain.datanets(OWNER)),
+              Optional.of(registry));
+      TrainingSpec s = spec(open);
+      TrainingSpec raced =
+          new TrainingSpec(
+              s.base(),
+              null,
+              s.datanets(),
+              "raced",
+              2,
+              null,
+              null,
+              null,
+              null,
+              2,
+              null,
+              null,
+              null,
+              1,
+              null,
+              32,
+              null,
+              3L,
+              0.0,
+              0,
+              null,
+              null,
+              null);
+      // Someone takes the name while the run trains: registration, the last step, fails.
+      RunListener racer =
+          new RunListener() {
+            @Override
+            public void onPhase(RunPhase phase) {
+              if (phase == RunPhase.RECORDING) {
+                try {
+                  chain
+                      .models(5)
+                      .registerAdapter(
+                          Numeric.hexStringToByteArray(AdapterRegistry.registryKey("raced")),
+                          new byte[32],
+                          List.of(Numeric.hexStringToByteArray(open)),
+                          new byte[32],
+                          BigInteger.ONE)
+                      .send();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              }
+            }
+          };
+
+      assertThatThrownBy(() -> factory.train(raced.toRequest(), racer, () -> false))
+          .isInstanceOfSatisfying(
+              FactoryException.class, e -> assertThat(e.reason()).isEqualTo("registration_failed"));
+
+      assertThat(new io.payable.factory.tables.TrainingTables(wh.catalog()).trainings()).isEmpty();
+      try (Stream<Path> top = Files.list(runs)) {
+        assertThat(top.map(p -> p.getFileName().toString())).containsExactly(ModelFactory.STAGING);
+      }
+      var onChain = registry.read(AdapterRegistry.registryKey("raced")).orElseThrow();
+      assertThat(onChain.owner()).isEqualToIgnoringCase(chain.address(5));
+      assertThat(onChain.manifestHash()).isEqualTo("0x" + "00".repeat(32));
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package io.payable.models.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Losses and LoRA gradients of a frozen base model: one optimizer step's (micro-batches
+ * accumulated), each sequence's alone (per-example gradients, the input of gradient-based
+ * attribution), and the eval loss without a tape.
+ */
+final class Gradients {
+  /** The PyTorch engine has one gradient tape per process. */
+  private static final ReentrantLock TAPE = new ReentrantLock();
+
+  private Gradients() {}
+
+  /**
+   * A step's outcome.
+   *
+   * @param loss mean cross-entropy over the step's target tokens
+   * @param grads gradients of that loss by LoRA tensor, in {@link LoraState}'s order
+   * @param tokens input tokens of the step
+   */
+  record Step(double loss, float[][] grads, long tokens) {}
+
+  /** Seeds the engine's generator (dropout masks) for micro-batch {@code micro}. */
+  interface DropoutSeeds {
+    int seed(int micro);
+  }
+
+  /**
+   * The loss and gradients of one optimizer step over its micro-batches: each micro-batch's summed
+   * token loss is divided by the step's total target count, so the accumulated gradients are those
+   * of the step's mean loss, however it is split.
+   */
+  static Step step(
+      LoraModel model,
+      LoraState state,
+      LoraTrainingConfig cfg,
+      List<List<TrainingSequence>> microBatches,
+      DropoutSeeds seeds) {
+    long targets = 0;
+    long tokens = 0;
+    for (List<TrainingSequence> mb : microBatches) {
+      for (TrainingSequence s : mb) {
+        targets += s.targets();
+        tokens += s.length();
+      }
+    }
+    double divisor = Math.max(1, targets);
+    float dropout = (float) cfg.dropout();
+    Engine engine = model.manager().getEngine();
+    TAPE.lock();
+    try (NDManager m = model.manager().newSubManager()) {
+      LoraParams params =
+          state.upload(m, cfg.scaling(), model.config().numLayers(), /* leaves= */ true);
+      double loss = 0;
+      boolean taped = false;
+      try (GradientCollector tape = engine.newGradientCollector()) {
+        for (int i = 0; i < microBatches.size(); i++) {
+          if (dropout > 0) {
+            engine.setRandomSeed(seeds.seed(i));
+          }
+          try (NDManager micro = m.newSubManager()) {
+            LoraModel.Loss l =
+                model.loss(micro, microBatches.get(i), params, dropout, divisor, true);
+            if (l.surrogate() != null) {
+              tape.backward(l.surrogate());
+              taped = true;
+            }
+            loss += l.value();
+          }
+        }
+      }
+      // A step without target tokens has no gradient: zeros, so AdamW only decays.
+      float[][] grads = taped ? state.gradients(params) : state.zeroGradients();
+      return new Step(loss, grads, tokens);
+    } finally {
+      TAPE.unlock();
+    }
+  }
+
+  /**
+   * Each sequence's gradient of its own mean loss at the current weights, without dropout: {@code
+   * [sequence][tensor][element]}.
+   */
+  static float[][][] perExample(
+      LoraModel model, LoraState state, LoraTrainingConfig cfg, List<TrainingSequence> sequences) {
+    LoraTrainingConfig noDropout = cfg.toBuilder().dropout(0).build();
+    float[][][] out = new float[sequences.size()][][];
+    for (int i = 0; i < sequences.size(); i++) {
+      out[i] = step(model, state, noDropout, List.of(List.of(sequences.get(i))), k -> 0).grads();
+    }
+    return out;
+  }
+
+  /** The mean loss over all target tokens of {@code sequences}, without dropout or tape. */
+  static double evalLoss(
+      LoraModel model, LoraState state, LoraTrainingConfig cfg, List<TrainingSequence> sequences) {
+    long targets = 0;
+    for (TrainingSequence s : sequences) {
+      targets += s.targets();
+    }
+    if (targets == 0) {
+      return Double.NaN;
+    }
+    double sum = 0;
+    try (NDManager m = model.manager().newSubManager()) {
+      LoraParams params = state.upload(m, cfg.scaling(), model.config().numLayers(), false);
+      for (int from = 0; from < sequences.size(); from += cfg.batchSize()) {
+        List<TrainingSequence> batch =
+            sequences.subList(from, Math.min(sequences.size(), from + cfg.batchSize()));
+        try (NDManager micro = m.newSubManager()) {
+          sum += model.loss(micro, batch, params, 0f, 1.0, false).value();
+        }
+      }
+    }
+    return sum / targets;
+  }
+}
