@@ -29,7 +29,7 @@ public final class Shard {
 
   private final Path dir;
   private final ShardManifest manifest;
-  private final MappedIntArray tokens;
+  private final IntArrayView tokens;
   private final MappedIntArray sa;
   private final List<DocumentRecord> documents;
   private final long[] docOffsets;
@@ -40,7 +40,7 @@ public final class Shard {
   private Shard(
       Path dir,
       ShardManifest manifest,
-      MappedIntArray tokens,
+      IntArrayView tokens,
       MappedIntArray sa,
       List<DocumentRecord> documents,
       int[] unigramSymbols,
@@ -84,7 +84,11 @@ public final class Shard {
       verifyFile(file, info, verifyHashes);
     }
     try {
-      MappedIntArray tokens = MappedIntArray.map(dir.resolve(ShardFiles.TOKENS));
+      Path tokensFile = dir.resolve(ShardFiles.TOKENS);
+      IntArrayView tokens =
+          manifest.tokenBytes() == 3
+              ? MappedU24Array.map(tokensFile)
+              : MappedIntArray.map(tokensFile);
       MappedIntArray sa = MappedIntArray.map(dir.resolve(ShardFiles.SUFFIX_ARRAY));
       if (tokens.length() != manifest.symbols()) {
         throw new ShardFormatException(
@@ -151,9 +155,12 @@ public final class Shard {
       throw new ShardFormatException(
           file, "not a shard manifest (format " + manifest.format() + ")");
     }
-    if (manifest.formatVersion() != ShardManifest.VERSION) {
+    if (manifest.formatVersion() < 1 || manifest.formatVersion() > ShardManifest.VERSION) {
       throw new ShardFormatException(
           file, "unsupported format version " + manifest.formatVersion());
+    }
+    if (manifest.tokenBytes() != 3 && manifest.tokenBytes() != 4) {
+      throw new ShardFormatException(file, "unsupported token_bytes " + manifest.tokenBytes());
     }
     return manifest;
   }
