@@ -256,18 +256,11 @@ public final class ShardedIndex implements AutoCloseable {
       }
       cap[i] = nextDelimiter < n ? nextDelimiter - i + 1 : n - i;
     }
-    List<int[]> perShard =
-        fanOut(
-            s -> {
-              Shard shard = shards.get(s);
-              int[] lengths = new int[n];
-              for (int i = 0; i < n; i++) {
-                if (wordStart[i] && !delimiter[i]) {
-                  lengths[i] = shard.longestMatchLength(tokens, i, cap[i]);
-                }
-              }
-              return lengths;
-            });
+    boolean[] search = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      search[i] = wordStart[i] && !delimiter[i];
+    }
+    List<int[]> perShard = fanOut(s -> shards.get(s).longestMatchLengths(tokens, search, cap));
     int[] best = new int[n];
     for (int[] lengths : perShard) {
       for (int i = 0; i < n; i++) {

@@ -54,6 +54,12 @@ public final class SuffixArrays {
    * fit a {@code char} are solved on a {@code char[]} copy of the text.
    */
   static void reduced(int[] sa, int ra, int fs, int m, int names) {
+    if (names >= m / DOUBLING_MIN_DISTINCT) {
+      if (PrefixDoubling.sort(sa, ra, sa, m, names)) {
+        return;
+      }
+      names = m;
+    }
     if (names <= CharSais.MAX_ALPHABET && m <= MAX_MARKED && m >= MIN_CHAR_LEVEL) {
       char[] text = new char[m];
       for (int i = 0; i < m; i++) {
@@ -64,6 +70,12 @@ public final class SuffixArrays {
       sais(sa, ra, sa, fs, m, names, false);
     }
   }
+
+  /**
+   * Reduced problems where at least one symbol in this many is a distinct name are sorted by prefix
+   * doubling.
+   */
+  private static final int DOUBLING_MIN_DISTINCT = 2;
 
   /** Largest text of the marked LMS sort, which adds the length to entries of the array. */
   private static final int MAX_MARKED = 0x3fffffff;

@@ -12,7 +12,7 @@ import java.nio.file.StandardOpenOption;
  * GiB limit of one {@link java.nio.MappedByteBuffer} work. Only absolute reads are used, so one
  * instance serves any number of threads.
  */
-public final class MappedIntArray {
+public final class MappedIntArray implements IntArrayView {
 
   private static final int CHUNK_SHIFT = 28; // 2^28 ints = 1 GiB per mapping
 
@@ -63,11 +63,13 @@ public final class MappedIntArray {
   }
 
   /** Number of u32 values. */
+  @Override
   public long length() {
     return length;
   }
 
   /** Value at {@code index} as a non-negative int (all stored values are below 2^31). */
+  @Override
   public int get(long index) {
     if (index < firstLength) {
       return first.get((int) index);

@@ -29,7 +29,7 @@ public final class Shard {
 
   private final Path dir;
   private final ShardManifest manifest;
-  private final MappedIntArray tokens;
+  private final IntArrayView tokens;
   private final MappedIntArray sa;
   private final List<DocumentRecord> documents;
   private final long[] docOffsets;
@@ -40,7 +40,7 @@ public final class Shard {
   private Shard(
       Path dir,
       ShardManifest manifest,
-      MappedIntArray tokens,
+      IntArrayView tokens,
       MappedIntArray sa,
       List<DocumentRecord> documents,
       int[] unigramSymbols,
@@ -84,7 +84,11 @@ public final class Shard {
       verifyFile(file, info, verifyHashes);
     }
     try {
-      MappedIntArray tokens = MappedIntArray.map(dir.resolve(ShardFiles.TOKENS));
+      Path tokensFile = dir.resolve(ShardFiles.TOKENS);
+      IntArrayView tokens =
+          manifest.tokenBytes() == 3
+              ? MappedU24Array.map(tokensFile)
+              : MappedIntArray.map(tokensFile);
       MappedIntArray sa = MappedIntArray.map(dir.resolve(ShardFiles.SUFFIX_ARRAY));
       if (tokens.length() != manifest.symbols()) {
         throw new ShardFormatException(
@@ -151,9 +155,12 @@ public final class Shard {
       throw new ShardFormatException(
           file, "not a shard manifest (format " + manifest.format() + ")");
     }
-    if (manifest.formatVersion() != ShardManifest.VERSION) {
+    if (manifest.formatVersion() < 1 || manifest.formatVersion() > ShardManifest.VERSION) {
       throw new ShardFormatException(
           file, "unsupported format version " + manifest.formatVersion());
+    }
+    if (manifest.tokenBytes() != 3 && manifest.tokenBytes() != 4) {
+      throw new ShardFormatException(file, "unsupported token_bytes " + manifest.tokenBytes());
     }
     return manifest;
   }
@@ -388,6 +395,116 @@ public final class Shard {
       }
     }
     return Math.max(leftCommon, rightCommon);
+  }
+
+  /** Searches run in lockstep by {@link #longestMatchLengths}. */
+  private static final int LANES = 8;
+
+  /**
+   * {@link #longestMatchLength} for every start {@code i} with {@code search[i]}, capped at {@code
+   * maxLength[i]}; 0 for the others. The searches are independent, so up to {@link #LANES} of them
+   * advance in lockstep: each step first reads the probed {@code sa} entry of every lane, then the
+   * first undecided symbol of every lane, and only then compares. Those reads do not depend on one
+   * another, so their cache and page misses overlap instead of being paid one after another, which
+   * is where a single search spends its time on a large shard.
+   */
+  public int[] longestMatchLengths(int[] tokenIds, boolean[] search, int[] maxLength) {
+    int count = tokenIds.length;
+    int[] out = new int[count];
+    long n = tokens.length();
+    int[] laneFrom = new int[LANES];
+    int[] laneLength = new int[LANES];
+    long[] left = new long[LANES];
+    long[] right = new long[LANES];
+    int[] leftCommon = new int[LANES];
+    int[] rightCommon = new int[LANES];
+    long[] probe = new long[LANES];
+    int[] symbol = new int[LANES];
+    int lanes = 0;
+    int next = 0;
+    while (true) {
+      // Fill free lanes with the next starts that need a search.
+      while (lanes < LANES && next < count) {
+        int from = next++;
+        if (!search[from]) {
+          continue;
+        }
+        int length = Math.min(maxLength[from], count - from);
+        if (length <= 0) {
+          continue;
+        }
+        long[] bucket = bucket(tokenIds[from] + 1);
+        if (bucket[0] == bucket[1]) {
+          continue;
+        }
+        if (length == 1) {
+          out[from] = 1;
+          continue;
+        }
+        laneFrom[lanes] = from;
+        laneLength[lanes] = length;
+        left[lanes] = bucket[0] - 1;
+        right[lanes] = bucket[1];
+        leftCommon[lanes] = 1;
+        rightCommon[lanes] = 1;
+        lanes++;
+      }
+      if (lanes == 0) {
+        return out;
+      }
+      for (int k = 0; k < lanes; k++) {
+        probe[k] = sa.get((left[k] + right[k]) >>> 1);
+      }
+      for (int k = 0; k < lanes; k++) {
+        long q = probe[k] + Math.min(leftCommon[k], rightCommon[k]);
+        symbol[k] = q < n ? tokens.get(q) : -1;
+      }
+      for (int k = 0; k < lanes; k++) {
+        int from = laneFrom[k];
+        int length = laneLength[k];
+        long p = probe[k];
+        int m = Math.min(leftCommon[k], rightCommon[k]);
+        int s = symbol[k];
+        while (s == tokenIds[from + m] + 1) {
+          if (++m == length) {
+            break;
+          }
+          long q = p + m;
+          s = q < n ? tokens.get(q) : -1;
+        }
+        boolean done;
+        if (m == length) {
+          out[from] = length;
+          done = true;
+        } else {
+          long mid = (left[k] + right[k]) >>> 1;
+          if (s < tokenIds[from + m] + 1) {
+            left[k] = mid;
+            leftCommon[k] = m;
+          } else {
+            right[k] = mid;
+            rightCommon[k] = m;
+          }
+          done = right[k] - left[k] <= 1;
+          if (done) {
+            out[from] = Math.max(leftCommon[k], rightCommon[k]);
+          }
+        }
+        if (done) {
+          // Move the last lane here and look at it in this same step.
+          lanes--;
+          laneFrom[k] = laneFrom[lanes];
+          laneLength[k] = laneLength[lanes];
+          left[k] = left[lanes];
+          right[k] = right[lanes];
+          leftCommon[k] = leftCommon[lanes];
+          rightCommon[k] = rightCommon[lanes];
+          probe[k] = probe[lanes];
+          symbol[k] = symbol[lanes];
+          k--;
+        }
+      }
+    }
   }
 
   /**

@@ -16,15 +16,26 @@ public record ShardManifest(
     @JsonProperty("documents") int documents,
     @JsonProperty("tokens") long tokens,
     @JsonProperty("alphabet_size") int alphabetSize,
+    @JsonProperty("token_bytes") int tokenBytes,
     @JsonProperty("files") Map<String, FileInfo> files) {
 
   public static final String FORMAT = "payable-index-shard";
-  public static final int VERSION = 1;
+
+  /** Version 2 stores token symbols in {@code token_bytes} (3 or 4) bytes; version 1 in 4. */
+  public static final int VERSION = 2;
 
   public ShardManifest {
     Objects.requireNonNull(format, "format");
     Objects.requireNonNull(tokenizer, "tokenizer");
     files = Map.copyOf(files);
+    if (formatVersion == 1 && tokenBytes == 0) {
+      tokenBytes = 4;
+    }
+  }
+
+  /** Bytes per token symbol for an alphabet: 3 while every symbol fits 24 bits. */
+  public static int tokenBytesFor(int alphabetSize) {
+    return alphabetSize <= 1 << 24 ? 3 : 4;
   }
 
   /** Tokenizer identity: shards built with different vocabularies never mix. */

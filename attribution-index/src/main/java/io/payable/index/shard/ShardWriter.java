@@ -125,8 +125,11 @@ public final class ShardWriter {
       LOG.debug("suffix array of {} symbols in {} ms", size, (System.nanoTime() - start) / 1e6);
 
       Map<String, ShardManifest.FileInfo> files = new LinkedHashMap<>();
-      files.put(ShardFiles.TOKENS, writeInts(tmp.resolve(ShardFiles.TOKENS), symbols, size));
-      files.put(ShardFiles.SUFFIX_ARRAY, writeInts(tmp.resolve(ShardFiles.SUFFIX_ARRAY), sa, size));
+      int tokenBytes = ShardManifest.tokenBytesFor(alphabet);
+      files.put(
+          ShardFiles.TOKENS, writeInts(tmp.resolve(ShardFiles.TOKENS), symbols, size, tokenBytes));
+      files.put(
+          ShardFiles.SUFFIX_ARRAY, writeInts(tmp.resolve(ShardFiles.SUFFIX_ARRAY), sa, size, 4));
       sa = null;
       files.put(ShardFiles.DOCUMENTS, writeDocuments(tmp.resolve(ShardFiles.DOCUMENTS)));
       files.put(ShardFiles.UNIGRAMS, writeUnigrams(tmp.resolve(ShardFiles.UNIGRAMS), alphabet));
@@ -140,6 +143,7 @@ public final class ShardWriter {
               docs.size(),
               (long) size - docs.size(),
               alphabet,
+              tokenBytes,
               files);
       JSON.writeValue(tmp.resolve(ShardFiles.MANIFEST).toFile(), manifest);
       try {
@@ -155,9 +159,12 @@ public final class ShardWriter {
     }
   }
 
-  private ShardManifest.FileInfo writeInts(Path file, int[] values, int count) throws IOException {
+  /** Writes {@code values[0, count)} little-endian in {@code width} (3 or 4) bytes each. */
+  private ShardManifest.FileInfo writeInts(Path file, int[] values, int count, int width)
+      throws IOException {
     MessageDigest digest = Hashing.sha256();
-    byte[] buf = new byte[1 << 16];
+    byte[] buf = new byte[3 << 16];
+    int full = buf.length - buf.length % width;
     try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file), digest)) {
       int p = 0;
       for (int i = 0; i < count; i++) {
@@ -165,16 +172,19 @@ public final class ShardWriter {
         buf[p] = (byte) v;
         buf[p + 1] = (byte) (v >>> 8);
         buf[p + 2] = (byte) (v >>> 16);
-        buf[p + 3] = (byte) (v >>> 24);
-        p += 4;
-        if (p == buf.length) {
+        if (width == 4) {
+          buf[p + 3] = (byte) (v >>> 24);
+        }
+        p += width;
+        if (p == full) {
           out.write(buf, 0, p);
           p = 0;
         }
       }
       out.write(buf, 0, p);
     }
-    return new ShardManifest.FileInfo(4L * count, HexFormat.of().formatHex(digest.digest()));
+    return new ShardManifest.FileInfo(
+        (long) width * count, HexFormat.of().formatHex(digest.digest()));
   }
 
   private ShardManifest.FileInfo writeDocuments(Path file) throws IOException {
@@ -206,7 +216,7 @@ public final class ShardWriter {
         pairs[p++] = counts[s];
       }
     }
-    return writeInts(file, pairs, pairs.length);
+    return writeInts(file, pairs, pairs.length, 4);
   }
 
   static void deleteTree(Path root) throws IOException {

@@ -138,7 +138,8 @@ class QueryPropertiesTest {
 
   /**
    * Per shard, with a length cap: the longest match and its interval against brute force, on
-   * documents made of a few repeated pieces, so suffixes share long prefixes with the query.
+   * documents made of a few repeated pieces, so suffixes share long prefixes with the query; and
+   * the lockstep search of every start of the query at once.
    */
   @Property(tries = 40)
   void cappedLongestMatchEqualsBruteForcePerShard(
@@ -186,6 +187,24 @@ class QueryPropertiesTest {
               && from + longest < query.length
               && bruteCount(part, query, from, longest + 1, false) > 0) {
             longest++;
+          }
+          // The lockstep search over many starts at once, each with its own cap.
+          int[] caps = new int[query.length];
+          boolean[] search = new boolean[query.length];
+          for (int i = 0; i < query.length; i++) {
+            caps[i] = 1 + random.nextInt(query.length + 1);
+            search[i] = random.nextInt(4) != 0;
+          }
+          int[] lengths = shard.longestMatchLengths(query, search, caps);
+          for (int i = 0; i < query.length; i++) {
+            int expected = 0;
+            while (search[i]
+                && expected < caps[i]
+                && i + expected < query.length
+                && bruteCount(part, query, i, expected + 1, false) > 0) {
+              expected++;
+            }
+            assertThat(lengths[i]).as("start %d", i).isEqualTo(expected);
           }
           long[] match = shard.longestMatch(query, from, cap);
           assertThat(match[0]).isEqualTo(longest);

@@ -159,6 +159,79 @@ class SuffixArraysTest {
     assertThat(SuffixArrays.build(text, text.length, 300)).isEqualTo(expected);
   }
 
+  /**
+   * Prefix doubling, called directly: either the suffix array, or (when it gives up) a renaming
+   * into ranks below the length whose suffixes sort exactly like the original's.
+   */
+  @Property(tries = 300)
+  void prefixDoublingSortsOrRenamesInOrder(@ForAll("mixedTexts") int[] text) {
+    int m = text.length;
+    int k = alphabet(text);
+    int[] x = text.clone();
+    int[] sa = new int[m];
+    int[] expected = naive(text);
+    if (PrefixDoubling.sort(x, 0, sa, m, k)) {
+      assertThat(sa).isEqualTo(expected);
+    } else {
+      assertThat(Arrays.stream(x).allMatch(r -> r >= 0 && r < m)).isTrue();
+      assertThat(naive(x)).isEqualTo(expected);
+    }
+  }
+
+  /**
+   * A reduced problem with one distinct name in two goes to prefix doubling; a long periodic run
+   * makes it give up and hand its ranks to induced sorting. Both paths must give the naive order.
+   */
+  @Test
+  void reducedProblemsThroughDoublingAndItsFallback() {
+    int m = 20_000;
+    int[] distinctThenPeriodic = new int[m];
+    int[] shuffledDistinct = new int[m];
+    Random random = new Random(5);
+    for (int i = 0; i < m; i++) {
+      distinctThenPeriodic[i] = i < m / 2 ? 2 + i : (i & 1);
+      shuffledDistinct[i] = random.nextInt(3) == 0 ? random.nextInt(4) : 4 + random.nextInt(m);
+    }
+    for (int[] text : new int[][] {distinctThenPeriodic, shuffledDistinct}) {
+      int names = alphabet(text);
+      int fs = m;
+      int[] sa = new int[m + fs + m];
+      System.arraycopy(text, 0, sa, m + fs, m);
+      SuffixArrays.reduced(sa, m + fs, fs, m, names);
+      assertThat(Arrays.copyOf(sa, m)).isEqualTo(naive(text));
+    }
+    int[] x = distinctThenPeriodic.clone();
+    assertThat(PrefixDoubling.sort(x, 0, new int[m], m, alphabet(distinctThenPeriodic)))
+        .as("the periodic half exhausts the doubling's work budget")
+        .isFalse();
+  }
+
+  /** Texts from mostly distinct symbols to a few repeated pieces. */
+  @Provide
+  Arbitrary<int[]> mixedTexts() {
+    Arbitrary<int[]> distinct =
+        Arbitraries.integers().between(0, 500).array(int[].class).ofMinSize(1).ofMaxSize(300);
+    Arbitrary<int[]> repeated =
+        Arbitraries.integers()
+            .between(0, 3)
+            .array(int[].class)
+            .ofMinSize(1)
+            .ofMaxSize(20)
+            .flatMap(
+                piece ->
+                    Arbitraries.integers()
+                        .between(1, 30)
+                        .map(
+                            times -> {
+                              int[] out = new int[piece.length * times];
+                              for (int t = 0; t < times; t++) {
+                                System.arraycopy(piece, 0, out, t * piece.length, piece.length);
+                              }
+                              return out;
+                            }));
+    return Arbitraries.oneOf(distinct, repeated, smallAlphabetTexts().filter(t -> t.length > 0));
+  }
+
   @Test
   void allEqualSymbols() {
     int[] text = new int[1000];

@@ -3,6 +3,8 @@ package io.payable.index.shard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.payable.index.tokenize.ByteTokenizer;
 import io.payable.index.tokenize.TiktokenTokenizer;
 import io.payable.index.tokenize.Tokenizer;
@@ -12,6 +14,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -62,7 +66,7 @@ class ShardFormatTest {
   }
 
   @Test
-  void sizeOnDiskIsAtMostEightBytesPerSymbolPlusTables() throws IOException {
+  void sizeOnDiskIsAtMostSevenBytesPerSymbolPlusTables() throws IOException {
     Tokenizer tokenizer = new ByteTokenizer();
     ShardWriter writer = new ShardWriter(tokenizer);
     Random random = new Random(7);
@@ -85,10 +89,12 @@ class ShardFormatTest {
     try (var files = Files.list(dir)) {
       total = files.mapToLong(p -> p.toFile().length()).sum();
     }
-    assertThat(tokens + sa).isEqualTo(8 * symbols);
+    // Token symbols in 3 bytes (u24), suffix-array entries in 4.
+    assertThat(tokens).isEqualTo(3 * symbols);
+    assertThat(sa).isEqualTo(4 * symbols);
     // Unigram counts are sparse (8 bytes per distinct token) and the manifest is small.
     assertThat(unigrams).isEqualTo(8L * 26);
-    assertThat(total).isLessThanOrEqualTo(8 * symbols + docTable + unigrams + manifest);
+    assertThat(total).isLessThanOrEqualTo(7 * symbols + docTable + unigrams + manifest);
     assertThat(unigrams + manifest).isLessThan(symbols / 20);
   }
 
@@ -137,6 +143,37 @@ class ShardFormatTest {
         .isInstanceOf(ShardFormatException.class)
         .hasMessageContaining(manifest.toString())
         .hasMessageContaining("missing");
+  }
+
+  /** Version 1 stored token symbols as u32; such shards still open and answer the same. */
+  @Test
+  void opensVersionOneShardsWithFourByteTokens() throws Exception {
+    Tokenizer tokenizer = TiktokenTokenizer.o200kBase();
+    Path dir = writeShard(tokenizer);
+    assertThat(Shard.open(dir).manifest().tokenBytes()).isEqualTo(3);
+    byte[] u24 = Files.readAllBytes(dir.resolve(ShardFiles.TOKENS));
+    ByteBuffer u32 = ByteBuffer.allocate(u24.length / 3 * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < u24.length; i += 3) {
+      u32.putInt((u24[i] & 0xff) | (u24[i + 1] & 0xff) << 8 | (u24[i + 2] & 0xff) << 16);
+    }
+    Files.write(dir.resolve(ShardFiles.TOKENS), u32.array());
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode manifest = (ObjectNode) json.readTree(dir.resolve(ShardFiles.MANIFEST).toFile());
+    manifest.put("format_version", 1);
+    manifest.remove("token_bytes");
+    ObjectNode tokensInfo = (ObjectNode) manifest.get("files").get(ShardFiles.TOKENS);
+    tokensInfo.put("bytes", u32.capacity());
+    tokensInfo.put(
+        "sha256",
+        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(u32.array())));
+    json.writeValue(dir.resolve(ShardFiles.MANIFEST).toFile(), manifest);
+
+    Shard shard = Shard.open(dir);
+    assertThat(shard.manifest().formatVersion()).isEqualTo(1);
+    assertThat(shard.manifest().tokenBytes()).isEqualTo(4);
+    assertThat(shard.count(tokenizer.encode(" years ago"))).isEqualTo(2);
+    assertThat(tokenizer.decode(shard.documentTokens(1, 0, Integer.MAX_VALUE)))
+        .isEqualTo(DOCS.get(1).text());
   }
 
   @Test
