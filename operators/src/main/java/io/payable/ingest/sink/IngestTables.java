@@ -78,6 +78,7 @@ public final class IngestTables {
         REJECTIONS,
         REJECTIONS_SCHEMA,
         PartitionSpec.builderFor(REJECTIONS_SCHEMA).identity("reason").build());
+    ContributionEventTables.ensure(catalog);
   }
 
   /** Creates a table (and its namespace) unless it exists; safe when several jobs race. */
