@@ -129,6 +129,7 @@ final class CurationTopology {
                     e.effectiveAt()))
         .returns(ShardManifestEvent.class)
         .uid("tombstone-events")
+        .union(events.getSideOutput(CurationGuard.PENALTIES))
         .sinkTo(
             KafkaSink.<ShardManifestEvent>builder()
                 .setBootstrapServers(bootstrap)

@@ -2,7 +2,9 @@ package io.payable.jobs.ingest;
 
 import io.payable.ingest.anchor.AnchorSink;
 import io.payable.ingest.anchor.ChainEndpoint;
+import io.payable.ingest.curation.ChainContributorStanding;
 import io.payable.ingest.curation.ContributionEvent;
+import io.payable.ingest.curation.ContributorGate;
 import io.payable.ingest.record.AcceptedContribution;
 import io.payable.ingest.record.CheckedSubmission;
 import io.payable.ingest.record.RawRecord;
@@ -96,8 +98,22 @@ public final class IngestJob {
             .uid("ingest-validate")
             .name("validate submissions");
 
+    // With a chain: penalised and under-staked contributors are turned away (DatanetRegistry).
+    SingleOutputStreamOperator<CheckedSubmission> allowed =
+        config.getOptional(IngestOptions.CHAIN_RPC_URL).isEmpty()
+            ? checked
+            : checked
+                .process(
+                    new ContributorGate(
+                        new ChainContributorStanding(
+                            config.get(IngestOptions.CHAIN_RPC_URL),
+                            config.get(IngestOptions.CHAIN_ID),
+                            config.get(IngestOptions.DATANET_REGISTRY),
+                            config.get(IngestOptions.DATANET_REFRESH).toMillis())))
+                .uid("ingest-contributor-gate")
+                .name("contributor standing");
     SingleOutputStreamOperator<CheckedSubmission> fresh =
-        checked
+        allowed
             .keyBy(CheckedSubmission::contributor)
             .process(new NonceGuard())
             .uid("ingest-nonce")
@@ -189,6 +205,9 @@ public final class IngestJob {
         checked
             .getSideOutput(Rejections.TAG)
             .union(fresh.getSideOutput(Rejections.TAG), accepted.getSideOutput(Rejections.TAG));
+    if (allowed != checked) {
+      rejections = rejections.union(allowed.getSideOutput(Rejections.TAG));
+    }
     if (curation.rejections() != null) {
       rejections = rejections.union(curation.rejections());
     }

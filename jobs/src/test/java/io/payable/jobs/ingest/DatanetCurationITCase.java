@@ -1,10 +1,18 @@
 package io.payable.jobs.ingest;
 
-import static io.payable.jobs.ingest.SubmissionFixtures.passage;
 import static io.payable.jobs.ingest.SubmissionFixtures.signedIn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.payable.attribution.match.OpenShards;
+import io.payable.attribution.match.ShardCache;
+import io.payable.attribution.split.FeeSplitParams;
+import io.payable.attribution.split.FeeSplitter;
+import io.payable.attribution.split.Payout;
+import io.payable.attribution.split.PayoutRole;
+import io.payable.attribution.trace.AdapterInfo;
+import io.payable.attribution.trace.Attribution;
+import io.payable.attribution.trace.EventAttributor;
 import io.payable.contracts.anvil.AnvilExtension;
 import io.payable.contracts.client.DatanetIds;
 import io.payable.contracts.deploy.DeployConfig;
@@ -15,15 +23,20 @@ import io.payable.contracts.testing.PayableFixture;
 import io.payable.embedded.iceberg.IcebergWarehouseExtension;
 import io.payable.embedded.kafka.KafkaExtension;
 import io.payable.index.query.ShardedIndex;
+import io.payable.index.query.SpanParams;
+import io.payable.index.scoring.AttributionScorer;
 import io.payable.index.shard.DocumentRecord;
 import io.payable.index.shard.Shard;
+import io.payable.index.tokenize.Tokenizers;
 import io.payable.index.tombstone.Tombstones;
+import io.payable.ingest.shard.ShardManifestEvent;
 import io.payable.ingest.sink.ContributionEventTables;
 import io.payable.ingest.sink.IngestTables;
 import io.payable.ingest.validate.ContentGuard;
 import io.payable.jobs.common.IcebergOptions;
 import io.payable.jobs.testing.PlatformIo;
 import io.payable.jobs.testing.TestClusters;
+import io.payable.wire.inference.InferenceEvent;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,6 +45,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -50,9 +64,10 @@ import org.web3j.utils.Numeric;
  * of someone else's contribution are rejected; a curator flags three contributions of another
  * contributor on chain (CLI), a non-curator cannot, the contributor cannot dispute after the
  * window, the flags are upheld and relayed (CLI), and a relayed flag that is not upheld is
- * rejected. The upheld flags slash the stated fraction of the contributor's stake; every tombstone
- * lands in contribution_events, tombstones.json and index.manifest, and the shard builder removes
- * the documents from the shards, so a query of the index no longer finds them.
+ * rejected. The upheld flags slash the stated fraction of the contributor's stake and the penalised
+ * contributor, like one without the Datanet's required stake, can no longer contribute; every
+ * tombstone lands in contribution_events, tombstones.json and index.manifest, and the shard builder
+ * removes the documents from the shards, so a query of the index no longer finds them.
  */
 class DatanetCurationITCase {
 
@@ -70,6 +85,79 @@ class DatanetCurationITCase {
   private static final int BOB = 7;
   private static final int STRANGER = 8;
   private static final BigInteger STAKE = BigInteger.TEN.pow(21);
+
+  private static final List<String> WORDS =
+      List.of(
+          "anchor",
+          "harpoon",
+          "lantern",
+          "compass",
+          "rigging",
+          "biscuit",
+          "tempest",
+          "ledger",
+          "quarter",
+          "mizzen",
+          "barrel",
+          "cutlass",
+          "whistle",
+          "almanac",
+          "saltpeter",
+          "tallow",
+          "sextant",
+          "halyard",
+          "capstan",
+          "forecastle",
+          "oakum",
+          "pennant",
+          "scupper",
+          "spyglass",
+          "tiller",
+          "windlass",
+          "bulwark",
+          "gunwale",
+          "hammock",
+          "jib",
+          "keel",
+          "lanyard",
+          "marlin",
+          "oar",
+          "plank",
+          "quay",
+          "rudder",
+          "sail",
+          "timber",
+          "vane",
+          "wake",
+          "yard",
+          "amber",
+          "bronze",
+          "copper",
+          "ember",
+          "flint",
+          "granite",
+          "harbor",
+          "ivory",
+          "juniper",
+          "kelp",
+          "lichen",
+          "meadow",
+          "nettle",
+          "orchard",
+          "pumice",
+          "quartz",
+          "reed",
+          "sorrel");
+
+  /** Distinct text per contributor and nonce, with no eight-word run shared with another. */
+  private static String text(int contributor, int nonce) {
+    java.util.Random random = new java.util.Random(1_000L * contributor + nonce);
+    StringBuilder out = new StringBuilder("Log");
+    for (int i = 0; i < 30; i++) {
+      out.append(' ').append(WORDS.get(random.nextInt(WORDS.size())));
+    }
+    return out.append('.').toString();
+  }
 
   private Path deploymentFile;
   private Path keys;
@@ -130,8 +218,8 @@ class DatanetCurationITCase {
     Credentials bob = chain.account(BOB).credentials();
     List<byte[]> submissions = new ArrayList<>();
     for (int n = 1; n <= 3; n++) {
-      submissions.add(signedIn(domain, alice, datanet, n, passage(0, n)));
-      submissions.add(signedIn(domain, bob, datanet, n, passage(1, n)));
+      submissions.add(signedIn(domain, alice, datanet, n, text(0, n)));
+      submissions.add(signedIn(domain, bob, datanet, n, text(1, n)));
     }
     KAFKA.createTopics(1, "datanet.submissions", "datanet.curation");
     KAFKA.createTopics(2, "datanet.rejections", "index.manifest");
@@ -145,6 +233,7 @@ class DatanetCurationITCase {
     config.set(IngestOptions.DATANET_REGISTRY, chain.deployment().datanetRegistry());
     config.set(IngestOptions.ANCHOR_KEY, "file:" + keyFile(chain, PayableFixture.ANCHORER));
     config.set(IngestOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(300));
+    config.set(IngestOptions.DATANET_REFRESH, Duration.ZERO);
     config.set(IngestOptions.INDEX_STORE, store.toUri().toString());
     // About three contributions per shard: the flagged ones sit in sealed, committed shards.
     config.set(IngestOptions.SHARD_MAX_SYMBOLS, 60L);
@@ -279,6 +368,15 @@ class DatanetCurationITCase {
       assertThat(chain.staking(0).stakeOf(bob.getAddress()).send())
           .isEqualTo(STAKE.subtract(STAKE.divide(BigInteger.TEN)));
       assertThat(registry.isPenalized(bob.getAddress()).send()).isTrue();
+      // A penalised contributor can no longer contribute, nor can Alice once the Datanet requires
+      // a stake she does not have.
+      chain.datanets(OWNER).setContributorStake(datanet, BigInteger.TEN.pow(18)).send();
+      PlatformIo.produce(
+          KAFKA.kafka(),
+          "datanet.submissions",
+          List.of(
+              signedIn(domain, bob, datanet, 4, text(1, 4)),
+              signedIn(domain, alice, datanet, 4, text(0, 4))));
 
       PlatformIo.awaitRows(WAREHOUSE.warehouse(), ContributionEventTables.CONTRIBUTION_EVENTS, 4);
       List<String> gone = new ArrayList<>(bobs);
@@ -304,16 +402,25 @@ class DatanetCurationITCase {
                 assertThat((String) r.getField("tx_hash")).startsWith("0x").hasSize(66);
               });
 
-      List<JsonNode> rejections = PlatformIo.consume(KAFKA.kafka(), "datanet.rejections", 3);
+      List<JsonNode> rejections = PlatformIo.consume(KAFKA.kafka(), "datanet.rejections", 5);
       assertThat(rejections)
           .extracting(r -> r.get("reason").asText())
           .containsExactlyInAnyOrder(
-              "already_withdrawn", "not_contribution_owner", "flag_not_upheld");
+              "already_withdrawn",
+              "not_contribution_owner",
+              "flag_not_upheld",
+              "penalized_contributor",
+              "insufficient_stake");
+      assertThat(PlatformIo.rows(WAREHOUSE.warehouse(), IngestTables.CONTRIBUTIONS)).hasSize(6);
       List<JsonNode> manifest = PlatformIo.consume(KAFKA.kafka(), "index.manifest", 8);
       assertThat(manifest)
           .filteredOn(e -> e.get("type").asText().equals("tombstoned"))
           .extracting(e -> e.get("contribution_id").asText())
           .containsExactlyInAnyOrderElementsOf(gone);
+      assertThat(manifest)
+          .filteredOn(e -> e.get("type").asText().equals("penalized"))
+          .extracting(e -> e.get("contributor").asText())
+          .containsExactly(bob.getAddress().toLowerCase());
 
       // The shard builder rewrites the shards that held them; tombstones.json lists them.
       Path index = store.resolve(datanetHex);
@@ -321,13 +428,83 @@ class DatanetCurationITCase {
       assertThat(indexed).containsExactlyInAnyOrder(alice2, alice3);
       assertThat(Tombstones.load(index).docIds()).containsExactlyInAnyOrderElementsOf(gone);
       try (ShardedIndex live = ShardedIndex.open(index)) {
-        assertThat(live.count(passage(1, 2))).isZero();
-        assertThat(live.count(passage(0, 1))).isZero();
-        assertThat(live.count(passage(0, 2))).isEqualTo(1);
+        assertThat(live.count(text(1, 2))).isZero();
+        assertThat(live.count(text(0, 1))).isZero();
+        assertThat(live.count(text(0, 2))).isEqualTo(1);
       }
+
+      // Attribution, as the attribution job's shard groups and scorer do it, following the
+      // manifest topic: a later output reproducing the withdrawn and the flagged passages credits
+      // no contributor (the data pool goes to the Datanet's treasury); one reproducing a live
+      // passage credits its contributor.
+      List<JsonNode> shardEvents =
+          PlatformIo.consume(KAFKA.kafka(), "index.manifest", manifest.size());
+      attributeAfterCuration(shardEvents, datanetHex, chain.address(OWNER), alice.getAddress());
     } finally {
       job.cancel().get();
     }
+  }
+
+  private void attributeAfterCuration(
+      List<JsonNode> manifest, String datanet, String treasury, String alice) {
+    OpenShards group =
+        new OpenShards(0, 1, Tokenizers.byId("o200k_base"), new ShardCache(keys.resolve("cache")));
+    for (JsonNode e : manifest) {
+      group.apply(ShardManifestEvent.fromJson(e.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+    group.openPending();
+    assertThat(group.pendingCount()).isZero();
+    OpenShards.GroupIndex index = group.index(List.of(datanet));
+    Instant later = Instant.now().plusSeconds(1);
+    index.index().setTombstones(group.tombstonesAt(index, later.toEpochMilli()));
+    EventAttributor attributor =
+        new EventAttributor(
+            SpanParams.builder().minLength(8).build(),
+            new AttributionScorer(0),
+            new FeeSplitter(new FeeSplitParams(7_000, 1_500, 1_000, 500), "0x" + "9e".repeat(20)),
+            3_600_000);
+    AdapterInfo adapter =
+        new AdapterInfo(
+            "lora", "0x" + "0e".repeat(20), List.of(datanet), Map.of(datanet, treasury));
+    Attribution gone =
+        attributor.attribute(
+            event(text(0, 1) + " " + text(1, 2), later),
+            "0x" + "0f".repeat(20),
+            adapter,
+            index.index(),
+            d -> 1_000L);
+    assertThat(gone.payouts()).noneMatch(p -> p.role() == PayoutRole.CONTRIBUTOR);
+    assertThat(gone.payouts())
+        .filteredOn(p -> p.role() == PayoutRole.DATANET_TREASURY)
+        .singleElement()
+        .satisfies(p -> assertThat(p.amount()).isEqualTo(BigInteger.valueOf(700_000)));
+    Attribution live =
+        attributor.attribute(
+            event(text(0, 2), later), "0x" + "0f".repeat(20), adapter, index.index(), d -> 1L);
+    assertThat(live.payouts())
+        .filteredOn(p -> p.role() == PayoutRole.CONTRIBUTOR)
+        .extracting(Payout::recipient)
+        .containsExactly(alice.toLowerCase());
+    group.close();
+  }
+
+  private static InferenceEvent event(String output, Instant done) {
+    return new InferenceEvent(
+        "evt-" + output.hashCode(),
+        "0x" + "0f".repeat(20),
+        "base",
+        "lora",
+        "1",
+        "0xconsumer",
+        BigInteger.valueOf(1_000_000),
+        InferenceEvent.PriceBasis.PER_OUTPUT_TOKEN,
+        BigInteger.ONE,
+        output,
+        10,
+        20,
+        done.minusSeconds(2),
+        done.minusSeconds(1),
+        done);
   }
 
   /** The doc ids of the committed shards, once none of {@code gone} is among them. */

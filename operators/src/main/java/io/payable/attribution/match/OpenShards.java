@@ -36,6 +36,9 @@ public final class OpenShards implements AutoCloseable {
   private final Map<List<String>, GroupIndex> indexes = new HashMap<>();
   // Documents tombstoned by manifest events, with the event time from which they take effect.
   private final Map<String, Long> tombstonedAt = new HashMap<>();
+  // Penalised contributors (lower-case), with the event time from which none of their documents
+  // is credited.
+  private final Map<String, Long> penalizedAt = new HashMap<>();
   private long latestTombstone = Long.MIN_VALUE;
   private final Map<GroupIndex, Tombstones> allDead = new java.util.IdentityHashMap<>();
 
@@ -54,6 +57,13 @@ public final class OpenShards implements AutoCloseable {
 
   /** Follows one manifest event (in the order of the topic). */
   public void apply(ShardManifestEvent event) {
+    if (event.isPenalty()) {
+      if (penalizedAt.putIfAbsent(event.contributor().toLowerCase(), event.effectiveAt()) == null) {
+        latestTombstone = Math.max(latestTombstone, event.effectiveAt());
+        invalidate();
+      }
+      return;
+    }
     if (event.isTombstone()) {
       if (tombstonedAt.putIfAbsent(event.contributionId(), event.effectiveAt()) == null) {
         latestTombstone = Math.max(latestTombstone, event.effectiveAt());
@@ -133,14 +143,21 @@ public final class OpenShards implements AutoCloseable {
    * before that time. An event earlier than a withdrawal still credits the document.
    */
   public Tombstones tombstonesAt(GroupIndex index, long eventTimeMillis) {
-    if (tombstonedAt.isEmpty()) {
+    if (tombstonedAt.isEmpty() && penalizedAt.isEmpty()) {
       return index.untimed();
     }
     if (eventTimeMillis >= latestTombstone) {
       // The usual case, every tombstone already in effect: one set per shard-set change.
-      return allDead.computeIfAbsent(index, i -> index.untimed().with(tombstonedAt.keySet()));
+      return allDead.computeIfAbsent(
+          index,
+          i -> {
+            java.util.Set<String> dead = new java.util.TreeSet<>(tombstonedAt.keySet());
+            dead.addAll(penalizedDocuments(index, eventTimeMillis));
+            return index.untimed().with(dead);
+          });
     }
-    java.util.Set<String> dead = new java.util.TreeSet<>();
+    java.util.Set<String> dead =
+        new java.util.TreeSet<>(penalizedDocuments(index, eventTimeMillis));
     for (String doc : index.untimed().docIds()) {
       if (!tombstonedAt.containsKey(doc)) {
         dead.add(doc);
@@ -167,6 +184,23 @@ public final class OpenShards implements AutoCloseable {
       }
     }
     return all;
+  }
+
+  /** Documents in the group's shards of contributors penalised at or before the time. */
+  private java.util.Set<String> penalizedDocuments(GroupIndex index, long eventTimeMillis) {
+    java.util.Set<String> docs = new java.util.TreeSet<>();
+    if (penalizedAt.isEmpty()) {
+      return docs;
+    }
+    for (Shard shard : index.index().shards()) {
+      for (var d : shard.documents()) {
+        Long at = penalizedAt.get(d.contributor().toLowerCase());
+        if (at != null && at <= eventTimeMillis) {
+          docs.add(d.docId());
+        }
+      }
+    }
+    return docs;
   }
 
   private void invalidate() {

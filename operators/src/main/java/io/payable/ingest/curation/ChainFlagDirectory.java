@@ -49,7 +49,8 @@ public final class ChainFlagDirectory implements FlagDirectory {
               Numeric.toHexString(f.datanetId),
               f.contributor.toLowerCase(),
               f.status.intValueExact(),
-              Numeric.toHexString(f.reasonCode)));
+              Numeric.toHexString(f.reasonCode),
+              registry.isPenalized(f.contributor).send()));
     } catch (Exception e) {
       LOG.warn("Cannot read the flag of {} from the chain: {}", contributionId, e.toString());
       return Optional.empty();

@@ -26,7 +26,19 @@ public final class CurationGuard
 
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A contributor penalised by the upheld flag just accepted ({@code penalized} manifest events,
+   * once per Datanet and contributor): from then on attribution credits none of their documents.
+   */
+  public static final org.apache.flink.util.OutputTag<io.payable.ingest.shard.ShardManifestEvent>
+      PENALTIES =
+          new org.apache.flink.util.OutputTag<>(
+              "penalties",
+              org.apache.flink.api.common.typeinfo.TypeInformation.of(
+                  io.payable.ingest.shard.ShardManifestEvent.class));
+
   private transient MapState<String, String> contributors;
+  private transient MapState<String, Long> penalized;
   private transient MapState<String, String> tombstoned;
   private transient CurationMetrics metrics;
   private transient Counter accepted;
@@ -38,6 +50,7 @@ public final class CurationGuard
         ctx.getMapState(new MapStateDescriptor<>("contributors", Types.STRING, Types.STRING));
     tombstoned =
         ctx.getMapState(new MapStateDescriptor<>("tombstoned", Types.STRING, Types.STRING));
+    penalized = ctx.getMapState(new MapStateDescriptor<>("penalized", Types.STRING, Types.LONG));
     metrics = new CurationMetrics(ctx.getMetricGroup());
     accepted = metrics.counter("accepted");
   }
@@ -84,6 +97,13 @@ public final class CurationGuard
     tombstoned.put(r.contributionId(), event.eventType());
     accepted.inc();
     out.collect(event);
+    if (r.contributorPenalized() && !penalized.contains(r.contributor())) {
+      penalized.put(r.contributor(), event.effectiveAt());
+      ctx.output(
+          PENALTIES,
+          io.payable.ingest.shard.ShardManifestEvent.penalized(
+              r.datanetId(), r.contributor(), event.effectiveAt()));
+    }
   }
 
   private void reject(

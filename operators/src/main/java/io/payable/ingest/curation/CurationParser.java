@@ -108,7 +108,8 @@ public final class CurationParser {
                 contributor,
                 ts.bigIntegerValue().longValue(),
                 ContributionEvent.CONTRIBUTOR_REQUEST,
-                null),
+                null,
+                false),
             sig,
             null,
             null);
@@ -119,7 +120,7 @@ public final class CurationParser {
           return missingOrMalformed(n, "tx_hash");
         }
         return new Outcome(
-            new CurationRequest(record, type, datanet, contribution, contributor, 0, "", tx),
+            new CurationRequest(record, type, datanet, contribution, contributor, 0, "", tx, false),
             null,
             null,
             null);

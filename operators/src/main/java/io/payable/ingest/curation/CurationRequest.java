@@ -15,6 +15,8 @@ import io.payable.ingest.record.RawRecord;
  * @param signedAt the withdrawal's signed timestamp (seconds), 0 for a flag
  * @param reason {@link ContributionEvent#CONTRIBUTOR_REQUEST} or the flag's 0x-hex reason code
  * @param txHash the flag's resolving transaction; {@code null} for a withdrawal
+ * @param contributorPenalized for an upheld flag: the chain shows the contributor penalised (their
+ *     score reached the governance threshold), so they earn nothing from now on
  */
 public record CurationRequest(
     RawRecord source,
@@ -24,7 +26,8 @@ public record CurationRequest(
     String contributor,
     long signedAt,
     String reason,
-    String txHash) {
+    String txHash,
+    boolean contributorPenalized) {
 
   public static final String WITHDRAWAL = "withdrawal";
   public static final String FLAG_UPHELD = "flag_upheld";

@@ -133,7 +133,8 @@ public final class CurationValidator extends ProcessFunction<RawRecord, Curation
             r.contributor(),
             0,
             f.reasonCode(),
-            r.txHash()));
+            r.txHash(),
+            f.contributorPenalized()));
   }
 
   private void reject(Context ctx, RawRecord record, String code, String detail) {

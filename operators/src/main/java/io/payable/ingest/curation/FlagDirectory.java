@@ -10,8 +10,15 @@ public interface FlagDirectory extends Serializable {
    * A contribution's flag as the registry holds it.
    *
    * @param status the registry's FlagStatus: 0 none, 1 pending, 2 disputed, 3 upheld, 4 dismissed
+   * @param contributorPenalized whether the flagged contributor's penalty score has reached the
+   *     governance threshold (DatanetRegistry.isPenalized)
    */
-  record FlagState(String datanetId, String contributor, int status, String reasonCode) {
+  record FlagState(
+      String datanetId,
+      String contributor,
+      int status,
+      String reasonCode,
+      boolean contributorPenalized) {
     public static final int UPHELD = 3;
   }
 

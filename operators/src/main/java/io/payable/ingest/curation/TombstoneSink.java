@@ -48,6 +48,15 @@ public final class TombstoneSink
     return java.nio.file.Path.of(new Path(storeUri, datanetId).toUri().getPath());
   }
 
+  /**
+   * Whether the store is on a local (or mounted) file system, the only kind whose {@code
+   * tombstones.json} this version writes and whose shards the shard builder reads back.
+   */
+  public static boolean isLocal(String storeUri) {
+    String scheme = new Path(storeUri).toUri().getScheme();
+    return scheme == null || "file".equals(scheme);
+  }
+
   @Override
   public SinkWriter<ContributionEvent> createWriter(WriterInitContext context) {
     return new BufferingCommittingWriter<ContributionEvent, Entry>(
@@ -74,6 +83,14 @@ public final class TombstoneSink
 
     @Override
     public void commit(Collection<CommitRequest<Entry>> requests) {
+      if (!isLocal(storeUri)) {
+        LOG.warn(
+            "index store {} is not a local file system: {} tombstones not written to"
+                + " tombstones.json (the manifest events and contribution_events carry them)",
+            storeUri,
+            requests.size());
+        return;
+      }
       Map<String, List<String>> byDatanet = new TreeMap<>();
       for (CommitRequest<Entry> r : requests) {
         Entry e = r.getCommittable();

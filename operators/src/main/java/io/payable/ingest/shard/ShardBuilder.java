@@ -202,7 +202,7 @@ public final class ShardBuilder
       }
       return;
     }
-    if (storeUri != null) {
+    if (storeUri != null && io.payable.ingest.curation.TombstoneSink.isLocal(storeUri)) {
       pendingPurges.add(seq);
       purge(ctx.getCurrentKey(), now, ctx.timerService(), out);
     }
@@ -237,33 +237,31 @@ public final class ShardBuilder
       throws Exception {
     List<Long> waiting = new ArrayList<>();
     for (Long seq : new java.util.TreeSet<>(toList(pendingPurges.get()))) {
-      java.nio.file.Path dir =
-          java.nio.file.Path.of(
-              ShardStoreSink.shardPath(storeUri, datanetId, seq).toUri().getPath());
-      if (!Files.isDirectory(dir)) {
+      List<ShardDocument> live = liveDocuments(datanetId, seq);
+      if (live == null) {
         waiting.add(seq);
         continue;
       }
-      List<ShardDocument> live = new ArrayList<>();
-      Shard shard = Shard.open(dir, false);
-      List<DocumentRecord> docs = shard.documents();
-      for (int i = 0; i < docs.size(); i++) {
-        DocumentRecord d = docs.get(i);
-        if (!tombstoned.contains(d.docId())) {
-          live.add(
-              new ShardDocument(
-                  d.docId(),
-                  d.contributor(),
-                  d.contentHash(),
-                  shard.documentTokens(i, 0, d.length())));
-        }
-      }
+      List<Long> supersedes = new ArrayList<>(List.of(seq));
       if (live.isEmpty()) {
-        continue;
+        // Nothing of the shard survives, yet a shard is only ever replaced by another: the open
+        // shard becomes its replacement, else another committed shard is rewritten with it.
+        if (documents.get().iterator().hasNext()) {
+          sealOpenShardSuperseding(datanetId, seq, now, timers, out);
+          continue;
+        }
+        Long other = otherLiveShard(datanetId, seq);
+        List<ShardDocument> otherLive = other == null ? null : liveDocuments(datanetId, other);
+        if (otherLive == null || otherLive.isEmpty()) {
+          waiting.add(seq);
+          continue;
+        }
+        live = otherLive;
+        supersedes = new ArrayList<>(new java.util.TreeSet<>(List.of(other, seq)));
       }
       flushOpenShard(datanetId, now, timers, out);
       long rewritten = sequence.value() == null ? 1 : sequence.value();
-      out.collect(shard(datanetId, rewritten, live, symbolsOf(live), now, List.of(seq)));
+      out.collect(shard(datanetId, rewritten, live, symbolsOf(live), now, supersedes));
       for (ShardDocument d : live) {
         documentShards.put(d.contributionId(), rewritten);
       }
@@ -279,6 +277,75 @@ public final class ShardBuilder
   }
 
   private static final long PURGE_RETRY_MILLIS = 1_000;
+
+  /** The committed shard's documents that are not tombstoned; null until its files are there. */
+  private List<ShardDocument> liveDocuments(String datanetId, long seq) throws Exception {
+    java.nio.file.Path dir =
+        java.nio.file.Path.of(ShardStoreSink.shardPath(storeUri, datanetId, seq).toUri().getPath());
+    if (!Files.isDirectory(dir)) {
+      return null;
+    }
+    List<ShardDocument> live = new ArrayList<>();
+    Shard shard = Shard.open(dir, false);
+    List<DocumentRecord> docs = shard.documents();
+    for (int i = 0; i < docs.size(); i++) {
+      DocumentRecord d = docs.get(i);
+      if (!tombstoned.contains(d.docId())) {
+        live.add(
+            new ShardDocument(
+                d.docId(),
+                d.contributor(),
+                d.contentHash(),
+                shard.documentTokens(i, 0, d.length())));
+      }
+    }
+    return live;
+  }
+
+  /**
+   * A committed shard other than {@code seq} that holds a live document and is not waiting for a
+   * small-shard merge (which would supersede it again), or null.
+   */
+  private Long otherLiveShard(String datanetId, long seq) throws Exception {
+    java.util.Set<Long> small = new java.util.HashSet<>(toList(smallShardSequences.get()));
+    for (var e : documentShards.entries()) {
+      long candidate = e.getValue();
+      if (candidate != seq
+          && !small.contains(candidate)
+          && !tombstoned.contains(e.getKey())
+          && Files.isDirectory(
+              java.nio.file.Path.of(
+                  ShardStoreSink.shardPath(storeUri, datanetId, candidate).toUri().getPath()))) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  /** Seals the open shard now as the replacement of shard {@code seq}. */
+  private void sealOpenShardSuperseding(
+      String datanetId,
+      long seq,
+      long now,
+      org.apache.flink.streaming.api.TimerService timers,
+      Collector<SealedShard> out)
+      throws Exception {
+    List<ShardDocument> docs = toList(documents.get());
+    long open = sequence.value();
+    out.collect(shard(datanetId, open, docs, symbols.value(), now, List.of(seq)));
+    for (ShardDocument d : docs) {
+      documentShards.put(d.contributionId(), open);
+    }
+    purges.inc();
+    documents.clear();
+    symbols.clear();
+    sequence.update(open + 1);
+    Long due = sealTimer.value();
+    if (due != null) {
+      timers.deleteProcessingTimeTimer(due);
+      sealTimer.clear();
+    }
+  }
 
   private static <T> List<T> toList(Iterable<T> items) {
     List<T> out = new ArrayList<>();

@@ -40,6 +40,7 @@ public record ShardManifestEvent(
   public static final String SEALED = "sealed";
   public static final String COMPACTED = "compacted";
   public static final String TOMBSTONED = "tombstoned";
+  public static final String PENALIZED = "penalized";
 
   public ShardManifestEvent {
     supersedes = List.copyOf(supersedes);
@@ -83,8 +84,27 @@ public record ShardManifestEvent(
         List.of());
   }
 
+  /**
+   * A contributor's documents in {@code datanetId} earn nothing from {@code effectiveAt} on: their
+   * penalty score reached the governance threshold. {@link #shardId()} holds the contributor.
+   */
+  public static ShardManifestEvent penalized(
+      String datanetId, String contributor, long effectiveAt) {
+    return new ShardManifestEvent(
+        PENALIZED, datanetId, contributor, 0, "", 0, 0, "", "", effectiveAt, List.of());
+  }
+
   public boolean isTombstone() {
     return TOMBSTONED.equals(type);
+  }
+
+  public boolean isPenalty() {
+    return PENALIZED.equals(type);
+  }
+
+  /** The penalised contributor of a {@code penalized} event. */
+  public String contributor() {
+    return shardId;
   }
 
   /** The tombstoned document of a {@code tombstoned} event. */
@@ -99,6 +119,18 @@ public record ShardManifestEvent(
 
   public byte[] toJson() {
     ObjectNode n = JSON.createObjectNode();
+    if (isPenalty()) {
+      n.put("version", VERSION);
+      n.put("type", type);
+      n.put("datanet_id", datanetId);
+      n.put("contributor", shardId);
+      n.put("effective_at", sealedAt);
+      try {
+        return JSON.writeValueAsBytes(n);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
     if (isTombstone()) {
       n.put("version", VERSION);
       n.put("type", type);
@@ -148,6 +180,12 @@ public record ShardManifestEvent(
       JsonNode n = JSON.readTree(bytes);
       if (n == null || n.path("version").asInt() != VERSION) {
         throw new IllegalArgumentException("not a version " + VERSION + " manifest event");
+      }
+      if (PENALIZED.equals(n.path("type").asText())) {
+        return penalized(
+            n.get("datanet_id").asText(),
+            n.get("contributor").asText(),
+            n.get("effective_at").asLong());
       }
       if (TOMBSTONED.equals(n.path("type").asText())) {
         return tombstoned(

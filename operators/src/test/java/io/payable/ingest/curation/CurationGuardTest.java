@@ -65,10 +65,15 @@ class CurationGuardTest {
         contributor,
         1_763_700_000L,
         ContributionEvent.CONTRIBUTOR_REQUEST,
-        null);
+        null,
+        false);
   }
 
   private static CurationRequest upheld(String id, String contributor) {
+    return upheld(id, contributor, false);
+  }
+
+  private static CurationRequest upheld(String id, String contributor, boolean penalized) {
     return new CurationRequest(
         new RawRecord("datanet.curation", 0, offset++, 0L, new byte[] {2}),
         CurationRequest.FLAG_UPHELD,
@@ -77,7 +82,8 @@ class CurationGuardTest {
         contributor,
         0,
         "0x" + "5a".repeat(32),
-        "0x" + "77".repeat(32));
+        "0x" + "77".repeat(32),
+        penalized);
   }
 
   private static List<String> reasons(ConcurrentLinkedQueue<StreamRecord<Rejection>> out) {
@@ -116,6 +122,29 @@ class CurationGuardTest {
               "not_contribution_owner",
               "already_withdrawn",
               "already_tombstoned");
+    }
+  }
+
+  @Test
+  void theFlagThatPenalisesAContributorAnnouncesThePenaltyOnce() throws Exception {
+    String c3 = "0x" + "03".repeat(32);
+    try (var h = harness()) {
+      h.open();
+      h.setProcessingTime(7_000);
+      h.processElement1(new StreamRecord<>(contribution(C1, BOB)));
+      h.processElement1(new StreamRecord<>(contribution(C2, BOB)));
+      h.processElement1(new StreamRecord<>(contribution(c3, BOB)));
+      h.processElement2(new StreamRecord<>(upheld(C1, BOB, false)));
+      h.processElement2(new StreamRecord<>(upheld(C2, BOB, true)));
+      h.processElement2(new StreamRecord<>(upheld(c3, BOB, true)));
+      assertThat(h.extractOutputValues()).hasSize(3);
+      var penalties = h.getSideOutput(CurationGuard.PENALTIES);
+      assertThat(penalties).hasSize(1);
+      var penalty = penalties.peek().getValue();
+      assertThat(penalty.isPenalty()).isTrue();
+      assertThat(penalty.contributor()).isEqualTo(BOB);
+      assertThat(penalty.datanetId()).isEqualTo(DATANET);
+      assertThat(penalty.effectiveAt()).isEqualTo(7_000);
     }
   }
 

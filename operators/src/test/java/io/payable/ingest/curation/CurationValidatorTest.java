@@ -41,7 +41,8 @@ class CurationValidatorTest {
                   DATANET,
                   ALICE.getAddress(),
                   id.equals(CONTRIBUTION) ? FlagDirectory.FlagState.UPHELD : 1,
-                  "0x" + "5a".repeat(32)));
+                  "0x" + "5a".repeat(32),
+                  true));
 
   private static long offset;
 
@@ -110,6 +111,8 @@ class CurationValidatorTest {
               org.assertj.core.groups.Tuple.tuple(
                   CurationRequest.FLAG_UPHELD, ALICE.getAddress().toLowerCase()));
       assertThat(out.get(1).reason()).isEqualTo("0x" + "5a".repeat(32));
+      assertThat(out.get(1).contributorPenalized()).isTrue();
+      assertThat(out.get(0).contributorPenalized()).isFalse();
       assertThat(h.getSideOutput(Rejections.TAG))
           .extracting(r -> r.getValue().reason())
           .containsExactly(

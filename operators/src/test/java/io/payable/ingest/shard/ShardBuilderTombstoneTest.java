@@ -148,6 +148,34 @@ class ShardBuilderTombstoneTest {
   }
 
   @Test
+  void aShardWhoseEveryDocumentIsTombstonedIsSupersededByARewriteOfAnother() throws Exception {
+    try (var h = harness(8, 0, 0)) {
+      h.processElement1(new StreamRecord<>(contribution(1)));
+      h.processElement1(new StreamRecord<>(contribution(2)));
+      h.processElement1(new StreamRecord<>(contribution(3)));
+      h.processElement2(new StreamRecord<>(withdrawn(1)));
+      List<SealedShard> out = h.extractOutputValues();
+      assertThat(out).extracting(SealedShard::sequence).containsExactly(1L, 2L);
+      commit(out.get(0));
+      commit(out.get(1));
+      h.setProcessingTime(1_000);
+      SealedShard rewritten = h.extractOutputValues().get(2);
+      assertThat(rewritten.supersedes()).containsExactly(1L);
+      assertThat(docs(rewritten)).containsExactly(id(2));
+
+      // The rewrite's last document goes too: no open shard, so shard 2 is rewritten with it.
+      h.processElement2(new StreamRecord<>(withdrawn(2)));
+      assertThat(h.extractOutputValues()).hasSize(3);
+      commit(rewritten);
+      h.setProcessingTime(2_000);
+      out = h.extractOutputValues();
+      assertThat(out).hasSize(4);
+      assertThat(out.get(3).supersedes()).containsExactly(2L, 3L);
+      assertThat(docs(out.get(3))).containsExactly(id(3));
+    }
+  }
+
+  @Test
   void aTombstoneInASmallShardAwaitingCompactionMergesTheOthersAtOnce() throws Exception {
     try (var h = harness(1_000, 100, 3)) {
       h.processElement1(new StreamRecord<>(contribution(1)));
