@@ -18,6 +18,11 @@ contract ProtocolParams is Ownable2Step {
     uint64 public constant MAX_ACTIVATION_DELAY = 30 days;
     /// @notice Longest settlement epoch.
     uint64 public constant MAX_EPOCH_LENGTH = 30 days;
+    /// @notice Largest stake fraction one penalty may take (bps); equals Staking's MAX_PENALTY_BPS.
+    uint16 public constant MAX_PENALTY_SLASH_BPS = 5_000;
+    /// @notice Shortest and longest window in which a contributor can dispute a curation flag.
+    uint64 public constant MIN_DISPUTE_WINDOW = 1 hours;
+    uint64 public constant MAX_DISPUTE_WINDOW = 30 days;
 
     /// @notice Shortest veto window governance may set, fixed at deployment (at least 1 second, so
     /// a root is never active in the block that posts it; production deployments use hours).
@@ -41,12 +46,21 @@ contract ProtocolParams is Ownable2Step {
     uint64 public epochLength;
     /// @notice Seconds between posting a reward root and it becoming claimable (the veto window).
     uint64 public activationDelay;
+    /// @notice Upheld curation flags at which a contributor is penalised: from this score on, every
+    /// upheld flag slashes {penaltySlashBps} of their stake, and they earn no further rewards.
+    uint32 public penaltyThreshold = 3;
+    /// @notice Fraction of a penalised contributor's stake each upheld flag takes (bps).
+    uint16 public penaltySlashBps = 1_000;
+    /// @notice Seconds after a curation flag during which its contributor can dispute it.
+    uint64 public flagDisputeWindow = 3 days;
 
     event FeeSplitChanged(uint16 dataContributorsBps, uint16 modelOwnerBps, uint16 workerOperatorBps, uint16 protocolBps);
     event AttributionThresholdChanged(uint32 previousPpm, uint32 newPpm);
     event SpanLimitsChanged(uint32 minSpanTokens, uint32 maxOccurrences);
     event EpochLengthChanged(uint64 previousSeconds, uint64 newSeconds);
     event ActivationDelayChanged(uint64 previousSeconds, uint64 newSeconds);
+    event PenaltyParamsChanged(uint32 threshold, uint16 slashBps);
+    event FlagDisputeWindowChanged(uint64 previousSeconds, uint64 newSeconds);
 
     error ProtocolParamsInvalidFeeSplit(uint256 sumBps);
     error ProtocolParamsInvalidThreshold(uint32 ppm);
@@ -54,6 +68,8 @@ contract ProtocolParams is Ownable2Step {
     error ProtocolParamsInvalidEpochLength(uint64 seconds_);
     error ProtocolParamsInvalidActivationDelay(uint64 seconds_, uint64 min, uint64 max);
     error ProtocolParamsRenounceDisabled();
+    error ProtocolParamsInvalidPenalty(uint32 threshold, uint16 slashBps);
+    error ProtocolParamsInvalidDisputeWindow(uint64 seconds_, uint64 min, uint64 max);
 
     /// @dev Requirements: every value valid as its setter requires; `minActivationDelaySeconds`
     /// between 1 second and {MAX_ACTIVATION_DELAY}. Emits one event per parameter.
@@ -76,6 +92,8 @@ contract ProtocolParams is Ownable2Step {
         _setSpanLimits(minSpan, maxOcc);
         _setEpochLength(epochSeconds);
         _setActivationDelay(activationDelaySeconds);
+        emit PenaltyParamsChanged(penaltyThreshold, penaltySlashBps);
+        emit FlagDisputeWindowChanged(0, flagDisputeWindow);
     }
 
     /// @notice Sets the four fee pools.
@@ -103,6 +121,29 @@ contract ProtocolParams is Ownable2Step {
     /// Emits {ActivationDelayChanged}.
     function setActivationDelay(uint64 seconds_) external onlyOwner {
         _setActivationDelay(seconds_);
+    }
+
+    /// @notice Sets the curation penalty: the score at which contributors are penalised and the
+    /// fraction of their stake each upheld flag then takes.
+    /// @dev Requirements: owner; `threshold` > 0; 0 < `slashBps` <= {MAX_PENALTY_SLASH_BPS}.
+    /// Emits {PenaltyParamsChanged}.
+    function setPenaltyParams(uint32 threshold, uint16 slashBps) external onlyOwner {
+        if (threshold == 0 || slashBps == 0 || slashBps > MAX_PENALTY_SLASH_BPS) {
+            revert ProtocolParamsInvalidPenalty(threshold, slashBps);
+        }
+        penaltyThreshold = threshold;
+        penaltySlashBps = slashBps;
+        emit PenaltyParamsChanged(threshold, slashBps);
+    }
+
+    /// @dev Requirements: owner; {MIN_DISPUTE_WINDOW} <= `seconds_` <= {MAX_DISPUTE_WINDOW}.
+    /// Emits {FlagDisputeWindowChanged}.
+    function setFlagDisputeWindow(uint64 seconds_) external onlyOwner {
+        if (seconds_ < MIN_DISPUTE_WINDOW || seconds_ > MAX_DISPUTE_WINDOW) {
+            revert ProtocolParamsInvalidDisputeWindow(seconds_, MIN_DISPUTE_WINDOW, MAX_DISPUTE_WINDOW);
+        }
+        emit FlagDisputeWindowChanged(flagDisputeWindow, seconds_);
+        flagDisputeWindow = seconds_;
     }
 
     /// @notice Disabled: the parameters always have an owner (the timelock).

@@ -17,11 +17,20 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 /// proposal starts is still there when it executes; a slash takes what is there, up to the amount
 /// voted, instead of reverting; and the GUARDIAN can freeze an account's unstaking and
 /// withdrawals for `freezePeriod` while a slash proposal is pending.
+///
+/// Datanet contributors stake here too (a Datanet may require a minimum stake to contribute). The
+/// PENALIZER role, held by the DatanetRegistry, takes a bounded fraction of a contributor's stake
+/// when upheld curation flags push their penalty score over the governance threshold.
 contract Staking is AccessControl, ReentrancyGuard {
     using SafeERC20 for IERC20;
 
     bytes32 public constant SLASHER_ROLE = keccak256("SLASHER_ROLE");
     bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
+    /// @notice Role of the DatanetRegistry: takes a fraction of a penalised contributor's stake.
+    bytes32 public constant PENALIZER_ROLE = keccak256("PENALIZER_ROLE");
+    /// @notice Largest fraction of a stake one penalty may take (bps), so a compromised
+    /// PENALIZER cannot take everything at once.
+    uint16 public constant MAX_PENALTY_BPS = 5_000;
 
     /// @notice Longest unstake cooldown.
     uint64 public constant MAX_COOLDOWN = 180 days;
@@ -63,6 +72,7 @@ contract Staking is AccessControl, ReentrancyGuard {
     error StakingInvalidCooldown(uint64 seconds_, uint64 min, uint64 max);
     error StakingInvalidFreezePeriod(uint64 seconds_);
     error StakingFrozen(address account, uint64 until);
+    error StakingInvalidPenalty(uint16 bps);
 
     /// @dev Requirements: no zero address; `minCooldown_` <= `cooldown_` <= {MAX_COOLDOWN};
     /// 0 < `freezePeriod_` <= {MAX_FREEZE_PERIOD}.
@@ -137,18 +147,28 @@ contract Staking is AccessControl, ReentrancyGuard {
     {
         if (amount == 0) revert StakingZeroAmount();
         Position storage p = _positions[account];
-        uint256 total = p.active + p.pending;
-        if (total == 0) revert StakingNothingToSlash(account);
-        slashed = amount < total ? amount : total;
-        if (p.active >= slashed) {
-            p.active -= slashed;
-        } else {
-            p.pending -= slashed - p.active;
-            p.active = 0;
-        }
+        if (p.active + p.pending == 0) revert StakingNothingToSlash(account);
         p.frozenUntil = 0;
-        token.safeTransfer(treasury, slashed);
-        emit Slashed(account, slashed, treasury, reason);
+        slashed = _take(account, p, amount, reason);
+    }
+
+    /// @notice Takes `bps` of the account's stake (active, then pending) to the treasury, for a
+    /// contributor whose penalty score passed the governance threshold. Takes nothing, without
+    /// reverting, when the account holds no stake, so resolving a flag never fails for lack of one.
+    /// @return taken the amount taken
+    /// @dev Requirements: PENALIZER_ROLE; 0 < `bps` <= {MAX_PENALTY_BPS}. Emits {Slashed} when it
+    /// takes something.
+    function penalize(address account, uint16 bps, bytes32 reason)
+        external
+        onlyRole(PENALIZER_ROLE)
+        nonReentrant
+        returns (uint256 taken)
+    {
+        if (bps == 0 || bps > MAX_PENALTY_BPS) revert StakingInvalidPenalty(bps);
+        Position storage p = _positions[account];
+        uint256 amount = ((p.active + p.pending) * bps) / 10_000;
+        if (amount == 0) return 0;
+        taken = _take(account, p, amount, reason);
     }
 
     /// @notice Freezes the account's unstake requests and withdrawals for {freezePeriod}, while a
@@ -202,6 +222,22 @@ contract Staking is AccessControl, ReentrancyGuard {
         }
         cooldown = seconds_;
         emit CooldownChanged(seconds_);
+    }
+
+    function _take(address account, Position storage p, uint256 amount, bytes32 reason)
+        private
+        returns (uint256 taken)
+    {
+        uint256 total = p.active + p.pending;
+        taken = amount < total ? amount : total;
+        if (p.active >= taken) {
+            p.active -= taken;
+        } else {
+            p.pending -= taken - p.active;
+            p.active = 0;
+        }
+        token.safeTransfer(treasury, taken);
+        emit Slashed(account, taken, treasury, reason);
     }
 
     function _notFrozen(address account, Position storage p) private view {

@@ -7,6 +7,7 @@ import java.util.Map;
 public final class PlatformTopics {
 
   public static final String SUBMISSIONS = "datanet.submissions";
+  public static final String CURATION = "datanet.curation";
   public static final String SUBMISSION_REJECTIONS = "datanet.rejections";
   public static final String INDEX_MANIFEST = "index.manifest";
   public static final String INFERENCE_EVENTS = "inference.events";
@@ -17,6 +18,7 @@ public final class PlatformTopics {
   public static final List<String> ALL =
       List.of(
           SUBMISSIONS,
+          CURATION,
           SUBMISSION_REJECTIONS,
           INDEX_MANIFEST,
           INFERENCE_EVENTS,

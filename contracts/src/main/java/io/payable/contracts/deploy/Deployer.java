@@ -24,7 +24,8 @@ import org.web3j.tx.gas.ContractGasProvider;
  *
  * <p>Order: OpenToken, PayableTimelock (deployer as temporary admin), OpenGovernor (proposer and
  * canceller on the timelock, anyone may execute), ProtocolParams (owned by the timelock),
- * DatanetRegistry, Staking (timelock is admin, slasher and treasury), ModelRegistry,
+ * DatanetRegistry, Staking (timelock is admin, slasher and treasury; the registry, linked to
+ * ProtocolParams and Staking for curation, holds Staking's PENALIZER role), ModelRegistry,
  * RewardDistributor (timelock is admin; settler and guardian from the config). Finally the deployer
  * renounces its timelock admin role, so from then on only proposals change anything: the deployer
  * holds no role anywhere once this returns. Settler, guardian and anchorer must be set, non-zero
@@ -96,8 +97,10 @@ public final class Deployer {
                 BigInteger.valueOf(config.activationDelaySeconds()),
                 BigInteger.valueOf(config.minActivationDelaySeconds()))
             .send();
-    DatanetRegistry datanets =
-        DatanetRegistry.deploy(web3j, tx, gas, gov, config.anchorer()).send();
+    // The registry and Staking start administered by the deployer, which links curation (the
+    // registry reads ProtocolParams and penalises through Staking) and then hands both to the
+    // timelock below.
+    DatanetRegistry datanets = DatanetRegistry.deploy(web3j, tx, gas, me, config.anchorer()).send();
     Staking staking =
         Staking.deploy(
                 web3j,
@@ -108,10 +111,17 @@ public final class Deployer {
                 BigInteger.valueOf(config.unstakeCooldownSeconds()),
                 BigInteger.valueOf(config.minUnstakeCooldownSeconds()),
                 BigInteger.valueOf(config.freezePeriodSeconds()),
-                gov,
+                me,
                 gov,
                 config.guardian())
             .send();
+    ok(datanets.setCuration(params.getContractAddress(), staking.getContractAddress()).send());
+    ok(staking.grantRole(staking.PENALIZER_ROLE().send(), datanets.getContractAddress()).send());
+    byte[] admin = datanets.DEFAULT_ADMIN_ROLE().send();
+    ok(datanets.grantRole(admin, gov).send());
+    ok(datanets.renounceRole(admin, me).send());
+    ok(staking.grantRole(admin, gov).send());
+    ok(staking.renounceRole(admin, me).send());
     ModelRegistry models =
         ModelRegistry.deploy(
                 web3j,

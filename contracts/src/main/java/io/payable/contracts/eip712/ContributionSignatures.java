@@ -45,6 +45,24 @@ public final class ContributionSignatures {
    */
   public static Optional<String> recover(
       Eip712Domain domain, Contribution contribution, String signatureHex) {
+    return recoverDigest(digest(domain, contribution), signatureHex);
+  }
+
+  /** The 0x-hex 65-byte signature of a 32-byte EIP-712 {@code digest} by {@code signer}. */
+  public static String signDigest(byte[] digest, Credentials signer) {
+    Sign.SignatureData sig = Sign.signMessage(digest, signer.getEcKeyPair(), false);
+    byte[] out = new byte[65];
+    System.arraycopy(sig.getR(), 0, out, 0, 32);
+    System.arraycopy(sig.getS(), 0, out, 32, 32);
+    out[64] = sig.getV()[0];
+    return Numeric.toHexString(out);
+  }
+
+  /**
+   * The lower-case 0x address that signed a 32-byte EIP-712 {@code digest}, with the same rules as
+   * for contributions; empty when the signature is malformed, malleable or recovers to no key.
+   */
+  public static Optional<String> recoverDigest(byte[] digest, String signatureHex) {
     byte[] sig;
     try {
       sig = Numeric.hexStringToByteArray(signatureHex);
@@ -64,9 +82,7 @@ public final class ContributionSignatures {
       return Optional.empty();
     }
     try {
-      BigInteger publicKey =
-          Sign.signedMessageHashToKey(
-              digest(domain, contribution), new Sign.SignatureData(v, r, s));
+      BigInteger publicKey = Sign.signedMessageHashToKey(digest, new Sign.SignatureData(v, r, s));
       return Optional.of("0x" + Keys.getAddress(publicKey));
     } catch (SignatureException | RuntimeException e) {
       return Optional.empty();

@@ -7,10 +7,16 @@ import picocli.CommandLine.Command;
     name = "datanet",
     mixinStandardHelpOptions = true,
     description =
-        "Create Datanets, submit signed contributions, and prove a contribution's anchor.",
+        "Create Datanets, submit and withdraw signed contributions, prove a contribution's"
+            + " anchor, and curate: curators, flags, disputes.",
     subcommands = {
       DatanetCreateCommand.class,
       DatanetSubmitCommand.class,
-      DatanetProofCommand.class
+      DatanetProofCommand.class,
+      DatanetWithdrawCommand.class,
+      DatanetCuratorsCommand.class,
+      DatanetFlagCommand.class,
+      DatanetDisputeCommand.class,
+      DatanetStatusCommand.class
     })
 public final class DatanetCommand {}

@@ -2,6 +2,9 @@ package io.payable.jobs.ingest;
 
 import io.payable.ingest.anchor.AnchorSink;
 import io.payable.ingest.anchor.ChainEndpoint;
+import io.payable.ingest.curation.ChainContributorStanding;
+import io.payable.ingest.curation.ContributionEvent;
+import io.payable.ingest.curation.ContributorGate;
 import io.payable.ingest.record.AcceptedContribution;
 import io.payable.ingest.record.CheckedSubmission;
 import io.payable.ingest.record.RawRecord;
@@ -81,6 +84,7 @@ public final class IngestJob {
             config.get(IngestOptions.GROUP_ID),
             config.get(IngestOptions.STOP_AT_LATEST));
 
+    DatanetDirectory datanets = datanetDirectory(config);
     SingleOutputStreamOperator<CheckedSubmission> checked =
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "submissions")
             .uid("ingest-source")
@@ -89,13 +93,27 @@ public final class IngestJob {
                     config.get(IngestOptions.MAX_SUBMISSION_BYTES),
                     config.get(IngestOptions.CHAIN_ID),
                     config.get(IngestOptions.DATANET_REGISTRY),
-                    datanetDirectory(config),
+                    datanets,
                     KafkaLimitOptions.skipped(config)))
             .uid("ingest-validate")
             .name("validate submissions");
 
+    // With a chain: penalised and under-staked contributors are turned away (DatanetRegistry).
+    SingleOutputStreamOperator<CheckedSubmission> allowed =
+        config.getOptional(IngestOptions.CHAIN_RPC_URL).isEmpty()
+            ? checked
+            : checked
+                .process(
+                    new ContributorGate(
+                        new ChainContributorStanding(
+                            config.get(IngestOptions.CHAIN_RPC_URL),
+                            config.get(IngestOptions.CHAIN_ID),
+                            config.get(IngestOptions.DATANET_REGISTRY),
+                            config.get(IngestOptions.DATANET_REFRESH).toMillis())))
+                .uid("ingest-contributor-gate")
+                .name("contributor standing");
     SingleOutputStreamOperator<CheckedSubmission> fresh =
-        checked
+        allowed
             .keyBy(CheckedSubmission::contributor)
             .process(new NonceGuard())
             .uid("ingest-nonce")
@@ -116,15 +134,23 @@ public final class IngestJob {
             .uid("ingest-content")
             .name("content guard");
 
+    var curationTopic = config.getOptional(IngestOptions.CURATION_TOPIC);
+    CurationTopology.Branch curation =
+        curationTopic.isPresent()
+            ? CurationTopology.add(env, config, curationTopic.get(), catalog, accepted, datanets)
+            : new CurationTopology.Branch(CurationTopology.none(accepted), null);
+
     SingleOutputStreamOperator<SealedShard> sealed =
         DataStreamUtils.reinterpretAsKeyedStream(accepted, AcceptedContribution::datanetId)
+            .connect(curation.tombstones().keyBy(ContributionEvent::datanetId))
             .process(
                 new ShardBuilder(
                     config.get(IngestOptions.SHARD_MAX_SYMBOLS),
                     config.get(IngestOptions.SHARD_MAX_AGE).toMillis(),
                     config.get(IngestOptions.TOKENIZER),
                     config.get(IngestOptions.SMALL_SHARD_SYMBOLS),
-                    config.get(IngestOptions.COMPACTION_FAN_IN)))
+                    config.get(IngestOptions.COMPACTION_FAN_IN),
+                    config.get(IngestOptions.INDEX_STORE)))
             .uid("ingest-shard-builder")
             .name("shard builder");
     DataStream<AcceptedContribution> contributions =
@@ -179,6 +205,12 @@ public final class IngestJob {
         checked
             .getSideOutput(Rejections.TAG)
             .union(fresh.getSideOutput(Rejections.TAG), accepted.getSideOutput(Rejections.TAG));
+    if (allowed != checked) {
+      rejections = rejections.union(allowed.getSideOutput(Rejections.TAG));
+    }
+    if (curation.rejections() != null) {
+      rejections = rejections.union(curation.rejections());
+    }
 
     FlinkSink.forRowData(
             contributions

@@ -24,6 +24,14 @@ public final class IngestOptions {
           .defaultValue("datanet.submissions")
           .withDescription("Topic of signed submissions.");
 
+  public static final ConfigOption<String> CURATION_TOPIC =
+      ConfigOptions.key("ingest.curation-topic")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Topic of signed withdrawals and upheld flags (docs/formats.md); unset: no curation"
+                  + " input.");
+
   public static final ConfigOption<String> REJECTIONS_TOPIC =
       ConfigOptions.key("ingest.rejections-topic")
           .stringType()
@@ -193,6 +201,7 @@ public final class IngestOptions {
     return List.of(
         BOOTSTRAP_SERVERS,
         SUBMISSIONS_TOPIC,
+        CURATION_TOPIC,
         REJECTIONS_TOPIC,
         GROUP_ID,
         TRANSACTIONAL_ID_PREFIX,

@@ -277,6 +277,7 @@ public final class DemoCycle implements AutoCloseable {
   private Configuration ingestConfig(String bootstrap) {
     Configuration c = common();
     c.set(IngestOptions.BOOTSTRAP_SERVERS, bootstrap);
+    c.set(IngestOptions.CURATION_TOPIC, io.payable.up.PlatformTopics.CURATION);
     c.set(IngestOptions.CHAIN_RPC_URL, stack.chain().rpcUrl());
     c.set(IngestOptions.CHAIN_ID, stack.chain().chainId());
     c.set(IngestOptions.DATANET_REGISTRY, chain.deployment.datanetRegistry());

@@ -34,11 +34,19 @@ public final class OpenShards implements AutoCloseable {
   private final Map<String, ShardManifestEvent> pending = new LinkedHashMap<>();
   private final Map<String, OpenShard> open = new HashMap<>();
   private final Map<List<String>, GroupIndex> indexes = new HashMap<>();
+  // Documents tombstoned by manifest events, with the event time from which they take effect.
+  private final Map<String, Long> tombstonedAt = new HashMap<>();
+  // Penalised contributors (lower-case), with the event time from which none of their documents
+  // is credited.
+  private final Map<String, Long> penalizedAt = new HashMap<>();
+  private long latestTombstone = Long.MIN_VALUE;
+  private final Map<GroupIndex, Tombstones> allDead = new java.util.IdentityHashMap<>();
 
   private record OpenShard(ShardManifestEvent event, Shard shard) {}
 
   /** This group's shards of some Datanets, ordered by shard key, with the keys. */
-  public record GroupIndex(ShardedIndex index, List<String> keys, Map<String, Long> tokens) {}
+  public record GroupIndex(
+      ShardedIndex index, List<String> keys, Map<String, Long> tokens, Tombstones untimed) {}
 
   public OpenShards(int group, int groups, Tokenizer tokenizer, ShardCache cache) {
     this.group = group;
@@ -49,6 +57,20 @@ public final class OpenShards implements AutoCloseable {
 
   /** Follows one manifest event (in the order of the topic). */
   public void apply(ShardManifestEvent event) {
+    if (event.isPenalty()) {
+      if (penalizedAt.putIfAbsent(event.contributor().toLowerCase(), event.effectiveAt()) == null) {
+        latestTombstone = Math.max(latestTombstone, event.effectiveAt());
+        invalidate();
+      }
+      return;
+    }
+    if (event.isTombstone()) {
+      if (tombstonedAt.putIfAbsent(event.contributionId(), event.effectiveAt()) == null) {
+        latestTombstone = Math.max(latestTombstone, event.effectiveAt());
+        invalidate();
+      }
+      return;
+    }
     for (String superseded : event.supersedes()) {
       pending.remove(superseded);
       if (open.remove(superseded) != null) {
@@ -110,8 +132,44 @@ public final class OpenShards implements AutoCloseable {
     }
     List<Shard> shards = new ArrayList<>();
     byKey.values().forEach(s -> shards.add(s.shard()));
-    ShardedIndex index = ShardedIndex.sequential(shards, tokenizer, tombstones(shards));
-    return new GroupIndex(index, List.copyOf(byKey.keySet()), Map.copyOf(tokens));
+    Tombstones untimed = tombstones(shards);
+    ShardedIndex index = ShardedIndex.sequential(shards, tokenizer, untimed);
+    return new GroupIndex(index, List.copyOf(byKey.keySet()), Map.copyOf(tokens), untimed);
+  }
+
+  /**
+   * The tombstones that apply to an event at {@code eventTimeMillis}: those of {@code
+   * tombstones.json} without a manifest event, and those whose manifest event took effect at or
+   * before that time. An event earlier than a withdrawal still credits the document.
+   */
+  public Tombstones tombstonesAt(GroupIndex index, long eventTimeMillis) {
+    if (tombstonedAt.isEmpty() && penalizedAt.isEmpty()) {
+      return index.untimed();
+    }
+    if (eventTimeMillis >= latestTombstone) {
+      // The usual case, every tombstone already in effect: one set per shard-set change.
+      return allDead.computeIfAbsent(
+          index,
+          i -> {
+            java.util.Set<String> dead = new java.util.TreeSet<>(tombstonedAt.keySet());
+            dead.addAll(penalizedDocuments(index, eventTimeMillis));
+            return index.untimed().with(dead);
+          });
+    }
+    java.util.Set<String> dead =
+        new java.util.TreeSet<>(penalizedDocuments(index, eventTimeMillis));
+    for (String doc : index.untimed().docIds()) {
+      if (!tombstonedAt.containsKey(doc)) {
+        dead.add(doc);
+      }
+    }
+    tombstonedAt.forEach(
+        (doc, at) -> {
+          if (at <= eventTimeMillis) {
+            dead.add(doc);
+          }
+        });
+    return Tombstones.of(dead);
   }
 
   /**
@@ -128,7 +186,25 @@ public final class OpenShards implements AutoCloseable {
     return all;
   }
 
+  /** Documents in the group's shards of contributors penalised at or before the time. */
+  private java.util.Set<String> penalizedDocuments(GroupIndex index, long eventTimeMillis) {
+    java.util.Set<String> docs = new java.util.TreeSet<>();
+    if (penalizedAt.isEmpty()) {
+      return docs;
+    }
+    for (Shard shard : index.index().shards()) {
+      for (var d : shard.documents()) {
+        Long at = penalizedAt.get(d.contributor().toLowerCase());
+        if (at != null && at <= eventTimeMillis) {
+          docs.add(d.docId());
+        }
+      }
+    }
+    return docs;
+  }
+
   private void invalidate() {
+    allDead.clear();
     indexes.values().forEach(i -> i.index().close());
     indexes.clear();
   }

@@ -97,6 +97,9 @@ public final class ShardGroupMatcher
     long start = System.nanoTime();
     List<String> datanets = request.adapter().datanetIds();
     OpenShards.GroupIndex index = shards.index(datanets);
+    index
+        .index()
+        .setTombstones(shards.tombstonesAt(index, request.event().doneTime().toEpochMilli()));
     int[] tokens = tokenizer.encode(request.event().outputText());
     PartialMatch partial =
         index.keys().isEmpty()

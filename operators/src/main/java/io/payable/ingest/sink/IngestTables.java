@@ -83,6 +83,7 @@ public final class IngestTables {
         REJECTIONS,
         REJECTIONS_SCHEMA,
         PartitionSpec.builderFor(REJECTIONS_SCHEMA).identity("reason").build());
+    ContributionEventTables.ensure(catalog);
   }
 
   /**

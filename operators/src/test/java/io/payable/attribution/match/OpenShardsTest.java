@@ -84,6 +84,56 @@ class OpenShardsTest {
   }
 
   @Test
+  void tombstoneEventsApplyToEventsFromTheirEffectiveTimeOn() {
+    write(1, "Call me Ishmael. Some years ago, never mind how long precisely.");
+    OpenShards shards = new OpenShards(0, 1, O200K, new ShardCache(dir.resolve("cache")));
+    shards.apply(event(ShardManifestEvent.SEALED, "a", 1, List.of()));
+    ShardManifestEvent withdrawn =
+        ShardManifestEvent.fromJson(
+            ShardManifestEvent.tombstoned(
+                    "dn", "doc-1", "withdrawn", dir.resolve("tombstones.json").toString(), 5_000)
+                .toJson());
+    assertThat(withdrawn.isTombstone()).isTrue();
+    assertThat(withdrawn.contributionId()).isEqualTo("doc-1");
+    assertThat(withdrawn.effectiveAt()).isEqualTo(5_000);
+    shards.apply(withdrawn);
+    shards.openPending();
+    assertThat(shards.pendingCount()).isZero();
+    assertThat(shards.openCount()).isEqualTo(1);
+
+    String output = " some years ago, never mind how long";
+    var params = io.payable.index.query.SpanParams.defaults();
+    OpenShards.GroupIndex group = shards.index(List.of("dn"));
+    group.index().setTombstones(shards.tombstonesAt(group, 4_999));
+    assertThat(group.index().maximalSpans(output, params)).isNotEmpty();
+    group.index().setTombstones(shards.tombstonesAt(group, 5_000));
+    assertThat(group.index().maximalSpans(output, params)).isEmpty();
+    group.index().setTombstones(shards.tombstonesAt(group, 4_000));
+    assertThat(group.index().maximalSpans(output, params)).isNotEmpty();
+    shards.close();
+  }
+
+  @Test
+  void aPenalisedContributorsDocumentsAreNotCreditedFromThePenaltyOn() {
+    write(1, "Call me Ishmael. Some years ago, never mind how long precisely.");
+    OpenShards shards = new OpenShards(0, 1, O200K, new ShardCache(dir.resolve("cache")));
+    shards.apply(event(ShardManifestEvent.SEALED, "a", 1, List.of()));
+    ShardManifestEvent penalty =
+        ShardManifestEvent.fromJson(ShardManifestEvent.penalized("dn", "0xC1", 9_000).toJson());
+    assertThat(penalty.isPenalty()).isTrue();
+    shards.apply(penalty);
+    shards.openPending();
+    String output = " some years ago, never mind how long";
+    var params = io.payable.index.query.SpanParams.defaults();
+    OpenShards.GroupIndex group = shards.index(List.of("dn"));
+    group.index().setTombstones(shards.tombstonesAt(group, 8_999));
+    assertThat(group.index().maximalSpans(output, params)).isNotEmpty();
+    group.index().setTombstones(shards.tombstonesAt(group, 9_000));
+    assertThat(group.index().maximalSpans(output, params)).isEmpty();
+    shards.close();
+  }
+
+  @Test
   void eachShardBelongsToExactlyOneGroup() {
     int groups = 3;
     List<OpenShards> all = new ArrayList<>();
