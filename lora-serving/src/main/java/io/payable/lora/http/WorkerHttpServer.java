@@ -620,6 +620,7 @@ public final class WorkerHttpServer implements AutoCloseable {
         .put("root", base)
         .putNull("parent")
         .put("max_model_len", worker.modelConfig().maxPositions())
+        .put("price_wei", worker.prices().price(null).toString())
         .put("residency", Residency.DEVICE.name().toLowerCase());
     Map<String, AdapterStatus> status = new HashMap<>();
     for (AdapterStatus s : worker.cache().status()) {

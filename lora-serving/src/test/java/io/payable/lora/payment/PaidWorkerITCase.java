@@ -16,6 +16,7 @@ import io.payable.contracts.eip712.Voucher;
 import io.payable.contracts.eip712.VoucherSignatures;
 import io.payable.contracts.generated.OpenToken;
 import io.payable.lora.batch.SchedulerConfig;
+import io.payable.lora.client.PayingClient;
 import io.payable.lora.http.WorkerHttpServer;
 import io.payable.lora.metering.MemoryEventSink;
 import io.payable.lora.worker.LoraWorker;
@@ -63,6 +64,7 @@ class PaidWorkerITCase {
   private static final int ALICE = 5;
   private static final int BOB = 6;
   private static final int CAROL = 7;
+  private static final int DAVE = 8;
 
   @TempDir static Path dir;
 
@@ -91,13 +93,14 @@ class PaidWorkerITCase {
             ANVIL.web3j(),
             chain.transactionManager(ANVIL.chain().account(0).credentials()),
             chain.gasProvider());
-    for (int c : new int[] {ALICE, BOB, CAROL}) {
+    for (int c : new int[] {ALICE, BOB, CAROL, DAVE}) {
       token.transfer(ANVIL.chain().account(c).address(), BigInteger.valueOf(1_000_000)).send();
     }
     escrow(ALICE).deposit(BigInteger.valueOf(10_000));
     // Bob's deposit covers less than one request's maximum fee.
     escrow(BOB).deposit(MAX_FEE.subtract(BigInteger.ONE));
     escrow(CAROL).deposit(BigInteger.valueOf(10_000));
+    escrow(DAVE).depositWithPermit(BigInteger.valueOf(10_000), farExpiry());
     domain = escrow(ALICE).voucherDomain();
 
     Path base = dir.resolve("base");
@@ -227,6 +230,60 @@ class PaidWorkerITCase {
                 .map(
                     e -> org.assertj.core.groups.Tuple.tuple(e.voucher(), e.consumer(), e.feeWei()))
                 .toList());
+  }
+
+  @Test
+  void theJavaClientSignsTheNextVoucherForEachRequest() throws Exception {
+    PayingClient client =
+        new PayingClient(
+            URI.create("http://127.0.0.1:" + http.port()),
+            key(DAVE),
+            domain,
+            escrow(DAVE).account(key(DAVE).getAddress()).redeemed(),
+            Duration.ofMinutes(5),
+            java.time.Clock.systemUTC());
+    List<CompletableFuture<PayingClient.Answer>> calls = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      int n = i;
+      // Sequential and concurrent requests, to the adapter and to the base model.
+      var body =
+          JSON.createObjectNode()
+              .put("model", n % 2 == 0 ? "ad-0" : "tiny-base")
+              .put("prompt", "hello " + n)
+              .put("max_tokens", 4 + n)
+              .put("temperature", 0.0);
+      if (n < 3) {
+        PayingClient.Answer a = client.post("/v1/completions", body);
+        assertThat(a.status()).as(a.body().toString()).isEqualTo(200);
+      } else {
+        calls.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return client.post("/v1/completions", body);
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                }));
+      }
+    }
+    for (var c : calls) {
+      assertThat(c.get().status()).as(c.get().body().toString()).isEqualTo(200);
+    }
+    List<InferenceEvent> events = eventsOf(DAVE);
+    assertThat(events).hasSize(6);
+    BigInteger fees =
+        events.stream().map(InferenceEvent::feeWei).reduce(BigInteger.ZERO, BigInteger::add);
+    assertThat(client.charged()).isEqualTo(fees);
+    assertThat(worker.payments().charged(key(DAVE).getAddress())).isEqualTo(fees);
+    // Never more signed than charged plus what was still running at the time.
+    assertThat(client.lastSigned()).isGreaterThanOrEqualTo(fees);
+    assertThat(
+            events.stream()
+                .map(e -> e.voucher().cumulativeAmount())
+                .max(BigInteger::compareTo)
+                .orElseThrow())
+        .isEqualTo(client.lastSigned());
   }
 
   @Test
