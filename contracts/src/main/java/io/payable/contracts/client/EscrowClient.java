@@ -110,6 +110,17 @@ public final class EscrowClient {
         a.balance, a.redeemed, a.withdrawalAmount, a.withdrawableAt.longValueExact());
   }
 
+  /** The latest block's timestamp: the clock the escrow's withdrawal delay runs on. */
+  public long chainTime() throws Exception {
+    return chain
+        .web3j()
+        .ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false)
+        .send()
+        .getBlock()
+        .getTimestamp()
+        .longValueExact();
+  }
+
   /** The withdrawal delay in seconds. */
   public long withdrawalDelay() throws Exception {
     return escrow.withdrawalDelay().send().longValueExact();

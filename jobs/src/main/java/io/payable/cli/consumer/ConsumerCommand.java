@@ -230,7 +230,7 @@ public final class ConsumerCommand implements Runnable {
                   throw new IllegalArgumentException(
                       "no withdrawal announced: run with --request WEI first");
                 }
-                long now = Instant.now().getEpochSecond();
+                long now = escrow.chainTime();
                 if (a.withdrawableAt() > now) {
                   spec.commandLine()
                       .getErr()
