@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       io.payable.cli.loadgen.LoadgenCommand.class,
       io.payable.cli.settle.PayoutsCommand.class,
       io.payable.cli.settle.ClaimCommand.class,
+      io.payable.cli.consumer.ConsumerCommand.class,
       io.payable.cli.settle.SettleCommand.class,
       io.payable.cli.sql.SqlCommand.class,
       CommandLine.HelpCommand.class,

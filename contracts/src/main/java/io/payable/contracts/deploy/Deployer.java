@@ -1,6 +1,7 @@
 package io.payable.contracts.deploy;
 
 import io.payable.contracts.chain.ChainClient;
+import io.payable.contracts.generated.ConsumerEscrow;
 import io.payable.contracts.generated.DatanetRegistry;
 import io.payable.contracts.generated.ModelRegistry;
 import io.payable.contracts.generated.OpenGovernor;
@@ -26,10 +27,11 @@ import org.web3j.tx.gas.ContractGasProvider;
  * canceller on the timelock, anyone may execute), ProtocolParams (owned by the timelock),
  * DatanetRegistry, Staking (timelock is admin, slasher and treasury; the registry, linked to
  * ProtocolParams and Staking for curation, holds Staking's PENALIZER role), ModelRegistry,
- * RewardDistributor (timelock is admin; settler and guardian from the config). Finally the deployer
- * renounces its timelock admin role, so from then on only proposals change anything: the deployer
- * holds no role anywhere once this returns. Settler, guardian and anchorer must be set, non-zero
- * and distinct ({@link DeployConfig#checkRoles()}); there are no defaults.
+ * RewardDistributor (timelock is admin; settler and guardian from the config), ConsumerEscrow
+ * (timelock is admin, the settler redeems into the distributor). Finally the deployer renounces its
+ * timelock admin role, so from then on only proposals change anything: the deployer holds no role
+ * anywhere once this returns. Settler, guardian and anchorer must be set, non-zero and distinct
+ * ({@link DeployConfig#checkRoles()}); there are no defaults.
  */
 public final class Deployer {
 
@@ -144,6 +146,18 @@ public final class Deployer {
                 config.guardian())
             .send();
 
+    ConsumerEscrow escrow =
+        ConsumerEscrow.deploy(
+                web3j,
+                tx,
+                gas,
+                token.getContractAddress(),
+                distributor.getContractAddress(),
+                gov,
+                config.settler(),
+                BigInteger.valueOf(consumerWithdrawalDelay(config)))
+            .send();
+
     ok(timelock.renounceRole(timelock.DEFAULT_ADMIN_ROLE().send(), me).send());
 
     Deployment deployment =
@@ -159,13 +173,23 @@ public final class Deployer {
             datanets.getContractAddress(),
             staking.getContractAddress(),
             models.getContractAddress(),
-            distributor.getContractAddress());
+            distributor.getContractAddress(),
+            escrow.getContractAddress());
     LOG.info(
         "Deployed Payable on chain {} from block {}: distributor {}",
         chain.chainId(),
         firstBlock,
         distributor.getContractAddress());
     return deployment;
+  }
+
+  /**
+   * Two epochs: a consumer's withdrawal waits until the settlement of the epoch it was last served
+   * in has redeemed what it signed (docs/contracts.md, "Consumer payments"). Bounded by the
+   * escrow's 30-day maximum.
+   */
+  static long consumerWithdrawalDelay(DeployConfig config) {
+    return Math.min(2 * config.epochLengthSeconds(), 30L * 86_400);
   }
 
   private static long blockOf(org.web3j.tx.Contract contract) {

@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param chainId EIP-155 chain id
  * @param block block of the first deployment transaction, where event scans start
  * @param deployer address that sent the deployment transactions
+ * @param consumerEscrow the ConsumerEscrow consumers pay from; null in files written before it
+ *     existed (then nothing is paid by consumers)
  */
 public record Deployment(
     int version,
@@ -28,7 +30,8 @@ public record Deployment(
     String datanetRegistry,
     String staking,
     String modelRegistry,
-    String rewardDistributor) {
+    String rewardDistributor,
+    String consumerEscrow) {
 
   public static final int FORMAT_VERSION = 1;
 
@@ -42,6 +45,36 @@ public record Deployment(
     }
     Objects.requireNonNull(openToken, "openToken");
     Objects.requireNonNull(rewardDistributor, "rewardDistributor");
+  }
+
+  /** A deployment without a consumer escrow (files written before it existed). */
+  public Deployment(
+      int version,
+      long chainId,
+      long block,
+      String deployer,
+      String openToken,
+      String timelock,
+      String governor,
+      String protocolParams,
+      String datanetRegistry,
+      String staking,
+      String modelRegistry,
+      String rewardDistributor) {
+    this(
+        version,
+        chainId,
+        block,
+        deployer,
+        openToken,
+        timelock,
+        governor,
+        protocolParams,
+        datanetRegistry,
+        staking,
+        modelRegistry,
+        rewardDistributor,
+        null);
   }
 
   public static Deployment read(Path file) {

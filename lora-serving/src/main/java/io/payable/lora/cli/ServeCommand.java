@@ -6,6 +6,7 @@ import io.payable.lora.metering.EventSink;
 import io.payable.lora.metering.KafkaEventSink;
 import io.payable.lora.metering.MemoryEventSink;
 import io.payable.lora.metering.WorkerKey;
+import io.payable.lora.payment.ChainPayments;
 import io.payable.lora.worker.LoraWorker;
 import io.payable.lora.worker.WorkerConfig;
 import io.payable.models.InvalidModelException;
@@ -103,6 +104,23 @@ public final class ServeCommand implements Callable<Integer> {
       description = "File with the worker's hex private key; default: $" + WorkerKey.ENV + ".")
   Path keyFile;
 
+  @Option(
+      names = "--rpc",
+      description =
+          "JSON-RPC URL of the chain; with --deployment, serve paid requests only (vouchers) and"
+              + " read adapter prices from ModelRegistry.")
+  String rpc;
+
+  @Option(names = "--deployment", description = "Deployment file of the contracts (with --rpc).")
+  Path deployment;
+
+  @Option(
+      names = "--deposit-staleness",
+      defaultValue = "PT10S",
+      description =
+          "How old a consumer's escrow balance may be before it is read again (ISO-8601).")
+  java.time.Duration depositStaleness;
+
   @Option(names = "--torch-threads", description = "PyTorch intra-op threads.")
   Integer torchThreads;
 
@@ -157,6 +175,35 @@ public final class ServeCommand implements Callable<Integer> {
       sink.close();
       return 2;
     }
+    if ((rpc == null) != (deployment == null)) {
+      spec.commandLine().getErr().println("error: --rpc and --deployment go together");
+      started.close();
+      return 2;
+    }
+    org.web3j.protocol.Web3j web3j = null;
+    if (rpc != null) {
+      web3j = org.web3j.protocol.Web3j.build(new org.web3j.protocol.http.HttpService(rpc));
+      try {
+        io.payable.contracts.deploy.Deployment d =
+            io.payable.contracts.deploy.Deployment.read(deployment);
+        io.payable.contracts.chain.ChainClient chain =
+            new io.payable.contracts.chain.ChainClient(web3j, d.chainId());
+        ChainPayments.loadPrices(
+            chain,
+            d,
+            started.prices(),
+            started.registry().all().stream().map(a -> a.id()).toList());
+        started.payments(ChainPayments.gate(chain, d, depositStaleness));
+      } catch (Exception e) {
+        spec.commandLine().getErr().println("error: payments: " + e.getMessage());
+        if (verbose) {
+          e.printStackTrace(spec.commandLine().getErr());
+        }
+        started.close();
+        web3j.shutdown();
+        return 2;
+      }
+    }
     try (LoraWorker worker = started;
         WorkerHttpServer http = new WorkerHttpServer(worker, host, port, httpThreads)) {
       spec.commandLine()
@@ -172,6 +219,10 @@ public final class ServeCommand implements Callable<Integer> {
       spec.commandLine().getOut().flush();
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
       stop.await();
+    } finally {
+      if (web3j != null) {
+        web3j.shutdown();
+      }
     }
     return 0;
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.payable.contracts.eip712.SignedVoucher;
 import io.payable.lora.adapter.AdapterDescriptor;
 import io.payable.lora.adapter.InvalidAdapterException;
 import io.payable.lora.batch.GeneratedToken;
@@ -14,6 +15,8 @@ import io.payable.lora.batch.TokenStream;
 import io.payable.lora.cache.AdapterCacheException;
 import io.payable.lora.cache.AdapterStatus;
 import io.payable.lora.cache.Residency;
+import io.payable.lora.payment.EscrowUnavailableException;
+import io.payable.lora.payment.PaymentRequiredException;
 import io.payable.lora.worker.Completion;
 import io.payable.lora.worker.LoraWorker;
 import io.payable.models.text.ChatMessage;
@@ -138,6 +141,14 @@ public final class WorkerHttpServer implements AutoCloseable {
       }
     } catch (OpenAiError e) {
       error(ex, e);
+    } catch (PaymentRequiredException e) {
+      error(
+          ex,
+          new OpenAiError(402, "payment_required", null, e.reason().code(), null, e.getMessage()));
+    } catch (EscrowUnavailableException e) {
+      error(
+          ex,
+          new OpenAiError(503, "service_unavailable", null, null, RETRY_AFTER_S, e.getMessage()));
     } catch (AdapterCacheException e) {
       error(ex, cacheError(e));
     } catch (IllegalArgumentException e) {
@@ -360,7 +371,13 @@ public final class WorkerHttpServer implements AutoCloseable {
     Request r = parse(ex, readJson(ex), chat);
     String id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID();
     LoraWorker.Generation g =
-        worker.generate(id, r.model(), r.prompt(), r.sampling(), r.consumer());
+        worker.generate(
+            id,
+            r.model(),
+            r.prompt(),
+            r.sampling(),
+            r.consumer(),
+            ex.getRequestHeaders().getFirst(SignedVoucher.HEADER));
     long created = Instant.now().getEpochSecond();
     if (r.stream()) {
       stream(ex, r, g, id, created, chat);
@@ -539,6 +556,11 @@ public final class WorkerHttpServer implements AutoCloseable {
     pay.put("fee_wei", c.event().feeWei().toString());
     pay.put("price_wei", c.event().priceWei().toString());
     pay.put("worker", c.event().workerId());
+    if (c.consumerChargedWei() != null) {
+      // What the client's next voucher must cover, beyond its next request's maximum fee.
+      pay.put("consumer", c.event().consumer());
+      pay.put("consumer_charged_wei", c.consumerChargedWei().toString());
+    }
     return pay;
   }
 
@@ -598,6 +620,7 @@ public final class WorkerHttpServer implements AutoCloseable {
         .put("root", base)
         .putNull("parent")
         .put("max_model_len", worker.modelConfig().maxPositions())
+        .put("price_wei", worker.prices().price(null).toString())
         .put("residency", Residency.DEVICE.name().toLowerCase());
     Map<String, AdapterStatus> status = new HashMap<>();
     for (AdapterStatus s : worker.cache().status()) {

@@ -14,6 +14,7 @@ import io.payable.lora.cache.AdapterCacheException;
 import io.payable.lora.cache.ModelSlots;
 import io.payable.lora.metering.EventSink;
 import io.payable.lora.metering.PriceBook;
+import io.payable.lora.payment.PaymentGate;
 import io.payable.models.CausalLm;
 import io.payable.models.Engines;
 import io.payable.models.LoadOptions;
@@ -60,6 +61,7 @@ public final class LoraWorker implements AutoCloseable {
   private final java.util.Map<String, ModelMeters> meters =
       new java.util.concurrent.ConcurrentSkipListMap<>();
   private final AtomicReference<BigInteger> feesWei = new AtomicReference<>(BigInteger.ZERO);
+  private volatile PaymentGate payments;
 
   /** Sampling parameters of one request, as the OpenAI API names them. */
   public record Sampling(
@@ -191,11 +193,56 @@ public final class LoraWorker implements AutoCloseable {
    */
   public Generation generate(
       String requestId, String model, int[] prompt, Sampling sampling, String consumer) {
+    return generate(requestId, model, prompt, sampling, consumer, null);
+  }
+
+  /**
+   * As {@link #generate(String, String, int[], Sampling, String)}, paid with the consumer's voucher
+   * when the worker takes payments ({@link #payments(PaymentGate)}): the request's maximum fee
+   * ({@code max_tokens x price}) is reserved against the voucher before it runs and replaced by the
+   * actual fee when it ends; the event then names the voucher's consumer and carries the voucher.
+   *
+   * @param voucherHeader the {@code X-Payable-Voucher} header; ignored without payments
+   * @throws io.payable.lora.payment.PaymentRequiredException when the request is not paid for
+   */
+  public Generation generate(
+      String requestId,
+      String model,
+      int[] prompt,
+      Sampling sampling,
+      String consumer,
+      String voucherHeader) {
     String adapter = model.equals(modelId) ? null : model;
     if (adapter != null && registry.get(adapter) == null) {
       throw new AdapterCacheException(
           AdapterCacheException.Kind.UNKNOWN_ADAPTER, "The model `" + model + "` does not exist.");
     }
+    PaymentGate gate = payments;
+    PaymentGate.Reservation paid =
+        gate == null
+            ? null
+            : gate.reserve(
+                voucherHeader,
+                prices.price(adapter).multiply(BigInteger.valueOf(sampling.maxTokens())));
+    String payer = paid == null ? consumer : paid.consumer();
+    try {
+      return start(requestId, model, adapter, prompt, sampling, payer, paid);
+    } catch (RuntimeException e) {
+      if (paid != null) {
+        paid.release();
+      }
+      throw e;
+    }
+  }
+
+  private Generation start(
+      String requestId,
+      String model,
+      String adapter,
+      int[] prompt,
+      Sampling sampling,
+      String consumer,
+      PaymentGate.Reservation paid) {
     TokenStream stream = new TokenStream();
     GenerationRequest request =
         new GenerationRequest(
@@ -211,7 +258,16 @@ public final class LoraWorker implements AutoCloseable {
     CompletableFuture<Completion> done =
         scheduler
             .submit(request)
-            .thenApply(r -> meter(requestId, model, r, consumer, sampling.stop()));
+            .thenApply(r -> meter(requestId, model, r, consumer, sampling.stop(), paid));
+    if (paid != null) {
+      // A request that fails before it is metered (queue, cache) is charged nothing.
+      done.whenComplete(
+          (c, error) -> {
+            if (error != null) {
+              paid.release();
+            }
+          });
+    }
     return new Generation(stream, done);
   }
 
@@ -251,11 +307,17 @@ public final class LoraWorker implements AutoCloseable {
   }
 
   private Completion meter(
-      String requestId, String model, GenerationResult r, String consumer, List<String> stop) {
+      String requestId,
+      String model,
+      GenerationResult r,
+      String consumer,
+      List<String> stop,
+      PaymentGate.Reservation paid) {
     String text = text(r.tokens(), stop);
     int out = r.tokens().length;
     BigInteger fee = prices.fee(r.adapterId(), out);
-    InferenceEvent event =
+    BigInteger charged = paid == null ? null : paid.settle(fee);
+    InferenceEvent unpaidEvent =
         new InferenceEvent(
             requestId,
             workerAddress,
@@ -272,6 +334,14 @@ public final class LoraWorker implements AutoCloseable {
             r.requestTime(),
             r.firstTokenTime() == null ? r.doneTime() : r.firstTokenTime(),
             r.doneTime());
+    InferenceEvent event =
+        paid == null
+            ? unpaidEvent
+            : unpaidEvent.withVoucher(
+                new InferenceEvent.PaymentVoucher(
+                    paid.voucher().voucher().cumulativeAmount(),
+                    paid.voucher().voucher().expiry(),
+                    paid.voucher().signature()));
     outputTokens.addAndGet(out);
     ModelMeters m = meters.computeIfAbsent(model, k -> new ModelMeters());
     m.requests.increment();
@@ -284,7 +354,7 @@ public final class LoraWorker implements AutoCloseable {
     }
     feesWei.accumulateAndGet(fee, BigInteger::add);
     sink.accept(event);
-    return new Completion(text, r.finishReason(), event, r);
+    return new Completion(text, r.finishReason(), event, r, charged);
   }
 
   /** Registers a new adapter directory (or re-validates a changed one). */
@@ -336,6 +406,19 @@ public final class LoraWorker implements AutoCloseable {
 
   public BatchScheduler scheduler() {
     return scheduler;
+  }
+
+  /**
+   * Makes the worker serve paid requests only (null: serve everyone, the default). Set before the
+   * HTTP server starts.
+   */
+  public void payments(PaymentGate gate) {
+    this.payments = gate;
+  }
+
+  /** The payment gate, or null when the worker takes no payment. */
+  public PaymentGate payments() {
+    return payments;
   }
 
   public PriceBook prices() {

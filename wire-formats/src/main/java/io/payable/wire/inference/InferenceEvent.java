@@ -27,6 +27,8 @@ import java.util.Objects;
  * @param requestTime when the request arrived
  * @param firstTokenTime when the first output token was produced
  * @param doneTime when the request completed
+ * @param voucher the consumer's payment voucher the worker served against; null for events of
+ *     workers that take no payment (schema version 1)
  */
 public record InferenceEvent(
     String eventId,
@@ -43,7 +45,8 @@ public record InferenceEvent(
     int outputTokens,
     Instant requestTime,
     Instant firstTokenTime,
-    Instant doneTime) {
+    Instant doneTime,
+    PaymentVoucher voucher) {
 
   /** Largest uint256 plus one. */
   public static final BigInteger UINT256_LIMIT = BigInteger.ONE.shiftLeft(256);
@@ -69,6 +72,85 @@ public record InferenceEvent(
     requireUint256(priceWei, "priceWei");
     if (promptTokens < 0 || outputTokens < 0) {
       throw new IllegalArgumentException("token counts must be >= 0");
+    }
+  }
+
+  /** An event without a payment voucher (a worker that takes no payment). */
+  public InferenceEvent(
+      String eventId,
+      String workerId,
+      String modelId,
+      String adapterId,
+      String adapterVersion,
+      String consumer,
+      BigInteger feeWei,
+      PriceBasis priceBasis,
+      BigInteger priceWei,
+      String outputText,
+      int promptTokens,
+      int outputTokens,
+      Instant requestTime,
+      Instant firstTokenTime,
+      Instant doneTime) {
+    this(
+        eventId,
+        workerId,
+        modelId,
+        adapterId,
+        adapterVersion,
+        consumer,
+        feeWei,
+        priceBasis,
+        priceWei,
+        outputText,
+        promptTokens,
+        outputTokens,
+        requestTime,
+        firstTokenTime,
+        doneTime,
+        null);
+  }
+
+  /** This event with {@code voucher}. */
+  public InferenceEvent withVoucher(PaymentVoucher voucher) {
+    return new InferenceEvent(
+        eventId,
+        workerId,
+        modelId,
+        adapterId,
+        adapterVersion,
+        consumer,
+        feeWei,
+        priceBasis,
+        priceWei,
+        outputText,
+        promptTokens,
+        outputTokens,
+        requestTime,
+        firstTokenTime,
+        doneTime,
+        voucher);
+  }
+
+  /**
+   * The EIP-712 voucher {@code Voucher(consumer, cumulativeAmount, expiry)} of the event's {@link
+   * #consumer()}, as the consumer signed it for ConsumerEscrow (docs/contracts.md).
+   *
+   * @param cumulativeAmount total spend the consumer authorised, wei
+   * @param expiry unix seconds
+   * @param signature 0x + 130 hex digits (r || s || v)
+   */
+  public record PaymentVoucher(BigInteger cumulativeAmount, long expiry, String signature) {
+    public PaymentVoucher {
+      Objects.requireNonNull(cumulativeAmount, "cumulativeAmount");
+      Objects.requireNonNull(signature, "signature");
+      requireUint256(cumulativeAmount, "voucher cumulativeAmount");
+      if (expiry < 0) {
+        throw new IllegalArgumentException("voucher expiry is negative");
+      }
+      if (!signature.matches("0x[0-9a-fA-F]{130}")) {
+        throw new IllegalArgumentException("voucher signature is not 0x + 130 hex digits");
+      }
     }
   }
 

@@ -22,6 +22,7 @@ import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.TimeStampMilliTZVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -45,8 +46,13 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 public final class InferenceEventCodec {
 
-  /** Version of the Arrow schema below; stored in the schema metadata. */
+  /**
+   * Version of the Arrow schema of batches without payment vouchers; stored in the schema metadata.
+   */
   public static final int FORMAT_VERSION = 1;
+
+  /** Version of the schema with the payment voucher columns ({@link #SCHEMA_V2}). */
+  public static final int FORMAT_VERSION_PAID = 2;
 
   public static final String META_FORMAT = "payable.format";
   public static final String META_VERSION = "payable.format.version";
@@ -57,31 +63,51 @@ public final class InferenceEventCodec {
 
   private static final ArrowType UTF8 = ArrowType.Utf8.INSTANCE;
   private static final ArrowType INT32 = new ArrowType.Int(32, true);
+  private static final ArrowType INT64 = new ArrowType.Int(64, true);
   private static final ArrowType TS_UTC = new ArrowType.Timestamp(TimeUnit.MILLISECOND, "UTC");
 
-  /** The wire schema, field order is part of the format. */
+  private static final List<Field> FIELDS_V1 =
+      List.of(
+          field("event_id", UTF8),
+          field("worker_id", UTF8),
+          field("model_id", UTF8),
+          field("adapter_id", UTF8),
+          field("adapter_version", UTF8),
+          field("consumer", UTF8),
+          field("fee_wei", UTF8),
+          field("price_basis", UTF8),
+          field("price_wei", UTF8),
+          field("output_text", UTF8),
+          field("prompt_tokens", INT32),
+          field("output_tokens", INT32),
+          field("request_time", TS_UTC),
+          field("first_token_time", TS_UTC),
+          field("done_time", TS_UTC));
+
+  /** The wire schema of version 1, field order is part of the format. */
   public static final Schema SCHEMA =
       new Schema(
-          List.of(
-              field("event_id", UTF8),
-              field("worker_id", UTF8),
-              field("model_id", UTF8),
-              field("adapter_id", UTF8),
-              field("adapter_version", UTF8),
-              field("consumer", UTF8),
-              field("fee_wei", UTF8),
-              field("price_basis", UTF8),
-              field("price_wei", UTF8),
-              field("output_text", UTF8),
-              field("prompt_tokens", INT32),
-              field("output_tokens", INT32),
-              field("request_time", TS_UTC),
-              field("first_token_time", TS_UTC),
-              field("done_time", TS_UTC)),
+          FIELDS_V1,
           Map.of(META_FORMAT, FORMAT_NAME, META_VERSION, Integer.toString(FORMAT_VERSION)));
+
+  /**
+   * Version 2: version 1's fields, then the consumer's voucher ({@code voucher_amount} decimal wei,
+   * {@code voucher_expiry} unix seconds, {@code voucher_signature} 0x hex). Written for batches in
+   * which every event carries a voucher.
+   */
+  public static final Schema SCHEMA_V2 =
+      new Schema(
+          concat(
+              FIELDS_V1,
+              field("voucher_amount", UTF8),
+              field("voucher_expiry", INT64),
+              field("voucher_signature", UTF8)),
+          Map.of(META_FORMAT, FORMAT_NAME, META_VERSION, Integer.toString(FORMAT_VERSION_PAID)));
 
   /** Buffers per record batch: validity + offsets + data per string, validity + data otherwise. */
   private static final int BUFFERS = 10 * 3 + 5 * 2;
+
+  private static final int BUFFERS_V2 = BUFFERS + 2 * 3 + 2;
 
   private static final BufferAllocator ROOT = new RootAllocator();
 
@@ -90,6 +116,12 @@ public final class InferenceEventCodec {
   /** Off-heap bytes still held by the codec; zero between calls unless a decode leaked. */
   static long allocatedBytes() {
     return ROOT.getAllocatedMemory();
+  }
+
+  private static List<Field> concat(List<Field> head, Field... tail) {
+    List<Field> all = new ArrayList<>(head);
+    all.addAll(List.of(tail));
+    return List.copyOf(all);
   }
 
   private static Field field(String name, ArrowType type) {
@@ -104,8 +136,14 @@ public final class InferenceEventCodec {
     if (events.size() > MAX_ROWS) {
       throw new IllegalArgumentException("batch larger than " + MAX_ROWS + " rows");
     }
+    long paid = events.stream().filter(e -> e.voucher() != null).count();
+    if (paid != 0 && paid != events.size()) {
+      throw new IllegalArgumentException(
+          "a batch has vouchers on every event or on none; the worker splits mixed batches");
+    }
+    boolean v2 = paid != 0;
     try (BufferAllocator alloc = ROOT.newChildAllocator("encode", 0, Long.MAX_VALUE);
-        VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, alloc)) {
+        VectorSchemaRoot root = VectorSchemaRoot.create(v2 ? SCHEMA_V2 : SCHEMA, alloc)) {
       root.allocateNew();
       int n = events.size();
       for (int i = 0; i < n; i++) {
@@ -125,6 +163,11 @@ public final class InferenceEventCodec {
         ts(root, "request_time", i, e.requestTime());
         ts(root, "first_token_time", i, e.firstTokenTime());
         ts(root, "done_time", i, e.doneTime());
+        if (v2) {
+          utf8(root, "voucher_amount", i, e.voucher().cumulativeAmount().toString());
+          ((BigIntVector) root.getVector("voucher_expiry")).setSafe(i, e.voucher().expiry());
+          utf8(root, "voucher_signature", i, e.voucher().signature());
+        }
       }
       root.setRowCount(n);
       ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -174,11 +217,11 @@ public final class InferenceEventCodec {
     try (BufferAllocator alloc = ROOT.newChildAllocator("decode", 0, limit);
         ArrowStreamReader reader = new ArrowStreamReader(new ByteArrayInputStream(bytes), alloc)) {
       VectorSchemaRoot root = reader.getVectorSchemaRoot();
-      checkSchema(root.getSchema());
+      boolean v2 = checkSchema(root.getSchema());
       if (!reader.loadNextBatch()) {
         throw new InvalidInferenceBatchException(Reason.EMPTY, "stream has no record batch");
       }
-      List<InferenceEvent> events = readRows(root);
+      List<InferenceEvent> events = readRows(root, v2);
       if (reader.loadNextBatch()) {
         throw new InvalidInferenceBatchException(
             Reason.MALFORMED_ARROW, "more than one record batch in one record");
@@ -198,6 +241,7 @@ public final class InferenceEventCodec {
   private static void scanFraming(byte[] bytes) throws InvalidInferenceBatchException {
     ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     int messages = 0;
+    int fields = -1;
     try {
       while (true) {
         if (buf.remaining() < 4) {
@@ -232,8 +276,13 @@ public final class InferenceEventCodec {
               Reason.MALFORMED_ARROW,
               "message " + messages + " has header type " + message.headerType());
         }
-        if (expected == MessageHeader.RecordBatch) {
-          checkRecordBatch(message, body);
+        if (expected == MessageHeader.Schema) {
+          org.apache.arrow.flatbuf.Schema schema =
+              (org.apache.arrow.flatbuf.Schema)
+                  message.header(new org.apache.arrow.flatbuf.Schema());
+          fields = schema == null ? -1 : schema.fieldsLength();
+        } else {
+          checkRecordBatch(message, body, fields);
         }
         buf.position(buf.position() + (int) body);
         if (++messages > 2) {
@@ -252,7 +301,7 @@ public final class InferenceEventCodec {
    * Checks a record batch's buffer layout against the body before Arrow slices it: Arrow leaks the
    * body buffer when slicing fails half way, so a bad layout must be refused here.
    */
-  private static void checkRecordBatch(Message message, long bodyLength)
+  private static void checkRecordBatch(Message message, long bodyLength, int fields)
       throws InvalidInferenceBatchException {
     RecordBatch batch = (RecordBatch) message.header(new RecordBatch());
     if (batch == null || batch.compression() != null) {
@@ -261,7 +310,11 @@ public final class InferenceEventCodec {
     if (batch.length() <= 0 || batch.length() > MAX_ROWS) {
       throw new InvalidInferenceBatchException(Reason.INVALID_FIELD, "row count " + batch.length());
     }
-    if (batch.nodesLength() != SCHEMA.getFields().size() || batch.buffersLength() != BUFFERS) {
+    int buffers =
+        fields == SCHEMA.getFields().size()
+            ? BUFFERS
+            : fields == SCHEMA_V2.getFields().size() ? BUFFERS_V2 : -1;
+    if (batch.nodesLength() != fields || batch.buffersLength() != buffers) {
       throw new InvalidInferenceBatchException(
           Reason.SCHEMA_MISMATCH, "record batch layout differs from the schema");
     }
@@ -284,23 +337,31 @@ public final class InferenceEventCodec {
     }
   }
 
-  private static void checkSchema(Schema schema) throws InvalidInferenceBatchException {
+  /** Returns whether the stream is version 2 (with vouchers). */
+  private static boolean checkSchema(Schema schema) throws InvalidInferenceBatchException {
     Map<String, String> meta = schema.getCustomMetadata();
     if (meta == null || !FORMAT_NAME.equals(meta.get(META_FORMAT))) {
       throw new InvalidInferenceBatchException(
           Reason.SCHEMA_MISMATCH, "not an inference-event stream");
     }
-    if (!Integer.toString(FORMAT_VERSION).equals(meta.get(META_VERSION))) {
+    String version = meta.get(META_VERSION);
+    Schema expected;
+    if (Integer.toString(FORMAT_VERSION).equals(version)) {
+      expected = SCHEMA;
+    } else if (Integer.toString(FORMAT_VERSION_PAID).equals(version)) {
+      expected = SCHEMA_V2;
+    } else {
       throw new InvalidInferenceBatchException(
-          Reason.UNSUPPORTED_VERSION, "format version " + meta.get(META_VERSION));
+          Reason.UNSUPPORTED_VERSION, "format version " + version);
     }
-    if (!schema.getFields().equals(SCHEMA.getFields())) {
+    if (!schema.getFields().equals(expected.getFields())) {
       throw new InvalidInferenceBatchException(
-          Reason.SCHEMA_MISMATCH, "fields differ from inference-event v" + FORMAT_VERSION);
+          Reason.SCHEMA_MISMATCH, "fields differ from inference-event v" + version);
     }
+    return expected == SCHEMA_V2;
   }
 
-  private static List<InferenceEvent> readRows(VectorSchemaRoot root)
+  private static List<InferenceEvent> readRows(VectorSchemaRoot root, boolean v2)
       throws InvalidInferenceBatchException {
     int n = root.getRowCount();
     if (n <= 0 || n > MAX_ROWS) {
@@ -325,7 +386,13 @@ public final class InferenceEventCodec {
                 intAt(root, "output_tokens", i),
                 tsAt(root, "request_time", i),
                 tsAt(root, "first_token_time", i),
-                tsAt(root, "done_time", i)));
+                tsAt(root, "done_time", i),
+                v2
+                    ? new InferenceEvent.PaymentVoucher(
+                        uint256(str(root, "voucher_amount", i), "voucher_amount"),
+                        longAt(root, "voucher_expiry", i),
+                        str(root, "voucher_signature", i))
+                    : null));
       } catch (IllegalArgumentException | NullPointerException e) {
         throw new InvalidInferenceBatchException(
             Reason.INVALID_FIELD, "row " + i + ": " + e.getMessage(), e);
@@ -373,6 +440,14 @@ public final class InferenceEventCodec {
 
   private static int intAt(VectorSchemaRoot root, String name, int i) {
     IntVector v = (IntVector) root.getVector(name);
+    if (v.isNull(i)) {
+      throw new IllegalArgumentException(name + " is null");
+    }
+    return v.get(i);
+  }
+
+  private static long longAt(VectorSchemaRoot root, String name, int i) {
+    BigIntVector v = (BigIntVector) root.getVector(name);
     if (v.isNull(i)) {
       throw new IllegalArgumentException(name + " is null");
     }

@@ -83,6 +83,67 @@ class InferenceEventEnvelopeTest {
     return one.list().ofMinSize(1).ofMaxSize(20);
   }
 
+  static final String SIGNATURE = "0x" + "ab".repeat(64) + "1b";
+
+  /** Batches in which every event carries a voucher (schema version 2). */
+  @Provide
+  Arbitrary<List<InferenceEvent>> paidBatches() {
+    return Combinators.combine(
+            batches(),
+            Arbitraries.bigIntegers()
+                .between(BigInteger.ZERO, InferenceEvent.UINT256_LIMIT.subtract(BigInteger.ONE)),
+            Arbitraries.longs().between(0, Long.MAX_VALUE))
+        .as(
+            (events, amount, expiry) ->
+                events.stream()
+                    .map(
+                        e ->
+                            e.withVoucher(
+                                new InferenceEvent.PaymentVoucher(amount, expiry, SIGNATURE)))
+                    .toList());
+  }
+
+  @Property(tries = 100)
+  void paidBatchesRoundTripAsVersion2(@ForAll("paidBatches") List<InferenceEvent> events)
+      throws Exception {
+    byte[] record = InferenceEventEnvelope.sign(events, WORKER);
+    assertThat(InferenceEventEnvelope.verify(record, Set.of(WORKER_ADDR)).events())
+        .isEqualTo(events);
+    byte[] payload = InferenceEventCodec.encode(events);
+    assertThat(new String(payload, java.nio.charset.StandardCharsets.ISO_8859_1))
+        .contains("voucher_signature");
+    assertThat(InferenceEventCodec.decode(payload)).isEqualTo(events);
+  }
+
+  @Property(tries = 300)
+  void mutatedPaidRecordsOnlyEverThrowTheTypedException(
+      @ForAll("paidBatches") List<InferenceEvent> events,
+      @ForAll @Size(min = 1, max = 8) List<Integer> positions,
+      @ForAll byte value) {
+    byte[] payload = InferenceEventCodec.encode(events);
+    for (int p : positions) {
+      payload[Math.floorMod(p, payload.length)] ^= (byte) (value | 1);
+    }
+    expectTypedOrSuccess(() -> InferenceEventCodec.decode(payload));
+    assertThat(InferenceEventCodec.allocatedBytes()).isZero();
+  }
+
+  @Test
+  void unpaidBatchesStayVersion1AndMixedBatchesAreRefused() throws Exception {
+    InferenceEvent unpaid = event("a", "text", BigInteger.TEN);
+    byte[] payload = InferenceEventCodec.encode(List.of(unpaid));
+    assertThat(new String(payload, java.nio.charset.StandardCharsets.ISO_8859_1))
+        .doesNotContain("voucher");
+    assertThat(InferenceEventCodec.decode(payload)).containsExactly(unpaid);
+    InferenceEvent paid =
+        event("b", "text", BigInteger.TEN)
+            .withVoucher(new InferenceEvent.PaymentVoucher(BigInteger.TEN, 1, SIGNATURE));
+    assertThatThrownBy(() -> InferenceEventCodec.encode(List.of(unpaid, paid)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new InferenceEvent.PaymentVoucher(BigInteger.ONE, 1, "0x1234"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   @Property(tries = 200)
   void signedRoundTrip(@ForAll("batches") List<InferenceEvent> events) throws Exception {
     byte[] record = InferenceEventEnvelope.sign(events, WORKER);
