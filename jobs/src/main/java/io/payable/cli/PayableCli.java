@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       io.payable.cli.settle.ClaimCommand.class,
       io.payable.cli.settle.SettleCommand.class,
       io.payable.cli.sql.SqlCommand.class,
+      io.payable.cli.console.ConsoleCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class PayableCli implements Runnable {
