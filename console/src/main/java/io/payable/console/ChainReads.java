@@ -17,6 +17,7 @@ import org.web3j.abi.datatypes.Function;
 import org.web3j.abi.datatypes.generated.Bytes32;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.EthLog;
@@ -71,7 +72,7 @@ final class ChainReads implements AutoCloseable {
   List<DatanetInfo> datanets() throws Exception {
     EthFilter filter =
         new EthFilter(
-            DefaultBlockParameterName.EARLIEST,
+            DefaultBlockParameter.valueOf(BigInteger.valueOf(deployment.block())),
             DefaultBlockParameterName.LATEST,
             deployment.datanetRegistry());
     filter.addSingleTopic(EventEncoder.encode(DatanetRegistry.DATANETCREATED_EVENT));

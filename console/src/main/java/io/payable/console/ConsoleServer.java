@@ -202,10 +202,15 @@ public final class ConsoleServer implements AutoCloseable {
         Request request =
             new Request(
                 path, groups, Request.parseQuery(exchange.getRequestURI().getRawQuery()), body);
+        long start = System.nanoTime();
         if (route.raw() != null) {
           route.raw().handle(request, exchange);
         } else {
           send(exchange, 200, Json.MAPPER.writeValueAsBytes(route.json().handle(request)));
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        if (millis > 1_000 && route.raw() == null) {
+          LOG.info("{} {} took {} ms", method, path, millis);
         }
         return;
       }
@@ -214,11 +219,11 @@ public final class ConsoleServer implements AutoCloseable {
       error(exchange, e.status(), e.getMessage());
     } catch (IllegalArgumentException e) {
       error(exchange, 400, e.getMessage());
-    } catch (IOException e) {
-      throw e;
     } catch (Exception e) {
+      // What the Console depends on (chain, warehouse, Kafka, a service) failed: one line for the
+      // page, the trace in the log.
       LOG.warn("{} {} failed", method, path, e);
-      error(exchange, 502, oneLine(e));
+      error(exchange, 502, "Upstream failure: " + oneLine(e));
     }
   }
 

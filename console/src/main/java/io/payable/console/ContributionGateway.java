@@ -3,7 +3,6 @@ package io.payable.console;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.payable.contracts.deploy.Deployment;
 import io.payable.contracts.eip712.Contribution;
 import io.payable.contracts.merkle.LeafHashTree;
 import io.payable.index.shard.DocumentRecord;
@@ -84,7 +83,12 @@ final class ContributionGateway implements AutoCloseable {
 
   /** {@code eth_signTypedData_v4} typed data of a Contribution in the Payable Datanets domain. */
   static ObjectNode typedData(
-      Deployment d, String datanetId, String contentHash, BigInteger nonce, long timestamp) {
+      long chainId,
+      String datanetRegistry,
+      String datanetId,
+      String contentHash,
+      BigInteger nonce,
+      long timestamp) {
     ObjectNode root = Json.object();
     ObjectNode types = root.putObject("types");
     ArrayNode domainType = types.putArray("EIP712Domain");
@@ -101,8 +105,8 @@ final class ContributionGateway implements AutoCloseable {
     ObjectNode domain = root.putObject("domain");
     domain.put("name", "Payable Datanets");
     domain.put("version", "1");
-    domain.put("chainId", d.chainId());
-    domain.put("verifyingContract", d.datanetRegistry());
+    domain.put("chainId", chainId);
+    domain.put("verifyingContract", datanetRegistry);
     ObjectNode message = root.putObject("message");
     message.put("datanetId", datanetId);
     message.put("contentHash", contentHash);
@@ -135,7 +139,15 @@ final class ContributionGateway implements AutoCloseable {
     out.put("timestamp", timestamp);
     out.put("content_hash", contentHash);
     out.put("contribution_id", contributionId(datanet, contributor, nonce));
-    out.set("typed_data", typedData(chain.deployment(), datanet, contentHash, nonce, timestamp));
+    out.set(
+        "typed_data",
+        typedData(
+            chain.deployment().chainId(),
+            chain.deployment().datanetRegistry(),
+            datanet,
+            contentHash,
+            nonce,
+            timestamp));
     return out;
   }
 

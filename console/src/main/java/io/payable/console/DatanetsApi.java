@@ -35,8 +35,43 @@ final class DatanetsApi {
     final Set<String> shards = new HashSet<>();
   }
 
+  /** The totals of the table snapshots they were computed from: recomputed when either changes. */
+  private record CachedTotals(long contributions, long shards, Map<String, Totals> totals) {}
+
+  private volatile CachedTotals cached;
+
   /** Every Datanet on chain, with its totals from the tables. */
   Object list() throws Exception {
+    long contributions = warehouse.snapshotId(IngestTables.CONTRIBUTIONS);
+    long shards = warehouse.snapshotId(IngestTables.INDEX_SHARDS);
+    CachedTotals c = cached;
+    if (c == null || c.contributions() != contributions || c.shards() != shards) {
+      c = new CachedTotals(contributions, shards, totals());
+      cached = c;
+    }
+    Map<String, Totals> totals = c.totals();
+    ArrayNode out = Json.MAPPER.createArrayNode();
+    for (ChainReads.DatanetInfo d : chain.datanets()) {
+      Totals t = totals.getOrDefault(d.id(), new Totals());
+      ObjectNode n = out.addObject();
+      n.put("id", d.id());
+      n.put("name", name(d.metadataUri()));
+      n.put("metadata_uri", d.metadataUri());
+      n.put("owner", d.owner());
+      n.put("treasury", d.treasury());
+      n.put("open", d.open());
+      n.put("contributions", t.contributions);
+      n.put("contributors", t.contributors.size());
+      n.put("tokens", t.tokens);
+      n.put("bytes", t.bytes);
+      n.put("shards", t.shards.size());
+      ArrayNode licenses = n.putArray("licenses");
+      t.licenses.forEach(licenses::add);
+    }
+    return out;
+  }
+
+  private Map<String, Totals> totals() {
     Map<String, Totals> totals = new HashMap<>();
     for (Record r : warehouse.rows(IngestTables.CONTRIBUTIONS)) {
       Totals t = totals.computeIfAbsent((String) r.getField("datanet_id"), k -> new Totals());
@@ -62,25 +97,7 @@ final class DatanetsApi {
         totals.computeIfAbsent((String) r.getField("datanet_id"), k -> new Totals()).shards.add(id);
       }
     }
-    ArrayNode out = Json.MAPPER.createArrayNode();
-    for (ChainReads.DatanetInfo d : chain.datanets()) {
-      Totals t = totals.getOrDefault(d.id(), new Totals());
-      ObjectNode n = out.addObject();
-      n.put("id", d.id());
-      n.put("name", name(d.metadataUri()));
-      n.put("metadata_uri", d.metadataUri());
-      n.put("owner", d.owner());
-      n.put("treasury", d.treasury());
-      n.put("open", d.open());
-      n.put("contributions", t.contributions);
-      n.put("contributors", t.contributors.size());
-      n.put("tokens", t.tokens);
-      n.put("bytes", t.bytes);
-      n.put("shards", t.shards.size());
-      ArrayNode licenses = n.putArray("licenses");
-      t.licenses.forEach(licenses::add);
-    }
-    return out;
+    return totals;
   }
 
   /** A short name from the metadata URI: its last path or scheme-specific part. */

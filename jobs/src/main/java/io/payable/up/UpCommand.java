@@ -134,8 +134,10 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
       cycle.start();
       console = startConsole(stack, cycle);
       out.println("  Console                 : " + console.url());
-      out.flush();
+    } else {
+      out.println("  Console                 : not started (--no-demo deploys no contracts)");
     }
+    out.flush();
     long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
     while (System.nanoTime() < deadline) {
       if (stopped.await(

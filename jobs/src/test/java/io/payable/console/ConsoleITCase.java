@@ -99,6 +99,7 @@ class ConsoleITCase {
                 d.findElements(By.cssSelector("#datanets tbody tr")).size() == 3 && datanetRows(d),
             Duration.ofSeconds(90));
         browser.screenshots("datanets");
+        assertThat(browser.overflowAtPhoneWidth()).as("wider than a phone").isEmpty();
 
         // Contribute with the wallet -> accepted, visible in the table, then anchored.
         d.findElement(By.cssSelector("#datanets tbody tr a")).click();
@@ -137,6 +138,7 @@ class ConsoleITCase {
         assertThat(d.findElement(By.id("rejection-reason")).getText())
             .contains("duplicate_content");
         browser.screenshots("datanet-rejected");
+        assertThat(browser.overflowAtPhoneWidth()).as("wider than a phone").isEmpty();
 
         // Trace: an attributed event with spans; the page's split is the table's, to the wei.
         d.get(base + "#/trace");
@@ -178,20 +180,31 @@ class ConsoleITCase {
           assertThat(li.getText()).matches("0x[0-9a-f]{40}");
         }
         browser.screenshots("trace-event");
+        assertThat(browser.overflowAtPhoneWidth()).as("wider than a phone").isEmpty();
 
         // Payouts: once a root is active, the richest contributor's page shows the amount, and
         // Claim through the wallet pays exactly it on chain.
         String claimant = awaitClaimant(stack, cycle, Duration.ofSeconds(150));
-        BigInteger cumulative = activeCumulative(stack, claimant);
         ((org.openqa.selenium.JavascriptExecutor) d)
             .executeScript("localStorage.setItem('testWallet.account', arguments[0])", claimant);
         d.get(base + "#/payouts/" + claimant);
         d.navigate().refresh();
         await(d, () -> d.findElements(By.id("claim")).size() == 1, Duration.ofSeconds(30));
-        assertThat(d.findElement(By.id("claim")).isEnabled()).isTrue();
+        WebElement claim = d.findElement(By.id("claim"));
+        assertThat(claim.isEnabled()).isTrue();
+        // What the page offers to claim is a cumulative total settlement wrote for this account.
+        BigInteger offered = new BigInteger(claim.getAttribute("data-cumulative-wei"));
+        assertThat(
+                PlatformIo.rows(stack.warehouse(), SettlementTables.EPOCH_REWARDS).stream()
+                    .filter(r -> claimant.equals(r.getField("account")))
+                    .map(r -> ((BigDecimal) r.getField("cumulative_wei")).toBigIntegerExact()))
+            .contains(offered);
+        assertThat(d.findElement(By.id("claimable")).getAttribute("data-wei"))
+            .isEqualTo(offered.toString());
         assertThat(d.findElements(By.cssSelector("#epochs tbody tr"))).isNotEmpty();
-        assertThat(d.findElement(By.id("claimed")).getText()).isEqualTo("0 OPEN");
+        assertThat(d.findElement(By.id("claimed")).getAttribute("data-wei")).isEqualTo("0");
         browser.screenshots("payouts");
+        assertThat(browser.overflowAtPhoneWidth()).as("wider than a phone").isEmpty();
         Web3j web3j = stack.chain().newClient();
         OpenToken token =
             OpenToken.load(
@@ -206,20 +219,20 @@ class ConsoleITCase {
             () ->
                 d.findElement(By.id("claim-status")).getText().startsWith("Claimed in transaction"),
             Duration.ofSeconds(60));
-        BigInteger paid = token.balanceOf(claimant).send().subtract(before);
-        assertThat(paid).isEqualTo(cumulative);
+        // Exactly what was offered reached the account, on chain.
+        assertThat(token.balanceOf(claimant).send().subtract(before)).isEqualTo(offered);
         RewardDistributor distributor =
             RewardDistributor.load(
                 deployment.rewardDistributor(),
                 web3j,
                 new ReadonlyTransactionManager(web3j, claimant),
                 new DefaultGasProvider());
-        assertThat(distributor.claimed(claimant).send()).isEqualTo(cumulative);
+        assertThat(distributor.claimed(claimant).send()).isEqualTo(offered);
+        // The page shows it (a newer root may meanwhile make more claimable).
         await(
             d,
             () ->
-                d.findElement(By.id("claimable")).getText().equals("0 OPEN")
-                    && !d.findElement(By.id("claimed")).getText().equals("0 OPEN"),
+                d.findElement(By.id("claimed")).getAttribute("data-wei").equals(offered.toString()),
             Duration.ofSeconds(20));
         browser.screenshots("payouts-claimed");
         web3j.shutdown();
@@ -231,6 +244,21 @@ class ConsoleITCase {
         d.get(base + "#/models");
         await(d, () -> "models".equals(page(d)), Duration.ofSeconds(20));
         browser.screenshots("models");
+
+        // The chat playground streams an answer from the worker's adapter.
+        d.findElement(By.name("model")).sendKeys("moby-dick-qa");
+        d.findElement(By.name("prompt")).sendKeys("Call me Ishmael.");
+        d.findElement(By.cssSelector("#chat button[type=submit]")).click();
+        await(
+            d,
+            () ->
+                !d.findElements(By.cssSelector("#chat-log [data-answer=done]")).isEmpty()
+                    || !d.findElement(By.id("message")).getText().isEmpty(),
+            Duration.ofSeconds(90));
+        assertThat(d.findElement(By.id("message")).getText()).isEmpty();
+        assertThat(d.findElement(By.cssSelector("#chat-log [data-answer=done]")).getText())
+            .isNotBlank();
+        browser.screenshots("models-chat");
       } finally {
         LOG.info("demo output:\n{}", demoOutput);
       }
@@ -340,18 +368,18 @@ class ConsoleITCase {
         .until(x -> condition.get());
   }
 
-  /** Reloads the page every two seconds until the condition holds. */
+  /** Reloads the page until the condition holds once the page has rendered. */
   private static void awaitAfterReloads(WebDriver d, Supplier<Boolean> condition, Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       try {
-        if ("false".equals(d.findElement(By.id("main")).getAttribute("aria-busy"))
-            && condition.get()) {
+        await(d, () -> page(d) != null, Duration.ofSeconds(30));
+        if (condition.get()) {
           return;
         }
       } catch (org.openqa.selenium.WebDriverException retry) {
-        // the page is being replaced
+        // the page is being replaced, or did not render in time
       }
       Thread.sleep(2_000);
       d.navigate().refresh();

@@ -6,9 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -69,15 +69,75 @@ final class HeadlessChromium implements AutoCloseable {
     return new HeadlessChromium(driver, screenshots);
   }
 
-  /** Screenshots of the current page at the desktop and the phone size; back to desktop after. */
+  /**
+   * Whole-page screenshots of the current page with a phone's (390x844) and a laptop's (1280x800)
+   * viewport, through the DevTools protocol; the page is left at the laptop size.
+   */
+  @SuppressWarnings("unchecked")
   void screenshots(String name) throws Exception {
     for (Dimension size : new Dimension[] {PHONE, DESKTOP}) {
-      driver.manage().window().setSize(size);
-      Thread.sleep(300);
-      byte[] png = driver.getScreenshotAs(OutputType.BYTES);
+      boolean phone = size.getWidth() < 600;
+      driver.executeCdpCommand(
+          "Emulation.setDeviceMetricsOverride",
+          Map.of(
+              "width",
+              size.getWidth(),
+              "height",
+              size.getHeight(),
+              "deviceScaleFactor",
+              1,
+              "mobile",
+              phone));
+      Thread.sleep(400);
+      Map<String, Object> metrics = driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
+      Map<String, Object> content = (Map<String, Object>) metrics.get("cssContentSize");
+      double height =
+          Math.min(
+              6_000, Math.max(size.getHeight(), ((Number) content.get("height")).doubleValue()));
+      Map<String, Object> shot =
+          driver.executeCdpCommand(
+              "Page.captureScreenshot",
+              Map.of(
+                  "format",
+                  "png",
+                  "captureBeyondViewport",
+                  true,
+                  "clip",
+                  Map.of("x", 0, "y", 0, "width", size.getWidth(), "height", height, "scale", 1)));
       Files.write(
-          screenshots.resolve(name + "-" + size.getWidth() + "x" + size.getHeight() + ".png"), png);
+          screenshots.resolve(name + "-" + size.getWidth() + "x" + size.getHeight() + ".png"),
+          Base64.getDecoder().decode((String) shot.get("data")));
     }
+    driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+  }
+
+  /** Widths of elements wider than the viewport at the phone size (layout bugs), for a test. */
+  @SuppressWarnings("unchecked")
+  java.util.List<String> overflowAtPhoneWidth() throws Exception {
+    driver.executeCdpCommand(
+        "Emulation.setDeviceMetricsOverride",
+        Map.of(
+            "width",
+            PHONE.getWidth(),
+            "height",
+            PHONE.getHeight(),
+            "deviceScaleFactor",
+            1,
+            "mobile",
+            true));
+    Thread.sleep(400);
+    Object result =
+        driver.executeScript(
+            "const w = document.documentElement.clientWidth;"
+                + "return document.documentElement.scrollWidth > w"
+                + " ? [...document.querySelectorAll('body *')]"
+                + ".filter(e => e.getBoundingClientRect().right > w + 1"
+                + " && !e.closest('.table-wrap'))"
+                + ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' +"
+                + " Math.round(e.getBoundingClientRect().right))"
+                + " : [];");
+    driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+    return (java.util.List<String>) result;
   }
 
   @Override

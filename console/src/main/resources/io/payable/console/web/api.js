@@ -14,7 +14,11 @@ async function call(method, path, body) {
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch (e) { /* not JSON */ }
   if (!response.ok) {
-    throw new Error((json && json.error) || `${response.status} ${response.statusText}`);
+    // The Console answers {"error": "..."}; services it forwards to (ModelFactory, the worker)
+    // answer {"error": {"code", "message"}}, as the OpenAI API does.
+    const e = json && json.error;
+    const message = e && typeof e === 'object' ? e.message || e.code : e;
+    throw new Error(message || `${response.status} ${response.statusText}`);
   }
   return json;
 }

@@ -1,5 +1,5 @@
 // The Console's pages: a hash router over plain ES modules, no framework and no npm packages.
-import { h, field, stat, table, showMessage, clearMessage, guarded } from './dom.js';
+import { h, fill, field, stat, table, showMessage, clearMessage, guarded } from './dom.js';
 import { api } from './api.js';
 import { open, short } from './money.js';
 import { wallet, connect, ensureConnected, onChange, signTypedData, sendAndWait } from './wallet.js';
@@ -22,7 +22,7 @@ async function loadInfo() {
 
 function setPage(title, ...children) {
   const m = main();
-  m.replaceChildren(h('h1', {}, title), ...children);
+  fill(m, h('h1', {}, title), ...children);
   document.title = title + ' · Payable Console';
 }
 
@@ -71,7 +71,7 @@ async function datanetPage(id) {
     submit.disabled = true;
     try {
       const account = await ensureConnected(info.chain_id);
-      status.replaceChildren(h('span', { class: 'badge wait' }, 'waiting for the wallet signature'));
+      fill(status, h('span', { class: 'badge wait' }, 'waiting for the wallet signature'));
       const prepared = await api.post('/api/contributions/prepare',
         { datanet_id: d.id, contributor: account, content: content.value, license: license.value });
       const signature = await signTypedData(account, prepared.typed_data);
@@ -102,15 +102,17 @@ async function datanetPage(id) {
             ': its Merkle root is in DatanetRegistry ', h('span', { class: 'mono' }, a.registry)),
           h('p', {}, 'Root ', h('span', { class: 'mono' }, a.root)),
           h('p', {}, 'Leaf ', h('span', { class: 'mono' }, a.leaf)),
-          h('p', {}, 'Proof (siblings, bottom first):'),
-          h('ol', { class: 'mono' }, (a.proof || []).map((p) => h('li', {}, p)))));
+          (a.proof || []).length === 0
+            ? h('p', {}, 'Proof: none needed, the shard holds only this contribution (its leaf is the root).')
+            : [h('p', {}, 'Proof (siblings, bottom first):'),
+              h('ol', { class: 'mono' }, a.proof.map((p) => h('li', {}, p)))]));
       } else {
         parts.push(h('p', { class: 'muted', id: 'anchor-state' },
           a.state === 'root_mismatch' ? 'The shard root on chain does not match its files.' :
             'Waiting for its shard to be sealed and anchored on chain…'));
       }
     }
-    status.replaceChildren(...parts);
+    fill(status, ...parts);
   }
 
   function followStatus(cid) {
@@ -142,7 +144,7 @@ async function datanetPage(id) {
       h('td', { class: 'hide-narrow mono' }, c.shard_id ? short(c.shard_id, 6) : 'unsealed'),
       h('td', { class: 'hide-narrow' }, c.accepted_at.replace('T', ' ').slice(0, 19))));
     const pages = Math.max(1, Math.ceil(r.total / r.size));
-    listBox.replaceChildren(
+    fill(listBox,
       table([['Contribution'], ['Contributor'], ['Tokens', 'num'], ['Licence', 'hide-narrow'], ['Shard', 'hide-narrow'], ['Accepted (UTC)', 'hide-narrow']], rows),
       h('div', { class: 'pager' },
         h('button', { type: 'button', class: 'secondary', disabled: p === 0, onclick: () => guarded(() => loadPage(p - 1)) }, 'Previous page'),
@@ -215,7 +217,7 @@ async function traceEventPage(id) {
     document.querySelectorAll('.span.selected').forEach((x) => x.classList.remove('selected'));
     if (el) el.classList.add('selected');
     const s = t.spans[i];
-    detail.replaceChildren(
+    fill(detail,
       h('h2', {}, `Span ${i + 1}: tokens ${s.start_token}–${s.end_token}`),
       h('p', {}, h('q', {}, s.text)),
       h('p', {}, `Found ${s.occurrences} time(s) in ${s.documents} document(s) of the adapter’s Datanets; weight ${s.weight.toFixed(2)} bits.`),
@@ -240,7 +242,7 @@ async function traceEventPage(id) {
   setPage('Trace of an inference',
     h('p', { class: 'mono muted' }, t.event_id),
     h('div', { class: 'stats' },
-      stat('Fee', open(t.fee_wei, 9), 'fee'), stat('Adapter', t.adapter_id), stat('Epoch', t.epoch),
+      stat('Fee', open(t.fee_wei, 9), 'fee', t.fee_wei), stat('Adapter', t.adapter_id), stat('Epoch', t.epoch),
       stat('Spans', t.spans.length, 'span-count'), stat('Contributors', contributors.length)),
     h('h2', {}, 'Output'), outputBox, detail,
     h('h2', {}, 'Contributor shares'),
@@ -277,7 +279,8 @@ async function payoutsPage(account) {
   async function render() {
     const p = await api.get(`/api/payouts/${account}`);
     if (seq !== renderSeq) return;
-    const claim = h('button', { type: 'button', id: 'claim', disabled: !p.claim_tx }, 'Claim ' + open(p.claimable_wei));
+    const claim = h('button', { type: 'button', id: 'claim', disabled: !p.claim_tx,
+      'data-cumulative-wei': p.claim_tx ? p.claim_tx.cumulative_wei : null }, 'Claim ' + open(p.claimable_wei, 9));
     const claimStatus = h('p', { id: 'claim-status', 'aria-live': 'polite' }, p.claim_error || '');
     claim.addEventListener('click', () => guarded(async () => {
       claim.disabled = true;
@@ -300,19 +303,19 @@ async function payoutsPage(account) {
       h('td', { class: 'num', title: e.cumulative_wei + ' wei' }, open(e.cumulative_wei, 9)),
       h('td', {}, e.active ? h('span', { class: 'badge ok' }, 'active') : h('span', { class: 'badge wait' }, 'pending')),
       h('td', { class: 'hide-narrow mono' }, short(e.root, 6))));
-    body.replaceChildren(
+    fill(body,
       h('p', { class: 'mono muted' }, p.account),
       h('div', { class: 'stats' },
-        stat('Claimable now', open(p.claimable_wei, 9), 'claimable'),
-        stat('Pending activation', open(p.pending_wei, 9), 'pending'),
-        stat('Claimed', open(p.claimed_wei, 9), 'claimed'),
-        stat('Earned (settled)', open(p.earned_wei, 9), 'earned')),
+        stat('Claimable now', open(p.claimable_wei, 9), 'claimable', p.claimable_wei),
+        stat('Pending activation', open(p.pending_wei, 9), 'pending', p.pending_wei),
+        stat('Claimed', open(p.claimed_wei, 9), 'claimed', p.claimed_wei),
+        stat('Earned (settled)', open(p.earned_wei, 9), 'earned', p.earned_wei)),
       h('div', { class: 'card' }, h('div', { class: 'row' }, claim), claimStatus,
         h('p', { class: 'muted' }, 'A claim pays everything owed under the newest active root, to this account; any wallet may send it (it pays the gas).')),
       h('h2', {}, 'Earnings per epoch'),
       p.epochs.length === 0 ? h('p', {}, 'Nothing settled for this account yet.') :
         [h('div', { class: 'card chart', id: 'earnings-chart' }, barChart(p.epochs.map((e) => ({ label: String(e.epoch), value: e.amount_wei })),
-          { title: 'OPEN earned per epoch', format: (v) => open(v, 6) })),
+          { title: 'OPEN earned per epoch', format: (v) => open(v, 9) })),
         table([['Epoch'], ['Earned', 'num'], ['Cumulative', 'num'], ['Root'], ['Root hash', 'hide-narrow']], epochRows, { id: 'epochs' })]);
   }
   await render();

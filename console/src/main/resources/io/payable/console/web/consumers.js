@@ -17,11 +17,11 @@ export async function consumersPage({ setPage, account }) {
   const rows = c.epochs.map((e) => h('tr', {}, h('td', {}, e.epoch), h('td', { class: 'num' }, e.events),
     h('td', { class: 'num', title: e.spent_wei + ' wei' }, open(e.spent_wei, 9))));
   setPage('Consumers', form,
-    h('div', { class: 'stats' }, stat('Spent (attributed events)', open(c.spent_wei, 9), 'spent'), stat('Events', c.events),
+    h('div', { class: 'stats' }, stat('Spent (attributed events)', open(c.spent_wei, 9), 'spent', c.spent_wei), stat('Events', c.events),
       stat('Escrow balance', c.escrow ? open(c.balance_wei, 9) : 'no escrow deployed')),
     h('div', { class: 'card' }, h('p', { class: 'muted' }, c.escrow_note)),
     h('h2', {}, 'Spend per epoch'),
     c.epochs.length === 0 ? h('p', {}, 'No attributed inference for this consumer yet.') :
-      [h('div', { class: 'card chart' }, barChart(c.epochs.map((e) => ({ label: String(e.epoch), value: e.spent_wei })), { title: 'OPEN spent per epoch', format: (v) => open(v, 6) })),
+      [h('div', { class: 'card chart' }, barChart(c.epochs.map((e) => ({ label: String(e.epoch), value: e.spent_wei })), { title: 'OPEN spent per epoch', format: (v) => open(v, 9) })),
         table([['Epoch'], ['Events', 'num'], ['Spent', 'num']], rows)]);
 }

@@ -7,10 +7,17 @@ export function h(tag, attrs = {}, ...children) {
     else if (k === 'class') el.className = v;
     else el.setAttribute(k, v === true ? '' : String(v));
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
+  return el;
+}
+
+/** Replaces an element's children; arrays are flattened, null and false skipped. */
+export function fill(el, ...children) {
+  el.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false)
+    .map((c) => (c instanceof Node ? c : document.createTextNode(String(c)))));
   return el;
 }
 
@@ -21,9 +28,10 @@ export function field(labelText, control) {
   return h('label', { for: control.id }, labelText, control);
 }
 
-export function stat(label, value, id) {
+/** A labelled figure; `wei` (exact, for money) goes into data-wei and the tooltip. */
+export function stat(label, value, id, wei) {
   return h('div', { class: 'stat' }, h('div', { class: 'label' }, label),
-    h('div', { class: 'value', id }, value));
+    h('div', { class: 'value', id, 'data-wei': wei, title: wei === undefined ? null : wei + ' wei' }, value));
 }
 
 export function table(headers, rows, opts = {}) {
