@@ -31,6 +31,9 @@ final class InferenceOutputs implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InferenceOutputs.class);
   static final int CAPACITY = 20_000;
 
+  /** Records (event batches) read back per partition at start. */
+  static final long RECORDS_PER_PARTITION = 5_000;
+
   private final Map<String, String> outputs =
       new LinkedHashMap<>(1024, 0.75f, false) {
         @Override
@@ -74,7 +77,12 @@ final class InferenceOutputs implements AutoCloseable {
         }
       }
       consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
+      // The newest records only: a long-lived topic is not read from its start.
+      Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      for (TopicPartition p : partitions) {
+        consumer.seek(p, Math.max(begin.get(p), end.get(p) - RECORDS_PER_PARTITION));
+      }
       while (running) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
           add(record.value());

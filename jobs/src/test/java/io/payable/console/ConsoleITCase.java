@@ -235,6 +235,7 @@ class ConsoleITCase {
                 d.findElement(By.id("claimed")).getAttribute("data-wei").equals(offered.toString()),
             Duration.ofSeconds(20));
         browser.screenshots("payouts-claimed");
+        assertThat(browser.overflowAtPhoneWidth()).as("wider than a phone").isEmpty();
         web3j.shutdown();
 
         // The remaining pages render (screenshots for people to look at).
