@@ -182,6 +182,23 @@ class ConsoleITCase {
         browser.screenshots("trace-event");
         assertThat(browser.overflowAtPhoneWidth()).as("wider than a phone").isEmpty();
 
+        // Pasting that output finds an attributed event with exactly that output.
+        String output = d.findElement(By.id("output")).getText();
+        d.get(base + "#/trace");
+        await(d, () -> "trace".equals(page(d)), Duration.ofSeconds(30));
+        ((org.openqa.selenium.JavascriptExecutor) d)
+            .executeScript(
+                "arguments[0].value = arguments[1]", d.findElement(By.name("output")), output);
+        d.findElement(By.id("find-output")).click();
+        await(
+            d,
+            () ->
+                d.getCurrentUrl().contains("#/trace/")
+                    && "trace".equals(page(d))
+                    && !d.findElements(By.id("output")).isEmpty(),
+            Duration.ofSeconds(30));
+        assertThat(d.findElement(By.id("output")).getText()).isEqualTo(output);
+
         // Payouts: once a root is active, the richest contributor's page shows the amount, and
         // Claim through the wallet pays exactly it on chain.
         String claimant = awaitClaimant(stack, cycle, Duration.ofSeconds(150));

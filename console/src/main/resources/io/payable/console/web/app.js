@@ -184,7 +184,7 @@ async function tracePage() {
       const r = await api.post('/api/trace', { output: output.value });
       if (r.event_ids.length === 0) throw new Error(r.message);
       location.hash = `#/trace/${encodeURIComponent(r.event_ids[0])}`;
-    }); } }, field('Model output', output), h('div', {}, h('button', { type: 'submit', class: 'secondary' }, 'Find its attribution'))),
+    }); } }, field('Model output', output), h('div', {}, h('button', { type: 'submit', class: 'secondary', id: 'find-output' }, 'Find its attribution'))),
     h('h2', {}, 'Recent attributed events'),
     events.length === 0 ? h('p', {}, 'No inference has been attributed yet.') :
       table([['Event'], ['Time (UTC)', 'hide-narrow'], ['Adapter'], ['Fee', 'num'], ['Contributors', 'num']], rows, { id: 'events' }));
