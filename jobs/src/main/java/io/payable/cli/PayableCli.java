@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       io.payable.cli.consumer.ConsumerCommand.class,
       io.payable.cli.settle.SettleCommand.class,
       io.payable.cli.sql.SqlCommand.class,
+      io.payable.cli.console.ConsoleCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class PayableCli implements Runnable {

@@ -2,9 +2,12 @@ package io.payable.up;
 
 import io.payable.cli.CliLogging;
 import io.payable.cli.DurationConverter;
+import io.payable.console.ConsoleConfig;
+import io.payable.console.ConsoleServer;
 import io.payable.up.demo.CycleReport;
 import io.payable.up.demo.DemoCycle;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,6 +69,14 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
       defaultValue = "4",
       description = "Task slots of the Flink MiniCluster (default: ${DEFAULT-VALUE}).")
   int slots;
+
+  @Option(
+      names = "--console-port",
+      defaultValue = "8088",
+      description =
+          "Port of the web Console on 127.0.0.1; any free port when taken (default:"
+              + " ${DEFAULT-VALUE}).")
+  int consolePort;
 
   /**
    * The log under the data directory; a run on a temporary directory logs next to it, so that the
@@ -138,9 +149,15 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
             : "Stopping after " + duration.toSeconds() + "s.");
     out.flush();
 
+    ConsoleServer console = null;
     if (cycle != null) {
       cycle.start();
+      console = startConsole(stack, cycle);
+      out.println("  Console                 : " + console.url());
+    } else {
+      out.println("  Console                 : not started (--no-demo deploys no contracts)");
     }
+    out.flush();
     long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
     while (System.nanoTime() < deadline) {
       if (stopped.await(
@@ -154,6 +171,9 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
         out.flush();
       }
     }
+    if (console != null) {
+      console.close();
+    }
     CycleReport report = finish(cycle, out);
     if (closed.compareAndSet(false, true)) {
       stack.close();
@@ -162,6 +182,22 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
     out.println("Payable stopped.");
     out.flush();
     return report == null || report.rpcUrl() != null ? 0 : 1;
+  }
+
+  /** The Console over the demo's stack, on --console-port or, when that is taken, any port. */
+  private ConsoleServer startConsole(EmbeddedStack stack, DemoCycle cycle) throws Exception {
+    ConsoleConfig.Builder config =
+        ConsoleConfig.builder()
+            .warehouse(stack.warehouse().location())
+            .rpcUrl(stack.chain().rpcUrl())
+            .deploymentJson(Files.readString(cycle.deploymentFile()))
+            .bootstrapServers(stack.kafka().bootstrapServers())
+            .workerUrl(cycle.workerUrl());
+    try {
+      return ConsoleServer.start(config.port(consolePort).build());
+    } catch (BindException taken) {
+      return ConsoleServer.start(config.port(0).build());
+    }
   }
 
   private static CycleReport finish(DemoCycle cycle, PrintWriter out) {

@@ -25,6 +25,30 @@ class PayableCliTest {
   }
 
   @Test
+  void consoleNeedsItsSourcesAndSaysWhenTheDeploymentIsMissing() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = PayableCli.newCommandLine().setErr(new PrintWriter(err));
+
+    assertThat(cli.execute("console")).isEqualTo(2);
+    assertThat(err.toString()).contains("--warehouse").contains("--rpc").contains("--deployment");
+
+    StringWriter err2 = new StringWriter();
+    CommandLine again = PayableCli.newCommandLine().setErr(new PrintWriter(err2));
+    int exit =
+        again.execute(
+            "console",
+            "--warehouse",
+            "file:///nowhere",
+            "--rpc",
+            "http://127.0.0.1:9",
+            "--deployment",
+            "no-such-deployment.json");
+    assertThat(exit).isEqualTo(2);
+    assertThat(err2.toString().trim())
+        .isEqualTo("error: no deployment file no-such-deployment.json");
+  }
+
+  @Test
   void anUnknownCommandFailsWithUsageError() {
     StringWriter err = new StringWriter();
     CommandLine cli = PayableCli.newCommandLine().setErr(new PrintWriter(err));

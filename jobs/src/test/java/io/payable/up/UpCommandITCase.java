@@ -32,6 +32,8 @@ class UpCommandITCase {
     assertThat(kafka.find()).isTrue();
     assertThat(text).containsPattern("Chain RPC \\(anvil\\)\\s+: http://127\\.0\\.0\\.1:\\d+");
     assertThat(text).containsPattern("Flink REST\\s+: http://127\\.0\\.0\\.1:\\d+");
+    // Without the demo there are no contracts for the Console to read: it says so.
+    assertThat(text).containsPattern("Console\\s+: not started");
     assertThat(elapsedMillis).isGreaterThanOrEqualTo(2_000);
     // --data-dir keeps the warehouse and chain state.
     assertThat(Files.isDirectory(dataDir.resolve("warehouse"))).isTrue();

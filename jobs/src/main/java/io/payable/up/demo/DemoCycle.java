@@ -107,6 +107,16 @@ public final class DemoCycle implements AutoCloseable {
     traffic.start();
   }
 
+  /** The demo chain's deployment file (after {@link #start}). */
+  public Path deploymentFile() {
+    return chain.deploymentFile;
+  }
+
+  /** The demo LoRA worker's base URL (after {@link #start}). */
+  public String workerUrl() {
+    return worker.url();
+  }
+
   /** Posted roots so far. */
   public int rootsPosted() throws Exception {
     return rewards().distributions().size();

@@ -1,0 +1,139 @@
+package io.payable.console;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where the Console reads and writes: the Iceberg warehouse of the jobs, the chain (JSON-RPC and
+ * deployment file), the Kafka cluster (submissions topic, inference events), and optionally a LoRA
+ * worker and a ModelFactory service.
+ *
+ * @param host interface to bind; 127.0.0.1 by default
+ * @param port port to bind; 0 for any free port
+ * @param warehouse Iceberg warehouse (Hadoop catalog) of the jobs
+ * @param rpcUrl chain JSON-RPC endpoint (the Console's reads; the browser's wallet sends writes)
+ * @param deploymentJson the deployment file's JSON (addresses and chain id)
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param submissionsTopic topic the ingest job reads contributions from
+ * @param inferenceTopic topic of signed inference events (outputs shown by the trace page)
+ * @param workerUrl base URL of a LoRA worker's OpenAI API, if any
+ * @param modelFactoryUrl base URL of the ModelFactory HTTP API, if any
+ */
+public record ConsoleConfig(
+    String host,
+    int port,
+    String warehouse,
+    String rpcUrl,
+    String deploymentJson,
+    String bootstrapServers,
+    String submissionsTopic,
+    String inferenceTopic,
+    Optional<String> workerUrl,
+    Optional<String> modelFactoryUrl) {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 8088;
+
+  public ConsoleConfig {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(warehouse, "warehouse");
+    Objects.requireNonNull(rpcUrl, "rpcUrl");
+    Objects.requireNonNull(deploymentJson, "deploymentJson");
+    Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    Objects.requireNonNull(submissionsTopic, "submissionsTopic");
+    Objects.requireNonNull(inferenceTopic, "inferenceTopic");
+    workerUrl = workerUrl.map(ConsoleConfig::stripSlash);
+    modelFactoryUrl = modelFactoryUrl.map(ConsoleConfig::stripSlash);
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("port out of range: " + port);
+    }
+  }
+
+  private static String stripSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link ConsoleConfig}; host, port and topics have defaults. */
+  public static final class Builder {
+    private String host = DEFAULT_HOST;
+    private int port = DEFAULT_PORT;
+    private String warehouse;
+    private String rpcUrl;
+    private String deploymentJson;
+    private String bootstrapServers;
+    private String submissionsTopic = "datanet.submissions";
+    private String inferenceTopic = "inference.events";
+    private String workerUrl;
+    private String modelFactoryUrl;
+
+    private Builder() {}
+
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Builder warehouse(String warehouse) {
+      this.warehouse = warehouse;
+      return this;
+    }
+
+    public Builder rpcUrl(String rpcUrl) {
+      this.rpcUrl = rpcUrl;
+      return this;
+    }
+
+    public Builder deploymentJson(String deploymentJson) {
+      this.deploymentJson = deploymentJson;
+      return this;
+    }
+
+    public Builder bootstrapServers(String bootstrapServers) {
+      this.bootstrapServers = bootstrapServers;
+      return this;
+    }
+
+    public Builder submissionsTopic(String topic) {
+      this.submissionsTopic = topic;
+      return this;
+    }
+
+    public Builder inferenceTopic(String topic) {
+      this.inferenceTopic = topic;
+      return this;
+    }
+
+    public Builder workerUrl(String url) {
+      this.workerUrl = url;
+      return this;
+    }
+
+    public Builder modelFactoryUrl(String url) {
+      this.modelFactoryUrl = url;
+      return this;
+    }
+
+    public ConsoleConfig build() {
+      return new ConsoleConfig(
+          host,
+          port,
+          warehouse,
+          rpcUrl,
+          deploymentJson,
+          bootstrapServers,
+          submissionsTopic,
+          inferenceTopic,
+          Optional.ofNullable(workerUrl),
+          Optional.ofNullable(modelFactoryUrl));
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package io.payable.cli.console;
+
+import io.payable.console.ConsoleConfig;
+import io.payable.console.ConsoleServer;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code payable console}: serves the web Console until Ctrl-C. */
+@Command(
+    name = "console",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serve the web Console: Datanets and contributing with a browser wallet, the trace of an"
+          + " inference, payouts and claims, ModelFactory and consumers.",
+      "Binds 127.0.0.1 unless --host says otherwise; runs until Ctrl-C."
+    })
+public final class ConsoleCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--warehouse",
+      required = true,
+      description = "Iceberg warehouse of the jobs (file:// or a Hadoop URI).")
+  String warehouse;
+
+  @Option(names = "--rpc", required = true, description = "JSON-RPC endpoint of the chain.")
+  String rpc;
+
+  @Option(names = "--deployment", required = true, description = "Deployment file (JSON).")
+  Path deployment;
+
+  @Option(
+      names = "--bootstrap-servers",
+      defaultValue = "localhost:9092",
+      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+  String bootstrapServers;
+
+  @Option(
+      names = "--worker-url",
+      description =
+          "A LoRA worker's base URL, for the chat playground (e.g. http://127.0.0.1:8000).")
+  String workerUrl;
+
+  @Option(
+      names = "--model-factory-url",
+      description = "The ModelFactory HTTP API's base URL, for the ModelFactory page.")
+  String modelFactoryUrl;
+
+  @Option(
+      names = "--host",
+      defaultValue = ConsoleConfig.DEFAULT_HOST,
+      description = "Interface to bind (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(
+      names = "--port",
+      defaultValue = "8088",
+      description = "Port to bind; 0 for any free port (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--verbose", description = "Print stack traces of errors.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (!Files.isRegularFile(deployment)) {
+      err.println("error: no deployment file " + deployment);
+      return 2;
+    }
+    ConsoleConfig config =
+        ConsoleConfig.builder()
+            .host(host)
+            .port(port)
+            .warehouse(warehouse)
+            .rpcUrl(rpc)
+            .deploymentJson(Files.readString(deployment))
+            .bootstrapServers(bootstrapServers)
+            .workerUrl(workerUrl)
+            .modelFactoryUrl(modelFactoryUrl)
+            .build();
+    ConsoleServer console;
+    try {
+      console = ConsoleServer.start(config);
+    } catch (java.io.IOException | UncheckedIOException | IllegalArgumentException e) {
+      err.println("error: could not start the Console on " + host + ":" + port + ": " + e);
+      if (verbose) {
+        e.printStackTrace(err);
+      }
+      return 1;
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    try (console) {
+      out.println("Payable Console: " + console.url());
+      out.flush();
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+      stop.await();
+    }
+    return 0;
+  }
+}
