@@ -22,6 +22,9 @@ import io.payable.contracts.generated.DatanetRegistry;
 import io.payable.contracts.testing.PayableFixture;
 import io.payable.embedded.iceberg.IcebergWarehouseExtension;
 import io.payable.embedded.kafka.KafkaExtension;
+import io.payable.factory.dataset.Contribution;
+import io.payable.factory.dataset.ContributionSnapshots;
+import io.payable.factory.dataset.LiveContributions;
 import io.payable.index.query.ShardedIndex;
 import io.payable.index.query.SpanParams;
 import io.payable.index.scoring.AttributionScorer;
@@ -432,6 +435,21 @@ class DatanetCurationITCase {
         assertThat(live.count(text(0, 1))).isZero();
         assertThat(live.count(text(0, 2))).isEqualTo(1);
       }
+
+      // A ModelFactory dataset at the current snapshots leaves them out, and says why.
+      ContributionSnapshots snapshots = new ContributionSnapshots(WAREHOUSE.warehouse().catalog());
+      LiveContributions dataset = snapshots.read(List.of(datanetHex), snapshots.current());
+      assertThat(dataset.events()).isPresent();
+      assertThat(dataset.live())
+          .extracting(Contribution::contributionId)
+          .containsExactlyInAnyOrder(alice2, alice3);
+      assertThat(dataset.excluded())
+          .extracting(e -> e.contributionId() + " " + e.reason())
+          .containsExactlyInAnyOrder(
+              alice1 + " withdrawn",
+              bobs.get(0) + " flag_upheld",
+              bobs.get(1) + " flag_upheld",
+              bobs.get(2) + " flag_upheld");
 
       // Attribution, as the attribution job's shard groups and scorer do it, following the
       // manifest topic: a later output reproducing the withdrawn and the flagged passages credits
