@@ -21,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * reserved until the request ends and then replaced by the actual fee, so concurrent requests of
  * one consumer can never together spend more than the voucher allows.
  *
+ * <p>The voucher that counts is the highest unexpired one the consumer has sent this worker: a
+ * client signing for concurrent requests signs them in one order, but they may arrive in another.
+ * The event of a request carries that voucher.
+ *
  * <p>What a consumer was charged starts, the first time a worker sees it, at what the escrow has
  * redeemed from it: charges of earlier runs that are not yet redeemed are not known here, which the
  * attribution job covers by rejecting events whose voucher does not cover the consumer's cumulative
@@ -38,6 +42,9 @@ public final class PaymentGate {
   private static final class Ledger {
     BigInteger charged;
     BigInteger reserved = BigInteger.ZERO;
+    // The highest voucher seen: vouchers signed in one order may arrive in another (concurrent
+    // requests), and a later-signed one already authorises the earlier one's request.
+    SignedVoucher best;
 
     Ledger(BigInteger charged) {
       this.charged = charged;
@@ -107,6 +114,12 @@ public final class PaymentGate {
         ledger.charged = account.redeemed();
       }
       BigInteger needed = ledger.charged.add(ledger.reserved).add(maxFee);
+      if (ledger.best != null
+          && ledger.best.voucher().expiry() > now
+          && ledger.best.voucher().cumulativeAmount().compareTo(signed.voucher().cumulativeAmount())
+              > 0) {
+        signed = ledger.best;
+      }
       BigInteger signedAmount = signed.voucher().cumulativeAmount();
       if (signedAmount.compareTo(needed) < 0) {
         throw new PaymentRequiredException(
@@ -138,6 +151,7 @@ public final class PaymentGate {
                 + " wei. Deposit more OPEN.");
       }
       ledger.reserved = ledger.reserved.add(maxFee);
+      ledger.best = signed;
       return new Reservation(ledger, signed, maxFee);
     }
   }
