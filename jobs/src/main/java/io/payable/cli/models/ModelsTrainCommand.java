@@ -141,30 +141,31 @@ public final class ModelsTrainCommand implements Callable<Integer> {
     ChainOptions.Connection connection = null;
     try {
       TrainingSpec request =
-          new TrainingSpec(
-              base,
-              baseId,
-              datanets,
-              name,
-              rank,
-              alpha,
-              rsLora,
-              dropout,
-              epochs,
-              steps,
-              lr,
-              schedule,
-              warmupSteps,
-              batch,
-              gradAccum,
-              seqLen,
-              targets,
-              seed,
-              evalFraction,
-              checkpointEvery,
-              attribution,
-              priceWei,
-              resume);
+          TrainingSpec.builder()
+              .base(base)
+              .baseId(baseId)
+              .datanets(datanets)
+              .name(name)
+              .rank(rank)
+              .alpha(alpha)
+              .rsLora(rsLora)
+              .dropout(dropout)
+              .epochs(epochs)
+              .steps(steps)
+              .lr(lr)
+              .schedule(schedule)
+              .warmupSteps(warmupSteps)
+              .batch(batch)
+              .gradAccum(gradAccum)
+              .seqLen(seqLen)
+              .targets(targets)
+              .seed(seed)
+              .evalFraction(evalFraction)
+              .checkpointEvery(checkpointEvery)
+              .attribution(attribution)
+              .priceWei(priceWei)
+              .resume(resume)
+              .build();
       var checked = request.toRequest();
       connection = chain.configured() ? chain.connect(true) : null;
       ModelFactory factory =

@@ -45,30 +45,212 @@ public record TrainingSpec(
 
   /** This spec with another base model directory. */
   public TrainingSpec withBase(Path dir) {
-    return new TrainingSpec(
-        dir,
-        baseId,
-        datanets,
-        name,
-        rank,
-        alpha,
-        rsLora,
-        dropout,
-        epochs,
-        steps,
-        lr,
-        schedule,
-        warmupSteps,
-        batch,
-        gradAccum,
-        seqLen,
-        targets,
-        seed,
-        evalFraction,
-        checkpointEvery,
-        attribution,
-        priceWei,
-        resume);
+    return toBuilder().base(dir).build();
+  }
+
+  /** A spec with every option at the trainer's default; set what the run names. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this spec's values. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.base = base;
+    b.baseId = baseId;
+    b.datanets = datanets;
+    b.name = name;
+    b.rank = rank;
+    b.alpha = alpha;
+    b.rsLora = rsLora;
+    b.dropout = dropout;
+    b.epochs = epochs;
+    b.steps = steps;
+    b.lr = lr;
+    b.schedule = schedule;
+    b.warmupSteps = warmupSteps;
+    b.batch = batch;
+    b.gradAccum = gradAccum;
+    b.seqLen = seqLen;
+    b.targets = targets;
+    b.seed = seed;
+    b.evalFraction = evalFraction;
+    b.checkpointEvery = checkpointEvery;
+    b.attribution = attribution;
+    b.priceWei = priceWei;
+    b.resume = resume;
+    return b;
+  }
+
+  /** Builder of {@link TrainingSpec}; an option left unset keeps the trainer's default. */
+  public static final class Builder {
+    private Path base;
+    private String baseId;
+    private List<String> datanets;
+    private String name;
+    private Integer rank;
+    private Double alpha;
+    private Boolean rsLora;
+    private Double dropout;
+    private Integer epochs;
+    private Integer steps;
+    private Double lr;
+    private String schedule;
+    private Integer warmupSteps;
+    private Integer batch;
+    private Integer gradAccum;
+    private Integer seqLen;
+    private List<String> targets;
+    private Long seed;
+    private Double evalFraction;
+    private Integer checkpointEvery;
+    private String attribution;
+    private BigInteger priceWei;
+    private String resume;
+
+    private Builder() {}
+
+    public Builder base(Path value) {
+      this.base = value;
+      return this;
+    }
+
+    public Builder baseId(String value) {
+      this.baseId = value;
+      return this;
+    }
+
+    public Builder datanets(List<String> value) {
+      this.datanets = value;
+      return this;
+    }
+
+    public Builder name(String value) {
+      this.name = value;
+      return this;
+    }
+
+    public Builder rank(Integer value) {
+      this.rank = value;
+      return this;
+    }
+
+    public Builder alpha(Double value) {
+      this.alpha = value;
+      return this;
+    }
+
+    public Builder rsLora(Boolean value) {
+      this.rsLora = value;
+      return this;
+    }
+
+    public Builder dropout(Double value) {
+      this.dropout = value;
+      return this;
+    }
+
+    public Builder epochs(Integer value) {
+      this.epochs = value;
+      return this;
+    }
+
+    public Builder steps(Integer value) {
+      this.steps = value;
+      return this;
+    }
+
+    public Builder lr(Double value) {
+      this.lr = value;
+      return this;
+    }
+
+    public Builder schedule(String value) {
+      this.schedule = value;
+      return this;
+    }
+
+    public Builder warmupSteps(Integer value) {
+      this.warmupSteps = value;
+      return this;
+    }
+
+    public Builder batch(Integer value) {
+      this.batch = value;
+      return this;
+    }
+
+    public Builder gradAccum(Integer value) {
+      this.gradAccum = value;
+      return this;
+    }
+
+    public Builder seqLen(Integer value) {
+      this.seqLen = value;
+      return this;
+    }
+
+    public Builder targets(List<String> value) {
+      this.targets = value;
+      return this;
+    }
+
+    public Builder seed(Long value) {
+      this.seed = value;
+      return this;
+    }
+
+    public Builder evalFraction(Double value) {
+      this.evalFraction = value;
+      return this;
+    }
+
+    public Builder checkpointEvery(Integer value) {
+      this.checkpointEvery = value;
+      return this;
+    }
+
+    public Builder attribution(String value) {
+      this.attribution = value;
+      return this;
+    }
+
+    public Builder priceWei(BigInteger value) {
+      this.priceWei = value;
+      return this;
+    }
+
+    public Builder resume(String value) {
+      this.resume = value;
+      return this;
+    }
+
+    public TrainingSpec build() {
+      return new TrainingSpec(
+          base,
+          baseId,
+          datanets,
+          name,
+          rank,
+          alpha,
+          rsLora,
+          dropout,
+          epochs,
+          steps,
+          lr,
+          schedule,
+          warmupSteps,
+          batch,
+          gradAccum,
+          seqLen,
+          targets,
+          seed,
+          evalFraction,
+          checkpointEvery,
+          attribution,
+          priceWei,
+          resume);
+    }
   }
 
   public TrainingRequest toRequest() {

@@ -72,30 +72,19 @@ class AdapterPublisherITCase {
                   DatanetGate.none(),
                   Optional.empty())
               .train(
-                  new TrainingSpec(
-                          base,
-                          null,
-                          List.of(LAW),
-                          "arbitration-v1",
-                          4,
-                          null,
-                          null,
-                          null,
-                          null,
-                          2,
-                          1e-2,
-                          null,
-                          null,
-                          2,
-                          null,
-                          32,
-                          null,
-                          9L,
-                          0.0,
-                          0,
-                          null,
-                          null,
-                          null)
+                  TrainingSpec.builder()
+                      .base(base)
+                      .datanets(List.of(LAW))
+                      .name("arbitration-v1")
+                      .rank(4)
+                      .steps(2)
+                      .lr(1e-2)
+                      .batch(2)
+                      .seqLen(32)
+                      .seed(9L)
+                      .evalFraction(0.0)
+                      .checkpointEvery(0)
+                      .build()
                       .toRequest(),
                   RunListener.none(),
                   () -> false);

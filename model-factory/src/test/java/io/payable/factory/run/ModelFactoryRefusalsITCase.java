@@ -64,30 +64,17 @@ class ModelFactoryRefusalsITCase {
   }
 
   private static TrainingSpec spec(String datanet) {
-    return new TrainingSpec(
-        dir.resolve("base"),
-        null,
-        List.of(datanet),
-        "refused",
-        2,
-        null,
-        null,
-        null,
-        null,
-        2,
-        null,
-        null,
-        null,
-        1,
-        null,
-        32,
-        null,
-        3L,
-        0.0,
-        null,
-        null,
-        null,
-        null);
+    return TrainingSpec.builder()
+        .base(dir.resolve("base"))
+        .datanets(List.of(datanet))
+        .name("refused")
+        .rank(2)
+        .steps(2)
+        .batch(1)
+        .seqLen(32)
+        .seed(3L)
+        .evalFraction(0.0)
+        .build();
   }
 
   private void assertRefused(
@@ -196,150 +183,76 @@ class ModelFactoryRefusalsITCase {
     TrainingSpec s = spec(open);
     List<TrainingSpec> bad =
         List.of(
-            new TrainingSpec(
-                s.base(),
-                null,
-                s.datanets(),
-                "r",
-                0,
-                null,
-                null,
-                null,
-                null,
-                2,
-                null,
-                null,
-                null,
-                1,
-                null,
-                32,
-                null,
-                3L,
-                0.0,
-                null,
-                null,
-                null,
-                null),
-            new TrainingSpec(
-                s.base(),
-                null,
-                s.datanets(),
-                "r",
-                2,
-                null,
-                null,
-                null,
-                null,
-                2,
-                5.0,
-                null,
-                null,
-                1,
-                null,
-                32,
-                null,
-                3L,
-                0.0,
-                null,
-                null,
-                null,
-                null),
-            new TrainingSpec(
-                s.base(),
-                null,
-                s.datanets(),
-                "r",
-                2,
-                null,
-                null,
-                null,
-                null,
-                2,
-                null,
-                null,
-                null,
-                1,
-                null,
-                32,
-                null,
-                3L,
-                1.0,
-                null,
-                null,
-                null,
-                null),
-            new TrainingSpec(
-                s.base(),
-                null,
-                s.datanets(),
-                "r",
-                2,
-                null,
-                null,
-                null,
-                2,
-                2,
-                null,
-                null,
-                null,
-                1,
-                null,
-                32,
-                null,
-                3L,
-                0.0,
-                null,
-                null,
-                null,
-                null),
-            new TrainingSpec(
-                s.base(),
-                null,
-                s.datanets(),
-                "r",
-                2,
-                null,
-                null,
-                null,
-                null,
-                2,
-                null,
-                null,
-                null,
-                1,
-                null,
-                32,
-                List.of("x_proj"),
-                3L,
-                0.0,
-                null,
-                null,
-                null,
-                null),
-            new TrainingSpec(
-                s.base(),
-                null,
-                s.datanets(),
-                "r",
-                2,
-                null,
-                null,
-                null,
-                null,
-                2,
-                null,
-                "warp",
-                null,
-                1,
-                null,
-                32,
-                null,
-                3L,
-                0.0,
-                null,
-                null,
-                null,
-                null));
+            TrainingSpec.builder()
+                .base(s.base())
+                .datanets(s.datanets())
+                .name("r")
+                .rank(0)
+                .steps(2)
+                .batch(1)
+                .seqLen(32)
+                .seed(3L)
+                .evalFraction(0.0)
+                .build(),
+            TrainingSpec.builder()
+                .base(s.base())
+                .datanets(s.datanets())
+                .name("r")
+                .rank(2)
+                .steps(2)
+                .lr(5.0)
+                .batch(1)
+                .seqLen(32)
+                .seed(3L)
+                .evalFraction(0.0)
+                .build(),
+            TrainingSpec.builder()
+                .base(s.base())
+                .datanets(s.datanets())
+                .name("r")
+                .rank(2)
+                .steps(2)
+                .batch(1)
+                .seqLen(32)
+                .seed(3L)
+                .evalFraction(1.0)
+                .build(),
+            TrainingSpec.builder()
+                .base(s.base())
+                .datanets(s.datanets())
+                .name("r")
+                .rank(2)
+                .epochs(2)
+                .steps(2)
+                .batch(1)
+                .seqLen(32)
+                .seed(3L)
+                .evalFraction(0.0)
+                .build(),
+            TrainingSpec.builder()
+                .base(s.base())
+                .datanets(s.datanets())
+                .name("r")
+                .rank(2)
+                .steps(2)
+                .batch(1)
+                .seqLen(32)
+                .targets(List.of("x_proj"))
+                .seed(3L)
+                .evalFraction(0.0)
+                .build(),
+            TrainingSpec.builder()
+                .base(s.base())
+                .datanets(s.datanets())
+                .name("r")
+                .rank(2)
+                .steps(2)
+                .schedule("warp")
+                .batch(1)
+                .seqLen(32)
+                .seed(3L)
+                .evalFraction(0.0)
+                .build());
     for (TrainingSpec b : bad) {
       assertThatThrownBy(b::toRequest)
           .isInstanceOfSatisfying(
@@ -347,30 +260,17 @@ class ModelFactoryRefusalsITCase {
     }
     // Longer sequences than the base model's context (64) only the base model can refuse.
     TrainingSpec tooLong =
-        new TrainingSpec(
-            s.base(),
-            null,
-            s.datanets(),
-            "too-long",
-            2,
-            null,
-            null,
-            null,
-            null,
-            2,
-            null,
-            null,
-            null,
-            1,
-            null,
-            65,
-            null,
-            3L,
-            0.0,
-            null,
-            null,
-            null,
-            null);
+        TrainingSpec.builder()
+            .base(s.base())
+            .datanets(s.datanets())
+            .name("too-long")
+            .rank(2)
+            .steps(2)
+            .batch(1)
+            .seqLen(65)
+            .seed(3L)
+            .evalFraction(0.0)
+            .build();
     assertRefused(
         "bad_hyperparameter", tooLong, m -> assertThat(m).contains("context of 64"), false);
   }
@@ -379,30 +279,17 @@ class ModelFactoryRefusalsITCase {
   void aTakenAdapterNameIsRefused() throws Exception {
     TrainingSpec s = spec(open);
     TrainingSpec taken =
-        new TrainingSpec(
-            s.base(),
-            null,
-            s.datanets(),
-            "taken",
-            2,
-            null,
-            null,
-            null,
-            null,
-            2,
-            null,
-            null,
-            null,
-            1,
-            null,
-            32,
-            null,
-            3L,
-            0.0,
-            null,
-            null,
-            null,
-            null);
+        TrainingSpec.builder()
+            .base(s.base())
+            .datanets(s.datanets())
+            .name("taken")
+            .rank(2)
+            .steps(2)
+            .batch(1)
+            .seqLen(32)
+            .seed(3L)
+            .evalFraction(0.0)
+            .build();
     assertRefused("adapter_exists", taken, m -> assertThat(m).contains("taken"), true);
   }
 
@@ -437,30 +324,18 @@ class ModelFactoryRefusalsITCase {
               Optional.of(registry));
       TrainingSpec s = spec(open);
       TrainingSpec raced =
-          new TrainingSpec(
-              s.base(),
-              null,
-              s.datanets(),
-              "raced",
-              2,
-              null,
-              null,
-              null,
-              null,
-              2,
-              null,
-              null,
-              null,
-              1,
-              null,
-              32,
-              null,
-              3L,
-              0.0,
-              0,
-              null,
-              null,
-              null);
+          TrainingSpec.builder()
+              .base(s.base())
+              .datanets(s.datanets())
+              .name("raced")
+              .rank(2)
+              .steps(2)
+              .batch(1)
+              .seqLen(32)
+              .seed(3L)
+              .evalFraction(0.0)
+              .checkpointEvery(0)
+              .build();
       // Someone takes the name while the run trains: registration, the last step, fails.
       RunListener racer =
           new RunListener() {

@@ -57,30 +57,19 @@ class ModelFactoryResumeITCase {
               DatanetGate.none(),
               Optional.empty());
       TrainingRequest request =
-          new TrainingSpec(
-                  base,
-                  null,
-                  List.of(LAW),
-                  "notice-v1",
-                  2,
-                  null,
-                  null,
-                  null,
-                  null,
-                  4,
-                  null,
-                  null,
-                  null,
-                  1,
-                  null,
-                  32,
-                  null,
-                  11L,
-                  0.0,
-                  1,
-                  null,
-                  null,
-                  "run-resume-test")
+          TrainingSpec.builder()
+              .base(base)
+              .datanets(List.of(LAW))
+              .name("notice-v1")
+              .rank(2)
+              .steps(4)
+              .batch(1)
+              .seqLen(32)
+              .seed(11L)
+              .evalFraction(0.0)
+              .checkpointEvery(1)
+              .resume("run-resume-test")
+              .build()
               .toRequest();
       AtomicInteger steps = new AtomicInteger();
       RunListener counting =
