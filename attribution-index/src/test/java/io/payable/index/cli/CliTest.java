@@ -27,16 +27,7 @@ class CliTest {
 
   @Test
   void buildCountInfoAndTrace() throws Exception {
-    Path input = tmp.resolve("docs.jsonl");
-    Files.writeString(
-        input,
-        String.join(
-            "\n",
-            "{\"doc_id\":\"moby-1\",\"datanet\":\"books\",\"contributor\":\"0xA11CE\","
-                + "\"text\":\"Call me Ishmael. Some years ago, never mind how long precisely.\"}",
-            "{\"doc_id\":\"moby-2\",\"datanet\":\"books\",\"contributor\":\"0xB0B\","
-                + "\"text\":\"Whenever I find myself growing grim about the mouth.\"}",
-            ""));
+    Path input = writeTwoMobyDocuments();
     Path dir = tmp.resolve("idx");
     assertThat(
             run(
@@ -162,8 +153,8 @@ class CliTest {
     assertThat(err.toString()).contains(":2: missing string or integer field 'doc_id'");
   }
 
-  private Path buildTwoMobyDocuments(Path dir) throws Exception {
-    Path input = tmp.resolve("moby.jsonl");
+  private Path writeTwoMobyDocuments() throws Exception {
+    Path input = tmp.resolve("docs.jsonl");
     Files.writeString(
         input,
         String.join(
@@ -173,6 +164,11 @@ class CliTest {
             "{\"doc_id\":\"moby-2\",\"datanet\":\"books\",\"contributor\":\"0xB0B\","
                 + "\"text\":\"Whenever I find myself growing grim about the mouth.\"}",
             ""));
+    return input;
+  }
+
+  private Path buildTwoMobyDocuments(Path dir) throws Exception {
+    Path input = writeTwoMobyDocuments();
     run(
         new IndexCommand(),
         "build",
