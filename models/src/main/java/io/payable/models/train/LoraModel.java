@@ -13,6 +13,7 @@ import io.payable.models.ModelConfig;
 import io.payable.models.Projection;
 import io.payable.models.Tensor;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -35,7 +36,7 @@ final class LoraModel implements AutoCloseable {
   private final NDArray embed;
   private final NDArray head;
   private final NDArray lmHeadT;
-  private final int headChunk;
+  private int headChunk;
   private final NDArray finalNorm;
   private final NDArray cos;
   private final NDArray sin;
@@ -59,10 +60,10 @@ final class LoraModel implements AutoCloseable {
     this.head =
         config.tieWordEmbeddings() ? embed : weight(ckpt, "lm_head.weight", config.vocabSize(), d);
     this.lmHeadT = head.transpose();
-    // Blocks of about 8 MiB of F32 logits: small enough to stay in the allocator's heap and in
-    // cache, and each block's gradient is copied into one array allocated before the loop, so no
-    // long-lived allocation lands between blocks (that pattern grew the process ~100 MB a step).
-    this.headChunk = Math.max(1, (8 << 20) / (4 * config.vocabSize()));
+    // Blocks of the output head just above glibc's largest mmap threshold (32 MiB): smaller ones
+    // come from the heap, where their churn next to long-lived arrays kept growing the process by
+    // ~100 MB per step; mmapped blocks go back to the system when freed.
+    this.headChunk = (int) Math.max(1, ((32L << 20) + (1L << 16)) / (4L * config.vocabSize()) + 1);
     this.finalNorm = norm(ckpt, "model.norm.weight", d);
     this.layers = new Layer[config.numLayers()];
     for (int l = 0; l < layers.length; l++) {
@@ -106,6 +107,11 @@ final class LoraModel implements AutoCloseable {
 
   static LoraModel load(Path dir, NDManager parent, Device device) {
     return new LoraModel(ModelConfig.read(dir), Checkpoint.open(dir), parent, device);
+  }
+
+  /** Rows of the output head per block; tests set a small one to cover several blocks. */
+  void headChunk(int rows) {
+    this.headChunk = rows;
   }
 
   ModelConfig config() {
@@ -226,10 +232,10 @@ final class LoraModel implements AutoCloseable {
 
   /**
    * The loss of a batch. The output head and the cross-entropy are computed off the tape in blocks
-   * of about 8 MiB of logits, with their gradient in closed form: for log-softmax cross-entropy the
-   * gradient of the logits is {@code softmax - onehot(label)}, so that of the final hidden state is
-   * {@code (softmax W - W[label]) / divisor} for the head W. The tape then carries only {@code
-   * sum(h * dh)}, whose gradient is {@code dh}, and never holds a [tokens, vocab] array.
+   * of about 32 MiB of logits, with their gradient in closed form: for log-softmax cross-entropy
+   * the gradient of the logits is {@code softmax - onehot(label)}, so that of the final hidden
+   * state is {@code (softmax W - W[label]) / divisor} for the head W. The tape then carries only
+   * {@code sum(h * dh)}, whose gradient is {@code dh}, and never holds a [tokens, vocab] array.
    */
   Loss loss(
       NDManager m,
@@ -263,11 +269,7 @@ final class LoraModel implements AutoCloseable {
     NDArray detached = h.stopGradient();
     NDArray labelIds = m.create(labels);
     double sum = 0;
-    NDArray dh = withGradient ? m.zeros(new Shape(targets, config.hiddenSize()), dtype) : null;
-    int headChunk =
-        System.getenv("DBG_CHUNK") != null
-            ? Integer.parseInt(System.getenv("DBG_CHUNK"))
-            : this.headChunk;
+    List<NDArray> grads = new ArrayList<>();
     for (int from = 0; from < targets; from += headChunk) {
       int to = Math.min(targets, from + headChunk);
       try (NDManager chunk = m.newSubManager()) {
@@ -281,12 +283,14 @@ final class LoraModel implements AutoCloseable {
           NDArray probs = logp.exp().toType(dtype, false);
           NDArray rowsOfLabels = head.get(chunk, new NDIndex("{}", lab));
           NDArray g = probs.matMul(head).sub(rowsOfLabels).div((float) divisor);
-          dh.set(new NDIndex("{}:{}", from, to), g);
+          g.attach(m);
+          grads.add(g);
         }
       }
     }
     NDArray surrogate = null;
     if (withGradient) {
+      NDArray dh = grads.size() == 1 ? grads.get(0) : NDArrays.concat(new NDList(grads), 0);
       surrogate = h.mul(dh).sum();
     }
     return new Loss(sum / divisor, surrogate);

@@ -196,6 +196,19 @@ class TrainingReferenceTest {
   }
 
   @Test
+  void anOutputHeadInSeveralBlocksGivesTheSameGradients() {
+    LoraState state = initial();
+    model.headChunk(7);
+    try {
+      Gradients.Step s = Gradients.step(model, state, cfg, List.of(batch()), k -> 0);
+      assertThat(s.loss()).isCloseTo(meta.get("losses").get(0).asDouble(), within(TOL));
+      assertTensors("grad.", state, s.grads());
+    } finally {
+      model.headChunk(1 << 20);
+    }
+  }
+
+  @Test
   void perExampleGradientsMatchPeft() {
     LoraState state = initial();
     float[][][] perRow = Gradients.perExample(model, state, cfg, batch());
