@@ -101,8 +101,8 @@ final class LoraModel implements AutoCloseable {
         s[pos * hd + i] = s[pos * hd + half + i] = (float) Math.sin(angle);
       }
     }
-    this.cos = manager.create(c, new Shape(positions, hd));
-    this.sin = manager.create(s, new Shape(positions, hd));
+    this.cos = LoraState.aligned(manager.create(c, new Shape(positions, hd)));
+    this.sin = LoraState.aligned(manager.create(s, new Shape(positions, hd)));
   }
 
   static LoraModel load(Path dir, NDManager parent, Device device) {
@@ -128,12 +128,12 @@ final class LoraModel implements AutoCloseable {
 
   private NDArray weight(Checkpoint ckpt, String name, long... shape) {
     Tensor t = ckpt.load(name, shape);
-    NDArray a = manager.create(t.data(), new Shape(shape));
+    NDArray a = LoraState.aligned(manager.create(t.data(), new Shape(shape)));
     return dtype == DataType.FLOAT32 ? a : a.toType(dtype, false);
   }
 
   private NDArray norm(Checkpoint ckpt, String name, long size) {
-    return manager.create(ckpt.load(name, size).data(), new Shape(size));
+    return LoraState.aligned(manager.create(ckpt.load(name, size).data(), new Shape(size)));
   }
 
   /** Token ids of a right-padded batch as [B, T] with T the longest sequence. */
@@ -344,7 +344,7 @@ final class LoraModel implements AutoCloseable {
         mask[i * t + j] = Float.NEGATIVE_INFINITY;
       }
     }
-    return m.create(mask, new Shape(t, t));
+    return LoraState.aligned(m.create(mask, new Shape(t, t)));
   }
 
   @Override
