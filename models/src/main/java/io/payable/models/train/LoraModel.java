@@ -168,7 +168,7 @@ final class LoraModel implements AutoCloseable {
     int heads = config.numHeads();
     int kvHeads = config.numKvHeads();
     int group = heads / kvHeads;
-    NDArray ids = m.create(padded(batch, t));
+    NDArray ids = LoraState.aligned(m.create(padded(batch, t)));
     NDArray x = embed.get(m, new NDIndex("{}", ids)); // [rows, d]
     NDArray cosT = cos.get(m, new NDIndex(":{}", t)).reshape(1, t, 1, hd);
     NDArray sinT = sin.get(m, new NDIndex(":{}", t)).reshape(1, t, 1, hd);
@@ -177,19 +177,24 @@ final class LoraModel implements AutoCloseable {
       cosT = cosT.toType(dtype, false);
       sinT = sinT.toType(dtype, false);
     }
-    float scale = (float) (1.0 / Math.sqrt(hd));
+    // Scalars on the tape are arrays of this step: DJL's NDArray.mul(Number) wraps the number in a
+    // Java buffer and frees it right after, while the tape keeps it for the backward pass, which
+    // then reads freed memory once the garbage collector has run.
+    NDArray scaleT = scalar(m, (float) (1.0 / Math.sqrt(hd)), DataType.FLOAT32);
+    NDArray epsT = scalar(m, (float) config.rmsNormEps(), DataType.FLOAT32);
+    NDArray scalingT = scalar(m, (float) lora.scaling(), dtype);
     for (int l = 0; l < layers.length; l++) {
       Layer layer = layers[l];
-      NDArray h = rmsNorm(x, layer.inputNorm);
-      NDArray q = project(layer, l, Projection.Q_PROJ, h, lora, dropout);
-      NDArray k = project(layer, l, Projection.K_PROJ, h, lora, dropout);
-      NDArray v = project(layer, l, Projection.V_PROJ, h, lora, dropout);
+      NDArray h = rmsNorm(x, layer.inputNorm, epsT);
+      NDArray q = project(layer, l, Projection.Q_PROJ, h, lora, dropout, scalingT);
+      NDArray k = project(layer, l, Projection.K_PROJ, h, lora, dropout, scalingT);
+      NDArray v = project(layer, l, Projection.V_PROJ, h, lora, dropout, scalingT);
       q = q.reshape(bsz, t, heads, hd);
       k = k.reshape(bsz, t, kvHeads, hd);
       v = v.reshape(bsz, t, kvHeads, hd);
       if (config.qkNorm()) {
-        q = rmsNorm(q, layer.qNorm);
-        k = rmsNorm(k, layer.kNorm);
+        q = rmsNorm(q, layer.qNorm, epsT);
+        k = rmsNorm(k, layer.kNorm, epsT);
       }
       q = rotate(q, cosT, sinT, hd).transpose(0, 2, 1, 3); // [B, H, T, hd]
       k = rotate(k, cosT, sinT, hd).transpose(0, 2, 1, 3); // [B, KV, T, hd]
@@ -197,7 +202,7 @@ final class LoraModel implements AutoCloseable {
       // Query heads h = kv * group + j share kv head kv: fold the group into the row axis.
       NDArray qg = q.reshape(bsz, kvHeads, (long) group * t, hd);
       NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)).toType(DataType.FLOAT32, false);
-      scores = scores.mul(scale).reshape(bsz, heads, t, t).add(mask);
+      scores = scores.mul(scaleT).reshape(bsz, heads, t, t).add(mask);
       NDArray probs =
           scores.softmax(-1).toType(dtype, false).reshape(bsz, kvHeads, (long) group * t, t);
       NDArray attn =
@@ -206,14 +211,14 @@ final class LoraModel implements AutoCloseable {
               .reshape(bsz, heads, t, hd)
               .transpose(0, 2, 1, 3)
               .reshape(rows, (long) heads * hd);
-      x = x.add(project(layer, l, Projection.O_PROJ, attn, lora, dropout));
-      h = rmsNorm(x, layer.postNorm);
-      NDArray gate = project(layer, l, Projection.GATE_PROJ, h, lora, dropout);
-      NDArray up = project(layer, l, Projection.UP_PROJ, h, lora, dropout);
+      x = x.add(project(layer, l, Projection.O_PROJ, attn, lora, dropout, scalingT));
+      h = rmsNorm(x, layer.postNorm, epsT);
+      NDArray gate = project(layer, l, Projection.GATE_PROJ, h, lora, dropout, scalingT);
+      NDArray up = project(layer, l, Projection.UP_PROJ, h, lora, dropout, scalingT);
       NDArray act = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(up);
-      x = x.add(project(layer, l, Projection.DOWN_PROJ, act, lora, dropout));
+      x = x.add(project(layer, l, Projection.DOWN_PROJ, act, lora, dropout, scalingT));
     }
-    return rmsNorm(x, finalNorm);
+    return rmsNorm(x, finalNorm, epsT);
   }
 
   /** Logits of the given rows of {@link #hidden}, F32. */
@@ -265,9 +270,10 @@ final class LoraModel implements AutoCloseable {
         }
       }
     }
-    NDArray h = hidden(m, batch, lora, dropout).get(new NDIndex("{}", m.create(rows)));
+    NDArray h =
+        hidden(m, batch, lora, dropout).get(new NDIndex("{}", LoraState.aligned(m.create(rows))));
     NDArray detached = h.stopGradient();
-    NDArray labelIds = m.create(labels);
+    NDArray labelIds = LoraState.aligned(m.create(labels));
     double sum = 0;
     List<NDArray> grads = new ArrayList<>();
     for (int from = 0; from < targets; from += headChunk) {
@@ -297,7 +303,13 @@ final class LoraModel implements AutoCloseable {
   }
 
   private NDArray project(
-      Layer layer, int l, Projection proj, NDArray x, LoraParams lora, float dropout) {
+      Layer layer,
+      int l,
+      Projection proj,
+      NDArray x,
+      LoraParams lora,
+      float dropout,
+      NDArray scaling) {
     int p = proj.ordinal();
     NDArray y = x.matMul(layer.weightT[p]);
     if (layer.bias[p] != null) {
@@ -313,15 +325,15 @@ final class LoraModel implements AutoCloseable {
       b = b.toType(dtype, false);
     }
     NDArray in = dropout > 0 ? x.getNDArrayInternal().dropout(x, dropout, true).head() : x;
-    NDArray delta = in.matMul(a.transpose()).matMul(b.transpose()).mul((float) lora.scaling());
+    NDArray delta = in.matMul(a.transpose()).matMul(b.transpose()).mul(scaling);
     return y.add(delta);
   }
 
   /** RMSNorm over the last axis in F32, as transformers' LlamaRMSNorm. */
-  private NDArray rmsNorm(NDArray x, NDArray weight) {
+  private NDArray rmsNorm(NDArray x, NDArray weight, NDArray eps) {
     NDArray xf = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
     NDArray variance = xf.square().mean(new int[] {-1}, true);
-    NDArray normed = xf.div(variance.add((float) config.rmsNormEps()).sqrt());
+    NDArray normed = xf.div(variance.add(eps).sqrt());
     if (dtype != DataType.FLOAT32) {
       normed = normed.toType(dtype, false);
     }
@@ -335,6 +347,12 @@ final class LoraModel implements AutoCloseable {
     NDArray x2 = x.get(new NDIndex("..., {}:", half));
     NDArray rotated = NDArrays.concat(new NDList(x2.neg(), x1), -1);
     return x.mul(cos).add(rotated.mul(sin));
+  }
+
+  /** A scalar array of PyTorch's own memory in manager {@code m}. */
+  private static NDArray scalar(NDManager m, float value, DataType type) {
+    NDArray a = LoraState.aligned(m.create(value));
+    return type == DataType.FLOAT32 ? a : a.toType(type, false);
   }
 
   private static NDArray causalMask(NDManager m, int t) {

@@ -131,9 +131,8 @@ final class LoraState {
   }
 
   /**
-   * A copy in PyTorch's own (64-byte aligned) memory. DJL wraps a Java direct buffer without
-   * copying, and its alignment varies from run to run; BLAS kernels chosen by alignment would make
-   * results differ in the last bits between a run and its resumption.
+   * A copy in PyTorch's own memory. DJL's {@code create} wraps a Java direct buffer that is freed
+   * once the array is closed and collected, so an array the tape may keep must not live there.
    */
   static NDArray aligned(NDArray wrapped) {
     NDArray copy = wrapped.duplicate();
