@@ -15,6 +15,9 @@ final class Gradients {
   /** The PyTorch engine has one gradient tape per process. */
   private static final ReentrantLock TAPE = new ReentrantLock();
 
+  /** Runs between each forward pass and its backward pass; tests force a GC there. */
+  static volatile Runnable beforeBackward = () -> {};
+
   private Gradients() {}
 
   /**
@@ -68,6 +71,7 @@ final class Gradients {
             LoraModel.Loss l =
                 model.loss(micro, microBatches.get(i), params, dropout, divisor, true);
             if (l.surrogate() != null) {
+              beforeBackward.run();
               tape.backward(l.surrogate());
               taped = true;
             }

@@ -36,7 +36,7 @@ final class LoraModel implements AutoCloseable {
   private final NDArray embed;
   private final NDArray head;
   private final NDArray lmHeadT;
-  private final int headChunk;
+  private int headChunk;
   private final NDArray finalNorm;
   private final NDArray cos;
   private final NDArray sin;
@@ -101,12 +101,17 @@ final class LoraModel implements AutoCloseable {
         s[pos * hd + i] = s[pos * hd + half + i] = (float) Math.sin(angle);
       }
     }
-    this.cos = manager.create(c, new Shape(positions, hd));
-    this.sin = manager.create(s, new Shape(positions, hd));
+    this.cos = LoraState.aligned(manager.create(c, new Shape(positions, hd)));
+    this.sin = LoraState.aligned(manager.create(s, new Shape(positions, hd)));
   }
 
   static LoraModel load(Path dir, NDManager parent, Device device) {
     return new LoraModel(ModelConfig.read(dir), Checkpoint.open(dir), parent, device);
+  }
+
+  /** Rows of the output head per block; tests set a small one to cover several blocks. */
+  void headChunk(int rows) {
+    this.headChunk = rows;
   }
 
   ModelConfig config() {
@@ -123,12 +128,12 @@ final class LoraModel implements AutoCloseable {
 
   private NDArray weight(Checkpoint ckpt, String name, long... shape) {
     Tensor t = ckpt.load(name, shape);
-    NDArray a = manager.create(t.data(), new Shape(shape));
+    NDArray a = LoraState.aligned(manager.create(t.data(), new Shape(shape)));
     return dtype == DataType.FLOAT32 ? a : a.toType(dtype, false);
   }
 
   private NDArray norm(Checkpoint ckpt, String name, long size) {
-    return manager.create(ckpt.load(name, size).data(), new Shape(size));
+    return LoraState.aligned(manager.create(ckpt.load(name, size).data(), new Shape(size)));
   }
 
   /** Token ids of a right-padded batch as [B, T] with T the longest sequence. */
@@ -163,7 +168,7 @@ final class LoraModel implements AutoCloseable {
     int heads = config.numHeads();
     int kvHeads = config.numKvHeads();
     int group = heads / kvHeads;
-    NDArray ids = m.create(padded(batch, t));
+    NDArray ids = LoraState.aligned(m.create(padded(batch, t)));
     NDArray x = embed.get(m, new NDIndex("{}", ids)); // [rows, d]
     NDArray cosT = cos.get(m, new NDIndex(":{}", t)).reshape(1, t, 1, hd);
     NDArray sinT = sin.get(m, new NDIndex(":{}", t)).reshape(1, t, 1, hd);
@@ -172,19 +177,24 @@ final class LoraModel implements AutoCloseable {
       cosT = cosT.toType(dtype, false);
       sinT = sinT.toType(dtype, false);
     }
-    float scale = (float) (1.0 / Math.sqrt(hd));
+    // Scalars on the tape are arrays of this step: DJL's NDArray.mul(Number) wraps the number in a
+    // Java buffer and frees it right after, while the tape keeps it for the backward pass, which
+    // then reads freed memory once the garbage collector has run.
+    NDArray scaleT = scalar(m, (float) (1.0 / Math.sqrt(hd)), DataType.FLOAT32);
+    NDArray epsT = scalar(m, (float) config.rmsNormEps(), DataType.FLOAT32);
+    NDArray scalingT = scalar(m, (float) lora.scaling(), dtype);
     for (int l = 0; l < layers.length; l++) {
       Layer layer = layers[l];
-      NDArray h = rmsNorm(x, layer.inputNorm);
-      NDArray q = project(layer, l, Projection.Q_PROJ, h, lora, dropout);
-      NDArray k = project(layer, l, Projection.K_PROJ, h, lora, dropout);
-      NDArray v = project(layer, l, Projection.V_PROJ, h, lora, dropout);
+      NDArray h = rmsNorm(x, layer.inputNorm, epsT);
+      NDArray q = project(layer, l, Projection.Q_PROJ, h, lora, dropout, scalingT);
+      NDArray k = project(layer, l, Projection.K_PROJ, h, lora, dropout, scalingT);
+      NDArray v = project(layer, l, Projection.V_PROJ, h, lora, dropout, scalingT);
       q = q.reshape(bsz, t, heads, hd);
       k = k.reshape(bsz, t, kvHeads, hd);
       v = v.reshape(bsz, t, kvHeads, hd);
       if (config.qkNorm()) {
-        q = rmsNorm(q, layer.qNorm);
-        k = rmsNorm(k, layer.kNorm);
+        q = rmsNorm(q, layer.qNorm, epsT);
+        k = rmsNorm(k, layer.kNorm, epsT);
       }
       q = rotate(q, cosT, sinT, hd).transpose(0, 2, 1, 3); // [B, H, T, hd]
       k = rotate(k, cosT, sinT, hd).transpose(0, 2, 1, 3); // [B, KV, T, hd]
@@ -192,7 +202,7 @@ final class LoraModel implements AutoCloseable {
       // Query heads h = kv * group + j share kv head kv: fold the group into the row axis.
       NDArray qg = q.reshape(bsz, kvHeads, (long) group * t, hd);
       NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)).toType(DataType.FLOAT32, false);
-      scores = scores.mul(scale).reshape(bsz, heads, t, t).add(mask);
+      scores = scores.mul(scaleT).reshape(bsz, heads, t, t).add(mask);
       NDArray probs =
           scores.softmax(-1).toType(dtype, false).reshape(bsz, kvHeads, (long) group * t, t);
       NDArray attn =
@@ -201,14 +211,14 @@ final class LoraModel implements AutoCloseable {
               .reshape(bsz, heads, t, hd)
               .transpose(0, 2, 1, 3)
               .reshape(rows, (long) heads * hd);
-      x = x.add(project(layer, l, Projection.O_PROJ, attn, lora, dropout));
-      h = rmsNorm(x, layer.postNorm);
-      NDArray gate = project(layer, l, Projection.GATE_PROJ, h, lora, dropout);
-      NDArray up = project(layer, l, Projection.UP_PROJ, h, lora, dropout);
+      x = x.add(project(layer, l, Projection.O_PROJ, attn, lora, dropout, scalingT));
+      h = rmsNorm(x, layer.postNorm, epsT);
+      NDArray gate = project(layer, l, Projection.GATE_PROJ, h, lora, dropout, scalingT);
+      NDArray up = project(layer, l, Projection.UP_PROJ, h, lora, dropout, scalingT);
       NDArray act = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(up);
-      x = x.add(project(layer, l, Projection.DOWN_PROJ, act, lora, dropout));
+      x = x.add(project(layer, l, Projection.DOWN_PROJ, act, lora, dropout, scalingT));
     }
-    return rmsNorm(x, finalNorm);
+    return rmsNorm(x, finalNorm, epsT);
   }
 
   /** Logits of the given rows of {@link #hidden}, F32. */
@@ -260,9 +270,10 @@ final class LoraModel implements AutoCloseable {
         }
       }
     }
-    NDArray h = hidden(m, batch, lora, dropout).get(new NDIndex("{}", m.create(rows)));
+    NDArray h =
+        hidden(m, batch, lora, dropout).get(new NDIndex("{}", LoraState.aligned(m.create(rows))));
     NDArray detached = h.stopGradient();
-    NDArray labelIds = m.create(labels);
+    NDArray labelIds = LoraState.aligned(m.create(labels));
     double sum = 0;
     List<NDArray> grads = new ArrayList<>();
     for (int from = 0; from < targets; from += headChunk) {
@@ -292,7 +303,13 @@ final class LoraModel implements AutoCloseable {
   }
 
   private NDArray project(
-      Layer layer, int l, Projection proj, NDArray x, LoraParams lora, float dropout) {
+      Layer layer,
+      int l,
+      Projection proj,
+      NDArray x,
+      LoraParams lora,
+      float dropout,
+      NDArray scaling) {
     int p = proj.ordinal();
     NDArray y = x.matMul(layer.weightT[p]);
     if (layer.bias[p] != null) {
@@ -308,15 +325,15 @@ final class LoraModel implements AutoCloseable {
       b = b.toType(dtype, false);
     }
     NDArray in = dropout > 0 ? x.getNDArrayInternal().dropout(x, dropout, true).head() : x;
-    NDArray delta = in.matMul(a.transpose()).matMul(b.transpose()).mul((float) lora.scaling());
+    NDArray delta = in.matMul(a.transpose()).matMul(b.transpose()).mul(scaling);
     return y.add(delta);
   }
 
   /** RMSNorm over the last axis in F32, as transformers' LlamaRMSNorm. */
-  private NDArray rmsNorm(NDArray x, NDArray weight) {
+  private NDArray rmsNorm(NDArray x, NDArray weight, NDArray eps) {
     NDArray xf = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
     NDArray variance = xf.square().mean(new int[] {-1}, true);
-    NDArray normed = xf.div(variance.add((float) config.rmsNormEps()).sqrt());
+    NDArray normed = xf.div(variance.add(eps).sqrt());
     if (dtype != DataType.FLOAT32) {
       normed = normed.toType(dtype, false);
     }
@@ -332,6 +349,12 @@ final class LoraModel implements AutoCloseable {
     return x.mul(cos).add(rotated.mul(sin));
   }
 
+  /** A scalar array of PyTorch's own memory in manager {@code m}. */
+  private static NDArray scalar(NDManager m, float value, DataType type) {
+    NDArray a = LoraState.aligned(m.create(value));
+    return type == DataType.FLOAT32 ? a : a.toType(type, false);
+  }
+
   private static NDArray causalMask(NDManager m, int t) {
     float[] mask = new float[t * t];
     for (int i = 0; i < t; i++) {
@@ -339,7 +362,7 @@ final class LoraModel implements AutoCloseable {
         mask[i * t + j] = Float.NEGATIVE_INFINITY;
       }
     }
-    return m.create(mask, new Shape(t, t));
+    return LoraState.aligned(m.create(mask, new Shape(t, t)));
   }
 
   @Override

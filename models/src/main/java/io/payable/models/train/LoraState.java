@@ -119,8 +119,8 @@ final class LoraState {
     LoraParams params = new LoraParams(layers, scaling);
     for (int i = 0; i < pairs.size(); i++) {
       Pair p = pairs.get(i);
-      NDArray a = manager.create(weights[2 * i], new Shape(p.aShape()));
-      NDArray b = manager.create(weights[2 * i + 1], new Shape(p.bShape()));
+      NDArray a = aligned(manager.create(weights[2 * i], new Shape(p.aShape())));
+      NDArray b = aligned(manager.create(weights[2 * i + 1], new Shape(p.bShape())));
       if (leaves) {
         a.setRequiresGradient(true);
         b.setRequiresGradient(true);
@@ -128,6 +128,16 @@ final class LoraState {
       params.set(p.layer(), p.projection(), a, b);
     }
     return params;
+  }
+
+  /**
+   * A copy in PyTorch's own memory. DJL's {@code create} wraps a Java direct buffer that is freed
+   * once the array is closed and collected, so an array the tape may keep must not live there.
+   */
+  static NDArray aligned(NDArray wrapped) {
+    NDArray copy = wrapped.duplicate();
+    wrapped.close();
+    return copy;
   }
 
   /** The gradients of uploaded leaves, in tensor order, on the heap. */

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * (written to a temporary directory and renamed, so a directory there is always complete) and, at
  * the end, the adapter in PEFT layout under {@code runDir/adapter}. A run started on a directory
  * that holds checkpoints resumes from the last one, which must have been written with the same base
- * model, data and hyperparameters; on the CPU the resumed run ends with the same adapter, bit for
- * bit, as an uninterrupted one.
+ * model, data and hyperparameters; on the CPU with one PyTorch thread the resumed run ends with the
+ * same adapter, bit for bit, as an uninterrupted one.
  *
  * <p>One run trains at a time per process (the engine has one gradient tape); others wait.
  */
