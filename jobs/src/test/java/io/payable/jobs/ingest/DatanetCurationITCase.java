@@ -4,15 +4,6 @@ import static io.payable.jobs.ingest.SubmissionFixtures.signedIn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.payable.attribution.match.OpenShards;
-import io.payable.attribution.match.ShardCache;
-import io.payable.attribution.split.FeeSplitParams;
-import io.payable.attribution.split.FeeSplitter;
-import io.payable.attribution.split.Payout;
-import io.payable.attribution.split.PayoutRole;
-import io.payable.attribution.trace.AdapterInfo;
-import io.payable.attribution.trace.Attribution;
-import io.payable.attribution.trace.EventAttributor;
 import io.payable.contracts.anvil.AnvilExtension;
 import io.payable.contracts.client.DatanetIds;
 import io.payable.contracts.deploy.DeployConfig;
@@ -26,20 +17,20 @@ import io.payable.factory.dataset.Contribution;
 import io.payable.factory.dataset.ContributionSnapshots;
 import io.payable.factory.dataset.LiveContributions;
 import io.payable.index.query.ShardedIndex;
-import io.payable.index.query.SpanParams;
-import io.payable.index.scoring.AttributionScorer;
 import io.payable.index.shard.DocumentRecord;
 import io.payable.index.shard.Shard;
-import io.payable.index.tokenize.Tokenizers;
 import io.payable.index.tombstone.Tombstones;
-import io.payable.ingest.shard.ShardManifestEvent;
 import io.payable.ingest.sink.ContributionEventTables;
 import io.payable.ingest.sink.IngestTables;
 import io.payable.ingest.validate.ContentGuard;
+import io.payable.jobs.attribution.AttributionJob;
+import io.payable.jobs.attribution.AttributionOptions;
 import io.payable.jobs.common.IcebergOptions;
 import io.payable.jobs.testing.PlatformIo;
 import io.payable.jobs.testing.TestClusters;
+import io.payable.loadgen.InferenceEvents;
 import io.payable.wire.inference.InferenceEvent;
+import io.payable.wire.inference.InferenceEventEnvelope;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,6 +49,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
+import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Hash;
 import org.web3j.utils.Numeric;
 
@@ -451,59 +443,101 @@ class DatanetCurationITCase {
               bobs.get(1) + " flag_upheld",
               bobs.get(2) + " flag_upheld");
 
-      // Attribution, as the attribution job's shard groups and scorer do it, following the
-      // manifest topic: a later output reproducing the withdrawn and the flagged passages credits
-      // no contributor (the data pool goes to the Datanet's treasury); one reproducing a live
-      // passage credits its contributor.
       List<JsonNode> shardEvents =
           PlatformIo.consume(KAFKA.kafka(), "index.manifest", manifest.size());
-      attributeAfterCuration(shardEvents, datanetHex, chain.address(OWNER), alice.getAddress());
+      assertThat(shardEvents).hasSameSizeAs(manifest);
     } finally {
       job.cancel().get();
     }
+    // The attribution job, following the same manifest topic: a later output reproducing the
+    // withdrawn and the flagged passages credits no contributor (the data pool goes to the
+    // Datanet's treasury); one reproducing a live passage credits its contributor.
+    attributeWithTheJob(datanetHex, chain.address(OWNER), alice.getAddress());
   }
 
-  private void attributeAfterCuration(
-      List<JsonNode> manifest, String datanet, String treasury, String alice) {
-    OpenShards group =
-        new OpenShards(0, 1, Tokenizers.byId("o200k_base"), new ShardCache(keys.resolve("cache")));
-    for (JsonNode e : manifest) {
-      group.apply(ShardManifestEvent.fromJson(e.toString().getBytes(StandardCharsets.UTF_8)));
+  private void attributeWithTheJob(String datanet, String treasury, String alice) throws Exception {
+    ECKeyPair worker = ECKeyPair.create(BigInteger.valueOf(0xa11ce));
+    String operator = "0x" + "0f".repeat(20);
+    String protocol = "0x" + "9e".repeat(20);
+    KAFKA.createTopics(1, "inference.events", "inference.rejections", "rewards.attributed");
+    String workerAddress = InferenceEventEnvelope.address(worker);
+    InferenceEvent gone =
+        InferenceEvents.of(
+            "evt-gone",
+            workerAddress,
+            "base",
+            "lora",
+            "0xconsumer",
+            BigInteger.valueOf(50_000),
+            text(0, 1) + " " + text(1, 2),
+            Instant.now());
+    InferenceEvent live =
+        InferenceEvents.of(
+            "evt-live",
+            workerAddress,
+            "base",
+            "lora",
+            "0xconsumer",
+            BigInteger.valueOf(50_000),
+            text(0, 2),
+            Instant.now());
+    PlatformIo.produce(
+        KAFKA.kafka(),
+        "inference.events",
+        List.of(InferenceEventEnvelope.sign(List.of(gone, live), worker)));
+
+    Configuration config = new Configuration();
+    config.set(AttributionOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
+    config.set(AttributionOptions.PROTOCOL_TREASURY, protocol);
+    config.set(AttributionOptions.WORKERS, Map.of(workerAddress, operator));
+    config.set(AttributionOptions.ADAPTERS, List.of("lora|" + operator + "|" + datanet));
+    config.set(AttributionOptions.DATANET_TREASURIES, Map.of(datanet, treasury));
+    config.set(AttributionOptions.MIN_SPAN_TOKENS, 8);
+    config.set(AttributionOptions.THRESHOLD_BPS, 0);
+    config.set(AttributionOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(300));
+    config.set(AttributionOptions.STOP_AT_LATEST, true);
+    config.set(AttributionOptions.INDEX_CACHE_DIR, keys.resolve("cache").toString());
+    config.set(IcebergOptions.WAREHOUSE, WAREHOUSE.warehouse().location());
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(1);
+    AttributionJob.build(env, config);
+    env.execute("attribution-after-curation-it");
+
+    Map<String, JsonNode> rewards = new java.util.HashMap<>();
+    for (JsonNode r : PlatformIo.consume(KAFKA.kafka(), "rewards.attributed", 2)) {
+      rewards.put(r.get("event_id").asText(), r);
     }
-    group.openPending();
-    assertThat(group.pendingCount()).isZero();
-    OpenShards.GroupIndex index = group.index(List.of(datanet));
-    Instant later = Instant.now().plusSeconds(1);
-    index.index().setTombstones(group.tombstonesAt(index, later.toEpochMilli()));
-    EventAttributor attributor =
-        new EventAttributor(
-            SpanParams.builder().minLength(8).build(),
-            new AttributionScorer(0),
-            new FeeSplitter(new FeeSplitParams(7_000, 1_500, 1_000, 500), "0x" + "9e".repeat(20)),
-            3_600_000);
-    AdapterInfo adapter =
-        new AdapterInfo(
-            "lora", "0x" + "0e".repeat(20), List.of(datanet), Map.of(datanet, treasury));
-    Attribution gone =
-        attributor.attribute(
-            event(text(0, 1) + " " + text(1, 2), later),
-            "0x" + "0f".repeat(20),
-            adapter,
-            index.index(),
-            d -> 1_000L);
-    assertThat(gone.payouts()).noneMatch(p -> p.role() == PayoutRole.CONTRIBUTOR);
-    assertThat(gone.payouts())
-        .filteredOn(p -> p.role() == PayoutRole.DATANET_TREASURY)
-        .singleElement()
-        .satisfies(p -> assertThat(p.amount()).isEqualTo(BigInteger.valueOf(700_000)));
-    Attribution live =
-        attributor.attribute(
-            event(text(0, 2), later), "0x" + "0f".repeat(20), adapter, index.index(), d -> 1L);
-    assertThat(live.payouts())
-        .filteredOn(p -> p.role() == PayoutRole.CONTRIBUTOR)
-        .extracting(Payout::recipient)
-        .containsExactly(alice.toLowerCase());
-    group.close();
+    assertThat(rewards).containsOnlyKeys("evt-gone", "evt-live");
+    BigInteger goneFee = gone.feeWei();
+    assertThat(payouts(rewards.get("evt-gone"), "contributor")).isEmpty();
+    assertThat(payouts(rewards.get("evt-gone"), "datanet_treasury"))
+        .containsExactly(
+            Map.entry(
+                treasury.toLowerCase(),
+                goneFee.multiply(BigInteger.valueOf(7_000)).divide(BigInteger.valueOf(10_000))));
+    assertThat(payouts(rewards.get("evt-live"), "contributor"))
+        .containsOnlyKeys(alice.toLowerCase());
+    for (JsonNode r : rewards.values()) {
+      BigInteger sum = BigInteger.ZERO;
+      for (JsonNode p : r.get("payouts")) {
+        sum = sum.add(new BigInteger(p.get("amount_wei").asText()));
+      }
+      assertThat(sum).isEqualTo(new BigInteger(r.get("fee_wei").asText()));
+    }
+  }
+
+  /** Recipient -> amount of the payouts of one role in an attributed-reward record. */
+  private static Map<String, BigInteger> payouts(JsonNode reward, String role) {
+    Map<String, BigInteger> out = new java.util.TreeMap<>();
+    for (JsonNode p : reward.get("payouts")) {
+      if (role.equals(p.get("role").asText())) {
+        out.merge(
+            p.get("recipient").asText().toLowerCase(),
+            new BigInteger(p.get("amount_wei").asText()),
+            BigInteger::add);
+      }
+    }
+    return out;
   }
 
   private static InferenceEvent event(String output, Instant done) {
