@@ -24,6 +24,7 @@ public record AttributedEvent(
         e.workerId(),
         e.feeWei(),
         attribution.attributed(),
-        attribution.payouts());
+        attribution.payouts(),
+        request.consumerCharged());
   }
 }

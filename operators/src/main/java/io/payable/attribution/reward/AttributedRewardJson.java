@@ -32,6 +32,9 @@ public final class AttributedRewardJson {
     n.put("worker_id", r.workerId());
     n.put("fee_wei", r.feeWei().toString());
     n.put("attributed", r.attributed());
+    if (r.consumerCharged() != null) {
+      n.put("consumer_charged_wei", r.consumerCharged().toString());
+    }
     ArrayNode payouts = n.putArray("payouts");
     for (Payout p : r.payouts()) {
       ObjectNode o = payouts.addObject();
@@ -98,7 +101,8 @@ public final class AttributedRewardJson {
         text(n, "worker_id"),
         wei(n, "fee_wei"),
         attributed.booleanValue(),
-        payouts);
+        payouts,
+        n.hasNonNull("consumer_charged_wei") ? wei(n, "consumer_charged_wei") : null);
   }
 
   private static JsonNode field(JsonNode n, String name) {
