@@ -14,6 +14,8 @@ import java.math.BigInteger;
  * @param source the Kafka record the event came in (for a later rejection); null in unit tests
  * @param consumerCharged the consumer's cumulative charges including this event's fee, wei, once
  *     the {@link ConsumerLedger} charged it; null before, and for events without a voucher
+ * @param consumerVoucher the consumer's highest voucher once charged (the one settlement redeems
+ *     with; it covers {@code consumerCharged}); null when {@code consumerCharged} is
  */
 public record AttributionRequest(
     InferenceEvent event,
@@ -22,7 +24,8 @@ public record AttributionRequest(
     AttributionParams params,
     long acceptedAt,
     RawRecord source,
-    BigInteger consumerCharged) {
+    BigInteger consumerCharged,
+    InferenceEvent.PaymentVoucher consumerVoucher) {
 
   /** A request not yet charged to its consumer, without its source record. */
   public AttributionRequest(
@@ -31,16 +34,20 @@ public record AttributionRequest(
       AdapterInfo adapter,
       AttributionParams params,
       long acceptedAt) {
-    this(event, workerOperator, adapter, params, acceptedAt, null, null);
+    this(event, workerOperator, adapter, params, acceptedAt, null, null, null);
   }
 
   public String eventId() {
     return event.eventId();
   }
 
-  /** This request, charged to its consumer for a cumulative {@code charged}. */
-  public AttributionRequest withConsumerCharged(BigInteger charged) {
+  /**
+   * This request, charged to its consumer for a cumulative {@code charged} that {@code voucher}
+   * covers.
+   */
+  public AttributionRequest withConsumerCharged(
+      BigInteger charged, InferenceEvent.PaymentVoucher voucher) {
     return new AttributionRequest(
-        event, workerOperator, adapter, params, acceptedAt, source, charged);
+        event, workerOperator, adapter, params, acceptedAt, source, charged, voucher);
   }
 }

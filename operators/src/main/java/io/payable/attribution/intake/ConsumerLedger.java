@@ -38,6 +38,8 @@ public final class ConsumerLedger
   private transient Eip712Domain domain;
   private transient ValueState<BigInteger> charged;
   private transient ValueState<BigInteger> covered;
+  private transient ValueState<Long> coveredExpiry;
+  private transient ValueState<String> coveredSignature;
   private transient Counter chargedEvents;
   private transient Counter freeEvents;
   private transient Counter unpaid;
@@ -68,6 +70,10 @@ public final class ConsumerLedger
     domain = chainId == null ? null : VoucherSignatures.domain(chainId, escrow);
     charged = getRuntimeContext().getState(new ValueStateDescriptor<>("charged", BigInteger.class));
     covered = getRuntimeContext().getState(new ValueStateDescriptor<>("voucher", BigInteger.class));
+    coveredExpiry =
+        getRuntimeContext().getState(new ValueStateDescriptor<>("voucherExpiry", Long.class));
+    coveredSignature =
+        getRuntimeContext().getState(new ValueStateDescriptor<>("voucherSignature", String.class));
     var group = getRuntimeContext().getMetricGroup().addGroup("attribution");
     chargedEvents = group.counter("eventsCharged");
     freeEvents = group.counter("eventsWithoutVoucher");
@@ -100,8 +106,12 @@ public final class ConsumerLedger
       return;
     }
     BigInteger before = charged.value() == null ? BigInteger.ZERO : charged.value();
-    BigInteger highest = covered.value() == null ? BigInteger.ZERO : covered.value();
-    BigInteger bound = highest.max(voucher.cumulativeAmount());
+    InferenceEvent.PaymentVoucher highest =
+        covered.value() == null || voucher.cumulativeAmount().compareTo(covered.value()) > 0
+            ? voucher
+            : new InferenceEvent.PaymentVoucher(
+                covered.value(), coveredExpiry.value(), coveredSignature.value());
+    BigInteger bound = highest.cumulativeAmount();
     BigInteger after = before.add(event.feeWei());
     if (after.compareTo(bound) > 0) {
       reject(
@@ -111,9 +121,13 @@ public final class ConsumerLedger
       return;
     }
     charged.update(after);
-    covered.update(bound);
+    if (highest == voucher) {
+      covered.update(voucher.cumulativeAmount());
+      coveredExpiry.update(voucher.expiry());
+      coveredSignature.update(voucher.signature());
+    }
     chargedEvents.inc();
-    out.collect(in.withConsumerCharged(after));
+    out.collect(in.withConsumerCharged(after, highest));
   }
 
   private void reject(Context ctx, AttributionRequest in, String detail) {

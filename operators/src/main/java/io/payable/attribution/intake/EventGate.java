@@ -103,6 +103,7 @@ public final class EventGate
             params.current(),
             System.currentTimeMillis(),
             in.source(),
+            null,
             null));
   }
 

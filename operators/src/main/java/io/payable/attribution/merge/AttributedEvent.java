@@ -25,6 +25,7 @@ public record AttributedEvent(
         e.feeWei(),
         attribution.attributed(),
         attribution.payouts(),
-        request.consumerCharged());
+        request.consumerCharged(),
+        request.consumerVoucher());
   }
 }

@@ -1,6 +1,7 @@
 package io.payable.attribution.reward;
 
 import io.payable.attribution.split.Payout;
+import io.payable.wire.inference.InferenceEvent;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Objects;
@@ -18,6 +19,8 @@ import java.util.Objects;
  * @param payouts one entry per recipient and role; amounts sum to {@code feeWei}
  * @param consumerCharged the consumer's cumulative charges including this event's fee, wei (what
  *     the settlement job redeems from the consumer's voucher); null for an event without a voucher
+ * @param consumerVoucher the consumer's highest voucher when the event was charged, which covers
+ *     {@code consumerCharged}; null exactly when {@code consumerCharged} is
  */
 public record AttributedReward(
     String eventId,
@@ -30,7 +33,8 @@ public record AttributedReward(
     BigInteger feeWei,
     boolean attributed,
     List<Payout> payouts,
-    BigInteger consumerCharged) {
+    BigInteger consumerCharged,
+    InferenceEvent.PaymentVoucher consumerVoucher) {
 
   public static final int VERSION = 1;
 
@@ -42,6 +46,15 @@ public record AttributedReward(
     if (!sum.equals(feeWei)) {
       throw new IllegalArgumentException(
           "payouts of " + eventId + " sum to " + sum + ", not the fee " + feeWei);
+    }
+    if ((consumerCharged == null) != (consumerVoucher == null)) {
+      throw new IllegalArgumentException(
+          "consumer charges of " + eventId + " without their voucher, or the reverse");
+    }
+    if (consumerVoucher != null
+        && consumerCharged.compareTo(consumerVoucher.cumulativeAmount()) > 0) {
+      throw new IllegalArgumentException(
+          "consumer charges of " + eventId + " above the consumer's voucher");
     }
     if (consumerCharged != null && consumerCharged.compareTo(feeWei) < 0) {
       throw new IllegalArgumentException(
@@ -72,6 +85,7 @@ public record AttributedReward(
         feeWei,
         attributed,
         payouts,
+        null,
         null);
   }
 }

@@ -97,7 +97,7 @@ class ConsumerLedgerHarnessTest {
             .withVoucher(voucher);
     RawRecord source = new RawRecord("inference.events", 2, offset++, 0, new byte[0]);
     return new StreamRecord<>(
-        new AttributionRequest(e, "0xoperator", ADAPTER, PARAMS, 1L, source, null));
+        new AttributionRequest(e, "0xoperator", ADAPTER, PARAMS, 1L, source, null, null));
   }
 
   private static List<String> charged(
@@ -161,6 +161,12 @@ class ConsumerLedgerHarnessTest {
       h.processElement(paid("early-voucher", ALICE, 100, 100));
       h.processElement(paid("over", ALICE, 1, 100));
       assertThat(charged(h)).containsExactly("late-voucher=100", "early-voucher=200");
+      // Both carry the 200 voucher: the one settlement redeems with covers every charge.
+      assertThat(h.extractOutputValues())
+          .extracting(r -> r.consumerVoucher().cumulativeAmount())
+          .containsExactly(BigInteger.valueOf(200), BigInteger.valueOf(200));
+      assertThat(h.extractOutputValues().get(1).consumerVoucher())
+          .isEqualTo(h.extractOutputValues().get(0).event().voucher());
       assertThat(rejections(h)).extracting(Rejection::reason).containsExactly("unpaid");
     }
   }
