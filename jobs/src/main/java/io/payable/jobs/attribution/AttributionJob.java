@@ -4,6 +4,7 @@ import io.payable.attribution.intake.AdapterDirectory;
 import io.payable.attribution.intake.AttributionRequest;
 import io.payable.attribution.intake.ChainAdapterDirectory;
 import io.payable.attribution.intake.ChainWorkerDirectory;
+import io.payable.attribution.intake.ConsumerLedger;
 import io.payable.attribution.intake.EventGate;
 import io.payable.attribution.intake.InferenceDecoder;
 import io.payable.attribution.intake.VerifiedEvent;
@@ -56,6 +57,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
  * <pre>
  * inference.events -> decode + verify (signature, registered worker)
  *   -> keyBy event id: gate (duplicates, fees, adapters; parameter snapshot)
+ *   -> keyBy consumer: ledger (cumulative charges within the consumer's voucher, else unpaid)
  *   -> broadcast to the shard groups (each holds the shards hashed to it, following
  *      index.manifest through broadcast state) -> partial matches
  *   -> keyBy event id: merge into maximal spans, score, split the fee
@@ -119,7 +121,7 @@ public final class AttributionJob {
             .uid("attribution-decode")
             .name("verify batches");
 
-    SingleOutputStreamOperator<AttributionRequest> accepted =
+    SingleOutputStreamOperator<AttributionRequest> gated =
         verified
             .keyBy(v -> v.event().eventId())
             .process(
@@ -129,6 +131,19 @@ public final class AttributionJob {
                     config.get(AttributionOptions.DEDUPE_RETENTION)))
             .uid("attribution-gate")
             .name("dedupe and check events");
+
+    // After the gate, so that a duplicate is never charged; keyed by consumer for the running
+    // total (docs/operations.md, "Consumer payments").
+    SingleOutputStreamOperator<AttributionRequest> accepted =
+        gated
+            .keyBy(ConsumerLedger::key)
+            .process(
+                new ConsumerLedger(
+                    config.get(AttributionOptions.REQUIRE_VOUCHER),
+                    config.getOptional(AttributionOptions.CHAIN_ID).orElse(null),
+                    config.getOptional(AttributionOptions.CONSUMER_ESCROW).orElse(null)))
+            .uid("attribution-consumer-ledger")
+            .name("charge consumers");
 
     SingleOutputStreamOperator<ShardManifestEvent> manifestEvents =
         env.fromSource(manifest.build(), WatermarkStrategy.noWatermarks(), "index manifest")
@@ -196,6 +211,7 @@ public final class AttributionJob {
         verified
             .getSideOutput(Rejections.TAG)
             .union(
+                gated.getSideOutput(Rejections.TAG),
                 accepted.getSideOutput(Rejections.TAG),
                 manifestEvents.getSideOutput(Rejections.TAG));
     RejectionSinks.write(

@@ -191,6 +191,27 @@ public final class AttributionOptions {
           .noDefaultValue()
           .withDescription("ProtocolParams address.");
 
+  public static final ConfigOption<Boolean> REQUIRE_VOUCHER =
+      ConfigOptions.key("attribution.require-voucher")
+          .booleanType()
+          .defaultValue(false)
+          .withDescription(
+              "Reject events without a payment voucher as unpaid (else they pass, charged to"
+                  + " nobody, as from workers that take no payment).");
+
+  public static final ConfigOption<String> CONSUMER_ESCROW =
+      ConfigOptions.key("chain.consumer-escrow")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "ConsumerEscrow address; with chain.chain-id, voucher signatures are checked.");
+
+  public static final ConfigOption<Long> CHAIN_ID =
+      ConfigOptions.key("chain.chain-id")
+          .longType()
+          .noDefaultValue()
+          .withDescription("Chain id of the vouchers' EIP-712 domain.");
+
   public static final ConfigOption<Duration> CHAIN_REFRESH =
       ConfigOptions.key("attribution.chain-refresh")
           .durationType()

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.payable.attribution.intake.InferenceEventJson;
 import io.payable.attribution.sink.AttributionTables;
+import io.payable.contracts.eip712.Voucher;
+import io.payable.contracts.eip712.VoucherSignatures;
 import io.payable.embedded.iceberg.IcebergWarehouseExtension;
 import io.payable.embedded.kafka.KafkaExtension;
 import io.payable.ingest.record.Rejection;
@@ -39,6 +41,7 @@ import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.Credentials;
 import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Hash;
 import org.web3j.crypto.Sign;
@@ -117,9 +120,26 @@ class HostileInferenceEventsITCase {
             output.toString(),
             DONE);
 
+    // Paid: one batch, one consumer, a voucher of 10 wei and two events of 7: the second
+    // overspends.
+    Credentials consumer =
+        Credentials.create("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
+    Voucher ten = new Voucher(consumer.getAddress(), BigInteger.TEN, 2_000_000_000L);
+    InferenceEvent.PaymentVoucher signed =
+        new InferenceEvent.PaymentVoucher(
+            BigInteger.TEN,
+            ten.expiry(),
+            VoucherSignatures.sign(
+                VoucherSignatures.domain(31337, "0x5fbdb2315678afecb367f032d93f642f64180aa3"),
+                ten,
+                consumer));
+    InferenceEvent paid = paidEvent("ev-paid", consumer.getAddress(), signed);
+    InferenceEvent overspent = paidEvent("ev-overspent", consumer.getAddress(), signed);
+
     List<byte[]> values = new ArrayList<>();
     hostile.forEach(h -> values.add(h.value()));
     refusedEvents.forEach(e -> values.add(InferenceEventEnvelope.sign(List.of(e), WORKER)));
+    values.add(InferenceEventEnvelope.sign(List.of(paid, overspent), WORKER));
     values.add(InferenceEventEnvelope.sign(wide, WORKER));
     values.add(InferenceEventEnvelope.sign(List.of(huge), WORKER));
     assertThat(values.get(values.size() - 1).length).isLessThan(HostileRecords.MAX_VALUE_BYTES);
@@ -146,6 +166,8 @@ class HostileInferenceEventsITCase {
       rejected.put(
           offsets.get(hostile.size() + i), InferenceEventJson.encode(refusedEvents.get(i)));
     }
+    rejected.put(
+        offsets.get(hostile.size() + refusedEvents.size()), InferenceEventJson.encode(overspent));
     HostileRecords.assertRejectedOnce(
         WAREHOUSE.warehouse(),
         AttributionTables.REJECTIONS,
@@ -178,7 +200,24 @@ class HostileInferenceEventsITCase {
             .map(InferenceEvent::eventId)
             .collect(Collectors.toCollection(java.util.HashSet::new));
     expected.add(huge.eventId());
+    expected.add(paid.eventId());
     assertThat(attributed).isEqualTo(expected);
+    assertThat(rejections)
+        .filteredOn(r -> "unpaid".equals(r.getField("reason")))
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat((String) r.getField("detail"))
+                    .isEqualTo("event ev-overspent: charges 7 + fee 7 exceed the voucher's 10"));
+    // The paid event's rows carry its consumer's cumulative charges; unpaid events' carry none.
+    assertThat(PlatformIo.rows(WAREHOUSE.warehouse(), AttributionTables.ATTRIBUTIONS))
+        .allSatisfy(
+            r ->
+                assertThat(r.getField("consumer_charged_wei"))
+                    .isEqualTo(
+                        paid.eventId().equals(r.getField("event_id"))
+                            ? new java.math.BigDecimal(7)
+                            : null));
     assertThat(PlatformIo.consume(KAFKA.kafka(), "rewards.attributed", expected.size()))
         .hasSize(expected.size());
   }
@@ -193,6 +232,21 @@ class HostileInferenceEventsITCase {
         BigInteger.TEN,
         "the whale and the harbor in winter",
         DONE);
+  }
+
+  /** An event of 7 output tokens at 1 wei each, served against {@code voucher}. */
+  private static InferenceEvent paidEvent(
+      String id, String consumer, InferenceEvent.PaymentVoucher voucher) {
+    return InferenceEvents.of(
+            id,
+            InferenceEventEnvelope.address(WORKER),
+            "tiny-base",
+            ADAPTER,
+            consumer,
+            BigInteger.ONE,
+            "the whale and the harbor in winter",
+            DONE)
+        .withVoucher(voucher);
   }
 
   private static InferenceEvent withFee(InferenceEvent e, BigInteger fee) {

@@ -101,7 +101,10 @@ public final class EventGate
             in.workerOperator(),
             adapter.get(),
             params.current(),
-            System.currentTimeMillis()));
+            System.currentTimeMillis(),
+            in.source(),
+            null,
+            null));
   }
 
   /** The name of the first identifier longer than {@link #MAX_ID_CHARS}, or {@code null}. */
@@ -125,20 +128,26 @@ public final class EventGate
   private void reject(
       Context ctx, VerifiedEvent in, InferenceRejectionReason reason, String detail) {
     rejected.get(reason).inc();
-    RawRecord s = in.source();
+    ctx.output(Rejections.TAG, rejection(in.event(), in.source(), reason, detail));
+  }
+
+  /**
+   * The rejection of an event that came in {@code source}: the event as JSON in {@code raw}, at its
+   * record's topic, partition and offset.
+   */
+  static Rejection rejection(
+      InferenceEvent event, RawRecord source, InferenceRejectionReason reason, String detail) {
     RawRecord asEvent =
         new RawRecord(
-            s.topic(),
-            s.partition(),
-            s.offset(),
-            s.timestamp(),
-            InferenceEventJson.encode(in.event()));
-    ctx.output(
-        Rejections.TAG,
-        Rejection.of(
-            asEvent,
-            reason.code(),
-            "event " + in.event().eventId() + ": " + detail,
-            System.currentTimeMillis()));
+            source.topic(),
+            source.partition(),
+            source.offset(),
+            source.timestamp(),
+            InferenceEventJson.encode(event));
+    return Rejection.of(
+        asEvent,
+        reason.code(),
+        "event " + event.eventId() + ": " + detail,
+        System.currentTimeMillis());
   }
 }

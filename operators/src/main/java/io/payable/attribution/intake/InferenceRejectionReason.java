@@ -31,7 +31,13 @@ public enum InferenceRejectionReason {
   /** Listed in {@code input.skip-records} by an operator (docs/operations.md). */
   SKIPPED,
   /** An {@code index.manifest} record that is not a readable shard event. */
-  MALFORMED_MANIFEST_EVENT;
+  MALFORMED_MANIFEST_EVENT,
+  /**
+   * The event's voucher does not cover its consumer's cumulative charges including this event's
+   * fee, its signature is not the consumer's, or (when vouchers are required) it has none: nobody
+   * would pay for it, so it is not attributed ({@link ConsumerLedger}).
+   */
+  UNPAID;
 
   public String code() {
     return name().toLowerCase(Locale.ROOT);

@@ -24,6 +24,8 @@ public record AttributedEvent(
         e.workerId(),
         e.feeWei(),
         attribution.attributed(),
-        attribution.payouts());
+        attribution.payouts(),
+        request.consumerCharged(),
+        request.consumerVoucher());
   }
 }

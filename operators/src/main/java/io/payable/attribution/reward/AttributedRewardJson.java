@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.payable.attribution.split.Payout;
 import io.payable.attribution.split.PayoutRole;
+import io.payable.wire.inference.InferenceEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -32,6 +33,13 @@ public final class AttributedRewardJson {
     n.put("worker_id", r.workerId());
     n.put("fee_wei", r.feeWei().toString());
     n.put("attributed", r.attributed());
+    if (r.consumerCharged() != null) {
+      n.put("consumer_charged_wei", r.consumerCharged().toString());
+      ObjectNode v = n.putObject("consumer_voucher");
+      v.put("amount_wei", r.consumerVoucher().cumulativeAmount().toString());
+      v.put("expiry", r.consumerVoucher().expiry());
+      v.put("signature", r.consumerVoucher().signature());
+    }
     ArrayNode payouts = n.putArray("payouts");
     for (Payout p : r.payouts()) {
       ObjectNode o = payouts.addObject();
@@ -98,7 +106,17 @@ public final class AttributedRewardJson {
         text(n, "worker_id"),
         wei(n, "fee_wei"),
         attributed.booleanValue(),
-        payouts);
+        payouts,
+        n.hasNonNull("consumer_charged_wei") ? wei(n, "consumer_charged_wei") : null,
+        n.hasNonNull("consumer_voucher") ? voucher(field(n, "consumer_voucher")) : null);
+  }
+
+  private static InferenceEvent.PaymentVoucher voucher(JsonNode v) {
+    if (!v.isObject()) {
+      throw new IllegalArgumentException("consumer_voucher: expected an object");
+    }
+    return new InferenceEvent.PaymentVoucher(
+        wei(v, "amount_wei"), integer(v, "expiry"), text(v, "signature"));
   }
 
   private static JsonNode field(JsonNode n, String name) {

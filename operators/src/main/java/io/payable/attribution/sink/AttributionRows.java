@@ -46,7 +46,8 @@ public final class AttributionRows {
               p.role() == PayoutRole.CONTRIBUTOR ? shares.get(p.recipient()) : null,
               wei(p.amount()),
               a.attribution().attributed(),
-              TimestampData.fromEpochMillis(a.attributedAt())));
+              TimestampData.fromEpochMillis(a.attributedAt()),
+              a.request().consumerCharged() == null ? null : wei(a.request().consumerCharged())));
     }
   }
 

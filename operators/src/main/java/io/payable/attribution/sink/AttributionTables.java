@@ -33,7 +33,10 @@ public final class AttributionTables {
           Types.NestedField.optional(11, "score", Types.DoubleType.get()),
           Types.NestedField.required(12, "amount_wei", Types.DecimalType.of(38, 0)),
           Types.NestedField.required(13, "attributed", Types.BooleanType.get()),
-          Types.NestedField.required(14, "attributed_at", Types.TimestampType.withZone()));
+          Types.NestedField.required(14, "attributed_at", Types.TimestampType.withZone()),
+          // Added with consumer payments: null in rows of events without a voucher (and in rows
+          // written before the column existed).
+          Types.NestedField.optional(16, "consumer_charged_wei", Types.DecimalType.of(38, 0)));
 
   /** One row per kept maximal span of an event's output. */
   public static final Schema SPANS_SCHEMA =
@@ -53,11 +56,13 @@ public final class AttributionTables {
 
   /** Creates the tables that do not exist yet. */
   public static void ensure(Catalog catalog) {
-    IngestTables.ensure(
-        catalog,
-        ATTRIBUTIONS,
-        ATTRIBUTIONS_SCHEMA,
-        PartitionSpec.builderFor(ATTRIBUTIONS_SCHEMA).identity("epoch").build());
+    IngestTables.addMissingColumns(
+        IngestTables.ensure(
+            catalog,
+            ATTRIBUTIONS,
+            ATTRIBUTIONS_SCHEMA,
+            PartitionSpec.builderFor(ATTRIBUTIONS_SCHEMA).identity("epoch").build()),
+        ATTRIBUTIONS_SCHEMA);
     IngestTables.ensure(
         catalog,
         SPANS,
