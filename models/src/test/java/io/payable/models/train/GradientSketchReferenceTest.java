@@ -1,18 +1,23 @@
 package io.payable.models.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.payable.models.Engines;
+import io.payable.models.PeftAdapter;
 import io.payable.models.Safetensors;
 import io.payable.models.Tensor;
+import io.payable.models.influence.ExampleProvenance;
 import io.payable.models.influence.GradientSketcher;
+import io.payable.models.influence.InfluenceStore;
 import io.payable.models.influence.LoraActivations;
 import io.payable.models.influence.SketchLayout;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -22,6 +27,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The sketch of a training example computed from the trainer's activations (layer inputs and output
@@ -135,6 +141,57 @@ class GradientSketchReferenceTest {
         assertThat(blockMax).as("example %d, %s is not zero", r, name).isGreaterThan(0);
       }
       assertThat(worst).as("example %d, %s", r, name).isLessThanOrEqualTo(TOL * blockMax);
+    }
+  }
+
+  /**
+   * An adapter's influence store, written from its directory: the projection seed is the hash of
+   * its weights file, and each stored sketch is the projection of PEFT's per-example gradient
+   * rounded to bfloat16.
+   */
+  @Test
+  void influenceStoreHoldsTheProjectedPeftGradients(@TempDir Path tmp) throws Exception {
+    LoraState state = weights("init.");
+    Path adapter = tmp.resolve("adapter");
+    state.toAdapter(cfg, null).write(adapter);
+    Path base =
+        Path.of(GradientSketchReferenceTest.class.getResource("/hf/llama-gqa-tied/base").toURI());
+    String contributor = "0x" + "ab".repeat(20);
+    List<ExampleProvenance> prov = new ArrayList<>();
+    for (int r = 0; r < 2; r++) {
+      prov.add(
+          new ExampleProvenance(
+              List.of(new ExampleProvenance.Piece("0x" + ("0" + r).repeat(32), contributor, 15))));
+    }
+    Path file = tmp.resolve("influence-store.bin");
+    InfluenceStore.Written w =
+        InfluenceSketches.writeStore(base, adapter, cfg, batch(), prov, 1024, file, Device.cpu());
+    assertThat(w.bytes()).isEqualTo(Files.size(file));
+    InfluenceStore store = InfluenceStore.open(file);
+    byte[] seed =
+        MessageDigest.getInstance("SHA-256")
+            .digest(Files.readAllBytes(adapter.resolve(PeftAdapter.WEIGHTS)));
+    assertThat(store.projectionSeed()).isEqualTo(seed);
+    GradientSketcher sketcher = GradientSketcher.of(layout(state, 1024), seed);
+    assertThat(store.layout().factors()).isEqualTo(sketcher.layout().factors());
+    for (int r = 0; r < 2; r++) {
+      List<float[]> grads = new ArrayList<>();
+      for (int i = 0; i < state.size(); i++) {
+        grads.add(ref.get("example" + r + ".grad." + state.key(i)).data());
+      }
+      float[] want = sketcher.sketchOfGradients(grads);
+      float[] got = store.sketch(r);
+      double max = 0;
+      for (float v : want) {
+        max = Math.max(max, Math.abs(v));
+      }
+      for (int j = 0; j < want.length; j++) {
+        // bfloat16 keeps 8 significant bits: half an ulp is 2^-9 of the value.
+        assertThat((double) got[j])
+            .as("example %d entry %d", r, j)
+            .isCloseTo(want[j], offset(Math.abs(want[j]) / 256 + 1e-4 * max));
+      }
+      assertThat(store.provenance(r)).isEqualTo(prov.get(r));
     }
   }
 
