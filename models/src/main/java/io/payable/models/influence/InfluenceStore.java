@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -29,7 +30,6 @@ public final class InfluenceStore {
   static final int FACTOR_ENTRY = 24;
   static final int ALIGN = 4096;
   static final int ENCODING_BF16 = 1;
-  static final int PIECE = 4 + 20 + 32;
 
   /** Sketches per mapped region: whole examples, at most 1 GiB. */
   private static final long REGION = 1L << 30;
@@ -326,51 +326,65 @@ public final class InfluenceStore {
     long table = 8 * (examples + 1);
     int at = Math.toIntExact(table + provenance.getLong((int) (8 * n)));
     int count = provenance.getInt(at);
+    at += 4;
     List<ExampleProvenance.Piece> pieces = new ArrayList<>(count);
-    HexFormat hex = HexFormat.of();
     for (int i = 0; i < count; i++) {
-      int p = at + 4 + i * PIECE;
-      int tokens = provenance.getInt(p);
-      byte[] addr = new byte[20];
-      byte[] id = new byte[32];
-      provenance.get(p + 4, addr);
-      provenance.get(p + 24, id);
-      pieces.add(
-          new ExampleProvenance.Piece(
-              "0x" + hex.formatHex(id), "0x" + hex.formatHex(addr), tokens));
+      int tokens = provenance.getInt(at);
+      String contributor = utf8(at + 4);
+      at += 6 + (provenance.getShort(at + 4) & 0xFFFF);
+      String id = utf8(at);
+      at += 2 + (provenance.getShort(at) & 0xFFFF);
+      pieces.add(new ExampleProvenance.Piece(id, contributor, tokens));
     }
     return new ExampleProvenance(pieces);
   }
 
+  private String utf8(int at) {
+    byte[] b = new byte[provenance.getShort(at) & 0xFFFF];
+    provenance.get(at + 2, b);
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
   private static byte[] provenanceBytes(List<ExampleProvenance> examples) {
-    int n = examples.size();
-    long records = 0;
+    List<byte[]> records = new ArrayList<>(examples.size());
+    long total = 0;
     for (ExampleProvenance e : examples) {
-      records += 4 + (long) PIECE * e.pieces().size();
+      java.io.ByteArrayOutputStream r = new java.io.ByteArrayOutputStream();
+      ByteBuffer b = le(4);
+      b.putInt(e.pieces().size());
+      r.writeBytes(b.array());
+      for (ExampleProvenance.Piece p : e.pieces()) {
+        ByteBuffer t = le(4);
+        t.putInt(p.targetTokens());
+        r.writeBytes(t.array());
+        r.writeBytes(lengthPrefixed(p.contributor()));
+        r.writeBytes(lengthPrefixed(p.contributionId()));
+      }
+      byte[] bytes = r.toByteArray();
+      records.add(bytes);
+      total += bytes.length;
     }
-    ByteBuffer b = le(Math.toIntExact(8L * (n + 1) + records));
+    ByteBuffer b = le(Math.toIntExact(8L * (examples.size() + 1) + total));
     long at = 0;
-    for (ExampleProvenance e : examples) {
+    for (byte[] r : records) {
       b.putLong(at);
-      at += 4 + (long) PIECE * e.pieces().size();
+      at += r.length;
     }
     b.putLong(at);
-    for (ExampleProvenance e : examples) {
-      b.putInt(e.pieces().size());
-      for (ExampleProvenance.Piece p : e.pieces()) {
-        b.putInt(p.targetTokens());
-        b.put(hexBytes(p.contributor(), 20, "contributor"));
-        b.put(hexBytes(p.contributionId(), 32, "contribution id"));
-      }
+    for (byte[] r : records) {
+      b.put(r);
     }
     return b.array();
   }
 
-  private static byte[] hexBytes(String s, int bytes, String what) {
-    if (s.length() != 2 + 2 * bytes || !s.startsWith("0x")) {
-      throw new IllegalArgumentException(what + " must be 0x + " + 2 * bytes + " hex digits: " + s);
+  private static byte[] lengthPrefixed(String s) {
+    byte[] u = s.getBytes(StandardCharsets.UTF_8);
+    if (u.length > 0xFFFF) {
+      throw new IllegalArgumentException("an id of " + u.length + " bytes is too long");
     }
-    return HexFormat.of().parseHex(s.substring(2).toLowerCase(java.util.Locale.ROOT));
+    ByteBuffer b = le(2 + u.length);
+    b.putShort((short) u.length).put(u);
+    return b.array();
   }
 
   private static long pad(OutputStream out, long at, long to) throws IOException {
