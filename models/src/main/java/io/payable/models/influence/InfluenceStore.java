@@ -62,8 +62,11 @@ public final class InfluenceStore {
     this.provenance = provenance;
   }
 
-  /** What {@link #write} wrote: the file's SHA-256 (lower-case hex) and size. */
-  public record Written(String sha256, long bytes) {}
+  /**
+   * What {@link #write} wrote: the file's SHA-256 (lower-case hex), size, sketch dimension and
+   * number of examples.
+   */
+  public record Written(String sha256, long bytes, int dimension, long examples) {}
 
   /**
    * Writes a store: the sketches are rounded to bfloat16 and the preconditioner fitted to the
@@ -155,7 +158,7 @@ public final class InfluenceStore {
       out.write(prov);
       written = at + prov.length;
     }
-    return new Written(HexFormat.of().formatHex(sha.digest()), written);
+    return new Written(HexFormat.of().formatHex(sha.digest()), written, d, sketches.size());
   }
 
   /** Opens a store memory-mapped, checking its header and section bounds. */
