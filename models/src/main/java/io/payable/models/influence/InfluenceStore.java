@@ -297,13 +297,18 @@ public final class InfluenceStore {
   }
 
   private void readSketch(long n, float[] into) {
+    readSketch(n, into, new short[into.length]);
+  }
+
+  private void readSketch(long n, float[] into, short[] raw) {
     if (n < 0 || n >= examples) {
       throw new IndexOutOfBoundsException("example " + n + " of " + examples);
     }
     ByteBuffer r = sketchRegions.get((int) (n / perRegion));
     int at = (int) ((n % perRegion) * 2L * into.length);
+    r.asShortBuffer().get(at / 2, raw);
     for (int j = 0; j < into.length; j++) {
-      into[j] = Bfloat16.decode(r.getShort(at + 2 * j));
+      into[j] = Float.intBitsToFloat((raw[j] & 0xFFFF) << 16);
     }
   }
 
@@ -314,8 +319,9 @@ public final class InfluenceStore {
     }
     double[] out = new double[Math.toIntExact(examples)];
     float[] buf = new float[layout.dimension()];
+    short[] raw = new short[layout.dimension()];
     for (int n = 0; n < out.length; n++) {
-      readSketch(n, buf);
+      readSketch(n, buf, raw);
       out[n] = InfluenceScorer.score(preconditioned, buf, 0);
     }
     return out;
