@@ -3,6 +3,7 @@ package io.payable.models.influence;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * Version 2's per-contributor aggregation (docs/attribution.md, version 2, 5): only positive
@@ -18,6 +19,16 @@ public final class ContributorInfluence {
    * Examples without target tokens add nothing. An empty map means no positive influence.
    */
   public static Map<String, Double> rawWeights(double[] scores, List<ExampleProvenance> examples) {
+    return rawWeights(scores, examples, p -> true);
+  }
+
+  /**
+   * As {@link #rawWeights(double[], List)}, crediting only pieces whose contribution is {@code
+   * live} at the event's time: a tombstoned piece's part credits no one, and it still counts in its
+   * example's target tokens (docs/attribution.md, V2.6 step 3).
+   */
+  public static Map<String, Double> rawWeights(
+      double[] scores, List<ExampleProvenance> examples, Predicate<ExampleProvenance.Piece> live) {
     if (scores.length != examples.size()) {
       throw new IllegalArgumentException(
           scores.length + " scores for " + examples.size() + " examples");
@@ -33,7 +44,7 @@ public final class ContributorInfluence {
         continue;
       }
       for (ExampleProvenance.Piece p : examples.get(n).pieces()) {
-        if (p.targetTokens() > 0) {
+        if (p.targetTokens() > 0 && live.test(p)) {
           raw.merge(p.contributor(), (s * p.targetTokens()) / total, Double::sum);
         }
       }

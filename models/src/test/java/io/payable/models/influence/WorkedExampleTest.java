@@ -48,5 +48,11 @@ class WorkedExampleTest {
     assertThat(raw.get(b)).isCloseTo(135.0 / 88, offset(1e-6));
     double w = raw.get(a) + raw.get(b);
     assertThat(raw.get(a) / w).isCloseTo(0.55, offset(1e-7));
+
+    // Contribution 0x03 tombstoned: its 5 of example 3's 20 tokens credit no one.
+    Map<String, Double> live =
+        ContributorInfluence.rawWeights(scores, prov, p -> !p.contributionId().equals("0x03"));
+    assertThat(live.get(a)).isCloseTo(15.0 / 11, offset(1e-6));
+    assertThat(live.get(b)).isCloseTo(135.0 / 88, offset(1e-6));
   }
 }
