@@ -195,6 +195,50 @@ class GradientSketchReferenceTest {
     }
   }
 
+  /**
+   * The query sketch of an output given a one-token prompt is the training sketch of the whole row
+   * (PEFT's per-example gradient, projected); with a longer prompt only the output's tokens count,
+   * as our per-example gradient of the same loss mask says.
+   */
+  @Test
+  void querySketchIsTheSketchOfTheOutputsLoss(@TempDir Path tmp) throws Exception {
+    LoraState state = weights("init.");
+    Path adapter = tmp.resolve("adapter");
+    state.toAdapter(cfg, null).write(adapter);
+    Path base =
+        Path.of(GradientSketchReferenceTest.class.getResource("/hf/llama-gqa-tied/base").toURI());
+    byte[] seed =
+        MessageDigest.getInstance("SHA-256")
+            .digest(Files.readAllBytes(adapter.resolve(PeftAdapter.WEIGHTS)));
+    GradientSketcher sketcher = GradientSketcher.of(layout(state, 1024), seed);
+    try (QuerySketcher q = QuerySketcher.open(base, adapter, 1024, Device.cpu())) {
+      for (int r = 0; r < 2; r++) {
+        int[] row = batch().get(r).tokens();
+        List<float[]> grads = new ArrayList<>();
+        for (int i = 0; i < state.size(); i++) {
+          grads.add(ref.get("example" + r + ".grad." + state.key(i)).data());
+        }
+        float[] whole =
+            q.sketch(
+                java.util.Arrays.copyOf(row, 1), java.util.Arrays.copyOfRange(row, 1, row.length));
+        assertBlocksClose(sketcher, r, sketcher.sketchOfGradients(grads), whole, true);
+
+        boolean[] mask = new boolean[row.length];
+        java.util.Arrays.fill(mask, 8, row.length, true);
+        TrainingSequence masked = new TrainingSequence(row, mask);
+        float[] got =
+            q.sketch(
+                java.util.Arrays.copyOf(row, 8), java.util.Arrays.copyOfRange(row, 8, row.length));
+        float[] want =
+            sketcher.sketchOfGradients(
+                java.util.Arrays.asList(
+                    Gradients.perExample(model, state, cfg, List.of(masked))[0]));
+        assertBlocksClose(sketcher, r, want, got, true);
+        assertThat(got).isNotEqualTo(whole);
+      }
+    }
+  }
+
   @Test
   void sketchFromActivationsEqualsProjectedPeftGradients() throws Exception {
     LoraState state = weights("init.");
