@@ -69,6 +69,25 @@ public final class AttributionScorer {
         raw.merge(doc.contributor(), perDocument, Double::sum);
       }
     }
+    return shares(raw);
+  }
+
+  /**
+   * Version 1's section 6 from raw weights by contributor, as attribution v2 (gradient and hybrid)
+   * uses it: total in address order, threshold, renormalisation. Highest share first (ties by
+   * contributor); empty when the output is unattributed.
+   *
+   * @throws IllegalArgumentException on a negative or non-finite weight
+   */
+  public List<ContributorScore> shares(Map<String, Double> rawWeights) {
+    Map<String, Double> raw = new TreeMap<>();
+    for (Map.Entry<String, Double> e : rawWeights.entrySet()) {
+      double w = e.getValue();
+      if (!(w >= 0) || Double.isInfinite(w)) {
+        throw new IllegalArgumentException("raw weight of " + e.getKey() + " is " + w);
+      }
+      raw.put(e.getKey(), w);
+    }
     // Plain left-to-right sums in contributor order (not DoubleStream.sum, which compensates):
     // the spec fixes the operation order so every implementation gets the same doubles.
     double total = 0;

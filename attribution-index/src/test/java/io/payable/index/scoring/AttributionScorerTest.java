@@ -61,4 +61,22 @@ class AttributionScorerTest {
   void noSpansMeansNoAttribution() {
     assertThat(new AttributionScorer(100).score(List.of())).isEmpty();
   }
+
+  /** Attribution v2's worked example: raw weights 165/88 and 135/88 from positive influence. */
+  @Test
+  void sharesOfRawWeightsFollowSectionSix() {
+    java.util.Map<String, Double> raw = java.util.Map.of("A", 165.0 / 88, "B", 135.0 / 88);
+    List<ContributorScore> kept = new AttributionScorer(500).shares(raw);
+    assertThat(kept).extracting(ContributorScore::contributor).containsExactly("A", "B");
+    double total = 165.0 / 88 + 135.0 / 88;
+    assertThat(kept.get(0).share()).isEqualTo((165.0 / 88) / total);
+    assertThat(kept.get(1).share()).isEqualTo((135.0 / 88) / total);
+    // B's 45% is below a 50% threshold: A alone, renormalised to 1.
+    assertThat(new AttributionScorer(5000).shares(raw))
+        .singleElement()
+        .satisfies(c -> assertThat(c.share()).isEqualTo(1.0));
+    assertThat(new AttributionScorer(0).shares(java.util.Map.of("A", 0.0))).isEmpty();
+    assertThatThrownBy(() -> new AttributionScorer(0).shares(java.util.Map.of("A", -1.0)))
+        .hasMessageContaining("raw weight of A");
+  }
 }

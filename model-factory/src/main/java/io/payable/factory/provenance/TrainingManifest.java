@@ -1,5 +1,6 @@
 package io.payable.factory.provenance;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -35,6 +36,7 @@ public record TrainingManifest(
     Map<String, Object> hyperparameters,
     long seed,
     String attributionMethod,
+    @JsonInclude(JsonInclude.Include.NON_NULL) InfluenceStoreEntry influenceStore,
     Curves training,
     Map<String, String> software,
     String createdAt) {
@@ -87,6 +89,20 @@ public record TrainingManifest(
   public record TrainingSet(int count, String merkleRoot, String leafEncoding) {}
 
   public record CurvePoint(int step, double loss) {}
+
+  /**
+   * The influence store of a {@code gradient} or {@code hybrid} adapter (docs/formats.md,
+   * "Influence store"): its file name in the run directory, SHA-256, format version, sketch
+   * dimension, examples, size and build time.
+   */
+  public record InfluenceStoreEntry(
+      String file,
+      String sha256,
+      int formatVersion,
+      int dimension,
+      long examples,
+      long bytes,
+      long buildMs) {}
 
   public record Curves(
       int steps, List<Double> loss, List<CurvePoint> eval, long tokensSeen, long wallTimeMs) {}

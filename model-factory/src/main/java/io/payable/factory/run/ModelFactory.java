@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.payable.factory.FactoryException;
 import io.payable.factory.chain.AdapterRegistry;
+import io.payable.factory.chain.AttributionMethod;
 import io.payable.factory.chain.DatanetGate;
 import io.payable.factory.chain.Registration;
+import io.payable.factory.dataset.Contribution;
 import io.payable.factory.dataset.ContributionSnapshots;
 import io.payable.factory.dataset.ContributionTokenizer;
 import io.payable.factory.dataset.DatasetBuilder;
@@ -19,10 +21,14 @@ import io.payable.factory.provenance.TrainingManifest;
 import io.payable.factory.provenance.TrainingSetRoot;
 import io.payable.factory.tables.TrainingRow;
 import io.payable.factory.tables.TrainingTables;
+import io.payable.models.Engines;
 import io.payable.models.InvalidModelException;
 import io.payable.models.ModelConfig;
 import io.payable.models.Projection;
+import io.payable.models.influence.ExampleProvenance;
+import io.payable.models.influence.InfluenceStore;
 import io.payable.models.text.TextTokenizer;
+import io.payable.models.train.InfluenceSketches;
 import io.payable.models.train.LoraTrainingConfig;
 import io.payable.models.train.TrainingResult;
 import io.payable.models.train.TrainingSequence;
@@ -40,6 +46,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,6 +85,10 @@ public final class ModelFactory {
   public static final String STAGING = ".staging";
   public static final String SEQUENCES = "sequences.jsonl";
   public static final String PINS = "snapshots.json";
+
+  /** The influence store of a gradient or hybrid adapter, in the run directory. */
+  public static final String INFLUENCE_STORE = "influence-store.bin";
+
   public static final String DATASET_RULE = "live-at-snapshot/v1";
   public static final String LEAF_ENCODING =
       "keccak256(keccak256(abi.encode(bytes32 content_hash)))";
@@ -231,6 +242,10 @@ public final class ModelFactory {
     // 3. Manifest and hashes: every artifact complete before anything is recorded or registered.
     listener.onPhase(RunPhase.RECORDING);
     Path adapterDir = result.adapterDir();
+    TrainingManifest.InfluenceStoreEntry influence = null;
+    if (request.method() != AttributionMethod.SPANS) {
+      influence = writeInfluenceStore(request.baseDir(), adapterDir, cfg, dataset, staging);
+    }
     TrainingSetRoot root = TrainingSetRoot.of(dataset.train());
     Map<String, String> baseFiles = FileDigests.files(request.baseDir(), Set.of());
     String baseSha = FileDigests.listingDigest(baseFiles);
@@ -270,6 +285,7 @@ public final class ModelFactory {
             hyperparameters(cfg, request),
             cfg.seed(),
             request.method().code(),
+            influence,
             new TrainingManifest.Curves(
                 result.losses().size(),
                 result.losses(),
@@ -437,6 +453,67 @@ public final class ModelFactory {
     } catch (IOException | RuntimeException e) {
       throw new FactoryException(
           "bad_resume", "cannot resume: " + file + " does not name the run's snapshots", e);
+    }
+  }
+
+  /**
+   * The influence store of a {@code gradient} or {@code hybrid} adapter (docs/attribution.md,
+   * version 2): a sketch per training sequence with the contributions packed into it.
+   */
+  private TrainingManifest.InfluenceStoreEntry writeInfluenceStore(
+      Path baseDir,
+      Path adapterDir,
+      LoraTrainingConfig cfg,
+      TrainingDataset dataset,
+      Path staging) {
+    Map<String, String> contributors = new HashMap<>();
+    for (Contribution c : dataset.train()) {
+      contributors.put(c.contributionId(), c.contributor());
+    }
+    List<ExampleProvenance> provenance = new ArrayList<>();
+    for (PackedSequence p : dataset.trainSequences()) {
+      List<ExampleProvenance.Piece> pieces = new ArrayList<>();
+      for (TokenSpan s : p.spans()) {
+        String contributor = contributors.get(s.contributionId());
+        if (contributor == null) {
+          throw new FactoryException(
+              "bad_input", "contribution " + s.contributionId() + " has no contributor");
+        }
+        // Position 0 of a sequence is no target; every later position is.
+        int targets = Math.max(0, s.start() + s.length() - Math.max(s.start(), 1));
+        pieces.add(new ExampleProvenance.Piece(s.contributionId(), contributor, targets));
+      }
+      provenance.add(new ExampleProvenance(pieces));
+    }
+    long started = System.nanoTime();
+    try {
+      InfluenceStore.Written w =
+          InfluenceSketches.writeStore(
+              baseDir,
+              adapterDir,
+              cfg,
+              sequences(dataset.trainSequences()),
+              provenance,
+              InfluenceSketches.DEFAULT_K,
+              staging.resolve(INFLUENCE_STORE),
+              Engines.device());
+      long ms = (System.nanoTime() - started) / 1_000_000;
+      LOG.info(
+          "Influence store: {} sketches of dimension {}, {} bytes, {} ms",
+          w.examples(),
+          w.dimension(),
+          w.bytes(),
+          ms);
+      return new TrainingManifest.InfluenceStoreEntry(
+          INFLUENCE_STORE,
+          w.sha256(),
+          InfluenceStore.FORMAT_VERSION,
+          w.dimension(),
+          w.examples(),
+          w.bytes(),
+          ms);
+    } catch (IOException e) {
+      throw ioFailure(staging, true, e);
     }
   }
 

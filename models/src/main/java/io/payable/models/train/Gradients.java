@@ -1,8 +1,12 @@
 package io.payable.models.train;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
+import io.payable.models.influence.LoraActivations;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -99,6 +103,58 @@ final class Gradients {
       out[i] = step(model, state, noDropout, List.of(List.of(sequences.get(i))), k -> 0).grads();
     }
     return out;
+  }
+
+  /**
+   * Each sequence's per-projection activations for a gradient sketch, without dropout: the input of
+   * every adapted projection and the gradient of the sequence's own mean loss with respect to its
+   * output, in {@link LoraState}'s pair order, with the current LoRA matrices. The LoRA gradients
+   * themselves are never formed.
+   */
+  static List<List<LoraActivations>> perExampleActivations(
+      LoraModel model, LoraState state, LoraTrainingConfig cfg, List<TrainingSequence> sequences) {
+    Engine engine = model.manager().getEngine();
+    List<List<LoraActivations>> out = new ArrayList<>();
+    for (TrainingSequence seq : sequences) {
+      List<LoraActivations> pairs = new ArrayList<>();
+      TAPE.lock();
+      try (NDManager m = model.manager().newSubManager()) {
+        LoraParams params =
+            state.upload(m, cfg.scaling(), model.config().numLayers(), /* leaves= */ false);
+        params.tap();
+        try (GradientCollector tape = engine.newGradientCollector()) {
+          LoraModel.Loss l =
+              model.loss(m, List.of(seq), params, 0f, Math.max(1, seq.targets()), true);
+          if (l.surrogate() != null) {
+            beforeBackward.run();
+            tape.backward(l.surrogate());
+          }
+        }
+        for (int i = 0; i < state.pairs.size(); i++) {
+          LoraState.Pair p = state.pairs.get(i);
+          NDArray probe = params.probe(p.layer(), p.projection());
+          // Without target tokens nothing was taped: the loss has no gradient.
+          float[] g = seq.targets() == 0 ? new float[(int) probe.size()] : f32(probe.getGradient());
+          pairs.add(
+              new LoraActivations(
+                  seq.length(),
+                  f32(params.input(p.layer(), p.projection())),
+                  g,
+                  state.weights[2 * i].clone(),
+                  state.weights[2 * i + 1].clone(),
+                  cfg.rank(),
+                  cfg.scaling()));
+        }
+      } finally {
+        TAPE.unlock();
+      }
+      out.add(pairs);
+    }
+    return out;
+  }
+
+  private static float[] f32(NDArray a) {
+    return a.toType(DataType.FLOAT32, false).toFloatArray();
   }
 
   /** The mean loss over all target tokens of {@code sequences}, without dropout or tape. */

@@ -326,7 +326,14 @@ final class LoraModel implements AutoCloseable {
     }
     NDArray in = dropout > 0 ? x.getNDArrayInternal().dropout(x, dropout, true).head() : x;
     NDArray delta = in.matMul(a.transpose()).matMul(b.transpose()).mul(scaling);
-    return y.add(delta);
+    y = y.add(delta);
+    if (lora.tapped()) {
+      NDArray probe = x.getManager().zeros(y.getShape(), y.getDataType());
+      probe.setRequiresGradient(true);
+      lora.record(l, proj, in.stopGradient(), probe);
+      y = y.add(probe);
+    }
+    return y;
   }
 
   /** RMSNorm over the last axis in F32, as transformers' LlamaRMSNorm. */
