@@ -61,7 +61,7 @@ taskmanagers="${PAYABLE_TASKMANAGERS:-2}"
 partitions="${PAYABLE_KAFKA_PARTITIONS:-2}"
 topics=(datanet.submissions datanet.curation datanet.rejections index.manifest inference.events
   inference.rejections rewards.attributed rewards.rejections)
-cli_dist="$repo/jobs/target/payable-cli"
+cli_dist="$repo/cli/target/payable-cli"
 classpath_file="$here/flink-cluster/target/classpath.txt"
 
 java_cmd="java"

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.util.ArrayList;
@@ -14,6 +15,8 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import org.apache.flink.configuration.ConfigOption;
 
 /**
@@ -74,16 +77,11 @@ final class JobOptions {
       Enumeration<URL> dirs = JobOptions.class.getClassLoader().getResources(pkg.replace('.', '/'));
       while (dirs.hasMoreElements()) {
         URL url = dirs.nextElement();
-        if (!url.getProtocol().equals("file")) {
-          continue;
-        }
-        File[] files = new File(url.toURI()).listFiles((d, n) -> n.endsWith("Options.class"));
-        if (files == null) {
-          continue;
-        }
-        for (File f : files) {
-          String simple = f.getName().substring(0, f.getName().length() - ".class".length());
-          out.add(Class.forName(pkg + "." + simple));
+        for (String name : classNames(url)) {
+          if (name.endsWith("Options.class")) {
+            out.add(
+                Class.forName(pkg + "." + name.substring(0, name.length() - ".class".length())));
+          }
         }
       }
     } catch (IOException e) {
@@ -95,5 +93,30 @@ final class JobOptions {
       throw new IllegalStateException("no *Options class in " + pkg);
     }
     return out;
+  }
+
+  /** The class files directly in a package directory: of the build's classes, or of a jar. */
+  private static List<String> classNames(URL url) throws IOException, URISyntaxException {
+    List<String> names = new ArrayList<>();
+    if (url.getProtocol().equals("file")) {
+      File[] files = new File(url.toURI()).listFiles((d, n) -> n.endsWith(".class"));
+      if (files != null) {
+        for (File f : files) {
+          names.add(f.getName());
+        }
+      }
+    } else if (url.openConnection() instanceof JarURLConnection jar) {
+      String dir = jar.getEntryName() + "/";
+      jar.setUseCaches(false);
+      try (JarFile file = jar.getJarFile()) {
+        file.stream()
+            .map(JarEntry::getName)
+            .filter(n -> n.startsWith(dir) && n.endsWith(".class"))
+            .map(n -> n.substring(dir.length()))
+            .filter(n -> !n.contains("/"))
+            .forEach(names::add);
+      }
+    }
+    return names;
   }
 }
