@@ -23,8 +23,8 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 java -version 2>&1 | head -1
 
 echo "== corpora and tokenizer"
-(cd jobs/demo && npm ci --no-audit --no-fund --silent)
-node jobs/demo/extract-corpora.js "$work/corpora"
+(cd cli/demo && npm ci --no-audit --no-fund --silent)
+node cli/demo/extract-corpora.js "$work/corpora"
 (cd models/tokenizers && npm ci --no-audit --no-fund --ignore-scripts --silent)
 
 echo "== build"

@@ -57,8 +57,8 @@ import org.web3j.crypto.ECKeyPair;
  * not a test:
  *
  * <pre>
- * ./mvnw -B -q -pl jobs -am install -DskipTests
- * ./mvnw -B -q -pl jobs -Pbench-attribution exec:exec [-Dbench.args="100000000 2000 20 30"]
+ * ./mvnw -B -q -pl cli -am install -DskipTests
+ * ./mvnw -B -q -pl cli -Pbench-attribution exec:exec [-Dbench.args="100000000 2000 20 30"]
  * </pre>
  *
  * Arguments: index symbols, events for the throughput run, events/s and seconds of the latency run.
