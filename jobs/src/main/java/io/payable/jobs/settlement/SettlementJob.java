@@ -207,6 +207,8 @@ public final class SettlementJob {
         .writeParallelism(1)
         .append();
 
+    // The gate (its redeem transactions) and the root committer (postRoot) sign with the same
+    // SETTLER key; chained in one task at parallelism 1, they never race for a nonce.
     roots
         .keyBy(r -> 0, Types.INT)
         .process(

@@ -127,21 +127,27 @@ final class SettlementChain {
   void claimEveryAccount(
       AnvilChain anvil, LocalIcebergWarehouse warehouse, List<AttributedReward> rewards)
       throws Exception {
-    var token = fx.token(PayableFixture.DEPLOYER);
     BigInteger sum = BigInteger.ZERO;
     for (Map.Entry<String, BigInteger> owed :
         RewardFixtures.cumulative(rewards).lastEntry().getValue().entrySet()) {
-      BigInteger before = token.balanceOf(owed.getKey()).send();
-      CliRun claim =
-          CliRun.of(
-              SettlementJobITCase.concat(
-                  new String[] {"claim", owed.getKey(), "--key-file", submitterKey.toString()},
-                  cliSource(anvil, warehouse)));
-      assertThat(claim.exit()).as(claim.err()).isZero();
-      BigInteger paid = token.balanceOf(owed.getKey()).send().subtract(before);
+      BigInteger paid = claim(anvil, warehouse, owed.getKey());
       assertThat(paid).as("claim of %s", owed.getKey()).isEqualTo(owed.getValue());
       sum = sum.add(paid);
     }
     assertThat(sum).isEqualTo(RewardFixtures.totalFees(rewards));
+  }
+
+  /** Claims {@code account} with {@code payable claim}; returns the OPEN it received. */
+  BigInteger claim(AnvilChain anvil, LocalIcebergWarehouse warehouse, String account)
+      throws Exception {
+    var token = fx.token(PayableFixture.DEPLOYER);
+    BigInteger before = token.balanceOf(account).send();
+    CliRun claim =
+        CliRun.of(
+            SettlementJobITCase.concat(
+                new String[] {"claim", account, "--key-file", submitterKey.toString()},
+                cliSource(anvil, warehouse)));
+    assertThat(claim.exit()).as(claim.err()).isZero();
+    return token.balanceOf(account).send().subtract(before);
   }
 }
