@@ -81,4 +81,29 @@ class ConsumerChargeBookTest {
     assertThat(book.charged(CONSUMERS[0].toUpperCase().replace("0X", "0x")))
         .isEqualTo(BigInteger.TEN);
   }
+
+  @Test
+  void aRestoredBookContinuesFromItsChargesAndAnUnverifiedVoucherCoversNothing() {
+    ConsumerChargeBook book = new ConsumerChargeBook();
+    book.restore(CONSUMERS[0], BigInteger.valueOf(40), voucher(50));
+    book.restore(CONSUMERS[1], BigInteger.valueOf(7), null);
+    // Restoring charges nobody in the open epoch.
+    assertThat(book.closeEpoch().redemptions()).isEmpty();
+
+    book.restore(CONSUMERS[0], BigInteger.valueOf(40), voucher(50));
+    book.charge(CONSUMERS[0], BigInteger.TEN, null); // its signature did not verify
+    book.charge(CONSUMERS[1], BigInteger.ONE, null);
+    ConsumerChargeBook.ClosedEpoch closed = book.closeEpoch();
+    // 40 + 10 = 50: the restored voucher still covers it.
+    assertThat(closed.redemptions())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.charged()).isEqualTo(BigInteger.valueOf(50));
+              assertThat(r.voucher().voucher().cumulativeAmount())
+                  .isEqualTo(BigInteger.valueOf(50));
+            });
+    // No valid voucher at all: all 8 wei of its charges are uncovered.
+    assertThat(closed.uncovered()).containsExactly(Map.entry(CONSUMERS[1], BigInteger.valueOf(8)));
+  }
 }

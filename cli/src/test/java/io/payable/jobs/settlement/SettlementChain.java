@@ -74,6 +74,31 @@ final class SettlementChain {
     return config;
   }
 
+  /** Waits (up to 120 s) until the chain's last posted epoch is {@code epoch} or later. */
+  void awaitEpoch(long epoch) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        var last = fx.distributor(PayableFixture.DEPLOYER).lastPostedEpoch().send();
+        if (last.component1() && last.component2().longValueExact() >= epoch) {
+          return;
+        }
+      } catch (java.io.IOException e) {
+        // the chain is away or still starting
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("epoch " + epoch + " not posted after 120 s");
+  }
+
+  /** The roots every correct run posts for {@code rewards}, as "epoch:root" in epoch order. */
+  List<String> expectedRoots(List<AttributedReward> rewards) {
+    List<String> out = new ArrayList<>();
+    RewardFixtures.roots(fx.deployment().rewardDistributor(), rewards)
+        .forEach((epoch, root) -> out.add(epoch + ":" + root));
+    return out;
+  }
+
   /** Every posted root as "epoch:root", in posting order (duplicates would show). */
   List<String> postedRoots() throws Exception {
     RewardDistributor d = fx.distributor(PayableFixture.DEPLOYER);
@@ -102,21 +127,27 @@ final class SettlementChain {
   void claimEveryAccount(
       AnvilChain anvil, LocalIcebergWarehouse warehouse, List<AttributedReward> rewards)
       throws Exception {
-    var token = fx.token(PayableFixture.DEPLOYER);
     BigInteger sum = BigInteger.ZERO;
     for (Map.Entry<String, BigInteger> owed :
         RewardFixtures.cumulative(rewards).lastEntry().getValue().entrySet()) {
-      BigInteger before = token.balanceOf(owed.getKey()).send();
-      CliRun claim =
-          CliRun.of(
-              SettlementJobITCase.concat(
-                  new String[] {"claim", owed.getKey(), "--key-file", submitterKey.toString()},
-                  cliSource(anvil, warehouse)));
-      assertThat(claim.exit()).as(claim.err()).isZero();
-      BigInteger paid = token.balanceOf(owed.getKey()).send().subtract(before);
+      BigInteger paid = claim(anvil, warehouse, owed.getKey());
       assertThat(paid).as("claim of %s", owed.getKey()).isEqualTo(owed.getValue());
       sum = sum.add(paid);
     }
     assertThat(sum).isEqualTo(RewardFixtures.totalFees(rewards));
+  }
+
+  /** Claims {@code account} with {@code payable claim}; returns the OPEN it received. */
+  BigInteger claim(AnvilChain anvil, LocalIcebergWarehouse warehouse, String account)
+      throws Exception {
+    var token = fx.token(PayableFixture.DEPLOYER);
+    BigInteger before = token.balanceOf(account).send();
+    CliRun claim =
+        CliRun.of(
+            SettlementJobITCase.concat(
+                new String[] {"claim", account, "--key-file", submitterKey.toString()},
+                cliSource(anvil, warehouse)));
+    assertThat(claim.exit()).as(claim.err()).isZero();
+    return token.balanceOf(account).send().subtract(before);
   }
 }
