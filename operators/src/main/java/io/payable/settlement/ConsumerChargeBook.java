@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * the epoch whose root credits them, late ones included, so that the redemptions of a root fund
  * exactly what the root adds.
  *
- * <p>Not thread safe; held by the single tree-builder task.
+ * <p>The tree builder keeps the book's content in keyed state and loads, per closed epoch, only the
+ * consumers charged in it ({@link #restore}). Not thread safe.
  */
 public final class ConsumerChargeBook implements Serializable {
 
@@ -30,7 +31,28 @@ public final class ConsumerChargeBook implements Serializable {
   private final Map<String, InferenceEvent.PaymentVoucher> vouchers = new TreeMap<>();
   private final Map<String, Boolean> active = new TreeMap<>();
 
-  /** Charges {@code fee} to {@code consumer} in the open epoch, under {@code voucher}. */
+  /**
+   * Loads what a closed epoch left for {@code consumer}: its cumulative charges and highest voucher
+   * (null if none). The consumer is not charged in the open epoch by this.
+   */
+  public void restore(
+      String consumer, BigInteger cumulative, InferenceEvent.PaymentVoucher voucher) {
+    if (cumulative.signum() < 0) {
+      throw new IllegalArgumentException("charges must not be negative: " + cumulative);
+    }
+    String key = consumer.toLowerCase(Locale.ROOT);
+    charged.put(key, cumulative);
+    if (voucher == null) {
+      vouchers.remove(key);
+    } else {
+      vouchers.put(key, voucher);
+    }
+  }
+
+  /**
+   * Charges {@code fee} to {@code consumer} in the open epoch, under {@code voucher}; a null
+   * voucher (one whose signature did not verify) charges the fee without raising what is covered.
+   */
   public void charge(String consumer, BigInteger fee, InferenceEvent.PaymentVoucher voucher) {
     if (fee.signum() <= 0) {
       throw new IllegalArgumentException("fee must be positive: " + fee);
@@ -38,7 +60,8 @@ public final class ConsumerChargeBook implements Serializable {
     String key = consumer.toLowerCase(Locale.ROOT);
     charged.merge(key, fee, BigInteger::add);
     InferenceEvent.PaymentVoucher known = vouchers.get(key);
-    if (known == null || voucher.cumulativeAmount().compareTo(known.cumulativeAmount()) > 0) {
+    if (voucher != null
+        && (known == null || voucher.cumulativeAmount().compareTo(known.cumulativeAmount()) > 0)) {
       vouchers.put(key, voucher);
     }
     active.put(key, true);
@@ -49,11 +72,16 @@ public final class ConsumerChargeBook implements Serializable {
     return charged.getOrDefault(consumer.toLowerCase(Locale.ROOT), BigInteger.ZERO);
   }
 
+  /** The consumer's highest valid voucher so far, or null. */
+  public InferenceEvent.PaymentVoucher voucher(String consumer) {
+    return vouchers.get(consumer.toLowerCase(Locale.ROOT));
+  }
+
   /**
    * Closes the open epoch: one redemption per consumer charged in it, for its cumulative charges,
-   * sorted by consumer. A consumer whose highest voucher does not cover them (records the
-   * attribution job did not write) is left out and reported as a shortfall rather than sent to the
-   * chain, where it would revert the whole batch.
+   * sorted by consumer. A consumer whose highest voucher does not cover them, or who has no valid
+   * voucher (records the attribution job did not write), is left out and reported as uncovered
+   * rather than sent to the chain, where it would revert the whole batch.
    */
   public ClosedEpoch closeEpoch() {
     List<Redemption> out = new ArrayList<>(active.size());
@@ -61,8 +89,8 @@ public final class ConsumerChargeBook implements Serializable {
     for (String consumer : active.keySet()) {
       BigInteger total = charged.get(consumer);
       InferenceEvent.PaymentVoucher v = vouchers.get(consumer);
-      if (total.compareTo(v.cumulativeAmount()) > 0) {
-        uncovered.put(consumer, total.subtract(v.cumulativeAmount()));
+      if (v == null || total.compareTo(v.cumulativeAmount()) > 0) {
+        uncovered.put(consumer, v == null ? total : total.subtract(v.cumulativeAmount()));
         continue;
       }
       out.add(

@@ -1,7 +1,12 @@
 package io.payable.settlement;
 
+import io.payable.contracts.client.Redemption;
+import io.payable.contracts.eip712.Eip712Domain;
+import io.payable.contracts.eip712.Voucher;
+import io.payable.contracts.eip712.VoucherSignatures;
 import io.payable.contracts.merkle.RewardLeaf;
 import io.payable.contracts.merkle.StandardMerkleTree;
+import io.payable.wire.inference.InferenceEvent;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,9 +43,16 @@ import org.web3j.utils.Numeric;
  * several subtasks, and when sources go idle Flink may advance this operator's watermark past an
  * epoch before an idle subtask has emitted its totals for it. Reading the credits directly, each
  * credit precedes on its channel every watermark that could close its epoch.
+ *
+ * <p>With a ConsumerEscrow configured, each paid reward also charges its fee to its consumer in the
+ * epoch that credits it (late ones included), per open epoch and consumer; closing an epoch runs
+ * the consumers charged in it through a {@link ConsumerChargeBook} loaded from keyed state (their
+ * cumulative charges and highest valid voucher) and puts one {@link EpochConsumerCharge} per
+ * consumer on the root: the redemptions of a root fund exactly what the root adds. A voucher whose
+ * signature does not verify in the escrow's domain is not used (the attribution job refuses such
+ * events when it checks signatures; this guards a batch redeem from reverting).
  */
-public final class EpochTreeBuilder
-    extends KeyedProcessFunction<Integer, AccountCredit, EpochRoot> {
+public final class EpochTreeBuilder extends KeyedProcessFunction<Integer, RewardRecord, EpochRoot> {
 
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(EpochTreeBuilder.class);
@@ -51,10 +63,19 @@ public final class EpochTreeBuilder
 
   private final SettlementSchedule schedule;
   private final String distributor;
+  private final String consumerEscrow;
+  private final long chainId;
 
   private transient MapState<String, BigInteger> cumulative;
   private transient MapState<String, AccountEpochTotal> open;
   private transient ValueState<Long> lastSettled;
+  private transient MapState<String, ConsumerEpochTotal> openCharges;
+  private transient MapState<String, BigInteger> consumerCharged;
+  private transient MapState<String, InferenceEvent.PaymentVoucher> consumerVouchers;
+  private transient Eip712Domain voucherDomain;
+  private transient Counter consumersCharged;
+  private transient Counter consumersUncovered;
+  private transient Counter invalidVouchers;
   private transient Counter credits;
   private transient Counter lateCredits;
   private transient Counter settledEpochs;
@@ -64,10 +85,25 @@ public final class EpochTreeBuilder
    *     names it
    */
   public EpochTreeBuilder(SettlementSchedule schedule, String distributor) {
+    this(schedule, distributor, null, 0);
+  }
+
+  /**
+   * @param consumerEscrow address of the ConsumerEscrow whose vouchers pay for the events, or null
+   *     when the distributor is funded externally (consumer charges are then not collected)
+   * @param chainId the chain of the vouchers' EIP-712 domain
+   */
+  public EpochTreeBuilder(
+      SettlementSchedule schedule, String distributor, String consumerEscrow, long chainId) {
     this.schedule = schedule;
     this.distributor = distributor;
+    this.consumerEscrow = consumerEscrow;
+    this.chainId = chainId;
     // Fails fast on a malformed address rather than at the first epoch.
     StandardMerkleTree.leafHash(distributor, new RewardLeaf(distributor, BigInteger.ZERO));
+    if (consumerEscrow != null) {
+      VoucherSignatures.domain(chainId, consumerEscrow);
+    }
   }
 
   @Override
@@ -82,22 +118,79 @@ public final class EpochTreeBuilder
                     "open-epochs", Types.STRING, Types.POJO(AccountEpochTotal.class)));
     lastSettled =
         getRuntimeContext().getState(new ValueStateDescriptor<>("last-settled", Types.LONG));
+    openCharges =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "open-consumer-charges", Types.STRING, Types.POJO(ConsumerEpochTotal.class)));
+    consumerCharged =
+        getRuntimeContext()
+            .getMapState(new MapStateDescriptor<>("consumer-charged", Types.STRING, Types.BIG_INT));
+    consumerVouchers =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "consumer-vouchers",
+                    Types.STRING,
+                    Types.POJO(InferenceEvent.PaymentVoucher.class)));
+    voucherDomain =
+        consumerEscrow == null ? null : VoucherSignatures.domain(chainId, consumerEscrow);
     var metrics = getRuntimeContext().getMetricGroup().addGroup("payable").addGroup("settlement");
+    consumersCharged = metrics.counter("consumersCharged");
+    consumersUncovered = metrics.counter("consumersUncovered");
+    invalidVouchers = metrics.counter("invalidVouchers");
     credits = metrics.counter("credits");
     lateCredits = metrics.counter("lateCredits");
     settledEpochs = metrics.counter("settledEpochs");
   }
 
   @Override
-  public void processElement(AccountCredit credit, Context ctx, Collector<EpochRoot> out)
+  public void processElement(RewardRecord reward, Context ctx, Collector<EpochRoot> out)
       throws Exception {
+    if (reward.credits().isEmpty()) {
+      return;
+    }
     Long settled = lastSettled.value();
+    long recordEpoch = reward.credits().get(0).epoch();
     long epoch =
         schedule.creditedEpoch(
-            credit.epoch(),
+            recordEpoch,
             ctx.timerService().currentWatermark(),
             settled == null ? Long.MIN_VALUE : settled);
-    boolean late = epoch != credit.epoch();
+    boolean late = epoch != recordEpoch;
+    for (AccountCredit credit : reward.credits()) {
+      credit(epoch, late, credit, ctx);
+    }
+    if (late) {
+      lateCredits.inc(reward.credits().size());
+      LOG.warn(
+          "Reward {} of closed epoch {} credited to epoch {} (late)",
+          reward.credits().get(0).eventId(),
+          recordEpoch,
+          epoch);
+    }
+    ConsumerCharge charge = reward.charge();
+    if (charge != null && consumerEscrow != null) {
+      String key = epoch + "/" + charge.consumer();
+      ConsumerEpochTotal current = openCharges.get(key);
+      InferenceEvent.PaymentVoucher highest = charge.voucher();
+      if (current != null
+          && current.voucher().cumulativeAmount().compareTo(highest.cumulativeAmount()) >= 0) {
+        highest = current.voucher();
+      }
+      openCharges.put(
+          key,
+          new ConsumerEpochTotal(
+              epoch,
+              charge.consumer(),
+              (current == null ? BigInteger.ZERO : current.feesWei()).add(charge.feeWei()),
+              (current == null ? 0 : current.events()) + 1,
+              highest));
+    }
+  }
+
+  private void credit(long epoch, boolean late, AccountCredit credit, Context ctx)
+      throws Exception {
     String key = epoch + "/" + credit.account();
     AccountEpochTotal current = open.get(key);
     if (current == null) {
@@ -114,14 +207,6 @@ public final class EpochTreeBuilder
             current.credits() + 1,
             current.lateCredits() + (late ? 1 : 0)));
     credits.inc();
-    if (late) {
-      lateCredits.inc();
-      LOG.warn(
-          "Reward {} of closed epoch {} credited to epoch {} (late)",
-          credit.eventId(),
-          credit.epoch(),
-          epoch);
-    }
   }
 
   @Override
@@ -139,14 +224,102 @@ public final class EpochTreeBuilder
     for (String key : done) {
       open.remove(key);
     }
-    for (Map.Entry<Long, TreeMap<String, AccountEpochTotal>> epoch : due.entrySet()) {
-      settle(epoch.getKey(), epoch.getValue(), ctx, out);
+    TreeMap<Long, TreeMap<String, ConsumerEpochTotal>> dueCharges = new TreeMap<>();
+    done.clear();
+    for (Map.Entry<String, ConsumerEpochTotal> e : openCharges.entries()) {
+      ConsumerEpochTotal t = e.getValue();
+      if (schedule.closeTime(t.epoch()) <= timestamp) {
+        dueCharges.computeIfAbsent(t.epoch(), x -> new TreeMap<>()).put(t.consumer(), t);
+        done.add(e.getKey());
+      }
     }
+    for (String key : done) {
+      openCharges.remove(key);
+    }
+    for (Map.Entry<Long, TreeMap<String, AccountEpochTotal>> epoch : due.entrySet()) {
+      settle(
+          epoch.getKey(),
+          epoch.getValue(),
+          closeCharges(epoch.getKey(), dueCharges.getOrDefault(epoch.getKey(), new TreeMap<>())),
+          ctx,
+          out);
+    }
+  }
+
+  /**
+   * Runs the consumers charged in {@code epoch} through a {@link ConsumerChargeBook} loaded with
+   * what the earlier epochs left them, stores the result and returns one entry per consumer.
+   */
+  private List<EpochConsumerCharge> closeCharges(
+      long epoch, Map<String, ConsumerEpochTotal> charged) throws Exception {
+    if (charged.isEmpty()) {
+      return List.of();
+    }
+    ConsumerChargeBook book = new ConsumerChargeBook();
+    for (String consumer : charged.keySet()) {
+      BigInteger before = consumerCharged.get(consumer);
+      book.restore(
+          consumer, before == null ? BigInteger.ZERO : before, consumerVouchers.get(consumer));
+    }
+    for (ConsumerEpochTotal t : charged.values()) {
+      InferenceEvent.PaymentVoucher v = t.voucher();
+      if (!VoucherSignatures.isValid(
+          voucherDomain,
+          new Voucher(t.consumer(), v.cumulativeAmount(), v.expiry()),
+          v.signature())) {
+        invalidVouchers.inc();
+        LOG.warn(
+            "Voucher of consumer {} for {} wei in epoch {} is not signed by the consumer in the"
+                + " escrow's domain; not used",
+            t.consumer(),
+            v.cumulativeAmount(),
+            epoch);
+        v = null;
+      }
+      book.charge(t.consumer(), t.feesWei(), v);
+    }
+    ConsumerChargeBook.ClosedEpoch closed = book.closeEpoch();
+    Map<String, Redemption> redemptions = new TreeMap<>();
+    closed.redemptions().forEach(r -> redemptions.put(r.voucher().voucher().consumer(), r));
+    List<EpochConsumerCharge> out = new ArrayList<>(charged.size());
+    for (ConsumerEpochTotal t : charged.values()) {
+      String consumer = t.consumer();
+      BigInteger cumulative = book.charged(consumer);
+      InferenceEvent.PaymentVoucher v = book.voucher(consumer);
+      consumerCharged.put(consumer, cumulative);
+      if (v != null) {
+        consumerVouchers.put(consumer, v);
+      }
+      boolean covered = redemptions.containsKey(consumer);
+      if (!covered) {
+        consumersUncovered.inc();
+        LOG.warn(
+            "Consumer {} is charged {} wei up to epoch {} but its vouchers cover {} wei:"
+                + " not redeemed, the root waits until the distributor is funded",
+            consumer,
+            cumulative,
+            epoch,
+            v == null ? BigInteger.ZERO : v.cumulativeAmount());
+      }
+      consumersCharged.inc();
+      out.add(
+          new EpochConsumerCharge(
+              consumer,
+              t.feesWei(),
+              cumulative,
+              t.events(),
+              v == null ? null : v.cumulativeAmount(),
+              v == null ? 0 : v.expiry(),
+              v == null ? null : v.signature(),
+              covered));
+    }
+    return out;
   }
 
   private void settle(
       long epoch,
       Map<String, AccountEpochTotal> active,
+      List<EpochConsumerCharge> consumerCharges,
       OnTimerContext ctx,
       Collector<EpochRoot> out)
       throws Exception {
@@ -204,6 +377,7 @@ public final class EpochTreeBuilder
             leaves.size(),
             active.size(),
             late,
-            EpochManifest.hash(epoch, leaves)));
+            EpochManifest.hash(epoch, leaves),
+            consumerCharges));
   }
 }

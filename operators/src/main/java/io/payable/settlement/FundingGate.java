@@ -24,14 +24,24 @@ import org.web3j.tx.gas.DefaultGasProvider;
 
 /**
  * Holds settled epoch roots back until RewardDistributor is funded for their total, so the root
- * committer never posts above {@code totalFunded} and nothing is lost while funds are short. Roots
- * leave in epoch order; a root that waits holds back the later ones (their totals are larger).
- * Funding is re-read every {@code pollIntervalMs} (processing time) while something waits; at the
- * end of a bounded input the operator waits, polling, until it can release everything.
+ * committer never posts above {@code totalFunded} and nothing is lost while funds are short.
+ *
+ * <p>With {@link ConsumerFunding}, the gate first redeems the root's consumer charges from
+ * ConsumerEscrow in one batch ({@link ConsumerRedeemer}: cumulative amounts, so repeating it after
+ * a restart pays nothing), then reads {@code totalFunded}, and on release writes the epoch's {@code
+ * consumer_charges} rows. A consumer whose balance or vouchers do not cover its charges is reported
+ * (a log line, {@code consumerShortfallWei}, and its row once the root is released) and the root
+ * waits; each poll tries the redeem again, so the root is released when the consumer deposits again
+ * or the distributor is funded by other means. Nothing unfunded is ever posted. Roots leave in
+ * epoch order; a root that waits holds back the later ones (their totals are larger). Funding is
+ * re-read every {@code pollIntervalMs} (processing time) while something waits; at the end of a
+ * bounded input the operator waits, polling, until it can release everything.
  *
  * <p>Metrics ({@code payable.settlement.*}): {@code epochsAwaitingFunds}, {@code
  * secondsAwaitingFunds} (how long the oldest root has waited), {@code fundingWaits} (roots that had
- * to wait).
+ * to wait); with consumer funding {@code redeemTransactions}, {@code lastRedeemGasUsed}, {@code
+ * consumerShortfalls} (consumers reported short, once per root) and {@code consumerShortfallWei}
+ * (what the waiting root's consumers owe and have not paid).
  */
 public final class FundingGate extends KeyedProcessFunction<Integer, EpochRoot, EpochRoot> {
 
@@ -41,6 +51,8 @@ public final class FundingGate extends KeyedProcessFunction<Integer, EpochRoot, 
 
   private final DistributorEndpoint chain;
   private final long pollIntervalMs;
+  private final ConsumerFunding funding;
+  private final PostingHook hook;
 
   private transient ListState<EpochRoot> waiting;
   private transient Web3j web3j;
@@ -54,10 +66,30 @@ public final class FundingGate extends KeyedProcessFunction<Integer, EpochRoot, 
   private transient Counter chainUnavailable;
   private transient volatile long unreachableSince;
   private transient long lastUnreachableLog;
+  private transient ConsumerRedeemer redeemer;
+  private transient volatile long redeemTransactions;
+  private transient volatile long lastRedeemGas;
+  private transient volatile BigInteger shortfallWei;
+  private transient Counter consumerShortfalls;
+  private transient long reportedShortfallEpoch;
+  private transient long lastShortfallLog;
 
+  /** A gate for a distributor funded externally. */
   public FundingGate(DistributorEndpoint chain, long pollIntervalMs) {
+    this(chain, pollIntervalMs, null, PostingHook.NONE);
+  }
+
+  /**
+   * @param chain the distributor (read-only) and, for consumer funding, where the escrow is
+   * @param funding redeems each root's consumer charges first; null when funded externally
+   * @param hook test hook ({@link PostingHook#afterRedeem})
+   */
+  public FundingGate(
+      DistributorEndpoint chain, long pollIntervalMs, ConsumerFunding funding, PostingHook hook) {
     this.chain = chain;
     this.pollIntervalMs = pollIntervalMs;
+    this.funding = funding;
+    this.hook = hook;
   }
 
   @Override
@@ -83,6 +115,22 @@ public final class FundingGate extends KeyedProcessFunction<Integer, EpochRoot, 
     fundingWaits = group.counter("fundingWaits");
     chainUnavailable = group.counter("chainUnavailable");
     group.gauge("chainUnreachableSinceMs", () -> unreachableSince);
+    shortfallWei = BigInteger.ZERO;
+    reportedShortfallEpoch = -1;
+    if (funding != null) {
+      redeemer =
+          new ConsumerRedeemer(
+              web3j,
+              chain.chainId(),
+              funding.escrow(),
+              funding.token(),
+              funding.keySource(),
+              chain.fromBlock());
+      group.gauge("redeemTransactions", () -> redeemTransactions);
+      group.gauge("lastRedeemGasUsed", () -> lastRedeemGas);
+      group.gauge("consumerShortfallWei", () -> shortfallWei.doubleValue());
+      consumerShortfalls = group.counter("consumerShortfalls");
+    }
   }
 
   @Override
@@ -164,11 +212,21 @@ public final class FundingGate extends KeyedProcessFunction<Integer, EpochRoot, 
     }
     while (!queue.isEmpty()) {
       EpochRoot next = queue.get(0);
+      List<ConsumerRedeemer.Result> redeemed = List.of();
+      if (redeemer != null && !next.consumerCharges().isEmpty()) {
+        redeemed = redeem(next);
+        if (redeemed == null) {
+          return false;
+        }
+      }
       if (next.totalCumulativeWei().compareTo(knownFunded) > 0) {
         knownFunded = reader.totalFunded();
       }
       if (next.totalCumulativeWei().compareTo(knownFunded) > 0) {
         break;
+      }
+      if (redeemer != null) {
+        recordCharges(next, redeemed);
       }
       out.collect(queue.remove(0));
     }
@@ -195,6 +253,83 @@ public final class FundingGate extends KeyedProcessFunction<Integer, EpochRoot, 
           knownFunded);
     }
     return false;
+  }
+
+  /**
+   * Redeems {@code root}'s consumer charges and reports those who fall short; null when the redeem
+   * could not be sent (an unreachable chain, a failed transaction): the root waits for the next
+   * poll, the job does not fail.
+   */
+  private List<ConsumerRedeemer.Result> redeem(EpochRoot root) throws Exception {
+    List<ConsumerRedeemer.Result> results;
+    try {
+      results = redeemer.redeem(root, hook);
+    } catch (RootCommitter.InjectedFailure e) {
+      throw e;
+    } catch (Exception e) {
+      if (RootCommitter.isUnreachable(e)) {
+        chainUnavailable.inc();
+      }
+      LOG.warn(
+          "Redeeming the consumer payments of epoch {} failed ({}); the root waits, next try in {}"
+              + " ms",
+          root.epoch(),
+          e.toString(),
+          pollIntervalMs);
+      return null;
+    }
+    redeemTransactions = redeemer.transactions();
+    lastRedeemGas = redeemer.lastGasUsed();
+    BigInteger owed = BigInteger.ZERO;
+    List<ConsumerRedeemer.Result> short_ = new ArrayList<>();
+    for (ConsumerRedeemer.Result r : results) {
+      if (r.shortfallWei().signum() > 0) {
+        owed = owed.add(r.shortfallWei());
+        short_.add(r);
+      }
+    }
+    shortfallWei = owed;
+    long now = System.currentTimeMillis();
+    if (!short_.isEmpty()
+        && (reportedShortfallEpoch != root.epoch() || now - lastShortfallLog >= LOG_EVERY_MS)) {
+      if (reportedShortfallEpoch != root.epoch()) {
+        consumerShortfalls.inc(short_.size());
+      }
+      reportedShortfallEpoch = root.epoch();
+      lastShortfallLog = now;
+      for (ConsumerRedeemer.Result r : short_) {
+        LOG.warn(
+            "Consumer {} owes {} wei for epoch {} ({}: charged {} wei, redeemed {} wei, balance {}"
+                + " wei); the root waits until it deposits or the distributor is funded",
+            r.charge().consumer(),
+            r.shortfallWei(),
+            root.epoch(),
+            r.status(),
+            r.charge().chargedWei(),
+            r.redeemedWei(),
+            r.balanceWei());
+      }
+    }
+    return results;
+  }
+
+  /** Writes the epoch's consumer_charges rows (once), naming each consumer's redeem transaction. */
+  private void recordCharges(EpochRoot root, List<ConsumerRedeemer.Result> results)
+      throws Exception {
+    if (results.isEmpty() || funding.ledger().has(root.epoch())) {
+      return;
+    }
+    List<ConsumerRedeemer.Result> rows = new ArrayList<>(results.size());
+    for (ConsumerRedeemer.Result r : results) {
+      String tx = r.txHash();
+      if (tx == null && r.shortfallWei().signum() == 0) {
+        // Redeemed by an attempt before a restart: find that transaction.
+        tx = redeemer.findRedeemTransaction(r.charge().consumer(), r.charge().chargedWei());
+      }
+      rows.add(new ConsumerRedeemer.Result(r.charge(), r.redeemedWei(), r.balanceWei(), tx));
+    }
+    funding.ledger().record(root.epoch(), rows);
+    shortfallWei = BigInteger.ZERO;
   }
 
   private List<EpochRoot> queue() throws Exception {

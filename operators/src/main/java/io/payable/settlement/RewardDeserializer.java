@@ -116,7 +116,21 @@ public final class RewardDeserializer implements KafkaRecordDeserializationSchem
                 now));
       }
     }
-    return RewardRecord.of(AccountCredit.of(reward), reward.eventTime());
+    ConsumerCharge charge = null;
+    if (reward.consumerVoucher() != null) {
+      if (reward.consumer() == null
+          || !reward.consumer().startsWith("0x")
+          || !WalletUtils.isValidAddress(reward.consumer())) {
+        return RewardRecord.rejected(
+            Rejection.of(
+                raw,
+                RewardRejectionReason.INVALID_CONSUMER.code(),
+                "event " + reward.eventId() + ": consumer is not an address: " + reward.consumer(),
+                now));
+      }
+      charge = new ConsumerCharge(reward.consumer(), reward.feeWei(), reward.consumerVoucher());
+    }
+    return RewardRecord.of(AccountCredit.of(reward), charge, reward.eventTime());
   }
 
   private static String detail(Throwable e) {

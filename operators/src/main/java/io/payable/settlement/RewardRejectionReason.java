@@ -10,6 +10,8 @@ public enum RewardRejectionReason {
   MALFORMED_REWARD,
   /** A payout's recipient is not a 0x address. */
   INVALID_RECIPIENT,
+  /** A paid event (with a consumer voucher) whose consumer is not a 0x address. */
+  INVALID_CONSUMER,
   /** The fee does not fit the tables' decimal(38,0) (the attribution job never writes one). */
   AMOUNT_OUT_OF_RANGE,
   /** Listed in {@code input.skip-records} by an operator (docs/operations.md). */

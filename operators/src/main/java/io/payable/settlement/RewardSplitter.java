@@ -10,12 +10,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Emits the credits of each reward record and sends its rejection, if any, to {@link
- * Rejections#TAG}. Counters under {@code payable.settlement}: {@code recordsReceived}, {@code
- * recordsRejected} (a rejected reward means a bug or a stranger upstream, so each is also logged
- * with its position).
+ * Passes each accepted reward record on (its credits and consumer charge) and sends a rejection to
+ * {@link Rejections#TAG}. Counters under {@code payable.settlement}: {@code recordsReceived},
+ * {@code recordsRejected} (a rejected reward means a bug or a stranger upstream, so each is also
+ * logged with its position).
  */
-public final class RewardSplitter extends ProcessFunction<RewardRecord, AccountCredit> {
+public final class RewardSplitter extends ProcessFunction<RewardRecord, RewardRecord> {
 
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(RewardSplitter.class);
@@ -31,7 +31,7 @@ public final class RewardSplitter extends ProcessFunction<RewardRecord, AccountC
   }
 
   @Override
-  public void processElement(RewardRecord in, Context ctx, Collector<AccountCredit> out) {
+  public void processElement(RewardRecord in, Context ctx, Collector<RewardRecord> out) {
     received.inc();
     Rejection r = in.rejection();
     if (r != null) {
@@ -46,6 +46,6 @@ public final class RewardSplitter extends ProcessFunction<RewardRecord, AccountC
       ctx.output(Rejections.TAG, r);
       return;
     }
-    in.credits().forEach(out::collect);
+    out.collect(in);
   }
 }

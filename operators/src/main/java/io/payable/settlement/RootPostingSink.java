@@ -53,7 +53,11 @@ public final class RootPostingSink implements Sink<EpochRoot>, SupportsCommitter
     return new Serializer();
   }
 
-  /** Version 1: epoch, root, totals as decimal strings, counts, manifest hash. */
+  /**
+   * Version 1: epoch, root, totals as decimal strings, counts, manifest hash. The root's consumer
+   * charges are not part of it: the funding gate redeemed them before the root became a
+   * committable.
+   */
   static final class Serializer implements SimpleVersionedSerializer<EpochRoot> {
     @Override
     public int getVersion() {

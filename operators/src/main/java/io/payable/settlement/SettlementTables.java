@@ -23,6 +23,9 @@ public final class SettlementTables {
       TableIdentifier.of(NAMESPACE, "epoch_rewards");
   public static final TableIdentifier SETTLEMENTS = TableIdentifier.of(NAMESPACE, "settlements");
 
+  public static final TableIdentifier CONSUMER_CHARGES =
+      TableIdentifier.of(NAMESPACE, "consumer_charges");
+
   /** Reward records that credit nobody; the schema of {@code IngestTables.REJECTIONS_SCHEMA}. */
   public static final TableIdentifier REJECTIONS =
       TableIdentifier.of(NAMESPACE, "reward_rejections");
@@ -59,6 +62,23 @@ public final class SettlementTables {
           Types.NestedField.required(12, "status", Types.StringType.get()),
           Types.NestedField.required(13, "recorded_at", Types.TimestampType.withZone()));
 
+  /**
+   * Per epoch and consumer charged in it: the fees of the epoch, the cumulative charges, and what
+   * ConsumerEscrow had redeemed from the consumer when the epoch's root was released.
+   */
+  public static final Schema CONSUMER_CHARGES_SCHEMA =
+      new Schema(
+          Types.NestedField.required(1, "epoch", Types.LongType.get()),
+          Types.NestedField.required(2, "consumer", Types.StringType.get()),
+          Types.NestedField.required(3, "epoch_charged_wei", Types.DecimalType.of(38, 0)),
+          Types.NestedField.required(4, "charged_wei", Types.DecimalType.of(38, 0)),
+          Types.NestedField.required(5, "redeemed_wei", Types.DecimalType.of(38, 0)),
+          Types.NestedField.required(6, "shortfall_wei", Types.DecimalType.of(38, 0)),
+          Types.NestedField.required(7, "events", Types.IntegerType.get()),
+          Types.NestedField.required(8, "status", Types.StringType.get()),
+          Types.NestedField.optional(9, "tx_hash", Types.StringType.get()),
+          Types.NestedField.required(10, "recorded_at", Types.TimestampType.withZone()));
+
   private SettlementTables() {}
 
   /** Creates the namespace and the tables that do not exist yet. */
@@ -69,6 +89,11 @@ public final class SettlementTables {
         EPOCH_REWARDS_SCHEMA,
         PartitionSpec.builderFor(EPOCH_REWARDS_SCHEMA).identity("epoch").build());
     ensure(catalog, SETTLEMENTS, SETTLEMENTS_SCHEMA, PartitionSpec.unpartitioned());
+    ensure(
+        catalog,
+        CONSUMER_CHARGES,
+        CONSUMER_CHARGES_SCHEMA,
+        PartitionSpec.builderFor(CONSUMER_CHARGES_SCHEMA).identity("epoch").build());
     ensure(
         catalog,
         REJECTIONS,

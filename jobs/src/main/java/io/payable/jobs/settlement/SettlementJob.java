@@ -10,7 +10,8 @@ import io.payable.jobs.common.IcebergOptions;
 import io.payable.jobs.common.KafkaLimitOptions;
 import io.payable.jobs.common.RecordLimits;
 import io.payable.jobs.common.RejectionSinks;
-import io.payable.settlement.AccountCredit;
+import io.payable.settlement.ConsumerChargeLedger;
+import io.payable.settlement.ConsumerFunding;
 import io.payable.settlement.DistributorEndpoint;
 import io.payable.settlement.EpochRewardRow;
 import io.payable.settlement.EpochRewardRows;
@@ -43,6 +44,7 @@ import org.apache.iceberg.flink.TableLoader;
 import org.apache.iceberg.flink.sink.FlinkSink;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.web3j.crypto.WalletUtils;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.ReadonlyTransactionManager;
@@ -56,8 +58,9 @@ import org.web3j.tx.ReadonlyTransactionManager;
  *   -> tree builder (keyed state, parallelism 1): per-account epoch and cumulative totals,
  *      epochs closed by event-time timers, StandardMerkleTree over every account's cumulative leaf
  *        |-> epoch_rewards (a row with proof per account and epoch)
- *        '-> funding gate (waits while totalFunded is short) -> RewardDistributor.postRoot
- *            (Sink V2 committer, idempotent by epoch) -> settlements
+ *        '-> funding gate (with chain.consumer-escrow: redeems the epoch's consumer charges from
+ *            ConsumerEscrow, then writes consumer_charges; waits while totalFunded is short)
+ *            -> RewardDistributor.postRoot (Sink V2 committer, idempotent by epoch) -> settlements
  * </pre>
  *
  * Operator uids are stable so the job upgrades from savepoints.
@@ -140,7 +143,24 @@ public final class SettlementJob {
       watermarks = watermarks.withIdleness(config.get(SettlementOptions.SOURCE_IDLE_TIMEOUT));
     }
 
-    SingleOutputStreamOperator<AccountCredit> credits =
+    String consumerEscrow = config.get(SettlementOptions.CONSUMER_ESCROW);
+    if (consumerEscrow != null && consumerEscrow.isBlank()) {
+      consumerEscrow = null;
+    }
+    if (consumerEscrow != null && !WalletUtils.isValidAddress(consumerEscrow)) {
+      throw new IllegalArgumentException(
+          SettlementOptions.CONSUMER_ESCROW.key() + " is not an address: " + consumerEscrow);
+    }
+    ConsumerFunding funding =
+        consumerEscrow == null
+            ? null
+            : new ConsumerFunding(
+                consumerEscrow,
+                deployment.openToken(),
+                settlerKey,
+                new ConsumerChargeLedger(catalog));
+
+    SingleOutputStreamOperator<RewardRecord> credits =
         env.fromSource(sourceBuilder.build(), watermarks, "rewards.attributed")
             .uid("settlement-source")
             .process(new RewardSplitter())
@@ -167,7 +187,9 @@ public final class SettlementJob {
     SingleOutputStreamOperator<EpochRoot> roots =
         credits
             .keyBy(c -> 0, Types.INT)
-            .process(new EpochTreeBuilder(schedule, deployment.rewardDistributor()))
+            .process(
+                new EpochTreeBuilder(
+                    schedule, deployment.rewardDistributor(), consumerEscrow, deployment.chainId()))
             .returns(EpochRoot.class)
             .setParallelism(1)
             .setMaxParallelism(1)
@@ -188,7 +210,11 @@ public final class SettlementJob {
     roots
         .keyBy(r -> 0, Types.INT)
         .process(
-            new FundingGate(reader, config.get(SettlementOptions.FUNDING_POLL_INTERVAL).toMillis()))
+            new FundingGate(
+                reader,
+                config.get(SettlementOptions.FUNDING_POLL_INTERVAL).toMillis(),
+                funding,
+                hook))
         .returns(EpochRoot.class)
         .setParallelism(1)
         .setMaxParallelism(1)

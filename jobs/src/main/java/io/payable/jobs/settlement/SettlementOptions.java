@@ -120,5 +120,13 @@ public final class SettlementOptions {
           .noDefaultValue()
           .withDescription("SETTLER role key source: env:VAR or file:PATH, never the key itself.");
 
+  public static final ConfigOption<String> CONSUMER_ESCROW =
+      ConfigOptions.key("chain.consumer-escrow")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "ConsumerEscrow address: redeem each epoch's consumer payments before posting its"
+                  + " root (unset: the distributor is funded externally).");
+
   private SettlementOptions() {}
 }

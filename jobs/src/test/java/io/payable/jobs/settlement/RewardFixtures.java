@@ -99,6 +99,28 @@ final class RewardFixtures {
     return out;
   }
 
+  /**
+   * {@code rewards} and, after them, a 1-wei reward of epoch {@code epoch} whose watermark closes
+   * every epoch before it (it stays open itself, an unbounded job never settles it).
+   */
+  static List<AttributedReward> withCloser(List<AttributedReward> rewards, long epoch) {
+    List<AttributedReward> out = new ArrayList<>(rewards);
+    String someone = rewards.get(0).payouts().get(0).recipient();
+    out.add(
+        new AttributedReward(
+            "closer",
+            epoch * EPOCH_SECONDS * 1000 + 1_000,
+            epoch,
+            "tiny-base",
+            "adapter-0",
+            someone,
+            someone,
+            BigInteger.ONE,
+            true,
+            List.of(new Payout(someone, PayoutRole.PROTOCOL, BigInteger.ONE))));
+    return out;
+  }
+
   static BigInteger totalFees(List<AttributedReward> rewards) {
     return rewards.stream().map(AttributedReward::feeWei).reduce(BigInteger.ZERO, BigInteger::add);
   }

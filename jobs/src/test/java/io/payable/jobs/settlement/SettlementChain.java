@@ -74,6 +74,31 @@ final class SettlementChain {
     return config;
   }
 
+  /** Waits (up to 120 s) until the chain's last posted epoch is {@code epoch} or later. */
+  void awaitEpoch(long epoch) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        var last = fx.distributor(PayableFixture.DEPLOYER).lastPostedEpoch().send();
+        if (last.component1() && last.component2().longValueExact() >= epoch) {
+          return;
+        }
+      } catch (java.io.IOException e) {
+        // the chain is away or still starting
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("epoch " + epoch + " not posted after 120 s");
+  }
+
+  /** The roots every correct run posts for {@code rewards}, as "epoch:root" in epoch order. */
+  List<String> expectedRoots(List<AttributedReward> rewards) {
+    List<String> out = new ArrayList<>();
+    RewardFixtures.roots(fx.deployment().rewardDistributor(), rewards)
+        .forEach((epoch, root) -> out.add(epoch + ":" + root));
+    return out;
+  }
+
   /** Every posted root as "epoch:root", in posting order (duplicates would show). */
   List<String> postedRoots() throws Exception {
     RewardDistributor d = fx.distributor(PayableFixture.DEPLOYER);

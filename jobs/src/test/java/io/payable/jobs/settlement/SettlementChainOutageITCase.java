@@ -3,8 +3,6 @@ package io.payable.jobs.settlement;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.payable.attribution.reward.AttributedReward;
-import io.payable.attribution.split.Payout;
-import io.payable.attribution.split.PayoutRole;
 import io.payable.contracts.anvil.AnvilChain;
 import io.payable.contracts.anvil.AnvilOptions;
 import io.payable.contracts.client.ProtocolParameters;
@@ -14,7 +12,6 @@ import io.payable.embedded.kafka.KafkaExtension;
 import io.payable.jobs.testing.PlatformIo;
 import io.payable.settlement.PostingHook;
 import io.payable.settlement.SettlementTables;
-import java.math.BigInteger;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,7 +132,7 @@ class SettlementChainOutageITCase {
       SettlementJob.build(env, config, new DropFirstTransaction());
       JobClient job = env.executeAsync("settlement-outage");
       try {
-        awaitEpoch(web3j, chain, FIRST);
+        chain.awaitEpoch(FIRST);
         assertThat(DropFirstTransaction.DROPPED).hasSize(1);
         // The committer is done with the first root (its settlements row is written).
         PlatformIo.awaitRows(warehouse, SettlementTables.SETTLEMENTS, 1);
@@ -160,7 +157,7 @@ class SettlementChainOutageITCase {
             .isEqualTo(org.apache.flink.api.common.JobStatus.RUNNING);
 
         anvil = AnvilChain.start(options);
-        awaitEpoch(web3j, chain, FIRST + EPOCHS - 1);
+        chain.awaitEpoch(FIRST + EPOCHS - 1);
         PlatformIo.awaitRows(warehouse, SettlementTables.SETTLEMENTS, EPOCHS);
         assertThat(gauge(job.getJobID(), "chainUnreachableSinceMs")).isZero();
         assertThat(job.getJobStatus().get())
@@ -171,10 +168,7 @@ class SettlementChainOutageITCase {
 
       // One root per epoch, the roots an uninterrupted run computes, and one mined transaction
       // per root: the dropped one was replaced with the same nonce, nothing was sent twice.
-      List<String> expected = new ArrayList<>();
-      RewardFixtures.roots(chain.fx.deployment().rewardDistributor(), rewards)
-          .forEach((epoch, root) -> expected.add(epoch + ":" + root));
-      assertThat(chain.postedRoots()).containsExactlyElementsOf(expected);
+      assertThat(chain.postedRoots()).containsExactlyElementsOf(chain.expectedRoots(rewards));
       assertThat(nonce(web3j, settler) - settlerNonceBefore).isEqualTo(EPOCHS);
       claimEverything(anvil, chain, warehouse, rewards);
     } finally {
@@ -191,24 +185,8 @@ class SettlementChainOutageITCase {
     return RewardFixtures.rewards(FIRST, EPOCHS, 6, accounts, 21);
   }
 
-  /** A reward just after the last epoch: its watermark closes the epochs before it. */
   private static List<AttributedReward> withCloser(List<AttributedReward> rewards) {
-    List<AttributedReward> out = new ArrayList<>(rewards);
-    long epoch = FIRST + EPOCHS;
-    String someone = rewards.get(0).payouts().get(0).recipient();
-    out.add(
-        new AttributedReward(
-            "closer",
-            epoch * RewardFixtures.EPOCH_SECONDS * 1000 + 1_000,
-            epoch,
-            "tiny-base",
-            "adapter-0",
-            someone,
-            someone,
-            BigInteger.ONE,
-            true,
-            List.of(new Payout(someone, PayoutRole.PROTOCOL, BigInteger.ONE))));
-    return out;
+    return RewardFixtures.withCloser(rewards, FIRST + EPOCHS);
   }
 
   private static long counter(JobID job, String name) {
@@ -234,22 +212,6 @@ class SettlementChainOutageITCase {
         .send()
         .getTransactionCount()
         .longValueExact();
-  }
-
-  private static void awaitEpoch(Web3j web3j, SettlementChain chain, long epoch) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        var last = chain.fx.distributor(PayableFixture.DEPLOYER).lastPostedEpoch().send();
-        if (last.component1() && last.component2().longValueExact() >= epoch) {
-          return;
-        }
-      } catch (java.io.IOException e) {
-        // the chain is still starting
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("epoch " + epoch + " not posted after 120 s");
   }
 
   /** Claims every account with the proofs from the table; each gets exactly what it earned. */

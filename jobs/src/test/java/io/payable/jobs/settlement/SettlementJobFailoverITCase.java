@@ -3,8 +3,6 @@ package io.payable.jobs.settlement;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.payable.attribution.reward.AttributedReward;
-import io.payable.attribution.split.Payout;
-import io.payable.attribution.split.PayoutRole;
 import io.payable.contracts.anvil.AnvilExtension;
 import io.payable.contracts.client.ProtocolParameters;
 import io.payable.contracts.testing.PayableFixture;
@@ -17,7 +15,6 @@ import io.payable.settlement.RootCommitter;
 import io.payable.settlement.SettlementTables;
 import java.math.BigInteger;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +93,7 @@ class SettlementJobFailoverITCase {
         env, chain.jobConfig(KAFKA.bootstrapServers(), topic, warehouse, false), new CrashOnce());
     JobClient job = env.executeAsync("settlement-failover");
     try {
-      awaitEpoch(chain, FIRST + EPOCHS - 1);
+      chain.awaitEpoch(FIRST + EPOCHS - 1);
       awaitSettlements(warehouse, EPOCHS);
       assertThat(CrashOnce.FIRED).containsExactlyInAnyOrder("before", "during", "after");
       assertThat(cluster.getExecutionGraph(job.getJobID()).get().getFailureInfo())
@@ -106,7 +103,7 @@ class SettlementJobFailoverITCase {
       job.cancel().get(30, TimeUnit.SECONDS);
     }
 
-    assertThat(chain.postedRoots()).containsExactlyElementsOf(expectedPosted(chain, rewards));
+    assertThat(chain.postedRoots()).containsExactlyElementsOf(chain.expectedRoots(rewards));
     List<Record> settlements = PlatformIo.rows(warehouse, SettlementTables.SETTLEMENTS);
     assertThat(settlements).hasSize(EPOCHS);
     assertThat(settlements)
@@ -134,19 +131,19 @@ class SettlementJobFailoverITCase {
     SettlementJob.build(env, chain.jobConfig(KAFKA.bootstrapServers(), topic, warehouse, false));
     JobClient job = env.executeAsync("settlement-underfunded");
     try {
-      awaitEpoch(chain, FIRST);
+      chain.awaitEpoch(FIRST);
       // Every epoch is settled in the table, but only the funded one is on chain.
       int rows = cumulative.values().stream().mapToInt(Map::size).sum();
       PlatformIo.awaitRows(warehouse, SettlementTables.EPOCH_REWARDS, rows);
       Thread.sleep(2_000);
       assertThat(chain.postedRoots()).hasSize(1);
       chain.fund(RewardFixtures.totalFees(rewards).subtract(firstEpochTotal));
-      awaitEpoch(chain, FIRST + EPOCHS - 1);
+      chain.awaitEpoch(FIRST + EPOCHS - 1);
       awaitSettlements(warehouse, EPOCHS);
     } finally {
       job.cancel().get(30, TimeUnit.SECONDS);
     }
-    assertThat(chain.postedRoots()).containsExactlyElementsOf(expectedPosted(chain, rewards));
+    assertThat(chain.postedRoots()).containsExactlyElementsOf(chain.expectedRoots(rewards));
     claimEverythingAndCompare(chain, warehouse, rewards);
   }
 
@@ -158,44 +155,8 @@ class SettlementJobFailoverITCase {
     return RewardFixtures.rewards(FIRST, EPOCHS, 8, accounts, seed);
   }
 
-  /** A reward just after the last epoch: its watermark closes the epochs before it. */
   private static List<AttributedReward> withCloser(List<AttributedReward> rewards) {
-    List<AttributedReward> out = new ArrayList<>(rewards);
-    long epoch = FIRST + EPOCHS;
-    String someone = rewards.get(0).payouts().get(0).recipient();
-    out.add(
-        new AttributedReward(
-            "closer",
-            epoch * RewardFixtures.EPOCH_SECONDS * 1000 + 1_000,
-            epoch,
-            "tiny-base",
-            "adapter-0",
-            someone,
-            someone,
-            BigInteger.ONE,
-            true,
-            List.of(new Payout(someone, PayoutRole.PROTOCOL, BigInteger.ONE))));
-    return out;
-  }
-
-  private static List<String> expectedPosted(
-      SettlementChain chain, List<AttributedReward> rewards) {
-    List<String> out = new ArrayList<>();
-    RewardFixtures.roots(chain.fx.deployment().rewardDistributor(), rewards)
-        .forEach((epoch, root) -> out.add(epoch + ":" + root));
-    return out;
-  }
-
-  private static void awaitEpoch(SettlementChain chain, long epoch) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (System.nanoTime() < deadline) {
-      var last = chain.fx.distributor(PayableFixture.DEPLOYER).lastPostedEpoch().send();
-      if (last.component1() && last.component2().longValueExact() >= epoch) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("epoch " + epoch + " not posted after 120 s");
+    return RewardFixtures.withCloser(rewards, FIRST + EPOCHS);
   }
 
   private static void awaitSettlements(LocalIcebergWarehouse warehouse, int rows) throws Exception {
