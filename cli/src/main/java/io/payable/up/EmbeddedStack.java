@@ -5,6 +5,7 @@ import io.payable.contracts.anvil.AnvilOptions;
 import io.payable.embedded.flink.EmbeddedFlinkCluster;
 import io.payable.embedded.iceberg.LocalIcebergWarehouse;
 import io.payable.embedded.kafka.EmbeddedKafka;
+import io.payable.up.demo.DemoChain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -75,7 +76,7 @@ public final class EmbeddedStack implements AutoCloseable {
           PlatformTopics.ALL.stream()
               .map(t -> new NewTopic(t, 4, (short) 1).configs(PlatformTopics.configs(t)))
               .toList());
-      AnvilOptions chainOptions = AnvilOptions.defaults();
+      AnvilOptions chainOptions = AnvilOptions.defaults().withAccounts(DemoChain.ACCOUNTS);
       if (!temporary) {
         chainOptions = chainOptions.withStateFile(dir.resolve("chain").resolve("anvil-state.json"));
       }

@@ -6,6 +6,7 @@ import io.payable.console.ConsoleConfig;
 import io.payable.console.ConsoleServer;
 import io.payable.up.demo.CycleReport;
 import io.payable.up.demo.DemoCycle;
+import io.payable.up.demo.DemoPlan;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.Files;
@@ -65,6 +66,13 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
   Duration epoch;
 
   @Option(
+      names = "--base",
+      description =
+          "Base model of the demo's adapters (Hugging Face layout). Default: a small Llama with"
+              + " random weights and the llama2 tokenizer, written into the data directory.")
+  Path base;
+
+  @Option(
       names = "--slots",
       defaultValue = "4",
       description = "Task slots of the Flink MiniCluster (default: ${DEFAULT-VALUE}).")
@@ -98,8 +106,10 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
     Files.createDirectories(logFile.getParent());
     boolean logging = CliLogging.toFile(logFile);
     CountDownLatch stopped = new CountDownLatch(1);
+    // --duration counts from the start: setting up and training are part of the run.
+    long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
     EmbeddedStack stack = EmbeddedStack.start(dataDir, slots);
-    DemoCycle cycle = demo ? new DemoCycle(stack, out, epoch) : null;
+    DemoCycle cycle = demo ? new DemoCycle(stack, out, DemoPlan.defaults(epoch), base) : null;
     // Ctrl-C (or SIGTERM) ends the run in this thread, while the JVM is whole: the cycle's payouts
     // and claim need the chain, Kafka and the warehouse, which shutdown hooks start closing. A
     // second Ctrl-C exits at once. The hook only stops the stack if the JVM goes another way.
@@ -122,6 +132,9 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
                 System.exit(130);
               }
               stopped.countDown();
+              if (cycle != null) {
+                cycle.stop();
+              }
             });
       } catch (IllegalArgumentException unsupported) {
         // This JVM does not let us handle the signal: the hook still stops the stack.
@@ -151,14 +164,25 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
 
     ConsoleServer console = null;
     if (cycle != null) {
-      cycle.start();
+      try {
+        cycle.start();
+      } catch (java.util.concurrent.CancellationException interrupted) {
+        out.println();
+        out.println("Stopped during set-up (training checkpoints are kept).");
+        out.flush();
+        cycle.close();
+        if (closed.compareAndSet(false, true)) {
+          stack.close();
+        }
+        Runtime.getRuntime().removeShutdownHook(hook);
+        return 130;
+      }
       console = startConsole(stack, cycle);
       out.println("  Console                 : " + console.url());
     } else {
       out.println("  Console                 : not started (--no-demo deploys no contracts)");
     }
     out.flush();
-    long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
     while (System.nanoTime() < deadline) {
       if (stopped.await(
           Math.min(5_000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),

@@ -12,6 +12,7 @@ import io.payable.jobs.testing.PlatformIo;
 import io.payable.settlement.SettlementTables;
 import io.payable.up.EmbeddedStack;
 import io.payable.up.demo.DemoCycle;
+import io.payable.up.demo.DemoPlan;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigDecimal;
@@ -66,7 +67,11 @@ class ConsoleITCase {
     StringWriter demoOutput = new StringWriter();
     try (EmbeddedStack stack = EmbeddedStack.start(dir, 4);
         DemoCycle cycle =
-            new DemoCycle(stack, new PrintWriter(demoOutput, true), Duration.ofSeconds(8))) {
+            new DemoCycle(
+                stack,
+                new PrintWriter(demoOutput, true),
+                DemoPlan.defaults(Duration.ofSeconds(8)).withTrainingSteps(20),
+                null)) {
       cycle.start();
       String deploymentJson = Files.readString(cycle.deploymentFile());
       Deployment deployment = Deployment.fromJson(deploymentJson);

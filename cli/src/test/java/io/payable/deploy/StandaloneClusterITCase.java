@@ -114,7 +114,9 @@ class StandaloneClusterITCase {
               anvil,
               dir.resolveSibling(dir.getFileName() + "-chain"),
               EPOCH,
-              Map.of(ADAPTER, DATANET_NAME));
+              List.of(DATANET_NAME));
+      chain.registerAdapter(ADAPTER, DATANET_NAME, MODEL);
+      chain.fundDistributor();
       datanet = Numeric.toHexString(chain.datanetId(DATANET_NAME));
       LOG.info("contracts deployed: {}", chain.deployment.rewardDistributor());
       Map<String, String> env = new HashMap<>();

@@ -8,7 +8,11 @@ import io.payable.jobs.testing.HostileRecords;
 import io.payable.jobs.testing.PlatformIo;
 import io.payable.settlement.SettlementTables;
 import io.payable.up.demo.CycleReport;
+import io.payable.up.demo.DemoConsumers;
+import io.payable.up.demo.DemoContributions;
 import io.payable.up.demo.DemoCycle;
+import io.payable.up.demo.DemoPlan;
+import io.payable.up.demo.Passages;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigDecimal;
@@ -17,8 +21,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.Test;
@@ -27,21 +33,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole platform in one process, as {@code payable up} runs it: contributions become shards,
- * inference events are attributed, epochs are settled on chain and a contributor claims. Money is
- * conserved: what the active root makes claimable equals what was attributed in the settled epochs
- * and the fees of their events.
+ * The whole platform in one process, as {@code payable up} runs it: contributions become shards and
+ * the training set of an adapter; consumers pay the worker for completions; exactly those
+ * completions are attributed, some of them to contributors whose passages the adapter reproduces;
+ * epochs are settled on chain and a contributor claims. Money is conserved: the fees of the
+ * attributed events of the settled epochs are what the active root makes claimable.
  */
 class FullCycleITCase {
 
   private static final Logger LOG = LoggerFactory.getLogger(FullCycleITCase.class);
+
+  /** One Datanet, one adapter: the smallest cycle in which an adapter reproduces contributions. */
+  static final DemoPlan PLAN =
+      DemoPlan.defaults(Duration.ofSeconds(10)).withDatanets(List.of("moby-dick"));
 
   @Test
   void contributionsToClaimsWithEveryWeiAccountedFor(@TempDir Path dir) throws Exception {
     StringWriter text = new StringWriter();
     PrintWriter out = new PrintWriter(text, true);
     try (EmbeddedStack stack = EmbeddedStack.start(dir, 4);
-        DemoCycle cycle = new DemoCycle(stack, out, Duration.ofSeconds(10))) {
+        DemoCycle cycle = new DemoCycle(stack, out, PLAN, null)) {
       cycle.start();
       long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
       Map<String, Map<Long, byte[]>> injected = null;
@@ -75,15 +86,47 @@ class FullCycleITCase {
           claimantCumulative = (BigDecimal) r.getField("cumulative_wei");
         }
       }
-      // What attribution paid out, and the fees charged, for events of the settled epochs.
+      // Every attributed event is a completion the worker served to a paying consumer, at the
+      // fee it charged; what attribution paid out and the fees, for events of the settled epochs.
+      Map<String, DemoConsumers.Served> served = cycle.served();
+      Map<String, List<String>> passagesOf = new HashMap<>();
+      for (DemoContributions.Contribution c : cycle.contributions()) {
+        passagesOf
+            .computeIfAbsent(cycle.address(c.contributor()), a -> new ArrayList<>())
+            .add(c.text());
+      }
       BigDecimal attributed = BigDecimal.ZERO;
       Map<String, BigDecimal> fees = new HashMap<>();
+      Set<String> reproduced = new HashSet<>();
       for (Record r : PlatformIo.rows(stack.warehouse(), AttributionTables.ATTRIBUTIONS)) {
+        String eventId = (String) r.getField("event_id");
+        DemoConsumers.Served completion = served.get(eventId);
+        assertThat(completion)
+            .as("attributed event %s was served to a consumer", eventId)
+            .isNotNull();
+        assertThat(((BigDecimal) r.getField("fee_wei")).toBigIntegerExact())
+            .isEqualTo(completion.feeWei());
+        assertThat((String) r.getField("consumer"))
+            .isEqualToIgnoringCase(cycle.address(completion.consumer()));
+        String recipient = (String) r.getField("recipient");
+        if ("contributor".equalsIgnoreCase((String) r.getField("role"))
+            && ((BigDecimal) r.getField("amount_wei")).signum() > 0
+            && passagesOf.getOrDefault(recipient, List.of()).stream()
+                .anyMatch(p -> Passages.shareWords(completion.output(), p, 8))) {
+          reproduced.add(recipient);
+        }
         if ((Long) r.getField("epoch") <= settled) {
           attributed = attributed.add((BigDecimal) r.getField("amount_wei"));
-          fees.put((String) r.getField("event_id"), (BigDecimal) r.getField("fee_wei"));
+          fees.put(eventId, (BigDecimal) r.getField("fee_wei"));
         }
       }
+      LOG.info(
+          "{} completions served, {} of them contributions' beginnings; contributors credited"
+              + " through outputs that reproduce their passages: {}",
+          served.size(),
+          served.values().stream().filter(s -> s.prompt().contributed()).count(),
+          reproduced);
+      assertThat(reproduced).as("a contributor credited through a reproduced passage").isNotEmpty();
       BigDecimal feeSum = fees.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
       LOG.info(
           "settled through epoch {}: claimable {} attributed {} fees {} over {} events",
@@ -98,7 +141,7 @@ class FullCycleITCase {
       assertThat(new BigDecimal(claimable)).isEqualByComparingTo(feeSum);
       // The claim paid exactly the claimant's cumulative total.
       assertThat(new BigDecimal(report.claimed())).isEqualByComparingTo(claimantCumulative);
-      assertThat(text.toString()).contains("Claimable now:").contains("Claimed ");
+      assertThat(text.toString()).contains("Payouts (active root: epoch").contains("Claimed ");
       assertThat(List.of(report.contributionsAccepted(), report.shards())).allMatch(n -> n > 0);
       for (var e : injected.entrySet()) {
         TableIdentifier table = TABLES.get(e.getKey());

@@ -1,6 +1,5 @@
 package io.payable.up.demo;
 
-import io.payable.attribution.intake.ChainAdapterDirectory;
 import io.payable.contracts.anvil.AnvilChain;
 import io.payable.contracts.anvil.DevAccount;
 import io.payable.contracts.chain.ChainClient;
@@ -20,16 +19,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 
 /**
- * The demo's chain: contracts deployed with short epochs and a one-second veto window, the
- * distributor funded, one Datanet per corpus, one adapter per Datanet, and a staked, registered
- * worker. Uses anvil's public development keys, which must never hold value.
+ * The demo's chain: contracts deployed with short epochs and a one-second veto window, one Datanet
+ * per corpus, a staked, registered worker, and consumers holding OPEN. Adapters are registered by
+ * the model factory when they are trained. Uses anvil's public development keys, which must never
+ * hold value.
  */
 public final class DemoChain {
 
@@ -42,6 +41,15 @@ public final class DemoChain {
   static final int TREASURY = 9;
   static final int GUARDIAN = 10;
   public static final int ANCHORER = 11;
+  static final int FIRST_CONSUMER = 12;
+  static final int CONSUMERS = 3;
+
+  /** Development accounts the demo uses. */
+  public static final int ACCOUNTS = FIRST_CONSUMER + CONSUMERS;
+
+  /** What each consumer gets from the deployer, in wei of OPEN (a thousand OPEN). */
+  static final BigInteger CONSUMER_ALLOWANCE = BigInteger.TEN.pow(18 + 3);
+
   static final BigInteger FUNDING = BigInteger.TEN.pow(18 + 6);
   static final BigInteger PRICE_WEI = BigInteger.TEN.pow(9);
 
@@ -62,9 +70,9 @@ public final class DemoChain {
     this.keys = dir.resolve("keys");
   }
 
-  /** Deploys and sets up everything; {@code adapters} maps adapter names to Datanet names. */
-  public static DemoChain setUp(
-      AnvilChain anvil, Path dir, Duration epoch, Map<String, String> adapters) throws Exception {
+  /** Deploys the contracts and sets up the Datanets, the worker and the consumers' OPEN. */
+  public static DemoChain setUp(AnvilChain anvil, Path dir, Duration epoch, List<String> datanets)
+      throws Exception {
     Web3j web3j = anvil.newClient();
     ChainClient client = new ChainClient(web3j, anvil.chainId());
     String deployer = anvil.account(DEPLOYER).address();
@@ -81,26 +89,21 @@ public final class DemoChain {
     DemoChain chain = new DemoChain(anvil, web3j, client, deployment, dir);
     Files.createDirectories(chain.keys);
     deployment.write(chain.deploymentFile);
-    for (DevAccount a : anvil.accounts().subList(0, ANCHORER + 1)) {
+    int accounts = Math.min(ACCOUNTS, anvil.accounts().size());
+    for (DevAccount a : anvil.accounts().subList(0, accounts)) {
       Files.writeString(chain.keyFile(anvil.accounts().indexOf(a)), a.privateKey());
     }
-    chain.fund();
-    for (String datanet : Map.copyOf(adapters).values().stream().distinct().toList()) {
+    for (String datanet : datanets) {
       chain
           .datanets(TREASURY)
           .createDatanet(
               DatanetIds.saltOf(datanet), anvil.account(TREASURY).address(), "demo:" + datanet)
           .send();
     }
-    ModelRegistry owner = chain.models(ADAPTER_OWNER);
-    for (Map.Entry<String, String> a : adapters.entrySet()) {
-      owner
-          .registerAdapter(
-              ChainAdapterDirectory.registryKey(a.getKey()),
-              id("tiny-base"),
-              List.of(chain.datanetId(a.getValue())),
-              new byte[32],
-              PRICE_WEI)
+    for (int c = 0; c < CONSUMERS && FIRST_CONSUMER + c < accounts; c++) {
+      chain
+          .token(DEPLOYER)
+          .transfer(anvil.account(FIRST_CONSUMER + c).address(), CONSUMER_ALLOWANCE)
           .send();
     }
     ModelRegistry operator = chain.models(OPERATOR);
@@ -127,6 +130,21 @@ public final class DemoChain {
             .longValueExact(),
         3_600);
     return chain;
+  }
+
+  /**
+   * Registers an adapter on {@code datanet} as the adapter owner, without a trained artifact: for
+   * tests whose events name an adapter no model factory trained.
+   */
+  public void registerAdapter(String name, String datanet, String baseModel) throws Exception {
+    models(ADAPTER_OWNER)
+        .registerAdapter(
+            Hash.sha3(name.getBytes(StandardCharsets.UTF_8)),
+            id(baseModel),
+            List.of(datanetId(datanet)),
+            new byte[32],
+            PRICE_WEI)
+        .send();
   }
 
   /** The bytes32 id of a model or adapter name. */
@@ -157,7 +175,11 @@ public final class DemoChain {
     return anvil.account(account).credentials();
   }
 
-  private void fund() throws Exception {
+  /**
+   * Funds the distributor from the deployer, for a settlement job that does not redeem the
+   * consumers' vouchers from ConsumerEscrow itself.
+   */
+  public void fundDistributor() throws Exception {
     token(DEPLOYER).approve(deployment.rewardDistributor(), FUNDING).send();
     distributor(DEPLOYER).fund(FUNDING).send();
   }

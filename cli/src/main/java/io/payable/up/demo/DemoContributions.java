@@ -23,12 +23,15 @@ import org.web3j.crypto.Credentials;
  * contributors and publishes them to {@code datanet.submissions}, plus one replay, which the ingest
  * job rejects.
  */
-final class DemoContributions {
+public final class DemoContributions {
 
   private DemoContributions() {}
 
-  /** Returns the number of records sent. */
-  static int submit(DemoChain chain, String bootstrap, Path corpora, int perDatanet) {
+  /** A signed contribution as sent. */
+  public record Contribution(String datanet, int contributor, String text) {}
+
+  /** Returns the contributions sent (the replay not counted). */
+  static List<Contribution> submit(DemoChain chain, String bootstrap, Path corpora, DemoPlan plan) {
     Eip712Domain domain =
         Eip712Domain.payableDatanets(chain.anvil.chainId(), chain.deployment.datanetRegistry());
     Properties props = new Properties();
@@ -36,14 +39,16 @@ final class DemoContributions {
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     Map<Integer, Integer> nonces = new HashMap<>();
-    int sent = 0;
+    List<Contribution> sent = new java.util.ArrayList<>();
     long now = System.currentTimeMillis() / 1000;
     byte[] last = null;
     byte[] lastKey = null;
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
       int d = 0;
-      for (String datanet : DemoCorpora.FILES.keySet()) {
-        List<String> passages = DemoCorpora.passages(corpora, datanet, perDatanet);
+      for (String datanet : plan.datanets()) {
+        List<String> passages =
+            DemoCorpora.passages(
+                corpora, datanet, plan.passagesPerDatanet(), plan.wordsPerPassage());
         for (int p = 0; p < passages.size(); p++) {
           // Two contributors per Datanet, overlapping across Datanets.
           int account = DemoChain.FIRST_CONTRIBUTOR + (d + (p % 2)) % DemoChain.CONTRIBUTORS;
@@ -67,7 +72,7 @@ final class DemoContributions {
                   record));
           last = record;
           lastKey = who.getAddress().getBytes(StandardCharsets.UTF_8);
-          sent++;
+          sent.add(new Contribution(datanet, account, passages.get(p)));
         }
         d++;
       }
@@ -75,10 +80,9 @@ final class DemoContributions {
         // The same signed record again, after it (same key, same partition): its nonce is used
         // up, so it is rejected.
         producer.send(new ProducerRecord<>(PlatformTopics.SUBMISSIONS, lastKey, last));
-        sent++;
       }
       producer.flush();
     }
-    return sent;
+    return List.copyOf(sent);
   }
 }

@@ -47,11 +47,23 @@ final class DemoCorpora {
         "demo corpora not found next to the CLI; build with ./mvnw -B -q -DskipTests package");
   }
 
-  static List<String> passages(Path dir, String datanet, int limit) {
+  /** The first {@code limit} passages of a corpus, each cut to its first {@code words} words. */
+  static List<String> passages(Path dir, String datanet, int limit, int words) {
+    return lines(dir, datanet).stream()
+        .map(l -> String.join(" ", java.util.Arrays.stream(l.split(" ")).limit(words).toList()))
+        .limit(limit)
+        .toList();
+  }
+
+  /** Passages after the first {@code skip}: text no contribution holds. */
+  static List<String> heldOut(Path dir, String datanet, int skip, int limit) {
+    return lines(dir, datanet).stream().skip(skip).limit(limit).toList();
+  }
+
+  private static List<String> lines(Path dir, String datanet) {
     try {
       return Files.readAllLines(dir.resolve(FILES.get(datanet)), StandardCharsets.UTF_8).stream()
           .filter(l -> !l.isBlank())
-          .limit(limit)
           .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -1,70 +1,49 @@
 package io.payable.up.demo;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.payable.contracts.chain.ChainClient;
 import io.payable.lora.batch.SchedulerConfig;
 import io.payable.lora.http.WorkerHttpServer;
 import io.payable.lora.metering.KafkaEventSink;
+import io.payable.lora.payment.ChainPayments;
 import io.payable.lora.worker.LoraWorker;
 import io.payable.lora.worker.WorkerConfig;
-import io.payable.models.ModelConfig;
-import io.payable.models.Projection;
-import io.payable.models.SyntheticCheckpoints;
 import io.payable.up.PlatformTopics;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumSet;
-import java.util.List;
 
 /**
- * A LoRA serving worker on 127.0.0.1 with one small synthetic adapter per registered adapter name,
- * signing its inference events with the registered worker key. Its tiny model writes no real
- * language, so its outputs match nothing and their data pool goes to the Datanet treasuries.
+ * The demo's LoRA serving worker on 127.0.0.1: the base model, the adapters published to its store
+ * as they are trained, requests served only against a voucher backed by a ConsumerEscrow deposit,
+ * and every served completion metered as an inference event signed with the registered worker key.
  */
 final class DemoWorker implements AutoCloseable {
 
-  /** A tiny random Llama checkpoint with a byte-level tokenizer, in Hugging Face layout. */
-  static final SyntheticCheckpoints.Spec MODEL =
-      new SyntheticCheckpoints.Spec(SyntheticCheckpoints.TOKENIZER_VOCAB, 32, 64, 2, 4, 2, 128);
-
-  static final String MODEL_ID = "tiny-base";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** The name the worker serves its base model under. */
+  static final String MODEL_ID = "demo-base";
 
   private final LoraWorker worker;
   private final WorkerHttpServer http;
-  private final HttpClient client = HttpClient.newHttpClient();
+  private final Path adapterStore;
 
-  private DemoWorker(LoraWorker worker, WorkerHttpServer http) {
+  private DemoWorker(LoraWorker worker, WorkerHttpServer http, Path adapterStore) {
     this.worker = worker;
     this.http = http;
+    this.adapterStore = adapterStore;
   }
 
-  static DemoWorker start(Path dir, DemoChain chain, String bootstrap, List<String> adapters)
+  static DemoWorker start(Path base, Path adapterStore, DemoChain chain, String bootstrap)
       throws IOException {
-    Path base = dir.resolve("base");
-    Path adapterDir = dir.resolve("adapters");
-    ModelConfig model = SyntheticCheckpoints.writeBase(base, MODEL, 1);
-    for (int i = 0; i < adapters.size(); i++) {
-      SyntheticCheckpoints.writeAdapter(
-          adapterDir.resolve(adapters.get(i)),
-          model,
-          4,
-          8,
-          EnumSet.allOf(Projection.class),
-          10 + i);
-    }
+    Files.createDirectories(adapterStore);
     WorkerConfig config =
         WorkerConfig.builder()
             .baseDir(base)
-            .adaptersDir(adapterDir)
-            .deviceSlots(2)
-            .cpuAdapters(4)
-            .maxRank(8)
-            .scheduler(SchedulerConfig.builder().maxRunning(8).maxAdaptersPerStep(2).build())
+            .adaptersDir(adapterStore)
+            .deviceSlots(4)
+            .cpuAdapters(8)
+            .maxRank(16)
+            .scheduler(SchedulerConfig.builder().maxRunning(8).maxAdaptersPerStep(4).build())
             .defaultPriceWei(DemoChain.PRICE_WEI)
             .eventBatch(4)
             .eventLinger(Duration.ofMillis(100))
@@ -76,7 +55,13 @@ final class DemoWorker implements AutoCloseable {
             bootstrap, PlatformTopics.INFERENCE_EVENTS, key, 4, Duration.ofMillis(100));
     LoraWorker worker = new LoraWorker(config, key, sink);
     try {
-      return new DemoWorker(worker, new WorkerHttpServer(worker, "127.0.0.1", 0, 4));
+      // A short staleness: a consumer's fresh deposit counts within a second.
+      worker.payments(
+          ChainPayments.gate(
+              new ChainClient(chain.web3j, chain.anvil.chainId()),
+              chain.deployment,
+              Duration.ofSeconds(1)));
+      return new DemoWorker(worker, new WorkerHttpServer(worker, "127.0.0.1", 0, 8), adapterStore);
     } catch (IOException | RuntimeException e) {
       worker.close();
       throw e;
@@ -87,24 +72,8 @@ final class DemoWorker implements AutoCloseable {
     return "http://127.0.0.1:" + http.port();
   }
 
-  /** One completion over HTTP, as a client would request it; returns the HTTP status. */
-  int complete(String adapter, String prompt, String consumer) throws Exception {
-    String body =
-        JSON.createObjectNode()
-            .put("model", adapter)
-            .put("prompt", prompt)
-            .put("max_tokens", 12)
-            .put("temperature", 0.0)
-            .put("user", consumer)
-            .toString();
-    return client
-        .send(
-            HttpRequest.newBuilder(URI.create(url() + "/v1/completions"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString())
-        .statusCode();
+  Path adapterStore() {
+    return adapterStore;
   }
 
   @Override

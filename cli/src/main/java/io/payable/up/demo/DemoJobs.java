@@ -1,0 +1,123 @@
+package io.payable.up.demo;
+
+import io.payable.jobs.attribution.AttributionJob;
+import io.payable.jobs.attribution.AttributionOptions;
+import io.payable.jobs.common.IcebergOptions;
+import io.payable.jobs.ingest.IngestJob;
+import io.payable.jobs.ingest.IngestOptions;
+import io.payable.jobs.settlement.SettlementJob;
+import io.payable.jobs.settlement.SettlementOptions;
+import io.payable.up.EmbeddedStack;
+import io.payable.up.PlatformTopics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The ingest, attribution and settlement jobs on the stack's MiniCluster, configured for the demo
+ * chain: attribution pays only for events carrying a consumer's voucher, checked against
+ * ConsumerEscrow; checkpoints under the data directory.
+ */
+final class DemoJobs implements AutoCloseable {
+
+  private final EmbeddedStack stack;
+  private final DemoChain chain;
+  private final List<JobClient> jobs = new ArrayList<>();
+
+  DemoJobs(EmbeddedStack stack, DemoChain chain) {
+    this.stack = stack;
+    this.chain = chain;
+  }
+
+  void start() throws Exception {
+    String bootstrap = stack.kafka().bootstrapServers();
+    jobs.add(run("payable-ingest", env -> IngestJob.build(env, ingestConfig(bootstrap))));
+    jobs.add(
+        run("payable-attribution", env -> AttributionJob.build(env, attributionConfig(bootstrap))));
+    jobs.add(
+        run("payable-settlement", env -> SettlementJob.build(env, settlementConfig(bootstrap))));
+  }
+
+  private interface Topology {
+    void build(StreamExecutionEnvironment env) throws Exception;
+  }
+
+  private JobClient run(String name, Topology topology) throws Exception {
+    Configuration config = new Configuration();
+    config.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+    config.set(
+        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+        stack.dataDir().resolve("checkpoints").resolve(name).toUri().toString());
+    StreamExecutionEnvironment env = stack.flink().environment(config);
+    env.setParallelism(1);
+    topology.build(env);
+    return env.executeAsync(name);
+  }
+
+  private Configuration ingestConfig(String bootstrap) {
+    Configuration c = common();
+    c.set(IngestOptions.BOOTSTRAP_SERVERS, bootstrap);
+    c.set(IngestOptions.CURATION_TOPIC, PlatformTopics.CURATION);
+    c.set(IngestOptions.CHAIN_RPC_URL, stack.chain().rpcUrl());
+    c.set(IngestOptions.CHAIN_ID, stack.chain().chainId());
+    c.set(IngestOptions.DATANET_REGISTRY, chain.deployment.datanetRegistry());
+    c.set(IngestOptions.ANCHOR_KEY, "file:" + chain.keyFile(DemoChain.ANCHORER));
+    c.set(IngestOptions.INDEX_STORE, stack.indexStore().toUri().toString());
+    c.set(IngestOptions.SHARD_MAX_AGE, Duration.ofSeconds(5));
+    c.set(IngestOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2));
+    return c;
+  }
+
+  private Configuration attributionConfig(String bootstrap) {
+    Configuration c = common();
+    c.set(AttributionOptions.BOOTSTRAP_SERVERS, bootstrap);
+    c.set(AttributionOptions.PROTOCOL_TREASURY, chain.deployment.timelock());
+    c.set(AttributionOptions.CHAIN_RPC_URL, stack.chain().rpcUrl());
+    c.set(AttributionOptions.MODEL_REGISTRY, chain.deployment.modelRegistry());
+    c.set(AttributionOptions.DATANET_REGISTRY, chain.deployment.datanetRegistry());
+    c.set(AttributionOptions.PROTOCOL_PARAMS, chain.deployment.protocolParams());
+    // Only completions a consumer paid for with a voucher on the demo's escrow count.
+    c.set(AttributionOptions.REQUIRE_VOUCHER, true);
+    c.set(AttributionOptions.CONSUMER_ESCROW, chain.deployment.consumerEscrow());
+    c.set(AttributionOptions.CHAIN_ID, stack.chain().chainId());
+    c.set(AttributionOptions.CHAIN_REFRESH, Duration.ofSeconds(5));
+    c.set(AttributionOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2));
+    c.set(AttributionOptions.INDEX_CACHE_DIR, stack.dataDir().resolve("index-cache").toString());
+    return c;
+  }
+
+  private Configuration settlementConfig(String bootstrap) {
+    Configuration c = common();
+    c.set(SettlementOptions.BOOTSTRAP_SERVERS, bootstrap);
+    c.set(SettlementOptions.CHAIN_RPC_URL, stack.chain().rpcUrl());
+    c.set(SettlementOptions.DEPLOYMENT, chain.deploymentFile.toString());
+    c.set(SettlementOptions.SETTLER_KEY, "file:" + chain.keyFile(DemoChain.DEPLOYER));
+    c.set(SettlementOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2));
+    c.set(SettlementOptions.ALLOWED_LATENESS, Duration.ofSeconds(5));
+    c.set(SettlementOptions.MAX_OUT_OF_ORDERNESS, Duration.ofSeconds(2));
+    c.set(SettlementOptions.SOURCE_IDLE_TIMEOUT, Duration.ofSeconds(5));
+    c.set(SettlementOptions.FUNDING_POLL_INTERVAL, Duration.ofSeconds(1));
+    return c;
+  }
+
+  private Configuration common() {
+    Configuration c = new Configuration();
+    c.set(IcebergOptions.WAREHOUSE, stack.warehouse().location());
+    return c;
+  }
+
+  @Override
+  public void close() {
+    for (JobClient job : jobs) {
+      try {
+        job.cancel().get();
+      } catch (Exception e) {
+        // the cluster may be gone already
+      }
+    }
+  }
+}

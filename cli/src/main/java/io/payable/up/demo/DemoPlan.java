@@ -1,0 +1,96 @@
+package io.payable.up.demo;
+
+import com.google.common.base.Preconditions;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The size of a demo cycle: which Datanets, how much text each gets, how long each adapter trains,
+ * and how the consumers send their requests. The default is sized so that the whole cycle, training
+ * included, fits in a few minutes on two CPU cores while the adapters still reproduce contributed
+ * passages.
+ *
+ * @param datanets demo Datanet names (see {@link DemoCorpora#FILES})
+ * @param passagesPerDatanet contributions submitted to each Datanet
+ * @param wordsPerPassage each contribution is the first this many words of a corpus passage
+ * @param trainingSteps optimizer steps of each adapter
+ * @param seqLen tokens per packed training sequence
+ * @param consumers simulated applications, each with its own key and deposit
+ * @param maxTokens tokens each request may generate
+ * @param requestInterval pause between two requests of one consumer
+ * @param epoch settlement epoch length of the demo chain
+ */
+public record DemoPlan(
+    List<String> datanets,
+    int passagesPerDatanet,
+    int wordsPerPassage,
+    int trainingSteps,
+    int seqLen,
+    int consumers,
+    int maxTokens,
+    Duration requestInterval,
+    Duration epoch) {
+
+  public DemoPlan {
+    datanets = List.copyOf(datanets);
+    Preconditions.checkArgument(!datanets.isEmpty(), "name at least one demo Datanet");
+    for (String d : datanets) {
+      Preconditions.checkArgument(DemoCorpora.FILES.containsKey(d), "no demo corpus for %s", d);
+    }
+    Preconditions.checkArgument(passagesPerDatanet >= 2, "at least two passages per Datanet");
+    Preconditions.checkArgument(wordsPerPassage >= 16, "at least 16 words per passage");
+    Preconditions.checkArgument(trainingSteps >= 1, "at least one training step");
+    Preconditions.checkArgument(
+        consumers >= 1 && consumers <= DemoChain.CONSUMERS,
+        "1 to %s consumers",
+        DemoChain.CONSUMERS);
+    Preconditions.checkArgument(maxTokens >= 8, "at least 8 tokens per request");
+  }
+
+  /** What {@code payable up} runs: the three demo Datanets, one adapter each. */
+  public static DemoPlan defaults(Duration epoch) {
+    return new DemoPlan(
+        List.copyOf(DemoCorpora.FILES.keySet()),
+        8,
+        40,
+        40,
+        64,
+        3,
+        32,
+        Duration.ofMillis(700),
+        epoch);
+  }
+
+  /** This plan with other Datanets. */
+  public DemoPlan withDatanets(List<String> names) {
+    return new DemoPlan(
+        names,
+        passagesPerDatanet,
+        wordsPerPassage,
+        trainingSteps,
+        seqLen,
+        consumers,
+        maxTokens,
+        requestInterval,
+        epoch);
+  }
+
+  /** This plan with another number of training steps per adapter. */
+  public DemoPlan withTrainingSteps(int steps) {
+    return new DemoPlan(
+        datanets,
+        passagesPerDatanet,
+        wordsPerPassage,
+        steps,
+        seqLen,
+        consumers,
+        maxTokens,
+        requestInterval,
+        epoch);
+  }
+
+  /** The adapter trained on {@code datanet}. */
+  public static String adapterOf(String datanet) {
+    return datanet + "-lora";
+  }
+}
