@@ -115,20 +115,25 @@ public final class InferenceEventCodec {
   private static final Field QUERY_SKETCH =
       new Field("query_sketch", FieldType.nullable(ArrowType.Binary.INSTANCE), null);
 
+  /** The prompt's token ids the sketch was computed for: int32 little-endian, null when none. */
+  private static final Field QUERY_PROMPT =
+      new Field("query_prompt", FieldType.nullable(ArrowType.Binary.INSTANCE), null);
+
   /**
-   * Version 3: version 1's fields, then {@code query_sketch} (nullable binary). Written for unpaid
-   * batches in which some event carries a query sketch.
+   * Version 3: version 1's fields, then {@code query_sketch} and {@code query_prompt} (nullable
+   * binary, both null or neither). Written for unpaid batches in which some event carries a query
+   * sketch.
    */
   public static final Schema SCHEMA_V3 =
       new Schema(
-          concat(FIELDS_V1, QUERY_SKETCH),
+          concat(FIELDS_V1, QUERY_SKETCH, QUERY_PROMPT),
           Map.of(
               META_FORMAT, FORMAT_NAME, META_VERSION, Integer.toString(FORMAT_VERSION_SKETCHED)));
 
-  /** Version 4: version 2's fields, then {@code query_sketch} (nullable binary). */
+  /** Version 4: version 2's fields, then {@code query_sketch} and {@code query_prompt}. */
   public static final Schema SCHEMA_V4 =
       new Schema(
-          concat(SCHEMA_V2.getFields(), QUERY_SKETCH),
+          concat(SCHEMA_V2.getFields(), QUERY_SKETCH, QUERY_PROMPT),
           Map.of(
               META_FORMAT,
               FORMAT_NAME,
@@ -140,8 +145,8 @@ public final class InferenceEventCodec {
 
   private static final int BUFFERS_V2 = BUFFERS + 2 * 3 + 2;
 
-  /** A binary column has validity, offsets and data buffers. */
-  private static final int BUFFERS_SKETCH = 3;
+  /** Two binary columns, each with validity, offsets and data buffers. */
+  private static final int BUFFERS_SKETCH = 2 * 3;
 
   private static final BufferAllocator ROOT = new RootAllocator();
 
@@ -206,10 +211,13 @@ public final class InferenceEventCodec {
         }
         if (sketched) {
           VarBinaryVector sketch = (VarBinaryVector) root.getVector("query_sketch");
+          VarBinaryVector prompt = (VarBinaryVector) root.getVector("query_prompt");
           if (e.querySketch() == null) {
             sketch.setNull(i);
+            prompt.setNull(i);
           } else {
             sketch.setSafe(i, e.querySketch().bytes());
+            prompt.setSafe(i, e.querySketch().promptBytes());
           }
         }
       }
@@ -370,17 +378,17 @@ public final class InferenceEventCodec {
       throw new InvalidInferenceBatchException(
           Reason.SCHEMA_MISMATCH, "record batch layout differs from the schema");
     }
-    // Versions 3 and 4 end with the one nullable column, the query sketch.
+    // Versions 3 and 4 end with the only nullable columns, the query sketch and its prompt.
     int nullable =
         fields == SCHEMA_V3.getFields().size() || fields == SCHEMA_V4.getFields().size()
-            ? fields - 1
-            : -1;
+            ? fields - 2
+            : Integer.MAX_VALUE;
     for (int i = 0; i < batch.nodesLength(); i++) {
       FieldNode node = batch.nodes(i);
       if (node.length() != batch.length()
           || node.nullCount() < 0
           || node.nullCount() > batch.length()
-          || (node.nullCount() != 0 && i != nullable)) {
+          || (node.nullCount() != 0 && i < nullable)) {
         throw new InvalidInferenceBatchException(
             Reason.INVALID_FIELD, "column " + i + " has nulls or a wrong length");
       }
@@ -504,19 +512,30 @@ public final class InferenceEventCodec {
   }
 
   private static QuerySketch sketchAt(VectorSchemaRoot root, int i) {
-    VarBinaryVector v = (VarBinaryVector) root.getVector("query_sketch");
-    if (v.isNull(i)) {
+    VarBinaryVector sketch = (VarBinaryVector) root.getVector("query_sketch");
+    VarBinaryVector prompt = (VarBinaryVector) root.getVector("query_prompt");
+    if (sketch.isNull(i) != prompt.isNull(i)) {
+      throw new IllegalArgumentException("query_sketch and query_prompt are not both present");
+    }
+    if (sketch.isNull(i)) {
       return null;
     }
+    return QuerySketch.ofBytes(
+        binary(sketch, i, 2L * QuerySketch.MAX_DIMENSION),
+        QuerySketch.promptTokensOf(binary(prompt, i, 4L * QuerySketch.MAX_PROMPT_TOKENS)));
+  }
+
+  private static byte[] binary(VarBinaryVector v, int i, long max) {
     long start = v.getStartOffset(i);
     long end = v.getStartOffset(i + 1);
+    String name = v.getField().getName();
     if (start < 0 || end < start || end > v.getDataBuffer().capacity()) {
-      throw new IllegalArgumentException("query_sketch offsets lie outside the data buffer");
+      throw new IllegalArgumentException(name + " offsets lie outside the data buffer");
     }
-    if (end - start > 2L * QuerySketch.MAX_DIMENSION) {
-      throw new IllegalArgumentException("query_sketch is " + (end - start) + " bytes");
+    if (end - start > max) {
+      throw new IllegalArgumentException(name + " is " + (end - start) + " bytes");
     }
-    return QuerySketch.ofBytes(v.get(i));
+    return v.get(i);
   }
 
   private static int intAt(VectorSchemaRoot root, String name, int i) {

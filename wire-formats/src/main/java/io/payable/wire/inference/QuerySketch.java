@@ -5,8 +5,9 @@ import java.util.Arrays;
 /**
  * The query sketch a worker signs into an event of a {@code gradient} or {@code hybrid} adapter
  * (docs/attribution.md, V2.4 and V2.9): a vector of bfloat16 values, stored as their little-endian
- * bytes exactly as they travel in the {@code query_sketch} column. Immutable; equal when the bytes
- * are.
+ * bytes exactly as they travel in the {@code query_sketch} column, with the prompt's token ids it
+ * was computed for ({@code query_prompt}), so that anyone holding the model can recompute it from
+ * the event alone. Immutable; equal when both are.
  */
 public final class QuerySketch implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
@@ -14,10 +15,15 @@ public final class QuerySketch implements java.io.Serializable {
   /** Largest dimension a sketch may have (attribution v2 allows k up to 4,096). */
   public static final int MAX_DIMENSION = 4096;
 
-  private final byte[] bfloat16;
+  /** Longest prompt a sketch may be computed for, in tokens. */
+  public static final int MAX_PROMPT_TOKENS = 1 << 17;
 
-  private QuerySketch(byte[] bfloat16) {
+  private final byte[] bfloat16;
+  private final int[] promptTokens;
+
+  private QuerySketch(byte[] bfloat16, int[] promptTokens) {
     this.bfloat16 = bfloat16;
+    this.promptTokens = promptTokens;
   }
 
   /**
@@ -26,7 +32,19 @@ public final class QuerySketch implements java.io.Serializable {
    *
    * @throws IllegalArgumentException for any other byte string
    */
-  public static QuerySketch ofBytes(byte[] bytes) {
+  public static QuerySketch ofBytes(byte[] bytes, int[] promptTokens) {
+    if (promptTokens.length == 0 || promptTokens.length > MAX_PROMPT_TOKENS) {
+      throw new IllegalArgumentException(
+          "a query sketch's prompt has 1 to "
+              + MAX_PROMPT_TOKENS
+              + " tokens, not "
+              + promptTokens.length);
+    }
+    for (int t : promptTokens) {
+      if (t < 0) {
+        throw new IllegalArgumentException("a prompt token id is negative: " + t);
+      }
+    }
     if (bytes.length == 0 || bytes.length % 2 != 0 || bytes.length > 2 * MAX_DIMENSION) {
       throw new IllegalArgumentException(
           "a query sketch is 1 to "
@@ -42,17 +60,43 @@ public final class QuerySketch implements java.io.Serializable {
         throw new IllegalArgumentException("query sketch value " + i / 2 + " is not finite");
       }
     }
-    return new QuerySketch(copy);
+    return new QuerySketch(copy, promptTokens.clone());
   }
 
   /** A sketch from bfloat16 bit patterns (each the upper 16 bits of a float). */
-  public static QuerySketch ofBits(short[] bits) {
+  public static QuerySketch ofBits(short[] bits, int[] promptTokens) {
     byte[] bytes = new byte[2 * bits.length];
     for (int i = 0; i < bits.length; i++) {
       bytes[2 * i] = (byte) bits[i];
       bytes[2 * i + 1] = (byte) (bits[i] >>> 8);
     }
-    return ofBytes(bytes);
+    return ofBytes(bytes, promptTokens);
+  }
+
+  /** The prompt's token ids (a copy), as the worker fed them to the model. */
+  public int[] promptTokens() {
+    return promptTokens.clone();
+  }
+
+  /** The prompt's token ids as the {@code query_prompt} column holds them: int32 little-endian. */
+  public byte[] promptBytes() {
+    java.nio.ByteBuffer b =
+        java.nio.ByteBuffer.allocate(4 * promptTokens.length)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (int t : promptTokens) {
+      b.putInt(t);
+    }
+    return b.array();
+  }
+
+  /** Token ids from the {@code query_prompt} column's bytes. */
+  public static int[] promptTokensOf(byte[] bytes) {
+    if (bytes.length % 4 != 0) {
+      throw new IllegalArgumentException("query_prompt is not a whole number of int32 values");
+    }
+    int[] out = new int[bytes.length / 4];
+    java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(out);
+    return out;
   }
 
   public int dimension() {
@@ -76,16 +120,18 @@ public final class QuerySketch implements java.io.Serializable {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof QuerySketch other && Arrays.equals(bfloat16, other.bfloat16);
+    return o instanceof QuerySketch other
+        && Arrays.equals(bfloat16, other.bfloat16)
+        && Arrays.equals(promptTokens, other.promptTokens);
   }
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(bfloat16);
+    return 31 * Arrays.hashCode(bfloat16) + Arrays.hashCode(promptTokens);
   }
 
   @Override
   public String toString() {
-    return "QuerySketch[dimension=" + dimension() + "]";
+    return "QuerySketch[dimension=" + dimension() + ", promptTokens=" + promptTokens.length + "]";
   }
 }
