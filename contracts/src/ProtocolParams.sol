@@ -53,6 +53,15 @@ contract ProtocolParams is Ownable2Step {
     uint16 public penaltySlashBps = 1_000;
     /// @notice Seconds after a curation flag during which its contributor can dispute it.
     uint64 public flagDisputeWindow = 3 days;
+    /// @notice Weight of the gradient shares in a `hybrid` adapter's mix with the span shares (bps;
+    /// 0 = spans only, 10,000 = gradients only). docs/attribution.md, V2.7.
+    uint16 public hybridGradientBps = 5_000;
+    /// @notice Fraction of gradient events whose worker-signed query sketch the attribution job
+    /// recomputes (bps). A forged sketch is caught with this probability per event. V2.8.
+    uint16 public sketchAuditBps = 100;
+    /// @notice Largest relative L2 distance (bps) between a signed query sketch and the job's
+    /// recomputation before the event is rejected as `sketch_mismatch`. V2.8.
+    uint16 public sketchToleranceBps = 200;
 
     event FeeSplitChanged(uint16 dataContributorsBps, uint16 modelOwnerBps, uint16 workerOperatorBps, uint16 protocolBps);
     event AttributionThresholdChanged(uint32 previousPpm, uint32 newPpm);
@@ -61,6 +70,7 @@ contract ProtocolParams is Ownable2Step {
     event ActivationDelayChanged(uint64 previousSeconds, uint64 newSeconds);
     event PenaltyParamsChanged(uint32 threshold, uint16 slashBps);
     event FlagDisputeWindowChanged(uint64 previousSeconds, uint64 newSeconds);
+    event GradientAttributionParamsChanged(uint16 hybridGradientBps, uint16 sketchAuditBps, uint16 sketchToleranceBps);
 
     error ProtocolParamsInvalidFeeSplit(uint256 sumBps);
     error ProtocolParamsInvalidThreshold(uint32 ppm);
@@ -70,6 +80,7 @@ contract ProtocolParams is Ownable2Step {
     error ProtocolParamsRenounceDisabled();
     error ProtocolParamsInvalidPenalty(uint32 threshold, uint16 slashBps);
     error ProtocolParamsInvalidDisputeWindow(uint64 seconds_, uint64 min, uint64 max);
+    error ProtocolParamsInvalidGradientParams(uint16 hybridGradientBps, uint16 sketchAuditBps, uint16 sketchToleranceBps);
 
     /// @dev Requirements: every value valid as its setter requires; `minActivationDelaySeconds`
     /// between 1 second and {MAX_ACTIVATION_DELAY}. Emits one event per parameter.
@@ -94,6 +105,7 @@ contract ProtocolParams is Ownable2Step {
         _setActivationDelay(activationDelaySeconds);
         emit PenaltyParamsChanged(penaltyThreshold, penaltySlashBps);
         emit FlagDisputeWindowChanged(0, flagDisputeWindow);
+        emit GradientAttributionParamsChanged(hybridGradientBps, sketchAuditBps, sketchToleranceBps);
     }
 
     /// @notice Sets the four fee pools.
@@ -144,6 +156,24 @@ contract ProtocolParams is Ownable2Step {
         }
         emit FlagDisputeWindowChanged(flagDisputeWindow, seconds_);
         flagDisputeWindow = seconds_;
+    }
+
+    /// @notice Sets the gradient attribution parameters (docs/attribution.md, version 2): the
+    /// hybrid mixing weight, the sketch audit rate and the audit's tolerance.
+    /// @dev Requirements: owner; `hybridGradient` <= {BPS}; `sketchAudit` <= {BPS};
+    /// 0 < `sketchTolerance` <= {BPS} (a zero tolerance would reject honest bfloat16 rounding).
+    /// Emits {GradientAttributionParamsChanged}.
+    function setGradientAttributionParams(uint16 hybridGradient, uint16 sketchAudit, uint16 sketchTolerance)
+        external
+        onlyOwner
+    {
+        if (hybridGradient > BPS || sketchAudit > BPS || sketchTolerance == 0 || sketchTolerance > BPS) {
+            revert ProtocolParamsInvalidGradientParams(hybridGradient, sketchAudit, sketchTolerance);
+        }
+        hybridGradientBps = hybridGradient;
+        sketchAuditBps = sketchAudit;
+        sketchToleranceBps = sketchTolerance;
+        emit GradientAttributionParamsChanged(hybridGradient, sketchAudit, sketchTolerance);
     }
 
     /// @notice Disabled: the parameters always have an owner (the timelock).

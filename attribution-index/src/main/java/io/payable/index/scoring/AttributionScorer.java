@@ -45,6 +45,16 @@ public final class AttributionScorer {
    * @throws IllegalArgumentException if a span lists fewer documents than it occurs in
    */
   public List<ContributorScore> score(List<Span> spans) {
+    return shares(rawWeights(spans));
+  }
+
+  /**
+   * Section 6's raw weights of spans by contributor address (ascending), before the threshold: each
+   * span's weight split evenly over its live documents.
+   *
+   * @throws IllegalArgumentException if a span lists fewer documents than it occurs in
+   */
+  public Map<String, Double> rawWeights(List<Span> spans) {
     // Sorted map: the summation order, hence the floating-point result, is deterministic.
     Map<String, Double> raw = new TreeMap<>();
     for (Span span : spans) {
@@ -69,7 +79,7 @@ public final class AttributionScorer {
         raw.merge(doc.contributor(), perDocument, Double::sum);
       }
     }
-    return shares(raw);
+    return raw;
   }
 
   /**

@@ -14,6 +14,9 @@ import io.payable.contracts.generated.ProtocolParams;
  * @param maxOccurrences most frequent attributable span
  * @param epochLengthSeconds settlement epoch length
  * @param activationDelaySeconds veto window of a posted root
+ * @param hybridGradientBps weight of the gradient shares in a hybrid adapter's mix
+ * @param sketchAuditBps fraction of gradient events whose query sketch is recomputed
+ * @param sketchToleranceBps largest relative distance of a signed sketch from the recomputation
  */
 public record ProtocolParameters(
     int dataContributorsBps,
@@ -24,7 +27,42 @@ public record ProtocolParameters(
     long minSpanTokens,
     long maxOccurrences,
     long epochLengthSeconds,
-    long activationDelaySeconds) {
+    long activationDelaySeconds,
+    int hybridGradientBps,
+    int sketchAuditBps,
+    int sketchToleranceBps) {
+
+  /** Defaults of the gradient parameters (the contract's initial values). */
+  public static final int DEFAULT_HYBRID_GRADIENT_BPS = 5_000;
+
+  public static final int DEFAULT_SKETCH_AUDIT_BPS = 100;
+  public static final int DEFAULT_SKETCH_TOLERANCE_BPS = 200;
+
+  /** Parameters of a contract without the gradient ones: their defaults. */
+  public ProtocolParameters(
+      int dataContributorsBps,
+      int modelOwnerBps,
+      int workerOperatorBps,
+      int protocolBps,
+      long attributionThresholdPpm,
+      long minSpanTokens,
+      long maxOccurrences,
+      long epochLengthSeconds,
+      long activationDelaySeconds) {
+    this(
+        dataContributorsBps,
+        modelOwnerBps,
+        workerOperatorBps,
+        protocolBps,
+        attributionThresholdPpm,
+        minSpanTokens,
+        maxOccurrences,
+        epochLengthSeconds,
+        activationDelaySeconds,
+        DEFAULT_HYBRID_GRADIENT_BPS,
+        DEFAULT_SKETCH_AUDIT_BPS,
+        DEFAULT_SKETCH_TOLERANCE_BPS);
+  }
 
   /** Reads every parameter (one call each; the contract has no multicall). */
   public static ProtocolParameters read(ProtocolParams params) throws Exception {
@@ -38,6 +76,9 @@ public record ProtocolParameters(
         params.minSpanTokens().send().longValueExact(),
         params.maxOccurrences().send().longValueExact(),
         params.epochLength().send().longValueExact(),
-        params.activationDelay().send().longValueExact());
+        params.activationDelay().send().longValueExact(),
+        params.hybridGradientBps().send().intValueExact(),
+        params.sketchAuditBps().send().intValueExact(),
+        params.sketchToleranceBps().send().intValueExact());
   }
 }

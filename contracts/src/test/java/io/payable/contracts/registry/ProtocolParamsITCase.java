@@ -120,6 +120,37 @@ class ProtocolParamsITCase {
     assertThat(params.dataContributorsBps().send()).isEqualTo(n(6_000));
   }
 
+  @Test
+  void gradientAttributionParametersAreBoundedAndOwnerOnly() throws Exception {
+    ProtocolParams params = deploy(3_600, 3_600, 60);
+    assertThat(params.hybridGradientBps().send()).isEqualTo(n(5_000));
+    assertThat(params.sketchAuditBps().send()).isEqualTo(n(100));
+    assertThat(params.sketchToleranceBps().send()).isEqualTo(n(200));
+    reverts(
+        params,
+        stranger,
+        params.setGradientAttributionParams(n(1), n(1), n(1)),
+        "OwnableUnauthorizedAccount(address)");
+    String bad = "ProtocolParamsInvalidGradientParams(uint16,uint16,uint16)";
+    reverts(params, owner, params.setGradientAttributionParams(n(10_001), n(0), n(1)), bad);
+    reverts(params, owner, params.setGradientAttributionParams(n(0), n(10_001), n(1)), bad);
+    reverts(params, owner, params.setGradientAttributionParams(n(0), n(0), n(0)), bad);
+    reverts(params, owner, params.setGradientAttributionParams(n(0), n(0), n(10_001)), bad);
+    var receipt = params.setGradientAttributionParams(n(10_000), n(10_000), n(10_000)).send();
+    assertThat(params.getGradientAttributionParamsChangedEvents(receipt))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.hybridGradientBps).isEqualTo(n(10_000));
+              assertThat(e.sketchAuditBps).isEqualTo(n(10_000));
+              assertThat(e.sketchToleranceBps).isEqualTo(n(10_000));
+            });
+    params.setGradientAttributionParams(n(0), n(0), n(1)).send();
+    assertThat(params.hybridGradientBps().send()).isEqualTo(n(0));
+    assertThat(params.sketchAuditBps().send()).isEqualTo(n(0));
+    assertThat(params.sketchToleranceBps().send()).isEqualTo(n(1));
+  }
+
   /** M-3: 0 would make roots unrevocable, a huge value would overflow every postRoot. */
   @Test
   void theActivationDelayStaysWithinItsBounds() throws Exception {

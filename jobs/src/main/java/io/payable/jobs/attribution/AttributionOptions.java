@@ -157,7 +157,8 @@ public final class AttributionOptions {
           .asList()
           .defaultValues()
           .withDescription(
-              "Adapter directory without a chain: entries adapter-id|owner|datanet-id+datanet-id.");
+              "Adapter directory without a chain: entries adapter-id|owner|datanet-id+datanet-id,"
+                  + " optionally followed by |method (spans, gradient or hybrid; default spans).");
 
   public static final ConfigOption<Map<String, String>> DATANET_TREASURIES =
       ConfigOptions.key("attribution.datanet-treasuries")
@@ -244,8 +245,9 @@ public final class AttributionOptions {
     Map<String, AdapterInfo> adapters = new LinkedHashMap<>();
     for (String entry : config.get(ADAPTERS)) {
       String[] parts = entry.split("\\|");
-      if (parts.length != 3) {
-        throw new IllegalArgumentException("adapter entry is not id|owner|datanets: " + entry);
+      if (parts.length != 3 && parts.length != 4) {
+        throw new IllegalArgumentException(
+            "adapter entry is not id|owner|datanets[|method]: " + entry);
       }
       List<String> datanets = new ArrayList<>();
       Map<String, String> own = new LinkedHashMap<>();
@@ -259,7 +261,11 @@ public final class AttributionOptions {
       adapters.put(
           parts[0].trim(),
           new AdapterInfo(
-              parts[0].trim(), parts[1].trim().toLowerCase(Locale.ROOT), datanets, own));
+              parts[0].trim(),
+              parts[1].trim().toLowerCase(Locale.ROOT),
+              datanets,
+              own,
+              parts.length == 4 ? parts[3].trim() : AdapterInfo.SPANS));
     }
     return adapters;
   }

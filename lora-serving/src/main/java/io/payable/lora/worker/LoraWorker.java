@@ -24,6 +24,7 @@ import io.payable.models.text.ChatTemplate;
 import io.payable.models.text.TextTokenizer;
 import io.payable.wire.inference.InferenceEvent;
 import io.payable.wire.inference.InferenceEventEnvelope;
+import io.payable.wire.inference.QuerySketch;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -62,6 +63,15 @@ public final class LoraWorker implements AutoCloseable {
       new java.util.concurrent.ConcurrentSkipListMap<>();
   private final AtomicReference<BigInteger> feesWei = new AtomicReference<>(BigInteger.ZERO);
   private volatile PaymentGate payments;
+  private final QuerySketches sketches;
+  // One thread: a sketch is a forward and backward pass on the CPU, kept off the scheduler's loop.
+  private final java.util.concurrent.ExecutorService sketchPool =
+      java.util.concurrent.Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "query-sketches");
+            t.setDaemon(true);
+            return t;
+          });
 
   /** Sampling parameters of one request, as the OpenAI API names them. */
   public record Sampling(
@@ -141,6 +151,7 @@ public final class LoraWorker implements AutoCloseable {
     java.util.Set<Integer> eos = new java.util.HashSet<>(tokenizer.eosTokenIds());
     eos.addAll(modelConfig.eosTokenIds());
     this.scheduler = new BatchScheduler(model, cache, eos, config.scheduler());
+    this.sketches = new QuerySketches(config.baseDir(), manager.getDevice(), 2);
   }
 
   /** Prompt token ids of a text, with the tokenizer's special tokens (BOS). */
@@ -255,10 +266,17 @@ public final class LoraWorker implements AutoCloseable {
             sampling.topLogprobs(),
             stream,
             sampling.stop().isEmpty() ? null : stopCondition(sampling.stop()));
+    AdapterDescriptor descriptor = adapter == null ? null : registry.get(adapter);
+    AdapterDescriptor sketched =
+        descriptor != null && sketches.sketched(descriptor) ? descriptor : null;
+    CompletableFuture<GenerationResult> result = scheduler.submit(request);
     CompletableFuture<Completion> done =
-        scheduler
-            .submit(request)
-            .thenApply(r -> meter(requestId, model, r, consumer, sampling.stop(), paid));
+        sketched == null
+            ? result.thenApply(
+                r -> meter(requestId, model, r, consumer, sampling.stop(), paid, null, null))
+            : result.thenApplyAsync(
+                r -> meter(requestId, model, r, consumer, sampling.stop(), paid, sketched, prompt),
+                sketchPool);
     if (paid != null) {
       // A request that fails before it is metered (queue, cache) is charged nothing.
       done.whenComplete(
@@ -312,7 +330,9 @@ public final class LoraWorker implements AutoCloseable {
       GenerationResult r,
       String consumer,
       List<String> stop,
-      PaymentGate.Reservation paid) {
+      PaymentGate.Reservation paid,
+      AdapterDescriptor sketched,
+      int[] prompt) {
     String text = text(r.tokens(), stop);
     int out = r.tokens().length;
     BigInteger fee = prices.fee(r.adapterId(), out);
@@ -334,6 +354,9 @@ public final class LoraWorker implements AutoCloseable {
             r.requestTime(),
             r.firstTokenTime() == null ? r.doneTime() : r.firstTokenTime(),
             r.doneTime());
+    if (sketched != null) {
+      unpaidEvent = unpaidEvent.withQuerySketch(querySketch(sketched, prompt, text, requestId));
+    }
     InferenceEvent event =
         paid == null
             ? unpaidEvent
@@ -355,6 +378,25 @@ public final class LoraWorker implements AutoCloseable {
     feesWei.accumulateAndGet(fee, BigInteger::add);
     sink.accept(event);
     return new Completion(text, r.finishReason(), event, r, charged);
+  }
+
+  /**
+   * The query sketch of an output (docs/attribution.md, V2.4): its tokens are the text's under the
+   * base model's tokenizer, as the attribution job's audit tokenizes it. Null, with a warning, when
+   * there is no output or the pass fails: the job then rejects the event ({@code missing_sketch}).
+   */
+  private QuerySketch querySketch(
+      AdapterDescriptor adapter, int[] prompt, String text, String requestId) {
+    int[] output = tokenizer.encode(text, false);
+    if (output.length == 0) {
+      return null;
+    }
+    try {
+      return sketches.sketch(adapter, prompt, output);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("no query sketch for {} of adapter {}: {}", requestId, adapter.id(), e.toString());
+      return null;
+    }
   }
 
   /** Registers a new adapter directory (or re-validates a changed one). */
@@ -452,6 +494,8 @@ public final class LoraWorker implements AutoCloseable {
   @Override
   public void close() {
     scheduler.close();
+    sketchPool.shutdown();
+    sketches.close();
     sink.close();
     cache.close();
     model.close();

@@ -1,5 +1,6 @@
 package io.payable.attribution.intake;
 
+import io.payable.attribution.gradient.GradientResult;
 import io.payable.attribution.params.AttributionParams;
 import io.payable.attribution.trace.AdapterInfo;
 import io.payable.ingest.record.RawRecord;
@@ -25,7 +26,30 @@ public record AttributionRequest(
     long acceptedAt,
     RawRecord source,
     BigInteger consumerCharged,
-    InferenceEvent.PaymentVoucher consumerVoucher) {
+    InferenceEvent.PaymentVoucher consumerVoucher,
+    GradientResult gradient) {
+
+  /** A request without a gradient part. */
+  public AttributionRequest(
+      InferenceEvent event,
+      String workerOperator,
+      AdapterInfo adapter,
+      AttributionParams params,
+      long acceptedAt,
+      RawRecord source,
+      BigInteger consumerCharged,
+      InferenceEvent.PaymentVoucher consumerVoucher) {
+    this(
+        event,
+        workerOperator,
+        adapter,
+        params,
+        acceptedAt,
+        source,
+        consumerCharged,
+        consumerVoucher,
+        null);
+  }
 
   /** A request not yet charged to its consumer, without its source record. */
   public AttributionRequest(
@@ -48,6 +72,20 @@ public record AttributionRequest(
   public AttributionRequest withConsumerCharged(
       BigInteger charged, InferenceEvent.PaymentVoucher voucher) {
     return new AttributionRequest(
-        event, workerOperator, adapter, params, acceptedAt, source, charged, voucher);
+        event, workerOperator, adapter, params, acceptedAt, source, charged, voucher, gradient);
+  }
+
+  /** This request with the gradient part of its attribution. */
+  public AttributionRequest withGradient(GradientResult result) {
+    return new AttributionRequest(
+        event,
+        workerOperator,
+        adapter,
+        params,
+        acceptedAt,
+        source,
+        consumerCharged,
+        consumerVoucher,
+        result);
   }
 }

@@ -112,6 +112,10 @@ public final class ChainAdapterDirectory implements AdapterDirectory {
       ids.add(hex);
       treasuries.put(hex, datanets.treasuryOf(id).send().toLowerCase());
     }
-    return Optional.of(new AdapterInfo(adapterId, a.owner.toLowerCase(), ids, treasuries));
+    // Provenance.method: 0 spans, 1 gradient, 2 hybrid (zero for adapters registered untrained).
+    int method = models.provenanceOf(registryKey(adapterId)).send().method.intValueExact();
+    String[] methods = {AdapterInfo.SPANS, AdapterInfo.GRADIENT, AdapterInfo.HYBRID};
+    return Optional.of(
+        new AdapterInfo(adapterId, a.owner.toLowerCase(), ids, treasuries, methods[method]));
   }
 }

@@ -135,7 +135,7 @@ public final class EventGate
    * The rejection of an event that came in {@code source}: the event as JSON in {@code raw}, at its
    * record's topic, partition and offset.
    */
-  static Rejection rejection(
+  public static Rejection rejection(
       InferenceEvent event, RawRecord source, InferenceRejectionReason reason, String detail) {
     RawRecord asEvent =
         new RawRecord(

@@ -33,6 +33,12 @@ public final class InferenceEventJson {
     n.put("request_time", e.requestTime().toEpochMilli());
     n.put("first_token_time", e.firstTokenTime().toEpochMilli());
     n.put("done_time", e.doneTime().toEpochMilli());
+    if (e.querySketch() != null) {
+      // Evidence of a sketch_mismatch: the signed sketch and its prompt, base64 of their wire
+      // bytes.
+      n.put("query_sketch", e.querySketch().bytes());
+      n.put("query_prompt", e.querySketch().promptBytes());
+    }
     try {
       return JSON.writeValueAsBytes(n);
     } catch (IOException ex) {

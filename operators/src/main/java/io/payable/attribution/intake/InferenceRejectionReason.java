@@ -37,7 +37,18 @@ public enum InferenceRejectionReason {
    * fee, its signature is not the consumer's, or (when vouchers are required) it has none: nobody
    * would pay for it, so it is not attributed ({@link ConsumerLedger}).
    */
-  UNPAID;
+  UNPAID,
+  /** A {@code gradient} or {@code hybrid} adapter's event without a query sketch (V2.4). */
+  MISSING_SKETCH,
+  /** A query sketch whose dimension is not the adapter's influence store's (V2.4). */
+  BAD_SKETCH,
+  /**
+   * An audited query sketch farther from the job's recomputation than {@code sketch_tolerance_bps}
+   * (V2.8); the rejection keeps the signed sketch as evidence against the worker.
+   */
+  SKETCH_MISMATCH,
+  /** The adapter's influence store cannot be read or its hash is not the manifest's. */
+  INFLUENCE_STORE_UNAVAILABLE;
 
   public String code() {
     return name().toLowerCase(Locale.ROOT);

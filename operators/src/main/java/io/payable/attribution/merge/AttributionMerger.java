@@ -95,6 +95,8 @@ public final class AttributionMerger
         request.workerOperator(),
         request.adapter(),
         spans,
+        request.gradient(),
+        params.hybridGradientBps(),
         d -> tokens.getOrDefault(d, 0L));
   }
 }

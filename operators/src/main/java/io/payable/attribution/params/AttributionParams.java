@@ -13,14 +13,51 @@ import java.io.Serializable;
  * @param thresholdBps contributor shares below this are dropped (ProtocolParams holds ppm; the job
  *     uses {@code floor(ppm / 100)})
  * @param epochLengthMillis settlement epoch length
+ * @param hybridGradientBps weight of the gradient shares in a hybrid adapter's mix (V2.7)
+ * @param sketchAuditBps fraction of gradient events whose query sketch is recomputed (V2.8)
+ * @param sketchToleranceBps largest relative L2 distance of a signed sketch from its recomputation
  */
 public record AttributionParams(
     FeeSplitParams feeSplit,
     int thresholdBps,
     int minSpanTokens,
     long maxOccurrences,
-    long epochLengthMillis)
+    long epochLengthMillis,
+    int hybridGradientBps,
+    int sketchAuditBps,
+    int sketchToleranceBps)
     implements Serializable {
+
+  /** Parameters with the gradient ones at ProtocolParams' initial values. */
+  public AttributionParams(
+      FeeSplitParams feeSplit,
+      int thresholdBps,
+      int minSpanTokens,
+      long maxOccurrences,
+      long epochLengthMillis) {
+    this(
+        feeSplit,
+        thresholdBps,
+        minSpanTokens,
+        maxOccurrences,
+        epochLengthMillis,
+        ProtocolParameters.DEFAULT_HYBRID_GRADIENT_BPS,
+        ProtocolParameters.DEFAULT_SKETCH_AUDIT_BPS,
+        ProtocolParameters.DEFAULT_SKETCH_TOLERANCE_BPS);
+  }
+
+  /** These parameters with other gradient ones. */
+  public AttributionParams withGradient(int hybridGradient, int sketchAudit, int sketchTolerance) {
+    return new AttributionParams(
+        feeSplit,
+        thresholdBps,
+        minSpanTokens,
+        maxOccurrences,
+        epochLengthMillis,
+        hybridGradient,
+        sketchAudit,
+        sketchTolerance);
+  }
 
   public AttributionParams {
     if (thresholdBps < 0 || thresholdBps > 10_000) {
@@ -28,6 +65,20 @@ public record AttributionParams(
     }
     if (minSpanTokens < 1 || maxOccurrences < 1 || epochLengthMillis < 1) {
       throw new IllegalArgumentException("span limits and epoch length must be positive");
+    }
+    if (hybridGradientBps < 0
+        || hybridGradientBps > 10_000
+        || sketchAuditBps < 0
+        || sketchAuditBps > 10_000
+        || sketchToleranceBps < 1
+        || sketchToleranceBps > 10_000) {
+      throw new IllegalArgumentException(
+          "gradient parameters outside their bounds: "
+              + hybridGradientBps
+              + ", "
+              + sketchAuditBps
+              + ", "
+              + sketchToleranceBps);
     }
   }
 
@@ -39,7 +90,10 @@ public record AttributionParams(
         (int) (p.attributionThresholdPpm() / 100),
         (int) Math.min(Integer.MAX_VALUE, p.minSpanTokens()),
         p.maxOccurrences(),
-        p.epochLengthSeconds() * 1000);
+        p.epochLengthSeconds() * 1000,
+        p.hybridGradientBps(),
+        p.sketchAuditBps(),
+        p.sketchToleranceBps());
   }
 
   /** Span options of these parameters: word boundaries, no delimiters (version 1). */

@@ -1,5 +1,6 @@
 package io.payable.attribution.sink;
 
+import io.payable.attribution.gradient.Influence;
 import io.payable.attribution.merge.AttributedEvent;
 import io.payable.attribution.split.Payout;
 import io.payable.attribution.split.PayoutRole;
@@ -47,7 +48,23 @@ public final class AttributionRows {
               wei(p.amount()),
               a.attribution().attributed(),
               TimestampData.fromEpochMillis(a.attributedAt()),
-              a.request().consumerCharged() == null ? null : wei(a.request().consumerCharged())));
+              a.request().consumerCharged() == null ? null : wei(a.request().consumerCharged()),
+              StringData.fromString(a.attribution().method())));
+    }
+  }
+
+  /** One row per piece of each top training example (gradient and hybrid). */
+  public static void influences(AttributedEvent a, Collector<RowData> out) {
+    for (Influence i : a.attribution().influences()) {
+      out.collect(
+          GenericRowData.of(
+              StringData.fromString(a.request().eventId()),
+              a.attribution().epoch(),
+              i.rank(),
+              i.example(),
+              StringData.fromString(i.contributionId()),
+              StringData.fromString(i.contributor()),
+              i.score()));
     }
   }
 

@@ -14,6 +14,8 @@ public final class AttributionTables {
       TableIdentifier.of(IngestTables.NAMESPACE, "attributions");
   public static final TableIdentifier SPANS =
       TableIdentifier.of(IngestTables.NAMESPACE, "attribution_spans");
+  public static final TableIdentifier INFLUENCES =
+      TableIdentifier.of(IngestTables.NAMESPACE, "attribution_influences");
   public static final TableIdentifier REJECTIONS =
       TableIdentifier.of(IngestTables.NAMESPACE, "inference_rejections");
 
@@ -36,7 +38,23 @@ public final class AttributionTables {
           Types.NestedField.required(14, "attributed_at", Types.TimestampType.withZone()),
           // Added with consumer payments: null in rows of events without a voucher (and in rows
           // written before the column existed).
-          Types.NestedField.optional(16, "consumer_charged_wei", Types.DecimalType.of(38, 0)));
+          Types.NestedField.optional(16, "consumer_charged_wei", Types.DecimalType.of(38, 0)),
+          // Added with attribution v2: spans, gradient or hybrid (null in rows written before).
+          Types.NestedField.optional(17, "method", Types.StringType.get()));
+
+  /**
+   * One row per piece of each of an event's top training examples (gradient and hybrid adapters;
+   * docs/attribution.md, V2.6 "Audit").
+   */
+  public static final Schema INFLUENCES_SCHEMA =
+      new Schema(
+          Types.NestedField.required(1, "event_id", Types.StringType.get()),
+          Types.NestedField.required(2, "epoch", Types.LongType.get()),
+          Types.NestedField.required(3, "rank", Types.IntegerType.get()),
+          Types.NestedField.required(4, "example", Types.LongType.get()),
+          Types.NestedField.required(5, "contribution_id", Types.StringType.get()),
+          Types.NestedField.required(6, "contributor", Types.StringType.get()),
+          Types.NestedField.required(7, "score", Types.DoubleType.get()));
 
   /** One row per kept maximal span of an event's output. */
   public static final Schema SPANS_SCHEMA =
@@ -68,6 +86,11 @@ public final class AttributionTables {
         SPANS,
         SPANS_SCHEMA,
         PartitionSpec.builderFor(SPANS_SCHEMA).identity("epoch").build());
+    IngestTables.ensure(
+        catalog,
+        INFLUENCES,
+        INFLUENCES_SCHEMA,
+        PartitionSpec.builderFor(INFLUENCES_SCHEMA).identity("epoch").build());
     IngestTables.ensure(
         catalog,
         REJECTIONS,

@@ -1,5 +1,7 @@
 package io.payable.attribution.trace;
 
+import io.payable.attribution.gradient.GradientResult;
+import io.payable.attribution.gradient.HybridMix;
 import io.payable.attribution.split.FeeSplitter;
 import io.payable.attribution.split.Payout;
 import io.payable.index.query.ShardedIndex;
@@ -80,7 +82,37 @@ public final class EventAttributor {
       AdapterInfo adapter,
       List<Span> spans,
       ToLongFunction<String> datanetSize) {
-    List<ContributorScore> scores = capped(scorer.score(spans), MAX_CONTRIBUTORS);
+    return attribute(event, workerOperator, adapter, spans, null, 0, datanetSize);
+  }
+
+  /**
+   * The attribution of an event by its adapter's method (docs/attribution.md): spans (version 1),
+   * gradient (V2.6: the gradient raw weights) or hybrid (V2.7: span and gradient shares mixed with
+   * weight {@code hybridGradientBps}), then version 1's threshold, renormalisation, cap and split.
+   *
+   * @param gradient the gradient part; required for gradient and hybrid adapters
+   */
+  public Attribution attribute(
+      InferenceEvent event,
+      String workerOperator,
+      AdapterInfo adapter,
+      List<Span> spans,
+      GradientResult gradient,
+      int hybridGradientBps,
+      ToLongFunction<String> datanetSize) {
+    String method = adapter.method();
+    if (adapter.usesGradients() && gradient == null) {
+      throw new IllegalArgumentException(
+          "event " + event.eventId() + " of a " + method + " adapter has no gradient part");
+    }
+    Map<String, Double> raw =
+        switch (method) {
+          case AdapterInfo.GRADIENT -> gradient.rawWeights();
+          case AdapterInfo.HYBRID ->
+              HybridMix.mix(scorer.rawWeights(spans), gradient.rawWeights(), hybridGradientBps);
+          default -> scorer.rawWeights(spans);
+        };
+    List<ContributorScore> scores = capped(scorer.shares(raw), MAX_CONTRIBUTORS);
     Map<String, Long> treasurySizes = new LinkedHashMap<>();
     for (String datanet : adapter.datanetIds()) {
       String treasury = adapter.datanetTreasuries().get(datanet);
@@ -91,7 +123,14 @@ public final class EventAttributor {
     List<Payout> payouts =
         splitter.split(event.feeWei(), scores, adapter.owner(), workerOperator, treasurySizes);
     long epoch = Math.floorDiv(event.doneTime().toEpochMilli(), epochLengthMillis);
-    return new Attribution(event.eventId(), epoch, spans, scores, payouts);
+    return new Attribution(
+        event.eventId(),
+        epoch,
+        method.equals(AdapterInfo.GRADIENT) ? List.of() : spans,
+        scores,
+        payouts,
+        method,
+        gradient == null ? List.of() : gradient.influences());
   }
 
   /**

@@ -29,6 +29,8 @@ import java.util.Objects;
  * @param doneTime when the request completed
  * @param voucher the consumer's payment voucher the worker served against; null for events of
  *     workers that take no payment (schema version 1)
+ * @param querySketch the query sketch of the output (attribution v2), signed by the worker for
+ *     adapters attributed by the {@code gradient} or {@code hybrid} method; null otherwise
  */
 public record InferenceEvent(
     String eventId,
@@ -46,7 +48,8 @@ public record InferenceEvent(
     Instant requestTime,
     Instant firstTokenTime,
     Instant doneTime,
-    PaymentVoucher voucher) {
+    PaymentVoucher voucher,
+    QuerySketch querySketch) {
 
   /** Largest uint256 plus one. */
   public static final BigInteger UINT256_LIMIT = BigInteger.ONE.shiftLeft(256);
@@ -108,6 +111,45 @@ public record InferenceEvent(
         requestTime,
         firstTokenTime,
         doneTime,
+        null,
+        null);
+  }
+
+  /** An event with a payment voucher (or null) and without a query sketch. */
+  public InferenceEvent(
+      String eventId,
+      String workerId,
+      String modelId,
+      String adapterId,
+      String adapterVersion,
+      String consumer,
+      BigInteger feeWei,
+      PriceBasis priceBasis,
+      BigInteger priceWei,
+      String outputText,
+      int promptTokens,
+      int outputTokens,
+      Instant requestTime,
+      Instant firstTokenTime,
+      Instant doneTime,
+      PaymentVoucher voucher) {
+    this(
+        eventId,
+        workerId,
+        modelId,
+        adapterId,
+        adapterVersion,
+        consumer,
+        feeWei,
+        priceBasis,
+        priceWei,
+        outputText,
+        promptTokens,
+        outputTokens,
+        requestTime,
+        firstTokenTime,
+        doneTime,
+        voucher,
         null);
   }
 
@@ -129,7 +171,30 @@ public record InferenceEvent(
         requestTime,
         firstTokenTime,
         doneTime,
-        voucher);
+        voucher,
+        querySketch);
+  }
+
+  /** This event with {@code sketch} (null: none). */
+  public InferenceEvent withQuerySketch(QuerySketch sketch) {
+    return new InferenceEvent(
+        eventId,
+        workerId,
+        modelId,
+        adapterId,
+        adapterVersion,
+        consumer,
+        feeWei,
+        priceBasis,
+        priceWei,
+        outputText,
+        promptTokens,
+        outputTokens,
+        requestTime,
+        firstTokenTime,
+        doneTime,
+        voucher,
+        sketch);
   }
 
   /**

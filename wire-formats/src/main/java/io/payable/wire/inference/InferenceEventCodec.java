@@ -25,6 +25,7 @@ import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.TimeStampMilliTZVector;
+import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
@@ -53,6 +54,12 @@ public final class InferenceEventCodec {
 
   /** Version of the schema with the payment voucher columns ({@link #SCHEMA_V2}). */
   public static final int FORMAT_VERSION_PAID = 2;
+
+  /** Version 1's fields and a nullable query sketch ({@link #SCHEMA_V3}). */
+  public static final int FORMAT_VERSION_SKETCHED = 3;
+
+  /** Version 2's fields and a nullable query sketch ({@link #SCHEMA_V4}). */
+  public static final int FORMAT_VERSION_PAID_SKETCHED = 4;
 
   public static final String META_FORMAT = "payable.format";
   public static final String META_VERSION = "payable.format.version";
@@ -104,10 +111,42 @@ public final class InferenceEventCodec {
               field("voucher_signature", UTF8)),
           Map.of(META_FORMAT, FORMAT_NAME, META_VERSION, Integer.toString(FORMAT_VERSION_PAID)));
 
+  /** The query sketch column (docs/formats.md): little-endian bfloat16 values, null when none. */
+  private static final Field QUERY_SKETCH =
+      new Field("query_sketch", FieldType.nullable(ArrowType.Binary.INSTANCE), null);
+
+  /** The prompt's token ids the sketch was computed for: int32 little-endian, null when none. */
+  private static final Field QUERY_PROMPT =
+      new Field("query_prompt", FieldType.nullable(ArrowType.Binary.INSTANCE), null);
+
+  /**
+   * Version 3: version 1's fields, then {@code query_sketch} and {@code query_prompt} (nullable
+   * binary, both null or neither). Written for unpaid batches in which some event carries a query
+   * sketch.
+   */
+  public static final Schema SCHEMA_V3 =
+      new Schema(
+          concat(FIELDS_V1, QUERY_SKETCH, QUERY_PROMPT),
+          Map.of(
+              META_FORMAT, FORMAT_NAME, META_VERSION, Integer.toString(FORMAT_VERSION_SKETCHED)));
+
+  /** Version 4: version 2's fields, then {@code query_sketch} and {@code query_prompt}. */
+  public static final Schema SCHEMA_V4 =
+      new Schema(
+          concat(SCHEMA_V2.getFields(), QUERY_SKETCH, QUERY_PROMPT),
+          Map.of(
+              META_FORMAT,
+              FORMAT_NAME,
+              META_VERSION,
+              Integer.toString(FORMAT_VERSION_PAID_SKETCHED)));
+
   /** Buffers per record batch: validity + offsets + data per string, validity + data otherwise. */
   private static final int BUFFERS = 10 * 3 + 5 * 2;
 
   private static final int BUFFERS_V2 = BUFFERS + 2 * 3 + 2;
+
+  /** Two binary columns, each with validity, offsets and data buffers. */
+  private static final int BUFFERS_SKETCH = 2 * 3;
 
   private static final BufferAllocator ROOT = new RootAllocator();
 
@@ -142,8 +181,10 @@ public final class InferenceEventCodec {
           "a batch has vouchers on every event or on none; the worker splits mixed batches");
     }
     boolean v2 = paid != 0;
+    boolean sketched = events.stream().anyMatch(e -> e.querySketch() != null);
+    Schema schema = sketched ? (v2 ? SCHEMA_V4 : SCHEMA_V3) : (v2 ? SCHEMA_V2 : SCHEMA);
     try (BufferAllocator alloc = ROOT.newChildAllocator("encode", 0, Long.MAX_VALUE);
-        VectorSchemaRoot root = VectorSchemaRoot.create(v2 ? SCHEMA_V2 : SCHEMA, alloc)) {
+        VectorSchemaRoot root = VectorSchemaRoot.create(schema, alloc)) {
       root.allocateNew();
       int n = events.size();
       for (int i = 0; i < n; i++) {
@@ -167,6 +208,17 @@ public final class InferenceEventCodec {
           utf8(root, "voucher_amount", i, e.voucher().cumulativeAmount().toString());
           ((BigIntVector) root.getVector("voucher_expiry")).setSafe(i, e.voucher().expiry());
           utf8(root, "voucher_signature", i, e.voucher().signature());
+        }
+        if (sketched) {
+          VarBinaryVector sketch = (VarBinaryVector) root.getVector("query_sketch");
+          VarBinaryVector prompt = (VarBinaryVector) root.getVector("query_prompt");
+          if (e.querySketch() == null) {
+            sketch.setNull(i);
+            prompt.setNull(i);
+          } else {
+            sketch.setSafe(i, e.querySketch().bytes());
+            prompt.setSafe(i, e.querySketch().promptBytes());
+          }
         }
       }
       root.setRowCount(n);
@@ -217,11 +269,15 @@ public final class InferenceEventCodec {
     try (BufferAllocator alloc = ROOT.newChildAllocator("decode", 0, limit);
         ArrowStreamReader reader = new ArrowStreamReader(new ByteArrayInputStream(bytes), alloc)) {
       VectorSchemaRoot root = reader.getVectorSchemaRoot();
-      boolean v2 = checkSchema(root.getSchema());
+      Schema schema = checkSchema(root.getSchema());
       if (!reader.loadNextBatch()) {
         throw new InvalidInferenceBatchException(Reason.EMPTY, "stream has no record batch");
       }
-      List<InferenceEvent> events = readRows(root, v2);
+      List<InferenceEvent> events =
+          readRows(
+              root,
+              schema == SCHEMA_V2 || schema == SCHEMA_V4,
+              schema == SCHEMA_V3 || schema == SCHEMA_V4);
       if (reader.loadNextBatch()) {
         throw new InvalidInferenceBatchException(
             Reason.MALFORMED_ARROW, "more than one record batch in one record");
@@ -313,14 +369,26 @@ public final class InferenceEventCodec {
     int buffers =
         fields == SCHEMA.getFields().size()
             ? BUFFERS
-            : fields == SCHEMA_V2.getFields().size() ? BUFFERS_V2 : -1;
+            : fields == SCHEMA_V2.getFields().size()
+                ? BUFFERS_V2
+                : fields == SCHEMA_V3.getFields().size()
+                    ? BUFFERS + BUFFERS_SKETCH
+                    : fields == SCHEMA_V4.getFields().size() ? BUFFERS_V2 + BUFFERS_SKETCH : -1;
     if (batch.nodesLength() != fields || batch.buffersLength() != buffers) {
       throw new InvalidInferenceBatchException(
           Reason.SCHEMA_MISMATCH, "record batch layout differs from the schema");
     }
+    // Versions 3 and 4 end with the only nullable columns, the query sketch and its prompt.
+    int nullable =
+        fields == SCHEMA_V3.getFields().size() || fields == SCHEMA_V4.getFields().size()
+            ? fields - 2
+            : Integer.MAX_VALUE;
     for (int i = 0; i < batch.nodesLength(); i++) {
       FieldNode node = batch.nodes(i);
-      if (node.length() != batch.length() || node.nullCount() != 0) {
+      if (node.length() != batch.length()
+          || node.nullCount() < 0
+          || node.nullCount() > batch.length()
+          || (node.nullCount() != 0 && i < nullable)) {
         throw new InvalidInferenceBatchException(
             Reason.INVALID_FIELD, "column " + i + " has nulls or a wrong length");
       }
@@ -337,8 +405,8 @@ public final class InferenceEventCodec {
     }
   }
 
-  /** Returns whether the stream is version 2 (with vouchers). */
-  private static boolean checkSchema(Schema schema) throws InvalidInferenceBatchException {
+  /** Returns the schema constant of the stream's version. */
+  private static Schema checkSchema(Schema schema) throws InvalidInferenceBatchException {
     Map<String, String> meta = schema.getCustomMetadata();
     if (meta == null || !FORMAT_NAME.equals(meta.get(META_FORMAT))) {
       throw new InvalidInferenceBatchException(
@@ -350,6 +418,10 @@ public final class InferenceEventCodec {
       expected = SCHEMA;
     } else if (Integer.toString(FORMAT_VERSION_PAID).equals(version)) {
       expected = SCHEMA_V2;
+    } else if (Integer.toString(FORMAT_VERSION_SKETCHED).equals(version)) {
+      expected = SCHEMA_V3;
+    } else if (Integer.toString(FORMAT_VERSION_PAID_SKETCHED).equals(version)) {
+      expected = SCHEMA_V4;
     } else {
       throw new InvalidInferenceBatchException(
           Reason.UNSUPPORTED_VERSION, "format version " + version);
@@ -358,10 +430,10 @@ public final class InferenceEventCodec {
       throw new InvalidInferenceBatchException(
           Reason.SCHEMA_MISMATCH, "fields differ from inference-event v" + version);
     }
-    return expected == SCHEMA_V2;
+    return expected;
   }
 
-  private static List<InferenceEvent> readRows(VectorSchemaRoot root, boolean v2)
+  private static List<InferenceEvent> readRows(VectorSchemaRoot root, boolean v2, boolean sketched)
       throws InvalidInferenceBatchException {
     int n = root.getRowCount();
     if (n <= 0 || n > MAX_ROWS) {
@@ -392,7 +464,8 @@ public final class InferenceEventCodec {
                         uint256(str(root, "voucher_amount", i), "voucher_amount"),
                         longAt(root, "voucher_expiry", i),
                         str(root, "voucher_signature", i))
-                    : null));
+                    : null,
+                sketched ? sketchAt(root, i) : null));
       } catch (IllegalArgumentException | NullPointerException e) {
         throw new InvalidInferenceBatchException(
             Reason.INVALID_FIELD, "row " + i + ": " + e.getMessage(), e);
@@ -436,6 +509,33 @@ public final class InferenceEventCodec {
           name + " is not a uint256: " + decimal.length() + " chars");
     }
     return new BigInteger(decimal);
+  }
+
+  private static QuerySketch sketchAt(VectorSchemaRoot root, int i) {
+    VarBinaryVector sketch = (VarBinaryVector) root.getVector("query_sketch");
+    VarBinaryVector prompt = (VarBinaryVector) root.getVector("query_prompt");
+    if (sketch.isNull(i) != prompt.isNull(i)) {
+      throw new IllegalArgumentException("query_sketch and query_prompt are not both present");
+    }
+    if (sketch.isNull(i)) {
+      return null;
+    }
+    return QuerySketch.ofBytes(
+        binary(sketch, i, 2L * QuerySketch.MAX_DIMENSION),
+        QuerySketch.promptTokensOf(binary(prompt, i, 4L * QuerySketch.MAX_PROMPT_TOKENS)));
+  }
+
+  private static byte[] binary(VarBinaryVector v, int i, long max) {
+    long start = v.getStartOffset(i);
+    long end = v.getStartOffset(i + 1);
+    String name = v.getField().getName();
+    if (start < 0 || end < start || end > v.getDataBuffer().capacity()) {
+      throw new IllegalArgumentException(name + " offsets lie outside the data buffer");
+    }
+    if (end - start > max) {
+      throw new IllegalArgumentException(name + " is " + (end - start) + " bytes");
+    }
+    return v.get(i);
   }
 
   private static int intAt(VectorSchemaRoot root, String name, int i) {
