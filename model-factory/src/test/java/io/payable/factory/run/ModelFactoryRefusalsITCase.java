@@ -15,6 +15,7 @@ import io.payable.factory.FactoryException;
 import io.payable.factory.Tables;
 import io.payable.factory.chain.AdapterRegistry;
 import io.payable.factory.chain.DatanetGate;
+import io.payable.factory.provenance.AdapterArtifact;
 import io.payable.factory.tables.FactoryTables;
 import io.payable.models.SyntheticCheckpoints;
 import java.math.BigInteger;
@@ -63,10 +64,11 @@ class ModelFactoryRefusalsITCase {
         1);
   }
 
-  private static TrainingSpec spec(String datanet) {
+  /** A spec the factory accepts; every refused one below changes one thing of it. */
+  private static TrainingSpec valid() {
     return TrainingSpec.builder()
         .base(dir.resolve("base"))
-        .datanets(List.of(datanet))
+        .datanets(List.of(open))
         .name("refused")
         .rank(2)
         .steps(2)
@@ -75,6 +77,33 @@ class ModelFactoryRefusalsITCase {
         .seed(3L)
         .evalFraction(0.0)
         .build();
+  }
+
+  private static TrainingSpec spec(String datanet) {
+    return valid().toBuilder().datanets(List.of(datanet)).build();
+  }
+
+  private static AdapterRegistry registry() {
+    ChainClient client = new ChainClient(ANVIL.web3j(), ANVIL.chain().chainId());
+    return new AdapterRegistry(
+        ModelRegistry.load(
+            chain.deployment().modelRegistry(),
+            ANVIL.web3j(),
+            client.transactionManager(chain.account(OWNER).credentials()),
+            client.gasProvider()));
+  }
+
+  /** Nothing of a failed run is recorded or registered, and no run is in the runs directory. */
+  private static void assertNothingRecordedOrRegistered(
+      LocalIcebergWarehouse wh, AdapterRegistry registry, String name, Path runs) throws Exception {
+    assertThat(wh.catalog().tableExists(FactoryTables.MODEL_TRAININGS)).isFalse();
+    assertThat(wh.catalog().tableExists(FactoryTables.TRAINING_CONTRIBUTIONS)).isFalse();
+    assertThat(registry.read(AdapterRegistry.registryKey(name))).isEmpty();
+    try (Stream<Path> top = Files.list(runs)) {
+      assertThat(top.map(p -> p.getFileName().toString()))
+          .as("published runs")
+          .containsOnly(ModelFactory.STAGING);
+    }
   }
 
   private void assertRefused(
@@ -87,14 +116,7 @@ class ModelFactoryRefusalsITCase {
           List.of(
               new Tables.Row(
                   "0x01", open, "0x" + "c1".repeat(20), "0x" + "01".repeat(32), "Some text.")));
-      ChainClient client = new ChainClient(ANVIL.web3j(), ANVIL.chain().chainId());
-      AdapterRegistry registry =
-          new AdapterRegistry(
-              ModelRegistry.load(
-                  chain.deployment().modelRegistry(),
-                  ANVIL.web3j(),
-                  client.transactionManager(chain.account(OWNER).credentials()),
-                  client.gasProvider()));
+      AdapterRegistry registry = registry();
       if (registerTaken) {
         chain
             .models(OWNER)
@@ -180,117 +202,34 @@ class ModelFactoryRefusalsITCase {
 
   @Test
   void hyperparametersOutOfRangeAreRefused() throws Exception {
-    TrainingSpec s = spec(open);
     List<TrainingSpec> bad =
         List.of(
-            TrainingSpec.builder()
-                .base(s.base())
-                .datanets(s.datanets())
-                .name("r")
-                .rank(0)
-                .steps(2)
-                .batch(1)
-                .seqLen(32)
-                .seed(3L)
-                .evalFraction(0.0)
-                .build(),
-            TrainingSpec.builder()
-                .base(s.base())
-                .datanets(s.datanets())
-                .name("r")
-                .rank(2)
-                .steps(2)
-                .lr(5.0)
-                .batch(1)
-                .seqLen(32)
-                .seed(3L)
-                .evalFraction(0.0)
-                .build(),
-            TrainingSpec.builder()
-                .base(s.base())
-                .datanets(s.datanets())
-                .name("r")
-                .rank(2)
-                .steps(2)
-                .batch(1)
-                .seqLen(32)
-                .seed(3L)
-                .evalFraction(1.0)
-                .build(),
-            TrainingSpec.builder()
-                .base(s.base())
-                .datanets(s.datanets())
-                .name("r")
-                .rank(2)
-                .epochs(2)
-                .steps(2)
-                .batch(1)
-                .seqLen(32)
-                .seed(3L)
-                .evalFraction(0.0)
-                .build(),
-            TrainingSpec.builder()
-                .base(s.base())
-                .datanets(s.datanets())
-                .name("r")
-                .rank(2)
-                .steps(2)
-                .batch(1)
-                .seqLen(32)
-                .targets(List.of("x_proj"))
-                .seed(3L)
-                .evalFraction(0.0)
-                .build(),
-            TrainingSpec.builder()
-                .base(s.base())
-                .datanets(s.datanets())
-                .name("r")
-                .rank(2)
-                .steps(2)
-                .schedule("warp")
-                .batch(1)
-                .seqLen(32)
-                .seed(3L)
-                .evalFraction(0.0)
-                .build());
+            valid().toBuilder().rank(0).build(),
+            valid().toBuilder().lr(5.0).build(),
+            valid().toBuilder().evalFraction(1.0).build(),
+            valid().toBuilder().epochs(2).build(),
+            valid().toBuilder().targets(List.of("x_proj")).build(),
+            valid().toBuilder().schedule("warp").build());
     for (TrainingSpec b : bad) {
       assertThatThrownBy(b::toRequest)
           .isInstanceOfSatisfying(
               FactoryException.class, e -> assertThat(e.reason()).isEqualTo("bad_hyperparameter"));
     }
     // Longer sequences than the base model's context (64) only the base model can refuse.
-    TrainingSpec tooLong =
-        TrainingSpec.builder()
-            .base(s.base())
-            .datanets(s.datanets())
-            .name("too-long")
-            .rank(2)
-            .steps(2)
-            .batch(1)
-            .seqLen(65)
-            .seed(3L)
-            .evalFraction(0.0)
-            .build();
     assertRefused(
-        "bad_hyperparameter", tooLong, m -> assertThat(m).contains("context of 64"), false);
+        "bad_hyperparameter",
+        valid().toBuilder().name("too-long").seqLen(65).build(),
+        m -> assertThat(m).contains("context of 64"),
+        false);
   }
 
   @Test
   void aTakenAdapterNameIsRefused() throws Exception {
-    TrainingSpec s = spec(open);
-    TrainingSpec taken =
-        TrainingSpec.builder()
-            .base(s.base())
-            .datanets(s.datanets())
-            .name("taken")
-            .rank(2)
-            .steps(2)
-            .batch(1)
-            .seqLen(32)
-            .seed(3L)
-            .evalFraction(0.0)
-            .build();
-    assertRefused("adapter_exists", taken, m -> assertThat(m).contains("taken"), true);
+    assertRefused(
+        "adapter_exists",
+        valid().toBuilder().name("taken").build(),
+        m -> assertThat(m).contains("taken"),
+        true);
   }
 
   @Test
@@ -306,14 +245,7 @@ class ModelFactoryRefusalsITCase {
                   "0x" + "c1".repeat(20),
                   "0x" + "01".repeat(32),
                   "The lessee shall return the keys on the last day of the term.")));
-      ChainClient client = new ChainClient(ANVIL.web3j(), ANVIL.chain().chainId());
-      AdapterRegistry registry =
-          new AdapterRegistry(
-              ModelRegistry.load(
-                  chain.deployment().modelRegistry(),
-                  ANVIL.web3j(),
-                  client.transactionManager(chain.account(OWNER).credentials()),
-                  client.gasProvider()));
+      AdapterRegistry registry = registry();
       Path runs = Files.createTempDirectory(dir, "runs");
       ModelFactory factory =
           new ModelFactory(
@@ -322,20 +254,7 @@ class ModelFactoryRefusalsITCase {
               AdapterTrainer.lora(),
               DatanetGate.of(chain.datanets(OWNER)),
               Optional.of(registry));
-      TrainingSpec s = spec(open);
-      TrainingSpec raced =
-          TrainingSpec.builder()
-              .base(s.base())
-              .datanets(s.datanets())
-              .name("raced")
-              .rank(2)
-              .steps(2)
-              .batch(1)
-              .seqLen(32)
-              .seed(3L)
-              .evalFraction(0.0)
-              .checkpointEvery(0)
-              .build();
+      TrainingSpec raced = valid().toBuilder().name("raced").checkpointEvery(0).build();
       // Someone takes the name while the run trains: registration, the last step, fails.
       RunListener racer =
           new RunListener() {
@@ -370,6 +289,90 @@ class ModelFactoryRefusalsITCase {
       var onChain = registry.read(AdapterRegistry.registryKey("raced")).orElseThrow();
       assertThat(onChain.owner()).isEqualToIgnoringCase(chain.address(5));
       assertThat(onChain.manifestHash()).isEqualTo("0x" + "00".repeat(32));
+    }
+  }
+
+  /**
+   * A run whose artifacts cannot be written (here: the checkpoint directory, then the manifest, is
+   * taken by a file or directory of the same name, as a full disk or a failing volume would make
+   * the write fail) fails with one line, and leaves nothing recorded, registered or published.
+   */
+  @Test
+  void aRunWhoseCheckpointWriteFailsLeavesNothingRegisteredOrPublished() throws Exception {
+    String run = "run-checkpoint-write-fails";
+    assertWriteFailureLeavesNothing(
+        valid().toBuilder().name("checkpoint-fails").checkpointEvery(1).resume(run).build(),
+        AdapterTrainer.lora(),
+        new RunListener() {
+          @Override
+          public void onPhase(RunPhase phase) {
+            if (phase == RunPhase.TRAINING) {
+              write(runsOf(run).resolve("checkpoints"));
+            }
+          }
+        });
+  }
+
+  @Test
+  void aRunWhoseManifestWriteFailsLeavesNothingRegisteredOrPublished() throws Exception {
+    AdapterTrainer lora = AdapterTrainer.lora();
+    assertWriteFailureLeavesNothing(
+        valid().toBuilder().name("manifest-fails").checkpointEvery(0).build(),
+        (b, t, e, c, r, l, x) -> {
+          var result = lora.train(b, t, e, c, r, l, x);
+          Files.createDirectory(result.adapterDir().resolve(AdapterArtifact.MANIFEST));
+          return result;
+        },
+        RunListener.none());
+  }
+
+  private static Path runs;
+
+  private static Path runsOf(String run) {
+    return runs.resolve(ModelFactory.STAGING).resolve(run);
+  }
+
+  private static void write(Path file) {
+    try {
+      Files.writeString(file, "in the way");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private void assertWriteFailureLeavesNothing(
+      TrainingSpec spec, AdapterTrainer trainer, RunListener listener) throws Exception {
+    try (LocalIcebergWarehouse wh =
+        LocalIcebergWarehouse.open(Files.createTempDirectory(dir, "wh"))) {
+      Tables.appendContributions(
+          wh.catalog(),
+          List.of(
+              new Tables.Row(
+                  "0x01",
+                  open,
+                  "0x" + "c1".repeat(20),
+                  "0x" + "01".repeat(32),
+                  "The lessee shall return the keys on the last day of the term.")));
+      AdapterRegistry registry = registry();
+      runs = Files.createTempDirectory(dir, "runs");
+      ModelFactory factory =
+          new ModelFactory(
+              wh.catalog(),
+              runs,
+              trainer,
+              DatanetGate.of(chain.datanets(OWNER)),
+              Optional.of(registry));
+
+      assertThatThrownBy(() -> factory.train(spec.toRequest(), listener, () -> false))
+          .isInstanceOfSatisfying(
+              FactoryException.class,
+              e -> {
+                assertThat(e.reason()).isEqualTo("io_error");
+                assertThat(e.getMessage())
+                    .startsWith("could not write the run")
+                    .doesNotContain("\n");
+              });
+      assertNothingRecordedOrRegistered(wh, registry, spec.name(), runs);
     }
   }
 }

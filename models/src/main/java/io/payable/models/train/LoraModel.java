@@ -37,6 +37,16 @@ final class LoraModel implements AutoCloseable {
   private final NDArray head;
   private final NDArray lmHeadT;
   private int headChunk;
+
+  /**
+   * Below this probability of its label a row's loss is taken from log-softmax instead of the
+   * softmax's own probability: smaller ones may be subnormal floats, with fewer digits.
+   */
+  static final float MIN_LABEL_PROBABILITY = 1e-30f;
+
+  /** {@link #MIN_LABEL_PROBABILITY}; tests raise it to take the log-softmax route for every row. */
+  float minLabelProbability = MIN_LABEL_PROBABILITY;
+
   private final NDArray finalNorm;
   private final NDArray cos;
   private final NDArray sin;
@@ -60,10 +70,9 @@ final class LoraModel implements AutoCloseable {
     this.head =
         config.tieWordEmbeddings() ? embed : weight(ckpt, "lm_head.weight", config.vocabSize(), d);
     this.lmHeadT = head.transpose();
-    // Blocks of the output head just above glibc's largest mmap threshold (32 MiB): smaller ones
-    // come from the heap, where their churn next to long-lived arrays kept growing the process by
-    // ~100 MB per step; mmapped blocks go back to the system when freed.
-    this.headChunk = (int) Math.max(1, ((32L << 20) + (1L << 16)) / (4L * config.vocabSize()) + 1);
+    // Blocks of the output head of at most 16 MiB of logits: two of them (logits and softmax)
+    // live at a time, below glibc's mmap threshold, so their memory is reused (NativeHeap).
+    this.headChunk = (int) Math.max(1, (NativeHeap.MMAP_THRESHOLD / 2) / (4L * config.vocabSize()));
     this.finalNorm = norm(ckpt, "model.norm.weight", d);
     this.layers = new Layer[config.numLayers()];
     for (int l = 0; l < layers.length; l++) {
@@ -237,7 +246,7 @@ final class LoraModel implements AutoCloseable {
 
   /**
    * The loss of a batch. The output head and the cross-entropy are computed off the tape in blocks
-   * of about 32 MiB of logits, with their gradient in closed form: for log-softmax cross-entropy
+   * of at most 16 MiB of logits, with their gradient in closed form: for log-softmax cross-entropy
    * the gradient of the logits is {@code softmax - onehot(label)}, so that of the final hidden
    * state is {@code (softmax W - W[label]) / divisor} for the head W. The tape then carries only
    * {@code sum(h * dh)}, whose gradient is {@code dh}, and never holds a [tokens, vocab] array.
@@ -281,14 +290,28 @@ final class LoraModel implements AutoCloseable {
       try (NDManager chunk = m.newSubManager()) {
         NDArray hc = detached.get(new NDIndex("{}:{}", from, to));
         hc.attach(chunk);
-        NDArray lab = labelIds.get(new NDIndex("{}:{}", from, to));
+        NDArray lab = labelIds.get(new NDIndex("{}:{}", from, to)).reshape(to - from, 1);
         lab.attach(chunk);
-        NDArray logp = hc.matMul(lmHeadT).toType(DataType.FLOAT32, false).logSoftmax(-1);
-        sum -= logp.gather(lab.reshape(to - from, 1), 1).sum().getFloat();
+        NDArray raw = hc.matMul(lmHeadT);
+        NDArray logits = raw.toType(DataType.FLOAT32, false);
+        // One softmax, no log-softmax and exp: a row's loss is -log(p_label), as exact as
+        // log-softmax's (z - max) - log(sum) while p_label is a normal float; rows whose label is
+        // less likely than that (a loss above 69) take log-softmax's route.
+        NDArray probs = logits.softmax(-1);
+        float[] pLabel = probs.gather(lab, 1).toFloatArray();
+        for (int i = 0; i < pLabel.length; i++) {
+          sum -=
+              pLabel[i] >= minLabelProbability
+                  ? Math.log(pLabel[i])
+                  : logits.get(i).logSoftmax(-1).getFloat(labels[from + i]);
+        }
+        close(logits, raw);
         if (withGradient) {
-          NDArray probs = logp.exp().toType(dtype, false);
-          NDArray rowsOfLabels = head.get(chunk, new NDIndex("{}", lab));
-          NDArray g = probs.matMul(head).sub(rowsOfLabels).div((float) divisor);
+          NDArray p = probs.toType(dtype, false);
+          NDArray rowsOfLabels = head.get(chunk, new NDIndex("{}", lab.reshape(to - from)));
+          NDArray g = p.matMul(head);
+          close(probs, p);
+          g = g.sub(rowsOfLabels).div((float) divisor);
           g.attach(m);
           grads.add(g);
         }
@@ -354,6 +377,14 @@ final class LoraModel implements AutoCloseable {
     NDArray x2 = x.get(new NDIndex("..., {}:", half));
     NDArray rotated = NDArrays.concat(new NDList(x2.neg(), x1), -1);
     return x.mul(cos).add(rotated.mul(sin));
+  }
+
+  /** Frees a large temporary now rather than with its block; {@code b} may be {@code a} itself. */
+  private static void close(NDArray a, NDArray b) {
+    a.close();
+    if (b != a) {
+      b.close();
+    }
   }
 
   /** A scalar array of PyTorch's own memory in manager {@code m}. */

@@ -132,6 +132,7 @@ public final class LoraTrainer {
     }
     int resumedFrom = state.step;
 
+    NativeHeap.retainFreedMemory();
     try (NDManager root = Engines.newManager(device);
         LoraModel model = LoraModel.load(baseModelDir, root, device)) {
       DataOrder order = new DataOrder(train.size(), cfg.seed());

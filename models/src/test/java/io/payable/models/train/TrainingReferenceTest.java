@@ -209,6 +209,22 @@ class TrainingReferenceTest {
   }
 
   /**
+   * Rows whose label is nearly impossible take log-softmax's route to their loss: the same loss.
+   */
+  @Test
+  void theLogSoftmaxRouteOfTheLossMatchesPeft() {
+    LoraState state = initial();
+    model.minLabelProbability = 2f; // every row
+    try {
+      Gradients.Step s = Gradients.step(model, state, cfg, List.of(batch()), k -> 0);
+      assertThat(s.loss()).isCloseTo(meta.get("losses").get(0).asDouble(), within(TOL));
+      assertTensors("grad.", state, s.grads());
+    } finally {
+      model.minLabelProbability = LoraModel.MIN_LABEL_PROBABILITY;
+    }
+  }
+
+  /**
    * Nothing the tape keeps for the backward pass lives in memory the garbage collector frees (DJL's
    * scalar operations wrap numbers in Java buffers freed after the operation).
    */
