@@ -20,8 +20,8 @@ import java.util.List;
  * must equal libdivsufsort's output).
  *
  * <p>Usage: {@code SaBuildComparison INPUT REPEATS [--u32 ALPHABET] [--alphabet K] [--sa FILE]
- * [--shard DIR]}. Without {@code --u32} the input is bytes (alphabet 256); with it, u32
- * little-endian symbols below ALPHABET. A benchmark tool, not a test: it prints its figures to
+ * [--shard DIR] [--threads T]}. Without {@code --u32} the input is bytes (alphabet 256); with it,
+ * u32 little-endian symbols below ALPHABET. A benchmark tool, not a test: it prints its figures to
  * standard output.
  */
 public final class SaBuildComparison {
@@ -36,6 +36,7 @@ public final class SaBuildComparison {
     boolean u32 = false;
     Path saFile = null;
     Path shard = null;
+    int threads = 1;
     for (int a = 2; a < args.length; a += 2) {
       switch (args[a]) {
         case "--u32" -> {
@@ -45,6 +46,7 @@ public final class SaBuildComparison {
         case "--alphabet" -> alphabet = Integer.parseInt(args[a + 1]);
         case "--sa" -> saFile = Path.of(args[a + 1]);
         case "--shard" -> shard = Path.of(args[a + 1]);
+        case "--threads" -> threads = Integer.parseInt(args[a + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[a]);
       }
     }
@@ -63,17 +65,23 @@ public final class SaBuildComparison {
     List<String> times = new ArrayList<>();
     double best = Double.MAX_VALUE;
     double bestCpu = Double.MAX_VALUE;
-    // CPU time of the building thread: steadier than wall time on shared cores.
-    java.lang.management.ThreadMXBean threads =
+    // CPU time of the building thread (of the whole process with a helper thread): steadier than
+    // wall time on shared cores.
+    java.lang.management.ThreadMXBean threadBean =
         java.lang.management.ManagementFactory.getThreadMXBean();
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    java.util.function.LongSupplier cpu =
+        threads > 1 ? os::getProcessCpuTime : threadBean::getCurrentThreadCpuTime;
     int[] sa = null;
     for (int r = 0; r < repeats; r++) {
       sa = null;
       long t0 = System.nanoTime();
-      long c0 = threads.getCurrentThreadCpuTime();
-      sa = SuffixArrays.build(text, n, alphabet);
+      long c0 = cpu.getAsLong();
+      sa = SuffixArrays.build(text, n, alphabet, threads);
       double ms = (System.nanoTime() - t0) / 1e6;
-      bestCpu = Math.min(bestCpu, (threads.getCurrentThreadCpuTime() - c0) / 1e6);
+      bestCpu = Math.min(bestCpu, (cpu.getAsLong() - c0) / 1e6);
       times.add(String.format("%.1f", ms));
       best = Math.min(best, ms);
       if (sa.length != n) {

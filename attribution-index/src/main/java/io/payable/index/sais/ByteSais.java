@@ -1,5 +1,7 @@
 package io.payable.index.sais;
 
+import java.util.concurrent.ExecutorService;
+
 /**
  * The top level of SA-IS for texts of at most 256 symbols, read from a {@code byte[]} copy of the
  * text: the inducing passes read the text at random positions, and a text four times smaller stays
@@ -18,6 +20,14 @@ final class ByteSais {
    * (entries are marked by adding {@code n}).
    */
   static void build(byte[] t, int[] sa, int n) {
+    build(t, sa, n, null);
+  }
+
+  /**
+   * As {@link #build(byte[], int[], int)}; with a {@code helper}, the final inducing passes read
+   * the text for the entries ahead on the helper's thread (see {@link ParallelInduce}).
+   */
+  static void build(byte[] t, int[] sa, int n, ExecutorService helper) {
     int[] c = new int[K];
     int[] b = new int[K];
     for (int i = 0; i < n; i++) {
@@ -128,10 +138,14 @@ final class ByteSais {
         sa[--j] = 0;
       }
     }
-    induce(t, sa, c, b, n);
+    if (helper != null && n >= ParallelInduce.MIN_SYMBOLS) {
+      ParallelInduce.induce(t, sa, c, b, n, helper);
+    } else {
+      induce(t, sa, c, b, n);
+    }
   }
 
-  private static void bucketEnds(int[] c, int[] b) {
+  static void bucketEnds(int[] c, int[] b) {
     int sum = 0;
     for (int x = 0; x < K; x++) {
       sum += c[x];
@@ -139,7 +153,7 @@ final class ByteSais {
     }
   }
 
-  private static void bucketStarts(int[] c, int[] b) {
+  static void bucketStarts(int[] c, int[] b) {
     int sum = 0;
     for (int x = 0; x < K; x++) {
       b[x] = sum;

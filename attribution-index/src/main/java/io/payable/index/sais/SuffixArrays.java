@@ -1,6 +1,8 @@
 package io.payable.index.sais;
 
 import java.util.Arrays;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Suffix-array construction by induced sorting (SA-IS, Nong, Zhang and Chan 2009) over an integer
@@ -27,6 +29,18 @@ public final class SuffixArrays {
    * @return the suffix array, a permutation of {@code [0, n)}
    */
   public static int[] build(int[] text, int n, int alphabetSize) {
+    return build(text, n, alphabetSize, 1);
+  }
+
+  /**
+   * As {@link #build(int[], int, int)}, on up to {@code threads} threads. With two or more and an
+   * alphabet of at most 256 symbols, a second thread reads the text ahead of the final inducing
+   * passes; the result is identical.
+   */
+  public static int[] build(int[] text, int n, int alphabetSize, int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be positive: " + threads);
+    }
     if (n < 0 || n > text.length) {
       throw new IllegalArgumentException("n out of range: " + n);
     }
@@ -41,7 +55,22 @@ public final class SuffixArrays {
       for (int i = 0; i < n; i++) {
         bytes[i] = (byte) text[i];
       }
-      ByteSais.build(bytes, sa, n);
+      if (threads > 1 && n >= ParallelInduce.MIN_SYMBOLS) {
+        ExecutorService helper =
+            Executors.newSingleThreadExecutor(
+                r -> {
+                  Thread thread = new Thread(r, "suffix-array-helper");
+                  thread.setDaemon(true);
+                  return thread;
+                });
+        try {
+          ByteSais.build(bytes, sa, n, helper);
+        } finally {
+          helper.shutdownNow();
+        }
+      } else {
+        ByteSais.build(bytes, sa, n);
+      }
     } else if (n > 1) {
       sais(text, 0, sa, 0, n, alphabetSize, true);
     }

@@ -1,8 +1,10 @@
 package io.payable.index.sais;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -239,6 +241,66 @@ class SuffixArraysTest {
     int[] sa = SuffixArrays.build(text, text.length, 8);
     for (int i = 0; i < sa.length; i++) {
       assertThat(sa[i]).isEqualTo(text.length - 1 - i);
+    }
+  }
+
+  /**
+   * Texts past the two-thread threshold: random letters, words, and long runs (whose induced
+   * suffixes land just ahead of the scan, inside blocks already read). Checked by the linear
+   * suffix-array test of Burkhardt and Kaerkkaeinen (a permutation in which neighbours are ordered
+   * by first symbol, then by the rank of the suffix one further on) and against one thread.
+   */
+  @Test
+  void twoThreadBuildIsTheSuffixArray() {
+    Random random = new Random(11);
+    int n = (1 << 20) + 70_000;
+    int[] letters = new int[n];
+    int[] words = new int[n];
+    int[] runs = new int[n];
+    String[] vocabulary = {"the ", "whale ", "sea ", "ship ", "aaaa", "ab", "\n"};
+    for (int i = 0, w = 0; i < n; i++) {
+      letters[i] = 'a' + random.nextInt(4);
+      if (w == 0 || i % 7 == 0) {
+        w = random.nextInt(vocabulary.length);
+      }
+      String word = vocabulary[w];
+      words[i] = word.charAt(i % word.length());
+    }
+    for (int i = 0; i < n; ) {
+      int run = 1 + random.nextInt(3000);
+      for (int e = Math.min(n, i + run); i < e; i++) {
+        runs[i] = 'a';
+      }
+      if (i < n) {
+        runs[i++] = 'b' + random.nextInt(2);
+      }
+    }
+    for (int[] text : List.of(letters, words, runs)) {
+      int[] two = SuffixArrays.build(text, n, 256, 2);
+      assertIsSuffixArray(text, two);
+      assertThat(two).isEqualTo(SuffixArrays.build(text, n, 256, 1));
+    }
+  }
+
+  private static void assertIsSuffixArray(int[] text, int[] sa) {
+    int n = text.length;
+    assertThat(sa).hasSize(n);
+    int[] rank = new int[n + 1];
+    Arrays.fill(rank, -1);
+    for (int r = 0; r < n; r++) {
+      if (sa[r] < 0 || sa[r] >= n || rank[sa[r]] != -1) {
+        fail("rank %d holds %d: out of range or twice", r, sa[r]);
+      }
+      rank[sa[r]] = r;
+    }
+    // The empty suffix sorts first.
+    rank[n] = -1;
+    for (int r = 0; r + 1 < n; r++) {
+      int p = sa[r];
+      int q = sa[r + 1];
+      if (!(text[p] < text[q] || (text[p] == text[q] && rank[p + 1] < rank[q + 1]))) {
+        fail("suffixes %d and %d at ranks %d and %d out of order", p, q, r, r + 1);
+      }
     }
   }
 }
