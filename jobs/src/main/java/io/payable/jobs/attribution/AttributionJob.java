@@ -1,5 +1,8 @@
 package io.payable.jobs.attribution;
 
+import io.payable.attribution.gradient.GradientScorer;
+import io.payable.attribution.gradient.InfluenceManifestDecoder;
+import io.payable.attribution.gradient.InfluenceStoreEvent;
 import io.payable.attribution.intake.AdapterDirectory;
 import io.payable.attribution.intake.AttributionRequest;
 import io.payable.attribution.intake.ChainAdapterDirectory;
@@ -57,11 +60,14 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
  * <pre>
  * inference.events -> decode + verify (signature, registered worker)
  *   -> keyBy event id: gate (duplicates, fees, adapters; parameter snapshot)
+ *   -> keyBy adapter id: gradient scorer for gradient and hybrid adapters (influence stores
+ *      following influence.manifest through broadcast state; sketch audit)
  *   -> keyBy consumer: ledger (cumulative charges within the consumer's voucher, else unpaid)
  *   -> broadcast to the shard groups (each holds the shards hashed to it, following
  *      index.manifest through broadcast state) -> partial matches
  *   -> keyBy event id: merge into maximal spans, score, split the fee
- *   -> attributions, attribution_spans (Iceberg), rewards.attributed (transactional)
+ *   -> attributions, attribution_spans, attribution_influences (Iceberg), rewards.attributed
+ *      (transactional)
  *   every refused record or event -> inference.rejections (transactional) + inference_rejections
  * </pre>
  *
@@ -132,10 +138,54 @@ public final class AttributionJob {
             .uid("attribution-gate")
             .name("dedupe and check events");
 
+    // Attribution v2 (gradient and hybrid adapters), keyed by adapter: influence stores arrive
+    // through influence.manifest like shards through index.manifest. Before the ledger, so that an
+    // event rejected for its sketch is never charged.
+    String influenceTopic =
+        config.getOptional(AttributionOptions.INFLUENCE_MANIFEST_TOPIC).orElse(null);
+    SingleOutputStreamOperator<InfluenceStoreEvent> storeEvents = null;
+    SingleOutputStreamOperator<AttributionRequest> scored;
+    if (influenceTopic != null) {
+      var influenceSource =
+          KafkaSource.<RawRecord>builder()
+              .setBootstrapServers(bootstrap)
+              .setTopics(influenceTopic)
+              .setGroupId(config.get(AttributionOptions.GROUP_ID) + "-influence")
+              .setStartingOffsets(OffsetsInitializer.earliest())
+              .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+              .setDeserializer(new RawRecordDeserializer());
+      if (config.get(AttributionOptions.STOP_AT_LATEST)) {
+        influenceSource.setBounded(OffsetsInitializer.latest());
+      }
+      storeEvents =
+          env.fromSource(
+                  influenceSource.build(), WatermarkStrategy.noWatermarks(), "influence manifest")
+              .uid("attribution-influence-source")
+              .setParallelism(1)
+              .process(new InfluenceManifestDecoder())
+              .uid("attribution-influence-decode")
+              .name("read influence manifest")
+              .setParallelism(1);
+      scored =
+          gated
+              .keyBy(r -> r.event().adapterId())
+              .connect(storeEvents.broadcast(GradientScorer.STORES))
+              .process(new GradientScorer())
+              .uid("attribution-gradient")
+              .name("gradient scorer");
+    } else {
+      // No influence manifest: no adapter has a store; gradient and hybrid events are rejected.
+      scored =
+          gated
+              .process(new GradientScorer.WithoutStores())
+              .uid("attribution-gradient")
+              .name("gradient scorer (no stores)");
+    }
+
     // After the gate, so that a duplicate is never charged; keyed by consumer for the running
     // total (docs/operations.md, "Consumer payments").
     SingleOutputStreamOperator<AttributionRequest> accepted =
-        gated
+        scored
             .keyBy(ConsumerLedger::key)
             .process(
                 new ConsumerLedger(
@@ -190,6 +240,14 @@ public final class AttributionJob {
         .tableLoader(TableLoader.fromCatalog(catalog, AttributionTables.SPANS))
         .uidPrefix("attribution-spans-table")
         .append();
+    FlinkSink.forRowData(
+            attributed
+                .flatMap(AttributionRows::influences)
+                .returns(RowData.class)
+                .uid("influence-rows"))
+        .tableLoader(TableLoader.fromCatalog(catalog, AttributionTables.INFLUENCES))
+        .uidPrefix("attribution-influences-table")
+        .append();
     attributed
         .map(AttributedEvent::reward)
         .returns(AttributedReward.class)
@@ -212,8 +270,12 @@ public final class AttributionJob {
             .getSideOutput(Rejections.TAG)
             .union(
                 gated.getSideOutput(Rejections.TAG),
+                scored.getSideOutput(Rejections.TAG),
                 accepted.getSideOutput(Rejections.TAG),
                 manifestEvents.getSideOutput(Rejections.TAG));
+    if (storeEvents != null) {
+      rejections = rejections.union(storeEvents.getSideOutput(Rejections.TAG));
+    }
     RejectionSinks.write(
         rejections,
         catalog,

@@ -3,6 +3,7 @@ package io.payable.jobs.attribution;
 import io.payable.attribution.params.AttributionParams;
 import io.payable.attribution.split.FeeSplitParams;
 import io.payable.attribution.trace.AdapterInfo;
+import io.payable.contracts.client.ProtocolParameters;
 import io.payable.index.scoring.V1Defaults;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -52,6 +53,15 @@ public final class AttributionOptions {
           .stringType()
           .defaultValue("index.manifest")
           .withDescription("Topic of shard events the shard groups follow.");
+
+  public static final ConfigOption<String> INFLUENCE_MANIFEST_TOPIC =
+      ConfigOptions.key("attribution.influence-manifest-topic")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Topic of influence store events (docs/formats.md) the gradient scorer follows;"
+                  + " unset: no adapter has a store and gradient and hybrid events are rejected"
+                  + " (influence_store_unavailable).");
 
   public static final ConfigOption<String> GROUP_ID =
       ConfigOptions.key("attribution.group-id")
@@ -125,6 +135,24 @@ public final class AttributionOptions {
           .intType()
           .defaultValue(V1Defaults.THRESHOLD_BPS)
           .withDescription("Fallback contributor share threshold without a chain (bps).");
+
+  public static final ConfigOption<Integer> HYBRID_GRADIENT_BPS =
+      ConfigOptions.key("attribution.hybrid-gradient-bps")
+          .intType()
+          .defaultValue(ProtocolParameters.DEFAULT_HYBRID_GRADIENT_BPS)
+          .withDescription("Fallback weight of gradient shares in a hybrid mix without a chain.");
+
+  public static final ConfigOption<Integer> SKETCH_AUDIT_BPS =
+      ConfigOptions.key("attribution.sketch-audit-bps")
+          .intType()
+          .defaultValue(ProtocolParameters.DEFAULT_SKETCH_AUDIT_BPS)
+          .withDescription("Fallback share of query sketches recomputed without a chain (bps).");
+
+  public static final ConfigOption<Integer> SKETCH_TOLERANCE_BPS =
+      ConfigOptions.key("attribution.sketch-tolerance-bps")
+          .intType()
+          .defaultValue(ProtocolParameters.DEFAULT_SKETCH_TOLERANCE_BPS)
+          .withDescription("Fallback relative L2 tolerance of a sketch audit without a chain.");
 
   public static final ConfigOption<Integer> MIN_SPAN_TOKENS =
       ConfigOptions.key("attribution.min-span-tokens")
@@ -233,7 +261,10 @@ public final class AttributionOptions {
         config.get(THRESHOLD_BPS),
         config.get(MIN_SPAN_TOKENS),
         config.get(MAX_OCCURRENCES),
-        config.get(EPOCH_LENGTH).toMillis());
+        config.get(EPOCH_LENGTH).toMillis(),
+        config.get(HYBRID_GRADIENT_BPS),
+        config.get(SKETCH_AUDIT_BPS),
+        config.get(SKETCH_TOLERANCE_BPS));
   }
 
   /** The configured adapters, with treasuries from {@link #DATANET_TREASURIES}. */

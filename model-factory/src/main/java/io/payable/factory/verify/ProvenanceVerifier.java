@@ -113,6 +113,7 @@ public final class ProvenanceVerifier {
           manifest.trainingSet().merkleRoot(),
           root.root());
     }
+    influenceStoreDifference(adapterDir, manifest).ifPresent(differences::add);
     List<Record> rows = new TrainingTables(catalog).contributions(manifest.runId());
     if (!rows.isEmpty()) {
       Set<String> recorded = new TreeSet<>();
@@ -145,6 +146,29 @@ public final class ProvenanceVerifier {
         root == null ? 0 : root.count(),
         manifestSha,
         differences);
+  }
+
+  /**
+   * For a {@code gradient} or {@code hybrid} adapter: whether its influence store (next to the
+   * adapter directory, in the run directory) has the SHA-256 its manifest pins.
+   */
+  public static Optional<String> influenceStoreDifference(
+      Path adapterDir, TrainingManifest manifest) {
+    TrainingManifest.InfluenceStoreEntry entry = manifest.influenceStore();
+    if (entry == null) {
+      return Optional.empty();
+    }
+    Path store = adapterDir.toAbsolutePath().getParent().resolve(entry.file());
+    if (!Files.isRegularFile(store)) {
+      return Optional.of(
+          "influence store: manifest pins " + entry.file() + ", not found at " + store);
+    }
+    String actual = FileDigests.sha256(store);
+    if (!actual.equalsIgnoreCase(entry.sha256())) {
+      return Optional.of(
+          "influence store: manifest 0x" + entry.sha256() + ", recomputed 0x" + actual);
+    }
+    return Optional.empty();
   }
 
   private static void compare(

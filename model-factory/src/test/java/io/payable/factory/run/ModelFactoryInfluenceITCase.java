@@ -116,6 +116,19 @@ class ModelFactoryInfluenceITCase {
       // A training sequence supports itself: its own sketch as the query scores positive.
       double[] q = store.preconditioner().precondition(store.sketch(0));
       assertThat(store.scores(q)[0]).isPositive();
+
+      // payable models verify checks the store against the manifest's hash.
+      assertThat(
+              io.payable.factory.verify.ProvenanceVerifier.influenceStoreDifference(
+                  done.adapterDir(), m))
+          .isEmpty();
+      byte[] tampered = bytes.clone();
+      tampered[tampered.length - 1] ^= 1;
+      Files.write(file, tampered);
+      assertThat(
+              io.payable.factory.verify.ProvenanceVerifier.influenceStoreDifference(
+                  done.adapterDir(), m))
+          .hasValueSatisfying(d -> assertThat(d).startsWith("influence store: manifest 0x"));
     }
   }
 }

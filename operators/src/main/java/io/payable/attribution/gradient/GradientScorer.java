@@ -70,6 +70,40 @@ public final class GradientScorer
   /** Audit models kept open (each holds a base model). */
   private static final int AUDITORS = 2;
 
+  private final boolean followsStores;
+
+  /**
+   * The scorer of a job without an influence manifest: events of spans adapters pass, those of
+   * gradient and hybrid adapters are rejected ({@code influence_store_unavailable}).
+   */
+  public static final class WithoutStores
+      extends org.apache.flink.streaming.api.functions.ProcessFunction<
+          AttributionRequest, AttributionRequest> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void processElement(
+        AttributionRequest in, Context ctx, Collector<AttributionRequest> out) {
+      if (!in.adapter().usesGradients()) {
+        out.collect(in);
+        return;
+      }
+      ctx.output(
+          Rejections.TAG,
+          EventGate.rejection(
+              in.event(),
+              sourceOf(in),
+              InferenceRejectionReason.INFLUENCE_STORE_UNAVAILABLE,
+              "the job follows no influence manifest"));
+    }
+  }
+
+  static RawRecord sourceOf(AttributionRequest in) {
+    return in.source() != null
+        ? in.source()
+        : new RawRecord("inference.events", -1, -1, in.acceptedAt(), new byte[0]);
+  }
+
   private transient ListState<AttributionRequest> waiting;
   private transient Map<String, Opened> stores;
   private transient Map<String, Auditor> auditors;
@@ -80,6 +114,20 @@ public final class GradientScorer
   private record Opened(InfluenceStoreEvent event, InfluenceScoring scoring) {}
 
   private record Auditor(QuerySketcher sketcher, TextTokenizer tokenizer) {}
+
+  /** A scorer that follows an influence manifest (events wait for their adapter's store). */
+  public GradientScorer() {
+    this(true);
+  }
+
+  /**
+   * @param followsStores whether stores arrive through an influence manifest; without one, events
+   *     of gradient and hybrid adapters are rejected ({@code influence_store_unavailable}) rather
+   *     than held forever
+   */
+  public GradientScorer(boolean followsStores) {
+    this.followsStores = followsStores;
+  }
 
   @Override
   public void open(OpenContext context) {
@@ -110,7 +158,15 @@ public final class GradientScorer
     }
     InfluenceStoreEvent store = ctx.getBroadcastState(STORES).get(in.event().adapterId());
     if (store == null) {
-      waiting.add(in);
+      if (followsStores) {
+        waiting.add(in);
+      } else {
+        reject(
+            r -> ctx.output(Rejections.TAG, r),
+            in,
+            InferenceRejectionReason.INFLUENCE_STORE_UNAVAILABLE,
+            "the job follows no influence manifest");
+      }
       return;
     }
     score(in, store, r -> ctx.output(Rejections.TAG, r), out);
@@ -253,11 +309,7 @@ public final class GradientScorer
       InferenceRejectionReason reason,
       String detail) {
     rejected.get(reason).inc();
-    RawRecord source = in.source();
-    if (source == null) {
-      source = new RawRecord("inference.events", -1, -1, in.acceptedAt(), new byte[0]);
-    }
-    ctx.accept(EventGate.rejection(in.event(), source, reason, detail));
+    ctx.accept(EventGate.rejection(in.event(), sourceOf(in), reason, detail));
   }
 
   @Override
