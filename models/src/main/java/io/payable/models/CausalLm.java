@@ -68,35 +68,27 @@ public final class CausalLm implements AutoCloseable {
     this.slots = options.slots();
     this.maxRank = options.maxRank();
     this.slotTargets = new boolean[slots][P];
-    int d = config.hiddenSize();
-    this.embed = weight(ckpt, "model.embed_tokens.weight", config.vocabSize(), d);
+    BaseWeights weights = new BaseWeights(config, ckpt, manager, dtype);
+    this.embed = weights.embed();
     if (config.tieWordEmbeddings()) {
       this.lmHeadT = embed.transpose();
     } else {
-      NDArray head = weight(ckpt, "lm_head.weight", config.vocabSize(), d);
+      NDArray head = weights.untiedHead();
       this.lmHeadT = head.transpose().duplicate();
       head.close();
     }
-    this.finalNorm = norm(ckpt, "model.norm.weight", d);
+    this.finalNorm = weights.finalNorm();
     this.layers = new Layer[config.numLayers()];
     for (int l = 0; l < layers.length; l++) {
       Layer layer = new Layer();
-      String prefix = "model.layers." + l + ".";
-      layer.inputNorm = norm(ckpt, prefix + "input_layernorm.weight", d);
-      layer.postNorm = norm(ckpt, prefix + "post_attention_layernorm.weight", d);
-      if (config.qkNorm()) {
-        layer.qNorm = norm(ckpt, prefix + "self_attn.q_norm.weight", config.headDim());
-        layer.kNorm = norm(ckpt, prefix + "self_attn.k_norm.weight", config.headDim());
-      }
+      layer.inputNorm = weights.inputNorm(l);
+      layer.postNorm = weights.postAttentionNorm(l);
+      layer.qNorm = weights.queryNorm(l);
+      layer.kNorm = weights.keyNorm(l);
       for (Projection p : Projection.values()) {
         long[] outIn = config.projectionShape(p);
-        NDArray w = weight(ckpt, p.path(l) + ".weight", outIn);
-        // Stored transposed and contiguous so each step is a plain [N,in] x [in,out] matmul.
-        layer.weightT[p.ordinal()] = w.transpose().duplicate();
-        w.close();
-        if (config.biased().contains(p)) {
-          layer.bias[p.ordinal()] = weight(ckpt, p.path(l) + ".bias", outIn[0]);
-        }
+        layer.weightT[p.ordinal()] = weights.projectionT(l, p);
+        layer.bias[p.ordinal()] = weights.bias(l, p);
         if (slots > 0) {
           layer.slotA[p.ordinal()] = manager.zeros(new Shape(slots + 1, outIn[1], maxRank), dtype);
           layer.slotB[p.ordinal()] = manager.zeros(new Shape(slots + 1, maxRank, outIn[0]), dtype);
@@ -117,18 +109,6 @@ public final class CausalLm implements AutoCloseable {
   public static CausalLm load(
       ModelConfig config, Checkpoint checkpoint, NDManager parent, LoadOptions options) {
     return new CausalLm(config, checkpoint, parent, options);
-  }
-
-  private NDArray weight(Checkpoint ckpt, String name, long... shape) {
-    Tensor t = ckpt.load(name, shape);
-    NDArray a = manager.create(t.data(), new Shape(shape));
-    return dtype == DataType.FLOAT32 ? a : a.toType(dtype, false);
-  }
-
-  /** Norm weights stay FLOAT32: norms are computed in FLOAT32 as transformers does. */
-  private NDArray norm(Checkpoint ckpt, String name, long size) {
-    Tensor t = ckpt.load(name, size);
-    return manager.create(t.data(), new Shape(size));
   }
 
   /** cos and sin of position x inverse frequency, [positions, head_dim], halves repeated. */

@@ -254,13 +254,10 @@ class ModelFactoryITCase {
                         "x"))
             .toList();
     TrainingSetRoot other = TrainingSetRoot.of(fewer);
-    ChainClient client = new ChainClient(ANVIL.web3j(), ANVIL.chain().chainId());
-    new AdapterRegistry(
-            ModelRegistry.load(
-                chain.deployment().modelRegistry(),
-                ANVIL.web3j(),
-                client.transactionManager(chain.account(OWNER).credentials()),
-                client.gasProvider()))
+    AdapterRegistry.signing(
+            new ChainClient(ANVIL.web3j(), ANVIL.chain().chainId()),
+            chain.deployment().modelRegistry(),
+            chain.account(OWNER).credentials())
         .register(
             new Registration(
                 AdapterRegistry.registryKey("law-v1-claimed"),

@@ -1,12 +1,14 @@
 package io.payable.factory.chain;
 
 import io.payable.attribution.intake.ChainAdapterDirectory;
+import io.payable.contracts.chain.ChainClient;
 import io.payable.contracts.generated.ModelRegistry;
 import io.payable.factory.FactoryException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.web3j.crypto.Credentials;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
 
@@ -17,6 +19,13 @@ public final class AdapterRegistry {
 
   public AdapterRegistry(ModelRegistry registry) {
     this.registry = registry;
+  }
+
+  /** ModelRegistry at {@code address} on {@code client}'s chain, registering as {@code sender}. */
+  public static AdapterRegistry signing(ChainClient client, String address, Credentials sender) {
+    return new AdapterRegistry(
+        ModelRegistry.load(
+            address, client.web3j(), client.transactionManager(sender), client.gasProvider()));
   }
 
   /** The bytes32 key of an adapter name, as the workers and the attribution job compute it. */

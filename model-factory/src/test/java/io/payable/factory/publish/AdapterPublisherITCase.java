@@ -145,6 +145,31 @@ class AdapterPublisherITCase {
               HttpResponse.BodyHandlers.ofString());
       assertThat(completion.statusCode()).as(completion.body()).isEqualTo(200);
 
+      // The worker serves the logits of the models/ reader for the adapter ModelFactory wrote.
+      int[] prompt = {1, 20, 31, 42, 53};
+      JsonNode served =
+          JSON.readTree(
+              client
+                  .send(
+                      HttpRequest.newBuilder(url.resolve("/v1/completions"))
+                          .header("Content-Type", "application/json")
+                          .POST(
+                              HttpRequest.BodyPublishers.ofString(
+                                  "{\"model\":\"arbitration-v1\",\"prompt\":"
+                                      + java.util.Arrays.toString(prompt)
+                                      + ",\"max_tokens\":4,\"temperature\":0,\"logprobs\":1}"))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .body());
+      JsonNode servedLogprobs = served.at("/choices/0/logprobs/token_logprobs");
+      assertThat(servedLogprobs).as(served.toString()).hasSize(4);
+      double[] reader = greedyLogprobs(base, trained.adapterDir(), prompt, 4);
+      for (int i = 0; i < reader.length; i++) {
+        assertThat(servedLogprobs.get(i).asDouble())
+            .as("logprob of generated token %d", i)
+            .isCloseTo(reader[i], org.assertj.core.api.Assertions.within(1e-4));
+      }
+
       // A changed adapter is not the one its manifest (and the chain) describe.
       Path weights = trained.adapterDir().resolve("adapter_model.safetensors");
       byte[] bytes = Files.readAllBytes(weights);
@@ -155,5 +180,41 @@ class AdapterPublisherITCase {
           .isInstanceOfSatisfying(
               FactoryException.class, e -> assertThat(e.reason()).isEqualTo("artifact_changed"));
     }
+  }
+
+  /**
+   * The models/ reader's greedy continuation of {@code prompt} with the adapter in {@code dir}: the
+   * log-probability of each chosen token.
+   */
+  private static double[] greedyLogprobs(Path base, Path dir, int[] prompt, int n) {
+    io.payable.models.ModelConfig config = io.payable.models.ModelConfig.read(base);
+    io.payable.models.PeftAdapter adapter = io.payable.models.PeftAdapter.read(dir, config);
+    double[] out = new double[n];
+    try (ai.djl.ndarray.NDManager m = io.payable.models.Engines.newManager(ai.djl.Device.cpu());
+        io.payable.models.CausalLm lm =
+            io.payable.models.CausalLm.load(
+                base, m, io.payable.models.LoadOptions.cpu(1, adapter.rank()));
+        io.payable.models.Sequence seq = lm.newSequence()) {
+      lm.writeSlot(0, adapter);
+      int[] next = prompt;
+      for (int i = 0; i < n; i++) {
+        float[] logits = lm.forward(List.of(new io.payable.models.Segment(seq, next, 0)), false)[0];
+        int best = 0;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int v = 0; v < logits.length; v++) {
+          if (logits[v] > max) {
+            max = logits[v];
+            best = v;
+          }
+        }
+        double sum = 0;
+        for (float l : logits) {
+          sum += Math.exp(l - max);
+        }
+        out[i] = logits[best] - max - Math.log(sum);
+        next = new int[] {best};
+      }
+    }
+    return out;
   }
 }

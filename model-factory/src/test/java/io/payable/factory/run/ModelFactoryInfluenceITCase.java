@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.payable.embedded.iceberg.LocalIcebergWarehouse;
 import io.payable.factory.Tables;
+import io.payable.factory.TinyBase;
 import io.payable.factory.chain.DatanetGate;
 import io.payable.factory.provenance.TrainingManifest;
 import io.payable.models.PeftAdapter;
-import io.payable.models.SyntheticCheckpoints;
 import io.payable.models.influence.ExampleProvenance;
 import io.payable.models.influence.InfluenceStore;
 import java.nio.file.Files;
@@ -35,10 +35,7 @@ class ModelFactoryInfluenceITCase {
   @Test
   void aGradientRunWritesItsInfluenceStore(@TempDir Path dir) throws Exception {
     Path base = dir.resolve("base");
-    SyntheticCheckpoints.writeBase(
-        base,
-        new SyntheticCheckpoints.Spec(SyntheticCheckpoints.TOKENIZER_VOCAB, 16, 32, 1, 2, 1, 64),
-        1);
+    TinyBase.write(base);
     try (LocalIcebergWarehouse wh = LocalIcebergWarehouse.open(dir.resolve("wh"))) {
       List<Tables.Row> rows = new ArrayList<>();
       for (int i = 1; i <= 4; i++) {

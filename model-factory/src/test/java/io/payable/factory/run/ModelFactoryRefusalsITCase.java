@@ -8,16 +8,15 @@ import io.payable.contracts.chain.ChainClient;
 import io.payable.contracts.client.DatanetIds;
 import io.payable.contracts.deploy.DeployConfig;
 import io.payable.contracts.generated.DatanetRegistry;
-import io.payable.contracts.generated.ModelRegistry;
 import io.payable.contracts.testing.PayableFixture;
 import io.payable.embedded.iceberg.LocalIcebergWarehouse;
 import io.payable.factory.FactoryException;
 import io.payable.factory.Tables;
+import io.payable.factory.TinyBase;
 import io.payable.factory.chain.AdapterRegistry;
 import io.payable.factory.chain.DatanetGate;
 import io.payable.factory.provenance.AdapterArtifact;
 import io.payable.factory.tables.FactoryTables;
-import io.payable.models.SyntheticCheckpoints;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,10 +57,7 @@ class ModelFactoryRefusalsITCase {
     empty = Numeric.toHexString(DatanetIds.ofName(chain.address(OWNER), "empty"));
     closed = Numeric.toHexString(DatanetIds.ofName(chain.address(OWNER), "closed"));
     datanets.closeDatanet(Numeric.hexStringToByteArray(closed)).send();
-    SyntheticCheckpoints.writeBase(
-        dir.resolve("base"),
-        new SyntheticCheckpoints.Spec(SyntheticCheckpoints.TOKENIZER_VOCAB, 16, 32, 1, 2, 1, 64),
-        1);
+    TinyBase.write(dir.resolve("base"));
   }
 
   /** A spec the factory accepts; every refused one below changes one thing of it. */
@@ -84,13 +80,10 @@ class ModelFactoryRefusalsITCase {
   }
 
   private static AdapterRegistry registry() {
-    ChainClient client = new ChainClient(ANVIL.web3j(), ANVIL.chain().chainId());
-    return new AdapterRegistry(
-        ModelRegistry.load(
-            chain.deployment().modelRegistry(),
-            ANVIL.web3j(),
-            client.transactionManager(chain.account(OWNER).credentials()),
-            client.gasProvider()));
+    return AdapterRegistry.signing(
+        new ChainClient(ANVIL.web3j(), ANVIL.chain().chainId()),
+        chain.deployment().modelRegistry(),
+        chain.account(OWNER).credentials());
   }
 
   /** Nothing of a failed run is recorded or registered, and no run is in the runs directory. */

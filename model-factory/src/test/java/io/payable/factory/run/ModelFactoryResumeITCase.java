@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.payable.embedded.iceberg.LocalIcebergWarehouse;
 import io.payable.factory.Tables;
+import io.payable.factory.TinyBase;
 import io.payable.factory.chain.DatanetGate;
 import io.payable.factory.tables.TrainingTables;
-import io.payable.models.SyntheticCheckpoints;
 import io.payable.models.train.StepProgress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,10 +39,7 @@ class ModelFactoryResumeITCase {
   @Test
   void aStoppedRunResumesOnItsPinnedSnapshot(@TempDir Path dir) throws Exception {
     Path base = dir.resolve("base");
-    SyntheticCheckpoints.writeBase(
-        base,
-        new SyntheticCheckpoints.Spec(SyntheticCheckpoints.TOKENIZER_VOCAB, 16, 32, 1, 2, 1, 64),
-        1);
+    TinyBase.write(base);
     try (LocalIcebergWarehouse wh = LocalIcebergWarehouse.open(dir.resolve("wh"))) {
       List<Tables.Row> first = new ArrayList<>();
       for (int i = 1; i <= 3; i++) {

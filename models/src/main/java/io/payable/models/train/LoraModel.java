@@ -8,10 +8,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.payable.models.BaseWeights;
 import io.payable.models.Checkpoint;
 import io.payable.models.ModelConfig;
 import io.payable.models.Projection;
-import io.payable.models.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,33 +65,24 @@ final class LoraModel implements AutoCloseable {
     this.config = config;
     this.manager = parent.newSubManager(device);
     this.dtype = device.isGpu() ? DataType.BFLOAT16 : DataType.FLOAT32;
-    int d = config.hiddenSize();
-    this.embed = weight(ckpt, "model.embed_tokens.weight", config.vocabSize(), d);
-    this.head =
-        config.tieWordEmbeddings() ? embed : weight(ckpt, "lm_head.weight", config.vocabSize(), d);
+    BaseWeights weights = new BaseWeights(config, ckpt, manager, dtype);
+    this.embed = weights.embed();
+    this.head = config.tieWordEmbeddings() ? embed : weights.untiedHead();
     this.lmHeadT = head.transpose();
     // Blocks of the output head of at most 16 MiB of logits: two of them (logits and softmax)
     // live at a time, below glibc's mmap threshold, so their memory is reused (NativeHeap).
     this.headChunk = (int) Math.max(1, (NativeHeap.MMAP_THRESHOLD / 2) / (4L * config.vocabSize()));
-    this.finalNorm = norm(ckpt, "model.norm.weight", d);
+    this.finalNorm = weights.finalNorm();
     this.layers = new Layer[config.numLayers()];
     for (int l = 0; l < layers.length; l++) {
       Layer layer = new Layer();
-      String prefix = "model.layers." + l + ".";
-      layer.inputNorm = norm(ckpt, prefix + "input_layernorm.weight", d);
-      layer.postNorm = norm(ckpt, prefix + "post_attention_layernorm.weight", d);
-      if (config.qkNorm()) {
-        layer.qNorm = norm(ckpt, prefix + "self_attn.q_norm.weight", config.headDim());
-        layer.kNorm = norm(ckpt, prefix + "self_attn.k_norm.weight", config.headDim());
-      }
+      layer.inputNorm = weights.inputNorm(l);
+      layer.postNorm = weights.postAttentionNorm(l);
+      layer.qNorm = weights.queryNorm(l);
+      layer.kNorm = weights.keyNorm(l);
       for (Projection p : Projection.values()) {
-        long[] outIn = config.projectionShape(p);
-        NDArray w = weight(ckpt, p.path(l) + ".weight", outIn);
-        layer.weightT[p.ordinal()] = w.transpose().duplicate();
-        w.close();
-        if (config.biased().contains(p)) {
-          layer.bias[p.ordinal()] = weight(ckpt, p.path(l) + ".bias", outIn[0]);
-        }
+        layer.weightT[p.ordinal()] = weights.projectionT(l, p);
+        layer.bias[p.ordinal()] = weights.bias(l, p);
       }
       layers[l] = layer;
     }
@@ -133,16 +124,6 @@ final class LoraModel implements AutoCloseable {
 
   DataType dtype() {
     return dtype;
-  }
-
-  private NDArray weight(Checkpoint ckpt, String name, long... shape) {
-    Tensor t = ckpt.load(name, shape);
-    NDArray a = LoraState.aligned(manager.create(t.data(), new Shape(shape)));
-    return dtype == DataType.FLOAT32 ? a : a.toType(dtype, false);
-  }
-
-  private NDArray norm(Checkpoint ckpt, String name, long size) {
-    return LoraState.aligned(manager.create(ckpt.load(name, size).data(), new Shape(size)));
   }
 
   /** Token ids of a right-padded batch as [B, T] with T the longest sequence. */
