@@ -16,7 +16,8 @@ public record GradientResult(
     implements Serializable {
 
   public GradientResult {
-    rawWeights = java.util.Collections.unmodifiableMap(new TreeMap<>(rawWeights));
+    // A TreeMap (ascending address) rather than an unmodifiable view: Kryo rebuilds maps with put.
+    rawWeights = new TreeMap<>(rawWeights);
     influences = List.copyOf(influences);
   }
 }
