@@ -6,9 +6,11 @@
 #   SA=0 JMH_ARGS="-p symbols=100000000 QueryBenchmark" bench/index/run.sh  # one JMH class
 #   SA=0 JMH=0 SCALE_TOKENS=1000000000 bench/index/run.sh  # the index at scale (ScaleIndex)
 # Needs: JDK 17, gcc, Debian libdivsufsort-dev, npm (for the corpora), python3 (statistics).
-# libsais (github.com/IlyaGrebnov/libsais) is optional and never part of this repository: point
-# LIBSAIS_SRC at a checkout (its include/ and src/ directories) and the script compiles
-# bench/index/lsais.c against it with -O3 and OpenMP. Writes to bench/index/target.
+# libsais (github.com/IlyaGrebnov/libsais) is optional and never part of this repository (it is not
+# on npm, in Debian or on Maven Central): point LIBSAIS_SRC at a checkout (its include/ and src/
+# directories) and the script compiles bench/index/lsais.c against it with -O3 and OpenMP.
+# Every round times ours on one and on two threads, libdivsufsort, and libsais on one and two
+# threads when built. Writes to bench/index/target.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 here="$root/bench/index"
