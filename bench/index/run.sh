@@ -8,7 +8,8 @@
 # Needs: JDK 17, gcc, Debian libdivsufsort-dev, npm (for the corpora), python3 (statistics).
 # libsais (github.com/IlyaGrebnov/libsais) is optional and never part of this repository (it is not
 # on npm or in Debian, and we know of no Maven artifact with its source): point LIBSAIS_SRC at a
-# checkout (its include/ and src/ directories) and the script compiles bench/index/lsais.c against it with -O3 and OpenMP.
+# checkout (its include/ and src/ directories) and the script compiles bench/index/lsais.c
+# against it with -O3 and OpenMP.
 # Every round times ours on one and on two threads, libdivsufsort, and libsais on one and two
 # threads when built. Writes to bench/index/target.
 set -euo pipefail
