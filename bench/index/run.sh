@@ -6,9 +6,12 @@
 #   SA=0 JMH_ARGS="-p symbols=100000000 QueryBenchmark" bench/index/run.sh  # one JMH class
 #   SA=0 JMH=0 SCALE_TOKENS=1000000000 bench/index/run.sh  # the index at scale (ScaleIndex)
 # Needs: JDK 17, gcc, Debian libdivsufsort-dev, npm (for the corpora), python3 (statistics).
-# libsais (github.com/IlyaGrebnov/libsais) is optional and never part of this repository: point
-# LIBSAIS_SRC at a checkout (its include/ and src/ directories) and the script compiles
-# bench/index/lsais.c against it with -O3 and OpenMP. Writes to bench/index/target.
+# libsais (github.com/IlyaGrebnov/libsais) is optional and never part of this repository (it is not
+# on npm or in Debian, and we know of no Maven artifact with its source): point LIBSAIS_SRC at a
+# checkout (its include/ and src/ directories) and the script compiles bench/index/lsais.c
+# against it with -O3 and OpenMP.
+# Every round times ours on one and on two threads, libdivsufsort, and libsais on one and two
+# threads when built. Writes to bench/index/target.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 here="$root/bench/index"
@@ -78,10 +81,12 @@ compare() {
       l=$("$lsais" "$input" - "$REPEATS" "${largs[@]}" | best)
       l2=$("$lsais" "$input" - "$REPEATS" 2 "${largs[@]:1}" | best)
     fi
-    echo "$j $d $l $l2" >> "$rows"
-    set -- $j $d $l $l2
-    printf '%-6s round %d, wall (cpu) ms: ours %s (%s)  libdivsufsort %s (%s)  libsais %s (%s)  libsais-2t %s\n' \
-      "$label" "$r" "$1" "$2" "$3" "$4" "$5" "$6" "$7"
+    j2=$(java -Xms4g -Xmx4g -XX:+UseParallelGC -cp "$cp" io.payable.index.bench.SaBuildComparison \
+      "$input" "$REPEATS" "${jargs[@]}" --threads 2 | best)
+    echo "$j $d $l $l2 $j2" >> "$rows"
+    set -- $j $d $l $l2 $j2
+    printf '%-6s round %d, wall (cpu) ms: ours %s (%s)  libdivsufsort %s (%s)  libsais %s (%s)  libsais-2t %s  ours-2t %s\n' \
+      "$label" "$r" "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$9"
   done
   python3 - "$label" "$rows" <<'PY'
 import statistics, sys
@@ -99,11 +104,20 @@ show("libdivsufsort", "cpu", col(1), col(3))
 show("libsais", "wall", col(0), col(4))
 show("libsais", "cpu", col(1), col(5))
 show("libsais-2t", "wall", col(0), col(6))
+# Two threads: ours-2t over ours (1 thread), and over libsais with 2 threads.
+def show2(name, metric, ours2, peer):
+    if not peer: return
+    ratios = [o / p for o, p in zip(ours2, peer)]
+    print(f"{label:6s} ours-2t/{name} ({metric}): min {min(ratios):.2f}  median {statistics.median(ratios):.2f}"
+          f"  (ours-2t min {min(ours2):.0f} median {statistics.median(ours2):.0f} ms)")
+show2("ours", "wall", col(8), col(0))
+show2("libsais-2t", "wall", col(8), col(6))
 PY
 }
 
 if [ "$SA" = 1 ]; then
   echo "== suffix array build side by side, single thread unless marked 2t ($ROUNDS rounds, best of $REPEATS per process)"
+  echo "(ours-2t: SuffixArrays.build on two threads; it reads the text ahead of the final inducing passes for bytes only)"
   compare bytes "$real" bytes
   echo "(o200k: libdivsufsort sorts bytes only, so it gets each symbol as 3 big-endian bytes and keeps the suffixes at multiples of 3; libsais uses libsais_int)"
   compare o200k "$tokens" u32
@@ -112,6 +126,8 @@ if [ "$SA" = 1 ]; then
   java -Xmx4g -cp "$cp" io.payable.index.bench.SaBuildComparison "$real" 1 --sa "$work/ours.sa" > /dev/null
   "$work/dss" "$real" "$work/dss.sa" 1 > /dev/null
   cmp -s "$work/ours.sa" "$work/dss.sa" && echo "bytes: ours == libdivsufsort" || { echo "bytes: DIFFERENT"; exit 1; }
+  java -Xmx4g -cp "$cp" io.payable.index.bench.SaBuildComparison "$real" 1 --threads 2 --sa "$work/ours2.sa" > /dev/null
+  cmp -s "$work/ours2.sa" "$work/dss.sa" && echo "bytes: ours-2t == libdivsufsort" || { echo "bytes: ours-2t DIFFERENT"; exit 1; }
   java -Xmx4g -cp "$cp" io.payable.index.bench.SaBuildComparison "$tokens" 1 --u32 "$alphabet" --sa "$work/ours-t.sa" > /dev/null
   "$work/dss" "$tokens" "$work/dss-t.sa" 1 u32 > /dev/null
   cmp -s "$work/ours-t.sa" "$work/dss-t.sa" && echo "o200k: ours == libdivsufsort" || { echo "o200k: DIFFERENT"; exit 1; }

@@ -24,8 +24,8 @@ final class ByteSais {
   }
 
   /**
-   * As {@link #build(byte[], int[], int)}; with a {@code helper}, the final inducing passes read
-   * the text for the entries ahead on the helper's thread (see {@link ParallelInduce}).
+   * As {@link #build(byte[], int[], int)}; with a {@code helper}, the inducing passes read the text
+   * for the entries ahead on the helper's thread (see {@link ParallelInduce}).
    */
   static void build(byte[] t, int[] sa, int n, ExecutorService helper) {
     int[] c = new int[K];
@@ -72,7 +72,11 @@ final class ByteSais {
           sa[b[x]] += n;
         }
       }
-      lmsSortMarked(t, sa, c, b, d, n);
+      if (helper != null && n >= ParallelInduce.MIN_SYMBOLS) {
+        ParallelInduce.lmsSortMarked(t, sa, c, b, d, n, helper);
+      } else {
+        lmsSortMarked(t, sa, c, b, d, n);
+      }
       name = lmsPostProcessMarkedNames(sa, n, m);
     } else if (m == 1) {
       sa[bPos] = j + 1;

@@ -5,14 +5,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /**
- * The final inducing passes of {@link ByteSais} on two threads. Each pass walks the suffix array in
- * blocks; for every entry, inducing reads the text at a random position (the symbol before the
- * suffix and the one before that, for its type), and those reads are where a pass spends its time.
- * So while this thread places the entries of one block, a helper reads the text for most of the
- * next block and records, per entry, the value it saw, the bucket and the value to place; this
- * thread reads the rest. An entry that this thread wrote into a block after it was read (an induced
- * suffix landing just ahead of the scan) no longer matches the recorded value and is induced from
- * the text directly, so the result is exactly that of the single-thread passes.
+ * The inducing passes of {@link ByteSais} (the LMS-substring sort and the final induction) on two
+ * threads. Each pass walks the suffix array in blocks; for every entry, inducing reads the text at
+ * a random position (the symbol the entry induces into and its neighbour, for the type), and those
+ * reads are where a pass spends its time. So while this thread places the entries of one block, a
+ * helper reads the text for most of the next block and records, per entry, the value it saw and
+ * what the text says about it; this thread reads the rest. What is recorded depends on the value
+ * alone, so an entry that this thread wrote into a block after it was read (an induced suffix
+ * landing just ahead of the scan) is noticed by its changed value and read from the text directly:
+ * the result is exactly that of the single-thread passes.
  */
 final class ParallelInduce {
 
@@ -22,160 +23,299 @@ final class ParallelInduce {
   /** Entries per block. */
   private static final int BLOCK = 1 << 16;
 
-  /** The helper reads the text for the entries of a block from this offset on. */
+  /** The helper reads a block's entries from this slot on; this thread reads the ones before. */
   private static final int HELPER_FROM = BLOCK / 3;
 
   private ParallelInduce() {}
 
-  /** What the text says about the entries of one block, read ahead of the placing. */
+  /**
+   * What the text says about the entries of one block, by slot (the entry's distance from where the
+   * pass enters the block): the value read, the bucket symbol, and the value to place or the type
+   * bit.
+   */
   private static final class Block {
     final int[] seen = new int[BLOCK];
     final int[] bucket = new int[BLOCK];
     final int[] value = new int[BLOCK];
   }
 
+  /** Fills slots {@code [from, to)} of a block whose first slot is entry {@code start}. */
+  private interface Reader {
+    void read(int start, int from, int to, Block blk);
+  }
+
+  /** Places the entries of one block; {@code start} is its first entry in scan order. */
+  private interface Placer {
+    void place(int start, int len, Block blk);
+  }
+
+  /** The final induction: L-type suffixes left to right, then S-type right to left. */
   static void induce(byte[] t, int[] sa, int[] c, int[] b, int n, ExecutorService helper) {
     Block[] blocks = {new Block(), new Block()};
     ByteSais.bucketStarts(c, b);
-    int j = n - 1;
-    int c1 = t[j] & 0xff;
-    sa[b[c1]++] = (j > 0 && (t[j - 1] & 0xff) < c1) ? ~j : j;
-    int blockCount = (n + BLOCK - 1) / BLOCK;
-    Future<?> ahead =
-        helper.submit(
-            () -> readLeft(t, sa, Math.min(n, HELPER_FROM), Math.min(n, BLOCK), blocks[0]));
-    readLeft(t, sa, 0, Math.min(n, HELPER_FROM), blocks[0]);
-    for (int x = 0; x < blockCount; x++) {
-      int from = x * BLOCK;
-      int to = Math.min(n, from + BLOCK);
-      await(ahead);
-      Block blk = blocks[x & 1];
-      int nextFrom = to;
-      int nextTo = Math.min(n, to + BLOCK);
-      if (nextFrom < n) {
-        Block next = blocks[(x + 1) & 1];
-        ahead =
-            helper.submit(
-                () -> readLeft(t, sa, Math.min(nextTo, nextFrom + HELPER_FROM), nextTo, next));
-      }
-      for (int i = from; i < to; i++) {
-        int s = sa[i];
-        sa[i] = ~s;
-        if (s > 0) {
-          int k = i - from;
-          if (s == blk.seen[k]) {
-            sa[b[blk.bucket[k]]++] = blk.value[k];
-          } else {
-            j = s - 1;
-            int c0 = t[j] & 0xff;
-            sa[b[c0]++] = (j > 0 && (t[j - 1] & 0xff) < c0) ? ~j : j;
+    int j0 = n - 1;
+    int c1 = t[j0] & 0xff;
+    sa[b[c1]++] = (j0 > 0 && (t[j0 - 1] & 0xff) < c1) ? ~j0 : j0;
+    leftToRight(
+        n,
+        helper,
+        blocks,
+        (start, from, to, blk) -> {
+          for (int k = from; k < to; k++) {
+            int s = sa[start + k];
+            // Without branches: an entry that induces nothing reads t[0] and is never used.
+            int p = s - 1;
+            p &= ~(p >> 31);
+            int q = p - 1;
+            q &= ~(q >> 31);
+            int c0 = t[p] & 0xff;
+            int smaller = ((t[q] & 0xff) - c0) >>> 31;
+            blk.seen[k] = s;
+            blk.bucket[k] = c0;
+            blk.value[k] = p ^ -smaller;
           }
-        }
-      }
-      if (nextFrom < n) {
-        readLeft(t, sa, nextFrom, Math.min(nextTo, nextFrom + HELPER_FROM), blocks[(x + 1) & 1]);
-      }
-    }
-
+        },
+        (start, len, blk) -> {
+          for (int k = 0; k < len; k++) {
+            int i = start + k;
+            int s = sa[i];
+            sa[i] = ~s;
+            if (s > 0) {
+              if (s == blk.seen[k]) {
+                sa[b[blk.bucket[k]]++] = blk.value[k];
+              } else {
+                int j = s - 1;
+                int c0 = t[j] & 0xff;
+                sa[b[c0]++] = (j > 0 && (t[j - 1] & 0xff) < c0) ? ~j : j;
+              }
+            }
+          }
+        });
     ByteSais.bucketEnds(c, b);
-    // Right to left: block x covers [n - (x + 1) * BLOCK, n - x * BLOCK), read top down.
-    int top = n;
-    int bottom = Math.max(0, top - BLOCK);
-    int fb = bottom;
-    ahead = helper.submit(() -> readRight(t, sa, fb, Math.max(fb, n - HELPER_FROM), n, blocks[0]));
-    readRight(t, sa, Math.max(fb, n - HELPER_FROM), n, n, blocks[0]);
-    for (int x = 0; x < blockCount; x++) {
-      await(ahead);
-      Block blk = blocks[x & 1];
-      int blockTop = top;
-      int nextTop = bottom;
-      int nextBottom = Math.max(0, nextTop - BLOCK);
-      if (nextTop > 0) {
-        Block next = blocks[(x + 1) & 1];
-        ahead =
-            helper.submit(
-                () ->
-                    readRight(
-                        t,
-                        sa,
-                        nextBottom,
-                        Math.max(nextBottom, nextTop - HELPER_FROM),
-                        nextTop,
-                        next));
-      }
-      for (int i = blockTop - 1; i >= bottom; i--) {
-        int s = sa[i];
-        if (s > 0) {
-          int k = blockTop - 1 - i;
-          if (s == blk.seen[k]) {
-            sa[--b[blk.bucket[k]]] = blk.value[k];
-          } else {
-            j = s - 1;
-            int c0 = t[j] & 0xff;
-            sa[--b[c0]] = (j == 0 || (t[j - 1] & 0xff) > c0) ? ~j : j;
+    rightToLeft(
+        n,
+        helper,
+        blocks,
+        (start, from, to, blk) -> {
+          for (int k = from; k < to; k++) {
+            int s = sa[start - k];
+            int p = s - 1;
+            p &= ~(p >> 31);
+            int q = p - 1;
+            q &= ~(q >> 31);
+            int c0 = t[p] & 0xff;
+            // Induced as S-type (marked) when the suffix before is larger, or at the text start.
+            int mark = ((c0 - (t[q] & 0xff)) | (p - 1)) >>> 31;
+            blk.seen[k] = s;
+            blk.bucket[k] = c0;
+            blk.value[k] = p ^ -mark;
           }
-        } else {
-          sa[i] = ~s;
+        },
+        (start, len, blk) -> {
+          for (int k = 0; k < len; k++) {
+            int i = start - k;
+            int s = sa[i];
+            if (s > 0) {
+              if (s == blk.seen[k]) {
+                sa[--b[blk.bucket[k]]] = blk.value[k];
+              } else {
+                int j = s - 1;
+                int c0 = t[j] & 0xff;
+                sa[--b[c0]] = (j == 0 || (t[j - 1] & 0xff) > c0) ? ~j : j;
+              }
+            } else {
+              sa[i] = ~s;
+            }
+          }
+        });
+  }
+
+  /**
+   * {@link ByteSais}' marked LMS-substring sort: entries at or above {@code n} start a new group of
+   * equal substrings, and {@code dd} remembers per bucket and type the group last induced into it.
+   */
+  static void lmsSortMarked(
+      byte[] t, int[] sa, int[] c, int[] b, int[] dd, int n, ExecutorService helper) {
+    Block[] blocks = {new Block(), new Block()};
+    ByteSais.bucketStarts(c, b);
+    int j0 = n - 1;
+    int c1 = t[j0] & 0xff;
+    --j0;
+    int x0 = (t[j0] & 0xff) < c1 ? 1 : 0;
+    j0 += n;
+    sa[b[c1]++] = (x0 & 1) != 0 ? ~j0 : j0;
+    int[] group = {0};
+    leftToRight(
+        n,
+        helper,
+        blocks,
+        (start, from, to, blk) -> readMarked(t, sa, n, start, 1, from, to, blk, false),
+        (start, len, blk) -> {
+          int d = group[0];
+          for (int k = 0; k < len; k++) {
+            int i = start + k;
+            int j = sa[i];
+            if (j > 0) {
+              int c0;
+              int bit;
+              boolean known = j == blk.seen[k];
+              if (n <= j) {
+                d += 1;
+                j -= n;
+              }
+              if (known) {
+                c0 = blk.bucket[k];
+                bit = blk.value[k];
+              } else {
+                c0 = t[j] & 0xff;
+                bit = (t[j - 1] & 0xff) < c0 ? 1 : 0;
+              }
+              --j;
+              int x = (c0 << 1) | bit;
+              if (dd[x] != d) {
+                j += n;
+                dd[x] = d;
+              }
+              sa[b[c0]++] = bit != 0 ? ~j : j;
+              sa[i] = 0;
+            } else if (j < 0) {
+              sa[i] = ~j;
+            }
+          }
+          group[0] = d;
+        });
+    for (int i = n - 1; i >= 0; i--) {
+      if (sa[i] > 0 && sa[i] < n) {
+        sa[i] += n;
+        int j = i - 1;
+        while (sa[j] < n) {
+          --j;
         }
+        sa[j] -= n;
+        i = j;
       }
-      if (nextTop > 0) {
-        readRight(
-            t,
-            sa,
-            Math.max(nextBottom, nextTop - HELPER_FROM),
-            nextTop,
-            nextTop,
-            blocks[(x + 1) & 1]);
-      }
-      top = nextTop;
-      bottom = nextBottom;
     }
+    ByteSais.bucketEnds(c, b);
+    group[0] += 1;
+    rightToLeft(
+        n,
+        helper,
+        blocks,
+        (start, from, to, blk) -> readMarked(t, sa, n, start, -1, from, to, blk, true),
+        (start, len, blk) -> {
+          int d = group[0];
+          for (int k = 0; k < len; k++) {
+            int i = start - k;
+            int j = sa[i];
+            if (j > 0) {
+              int c0;
+              int bit;
+              boolean known = j == blk.seen[k];
+              if (n <= j) {
+                d += 1;
+                j -= n;
+              }
+              if (known) {
+                c0 = blk.bucket[k];
+                bit = blk.value[k];
+              } else {
+                c0 = t[j] & 0xff;
+                bit = (t[j - 1] & 0xff) > c0 ? 1 : 0;
+              }
+              --j;
+              int x = (c0 << 1) | bit;
+              if (dd[x] != d) {
+                j += n;
+                dd[x] = d;
+              }
+              sa[--b[c0]] = bit != 0 ? ~(j + 1) : j;
+              sa[i] = 0;
+            }
+          }
+          group[0] = d;
+        });
   }
 
   /**
-   * Records, for the entries {@code [from, to)} of a left-to-right block starting at {@code from -
-   * (from % BLOCK)}, the bucket of the suffix each induces and the value to place there.
+   * For the marked sort: the symbol at each entry's position (group mark removed) and whether the
+   * symbol before it is smaller ({@code greater} false) or larger.
    */
-  private static void readLeft(byte[] t, int[] sa, int from, int to, Block blk) {
-    int base = from - (from % BLOCK);
-    for (int i = from; i < to; i++) {
-      int s = sa[i];
-      // Without branches: an entry that induces nothing reads t[0] and is never used.
-      int p = s - 1;
+  private static void readMarked(
+      byte[] t,
+      int[] sa,
+      int n,
+      int start,
+      int step,
+      int from,
+      int to,
+      Block blk,
+      boolean greater) {
+    for (int k = from; k < to; k++) {
+      int s = sa[start + step * k];
+      int p = s >= n ? s - n : s;
       p &= ~(p >> 31);
       int q = p - 1;
       q &= ~(q >> 31);
       int c0 = t[p] & 0xff;
-      int smaller = ((t[q] & 0xff) - c0) >>> 31;
-      int k = i - base;
+      int before = t[q] & 0xff;
       blk.seen[k] = s;
       blk.bucket[k] = c0;
-      blk.value[k] = p ^ -smaller;
+      blk.value[k] = greater ? (c0 - before) >>> 31 : (before - c0) >>> 31;
     }
   }
 
-  /**
-   * As {@link #readLeft} for the entries {@code [from, to)} of the right-to-left block whose top
-   * (exclusive) is {@code top}; entry {@code i} goes to slot {@code top - 1 - i}.
-   */
-  private static void readRight(byte[] t, int[] sa, int from, int to, int top, Block blk) {
-    for (int i = to - 1; i >= from; i--) {
-      int s = sa[i];
-      int p = s - 1;
-      p &= ~(p >> 31);
-      int q = p - 1;
-      q &= ~(q >> 31);
-      int c0 = t[p] & 0xff;
-      // Induced as S-type (marked) when the suffix before is larger, or at the text start.
-      int mark = ((c0 - (t[q] & 0xff)) | (p - 1)) >>> 31;
-      int k = top - 1 - i;
-      blk.seen[k] = s;
-      blk.bucket[k] = c0;
-      blk.value[k] = p ^ -mark;
+  /** Runs a left-to-right pass over {@code [0, n)} in blocks, reading one block ahead. */
+  private static void leftToRight(
+      int n, ExecutorService helper, Block[] blocks, Reader reader, Placer placer) {
+    int count = (n + BLOCK - 1) / BLOCK;
+    Future<?> ahead = readAhead(helper, reader, 0, Math.min(n, BLOCK), blocks[0]);
+    reader.read(0, 0, Math.min(n, HELPER_FROM), blocks[0]);
+    for (int x = 0; x < count; x++) {
+      int start = x * BLOCK;
+      int len = Math.min(BLOCK, n - start);
+      await(ahead);
+      int next = start + len;
+      int nextLen = Math.min(BLOCK, n - next);
+      Block nextBlock = blocks[(x + 1) & 1];
+      ahead = nextLen > 0 ? readAhead(helper, reader, next, nextLen, nextBlock) : null;
+      placer.place(start, len, blocks[x & 1]);
+      if (nextLen > 0) {
+        reader.read(next, 0, Math.min(nextLen, HELPER_FROM), nextBlock);
+      }
     }
+  }
+
+  /** Runs a right-to-left pass over {@code [0, n)} in blocks, reading one block ahead. */
+  private static void rightToLeft(
+      int n, ExecutorService helper, Block[] blocks, Reader reader, Placer placer) {
+    int count = (n + BLOCK - 1) / BLOCK;
+    Future<?> ahead = readAhead(helper, reader, n - 1, Math.min(n, BLOCK), blocks[0]);
+    reader.read(n - 1, 0, Math.min(n, HELPER_FROM), blocks[0]);
+    for (int x = 0; x < count; x++) {
+      int start = n - 1 - x * BLOCK;
+      int len = Math.min(BLOCK, start + 1);
+      await(ahead);
+      int next = start - len;
+      int nextLen = Math.min(BLOCK, next + 1);
+      Block nextBlock = blocks[(x + 1) & 1];
+      ahead = nextLen > 0 ? readAhead(helper, reader, next, nextLen, nextBlock) : null;
+      placer.place(start, len, blocks[x & 1]);
+      if (nextLen > 0) {
+        reader.read(next, 0, Math.min(nextLen, HELPER_FROM), nextBlock);
+      }
+    }
+  }
+
+  /** The helper's share of a block: its slots from {@link #HELPER_FROM} on. */
+  private static Future<?> readAhead(
+      ExecutorService helper, Reader reader, int start, int len, Block blk) {
+    return helper.submit(() -> reader.read(start, Math.min(len, HELPER_FROM), len, blk));
   }
 
   private static void await(Future<?> ahead) {
+    if (ahead == null) {
+      return;
+    }
     try {
       ahead.get();
     } catch (InterruptedException e) {
