@@ -31,6 +31,7 @@ import io.payable.ingest.validate.Rejections;
 import io.payable.jobs.common.IcebergOptions;
 import io.payable.jobs.common.KafkaConnectors;
 import io.payable.jobs.common.KafkaLimitOptions;
+import io.payable.jobs.common.PlatformOptions;
 import io.payable.jobs.common.RawRecordDeserializer;
 import io.payable.jobs.common.RecordLimits;
 import io.payable.jobs.common.RejectionSinks;
@@ -86,6 +87,7 @@ public final class AttributionJob {
 
   /** Adds the attribution topology to {@code env}; the caller executes it. */
   public static void build(StreamExecutionEnvironment env, Configuration config) {
+    PlatformOptions.validate(config);
     env.enableCheckpointing(config.get(AttributionOptions.CHECKPOINT_INTERVAL).toMillis());
     CatalogLoader catalog = IcebergOptions.catalogLoader(config);
     AttributionTables.ensure(catalog.loadCatalog());
@@ -103,7 +105,7 @@ public final class AttributionJob {
     // The manifest is read whole on every fresh start: the shard set is its full history.
     var manifest =
         KafkaSource.<RawRecord>builder()
-            .setBootstrapServers(bootstrap)
+            .setProperties(PlatformOptions.kafkaClient(config))
             .setTopics(config.get(AttributionOptions.MANIFEST_TOPIC))
             .setGroupId(config.get(AttributionOptions.GROUP_ID) + "-manifest")
             .setStartingOffsets(OffsetsInitializer.earliest())
@@ -116,7 +118,7 @@ public final class AttributionJob {
     SingleOutputStreamOperator<VerifiedEvent> verified =
         env.fromSource(
                 KafkaConnectors.rawSource(
-                    bootstrap,
+                    PlatformOptions.kafkaClient(config),
                     config.get(AttributionOptions.EVENTS_TOPIC),
                     config.get(AttributionOptions.GROUP_ID),
                     config.get(AttributionOptions.STOP_AT_LATEST)),
@@ -214,7 +216,7 @@ public final class AttributionJob {
                 new ShardGroupMatcher(
                     config.get(AttributionOptions.TOKENIZER),
                     config.get(AttributionOptions.INDEX_CACHE_DIR),
-                    bootstrap,
+                    PlatformOptions.kafkaClientMap(config),
                     config.get(AttributionOptions.MANIFEST_TOPIC)))
             .uid("attribution-shard-groups")
             .name("shard groups");

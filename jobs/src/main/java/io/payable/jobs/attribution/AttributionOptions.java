@@ -5,6 +5,7 @@ import io.payable.attribution.split.FeeSplitParams;
 import io.payable.attribution.trace.AdapterInfo;
 import io.payable.contracts.client.ProtocolParameters;
 import io.payable.index.scoring.V1Defaults;
+import io.payable.jobs.common.PlatformOptions;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
@@ -24,11 +25,8 @@ import org.apache.flink.configuration.Configuration;
  */
 public final class AttributionOptions {
 
-  public static final ConfigOption<String> BOOTSTRAP_SERVERS =
-      ConfigOptions.key("kafka.bootstrap-servers")
-          .stringType()
-          .noDefaultValue()
-          .withDescription("Kafka bootstrap servers.");
+  /** The shared {@link PlatformOptions#BOOTSTRAP_SERVERS}. */
+  public static final ConfigOption<String> BOOTSTRAP_SERVERS = PlatformOptions.BOOTSTRAP_SERVERS;
 
   public static final ConfigOption<String> EVENTS_TOPIC =
       ConfigOptions.key("attribution.events-topic")
@@ -48,11 +46,8 @@ public final class AttributionOptions {
           .defaultValue("rewards.attributed")
           .withDescription("Topic of attributed rewards (transactional) for the settlement job.");
 
-  public static final ConfigOption<String> MANIFEST_TOPIC =
-      ConfigOptions.key("index.manifest-topic")
-          .stringType()
-          .defaultValue("index.manifest")
-          .withDescription("Topic of shard events the shard groups follow.");
+  /** The shared {@link PlatformOptions#MANIFEST_TOPIC}. */
+  public static final ConfigOption<String> MANIFEST_TOPIC = PlatformOptions.MANIFEST_TOPIC;
 
   public static final ConfigOption<String> INFLUENCE_MANIFEST_TOPIC =
       ConfigOptions.key("attribution.influence-manifest-topic")
@@ -194,13 +189,8 @@ public final class AttributionOptions {
           .defaultValue(Map.of())
           .withDescription("Datanet treasuries without a chain: datanet-id:treasury pairs.");
 
-  public static final ConfigOption<String> CHAIN_RPC_URL =
-      ConfigOptions.key("chain.rpc-url")
-          .stringType()
-          .noDefaultValue()
-          .withDescription(
-              "JSON-RPC endpoint. When set, workers and adapters are read from ModelRegistry and"
-                  + " parameters from ProtocolParams (the options above are fallbacks).");
+  /** The shared {@link PlatformOptions#CHAIN_RPC_URL}. */
+  public static final ConfigOption<String> CHAIN_RPC_URL = PlatformOptions.CHAIN_RPC_URL;
 
   public static final ConfigOption<String> MODEL_REGISTRY =
       ConfigOptions.key("chain.model-registry")

@@ -15,15 +15,16 @@ public final class KafkaConnectors {
   private KafkaConnectors() {}
 
   /**
-   * A source of raw records (parsing and rejecting happen in the job): committed offsets of the
-   * group, else the earliest; transactional records only once committed; bounded at the offsets
-   * latest at start when {@code stopAtLatest}.
+   * A source of raw records from the cluster {@code kafka} ({@link PlatformOptions#kafkaClient})
+   * describes (parsing and rejecting happen in the job): committed offsets of the group, else the
+   * earliest; transactional records only once committed; bounded at the offsets latest at start
+   * when {@code stopAtLatest}.
    */
   public static KafkaSource<RawRecord> rawSource(
-      String bootstrap, String topic, String groupId, boolean stopAtLatest) {
+      Properties kafka, String topic, String groupId, boolean stopAtLatest) {
     var builder =
         KafkaSource.<RawRecord>builder()
-            .setBootstrapServers(bootstrap)
+            .setProperties(kafka)
             .setTopics(topic)
             .setGroupId(groupId)
             .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
@@ -36,12 +37,14 @@ public final class KafkaConnectors {
   }
 
   /**
-   * Producer settings of the transactional sinks: transactions well under the broker's cap, and the
-   * configured {@code max.request.size} (which {@link RecordLimits} checks the rejections against).
+   * Producer settings of the transactional sinks: the cluster and the {@code kafka.properties.*}
+   * passthrough, transactions well under the broker's cap unless passed through, and the configured
+   * {@code max.request.size} (which {@link RecordLimits} checks the rejections against).
    */
   public static Properties transactionalProducer(Configuration config) {
     Properties producer = new Properties();
     producer.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "900000");
+    producer.putAll(PlatformOptions.kafkaClient(config));
     producer.put(
         ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
         String.valueOf(config.get(KafkaLimitOptions.PRODUCER_MAX_REQUEST_SIZE)));

@@ -93,15 +93,20 @@ public final class RecordLimits {
     }
     List<String> problems =
         problems(
-            prefix, maxRequest, rejectionsTopic, topicMaxMessageBytes(bootstrap, rejectionsTopic));
+            prefix,
+            maxRequest,
+            rejectionsTopic,
+            topicMaxMessageBytes(PlatformOptions.kafkaClient(config), bootstrap, rejectionsTopic));
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(
           "Inconsistent record limits: " + String.join("; ", problems));
     }
   }
 
-  private static OptionalInt topicMaxMessageBytes(String bootstrap, String topic) {
+  private static OptionalInt topicMaxMessageBytes(
+      Properties client, String bootstrap, String topic) {
     Properties props = new Properties();
+    props.putAll(client);
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);

@@ -15,6 +15,7 @@ import io.payable.ingest.sink.ContributionEventTables;
 import io.payable.ingest.validate.DatanetDirectory;
 import io.payable.ingest.validate.Rejections;
 import io.payable.jobs.common.KafkaConnectors;
+import io.payable.jobs.common.PlatformOptions;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -84,7 +85,7 @@ final class CurationTopology {
     SingleOutputStreamOperator<CurationRequest> checked =
         env.fromSource(
                 KafkaConnectors.rawSource(
-                    bootstrap,
+                    PlatformOptions.kafkaClient(config),
                     topic,
                     config.get(IngestOptions.GROUP_ID),
                     config.get(IngestOptions.STOP_AT_LATEST)),

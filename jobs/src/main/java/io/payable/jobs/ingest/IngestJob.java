@@ -27,6 +27,7 @@ import io.payable.ingest.validate.SubmissionValidator;
 import io.payable.jobs.common.IcebergOptions;
 import io.payable.jobs.common.KafkaConnectors;
 import io.payable.jobs.common.KafkaLimitOptions;
+import io.payable.jobs.common.PlatformOptions;
 import io.payable.jobs.common.RecordLimits;
 import io.payable.jobs.common.RejectionSinks;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -71,6 +72,7 @@ public final class IngestJob {
 
   /** Adds the ingest topology to {@code env}; the caller executes it. */
   public static void build(StreamExecutionEnvironment env, Configuration config) {
+    PlatformOptions.validate(config);
     env.enableCheckpointing(config.get(IngestOptions.CHECKPOINT_INTERVAL).toMillis());
     CatalogLoader catalog = IcebergOptions.catalogLoader(config);
     IngestTables.ensure(catalog.loadCatalog());
@@ -79,7 +81,7 @@ public final class IngestJob {
     RecordLimits.check(config, bootstrap, config.get(IngestOptions.REJECTIONS_TOPIC));
     KafkaSource<RawRecord> source =
         KafkaConnectors.rawSource(
-            bootstrap,
+            PlatformOptions.kafkaClient(config),
             config.get(IngestOptions.SUBMISSIONS_TOPIC),
             config.get(IngestOptions.GROUP_ID),
             config.get(IngestOptions.STOP_AT_LATEST));

@@ -2,6 +2,7 @@ package io.payable.jobs.ingest;
 
 import io.payable.ingest.submission.SubmissionParser;
 import io.payable.ingest.validate.DatanetStatus;
+import io.payable.jobs.common.PlatformOptions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,11 +13,8 @@ import org.apache.flink.configuration.ConfigOptions;
 /** Configuration of the ingest job (documented in docs/operations.md). */
 public final class IngestOptions {
 
-  public static final ConfigOption<String> BOOTSTRAP_SERVERS =
-      ConfigOptions.key("kafka.bootstrap-servers")
-          .stringType()
-          .noDefaultValue()
-          .withDescription("Kafka bootstrap servers.");
+  /** The shared {@link PlatformOptions#BOOTSTRAP_SERVERS}. */
+  public static final ConfigOption<String> BOOTSTRAP_SERVERS = PlatformOptions.BOOTSTRAP_SERVERS;
 
   public static final ConfigOption<String> SUBMISSIONS_TOPIC =
       ConfigOptions.key("ingest.submissions-topic")
@@ -80,14 +78,8 @@ public final class IngestOptions {
           .noDefaultValue()
           .withDescription("DatanetRegistry address: the EIP-712 verifying contract.");
 
-  public static final ConfigOption<String> CHAIN_RPC_URL =
-      ConfigOptions.key("chain.rpc-url")
-          .stringType()
-          .noDefaultValue()
-          .withDescription(
-              "JSON-RPC endpoint. When set, Datanets are read from DatanetRegistry and sealed"
-                  + " shards are anchored there; without it, ingest.datanets answers and nothing"
-                  + " is anchored.");
+  /** The shared {@link PlatformOptions#CHAIN_RPC_URL}. */
+  public static final ConfigOption<String> CHAIN_RPC_URL = PlatformOptions.CHAIN_RPC_URL;
 
   public static final ConfigOption<String> ANCHOR_KEY =
       ConfigOptions.key("chain.anchor-key")
@@ -115,18 +107,11 @@ public final class IngestOptions {
           .withDescription(
               "Fallback Datanet directory for runs without a chain: 0x-id:OPEN|CLOSED pairs.");
 
-  public static final ConfigOption<String> INDEX_STORE =
-      ConfigOptions.key("index.store")
-          .stringType()
-          .noDefaultValue()
-          .withDescription(
-              "Index store URI (any Flink file system): file:///data/index, s3://bucket/index.");
+  /** The shared {@link PlatformOptions#INDEX_STORE}. */
+  public static final ConfigOption<String> INDEX_STORE = PlatformOptions.INDEX_STORE;
 
-  public static final ConfigOption<String> MANIFEST_TOPIC =
-      ConfigOptions.key("index.manifest-topic")
-          .stringType()
-          .defaultValue("index.manifest")
-          .withDescription("Topic of shard events (sealed shards) for the attribution job.");
+  /** The shared {@link PlatformOptions#MANIFEST_TOPIC}. */
+  public static final ConfigOption<String> MANIFEST_TOPIC = PlatformOptions.MANIFEST_TOPIC;
 
   public static final ConfigOption<Long> SHARD_MAX_SYMBOLS =
       ConfigOptions.key("index.shard-max-symbols")

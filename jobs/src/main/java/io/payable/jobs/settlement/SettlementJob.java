@@ -8,6 +8,7 @@ import io.payable.ingest.record.Rejection;
 import io.payable.ingest.validate.Rejections;
 import io.payable.jobs.common.IcebergOptions;
 import io.payable.jobs.common.KafkaLimitOptions;
+import io.payable.jobs.common.PlatformOptions;
 import io.payable.jobs.common.RecordLimits;
 import io.payable.jobs.common.RejectionSinks;
 import io.payable.settlement.ConsumerChargeLedger;
@@ -84,6 +85,7 @@ public final class SettlementJob {
   /** As {@link #build(StreamExecutionEnvironment, Configuration)}, with a posting hook (tests). */
   public static void build(StreamExecutionEnvironment env, Configuration config, PostingHook hook)
       throws Exception {
+    PlatformOptions.validate(config);
     env.enableCheckpointing(config.get(SettlementOptions.CHECKPOINT_INTERVAL).toMillis());
     CatalogLoader catalog = IcebergOptions.catalogLoader(config);
     SettlementTables.ensure(catalog.loadCatalog());
@@ -122,7 +124,7 @@ public final class SettlementJob {
     RecordLimits.check(config, bootstrap, config.get(SettlementOptions.REJECTIONS_TOPIC));
     var sourceBuilder =
         KafkaSource.<RewardRecord>builder()
-            .setBootstrapServers(bootstrap)
+            .setProperties(PlatformOptions.kafkaClient(config))
             .setTopics(config.get(SettlementOptions.REWARDS_TOPIC))
             .setGroupId(config.get(SettlementOptions.GROUP_ID))
             .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))

@@ -1,5 +1,6 @@
 package io.payable.jobs.settlement;
 
+import io.payable.jobs.common.PlatformOptions;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -7,11 +8,8 @@ import org.apache.flink.configuration.ConfigOptions;
 /** Configuration of the settlement job (documented in docs/operations.md). */
 public final class SettlementOptions {
 
-  public static final ConfigOption<String> BOOTSTRAP_SERVERS =
-      ConfigOptions.key("kafka.bootstrap-servers")
-          .stringType()
-          .noDefaultValue()
-          .withDescription("Kafka bootstrap servers.");
+  /** The shared {@link PlatformOptions#BOOTSTRAP_SERVERS}. */
+  public static final ConfigOption<String> BOOTSTRAP_SERVERS = PlatformOptions.BOOTSTRAP_SERVERS;
 
   public static final ConfigOption<String> REWARDS_TOPIC =
       ConfigOptions.key("settlement.rewards-topic")
@@ -102,11 +100,8 @@ public final class SettlementOptions {
           .defaultValue(Duration.ofMinutes(5))
           .withDescription("How long to wait for the receipt of a postRoot transaction.");
 
-  public static final ConfigOption<String> CHAIN_RPC_URL =
-      ConfigOptions.key("chain.rpc-url")
-          .stringType()
-          .noDefaultValue()
-          .withDescription("JSON-RPC endpoint of the chain RewardDistributor is on.");
+  /** The shared {@link PlatformOptions#CHAIN_RPC_URL}. */
+  public static final ConfigOption<String> CHAIN_RPC_URL = PlatformOptions.CHAIN_RPC_URL;
 
   public static final ConfigOption<String> DEPLOYMENT =
       ConfigOptions.key("chain.deployment")

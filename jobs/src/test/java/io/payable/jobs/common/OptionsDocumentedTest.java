@@ -28,7 +28,7 @@ class OptionsDocumentedTest {
 
   private static final Pattern KEY = Pattern.compile("`([a-z0-9-]+(?:\\.[a-z0-9-]+)+)`");
   private static final List<Class<?>> SHARED =
-      List.of(IcebergOptions.class, KafkaLimitOptions.class);
+      List.of(IcebergOptions.class, KafkaLimitOptions.class, PlatformOptions.class);
 
   private static Path docs() {
     Path dir = Path.of("").toAbsolutePath();
@@ -180,5 +180,27 @@ class OptionsDocumentedTest {
     for (String key : declared(SHARED.toArray(Class<?>[]::new)).keySet()) {
       assertThat(ingest).as("shared option %s in the ingest table", key).containsKey(key);
     }
+  }
+
+  @Test
+  void everyJobDocumentsTheSharedKeysAndTheKafkaPassthrough() throws Exception {
+    List<String> lines = Files.readAllLines(docs());
+    for (String job : List.of("Ingest job", "Attribution job", "Settlement job")) {
+      assertThat(table(job))
+          .as("shared keys in the %s table", job)
+          .containsKey("kafka.bootstrap-servers");
+      boolean inJob = false;
+      boolean passthrough = false;
+      for (String line : lines) {
+        if (line.startsWith("## ")) {
+          inJob = line.equals("## " + job);
+        } else if (inJob
+            && line.startsWith("| `" + PlatformOptions.KAFKA_PROPERTIES_PREFIX + "*` |")) {
+          passthrough = true;
+        }
+      }
+      assertThat(passthrough).as("a kafka.properties.* row in the %s table", job).isTrue();
+    }
+    assertThat(lines).as("the shared options section").contains("## Shared options");
   }
 }

@@ -27,8 +27,16 @@ public final class ManifestSnapshot {
   private ManifestSnapshot() {}
 
   public static List<ShardManifestEvent> read(String bootstrapServers, String topic) {
+    return read(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic);
+  }
+
+  /**
+   * As above, with the client settings of the cluster ({@code bootstrap.servers} and any connection
+   * settings such as {@code security.protocol}).
+   */
+  public static List<ShardManifestEvent> read(Map<String, String> kafkaClient, String topic) {
     Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.putAll(kafkaClient);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

@@ -6,7 +6,9 @@ import io.payable.index.tokenize.Tokenizer;
 import io.payable.index.tokenize.Tokenizers;
 import io.payable.ingest.shard.ShardManifestEvent;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
@@ -39,7 +41,7 @@ public final class ShardGroupMatcher
 
   private final String tokenizerId;
   private final String cacheDir;
-  private final String bootstrapServers;
+  private final HashMap<String, String> kafkaClient;
   private final String manifestTopic;
 
   private transient int group;
@@ -54,9 +56,18 @@ public final class ShardGroupMatcher
    */
   public ShardGroupMatcher(
       String tokenizerId, String cacheDir, String bootstrapServers, String manifestTopic) {
+    this(tokenizerId, cacheDir, Map.of("bootstrap.servers", bootstrapServers), manifestTopic);
+  }
+
+  /**
+   * @param kafkaClient the settings of the consumer that reads the manifest at start: {@code
+   *     bootstrap.servers} and any connection settings of the cluster (TLS, SASL)
+   */
+  public ShardGroupMatcher(
+      String tokenizerId, String cacheDir, Map<String, String> kafkaClient, String manifestTopic) {
     this.tokenizerId = tokenizerId;
     this.cacheDir = cacheDir;
-    this.bootstrapServers = bootstrapServers;
+    this.kafkaClient = new HashMap<>(kafkaClient);
     this.manifestTopic = manifestTopic;
   }
 
@@ -68,7 +79,7 @@ public final class ShardGroupMatcher
     shards =
         new OpenShards(
             group, groups, tokenizer, new ShardCache(Path.of(cacheDir, "group-" + group)));
-    ManifestSnapshot.read(bootstrapServers, manifestTopic).forEach(shards::apply);
+    ManifestSnapshot.read(kafkaClient, manifestTopic).forEach(shards::apply);
     shards.openPending();
     var metrics = getRuntimeContext().getMetricGroup().addGroup("attribution");
     metrics.gauge("shardsOpen", (Gauge<Integer>) () -> shards.openCount());
