@@ -20,7 +20,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * The ingest, attribution and settlement jobs on the stack's MiniCluster, configured for the demo
  * chain: attribution pays only for events carrying a consumer's voucher, checked against
- * ConsumerEscrow; checkpoints under the data directory.
+ * ConsumerEscrow, and settlement funds each epoch's root by redeeming those vouchers from the
+ * escrow; checkpoints under the data directory.
  */
 final class DemoJobs implements AutoCloseable {
 
@@ -96,6 +97,8 @@ final class DemoJobs implements AutoCloseable {
     c.set(SettlementOptions.CHAIN_RPC_URL, stack.chain().rpcUrl());
     c.set(SettlementOptions.DEPLOYMENT, chain.deploymentFile.toString());
     c.set(SettlementOptions.SETTLER_KEY, "file:" + chain.keyFile(DemoChain.DEPLOYER));
+    // Each epoch's payouts are funded by redeeming the consumers' vouchers from the escrow.
+    c.set(SettlementOptions.CONSUMER_ESCROW, chain.deployment.consumerEscrow());
     c.set(SettlementOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2));
     c.set(SettlementOptions.ALLOWED_LATENESS, Duration.ofSeconds(5));
     c.set(SettlementOptions.MAX_OUT_OF_ORDERNESS, Duration.ofSeconds(2));
