@@ -73,6 +73,6 @@ public record DemoPlan(
 
   /** The adapter trained on {@code datanet}. */
   public static String adapterOf(String datanet) {
-    return datanet + "-lora";
+    return datanet + "-qa";
   }
 }
