@@ -199,12 +199,37 @@ class FullCycleITCase {
           rootTotal,
           held,
           claimed);
-      assertThat(redeemed).isPositive();
-      assertThat(deposits.subtract(balances)).isEqualTo(redeemed);
-      assertThat(new BigDecimal(redeemed)).isEqualByComparingTo(postedFees);
-      assertThat(rootTotal).isEqualTo(redeemed);
-      assertThat(rewards.totalFunded()).isEqualTo(redeemed);
-      assertThat(held.add(claimed)).isEqualTo(redeemed);
+      Map<Long, BigDecimal> feesByEpoch = new java.util.TreeMap<>();
+      Set<String> seen = new HashSet<>();
+      for (Record r : PlatformIo.rows(stack.warehouse(), AttributionTables.ATTRIBUTIONS)) {
+        if (seen.add((String) r.getField("event_id"))) {
+          feesByEpoch.merge(
+              (Long) r.getField("epoch"), (BigDecimal) r.getField("fee_wei"), BigDecimal::add);
+        }
+      }
+      StringBuilder roots = new StringBuilder();
+      for (var d : rewards.distributions()) {
+        roots.append(d.epoch).append(':').append(d.totalCumulative).append(' ');
+      }
+      String state =
+          String.format(
+              "posted %d, roots %s, fees by epoch %s, deposits %s, balances %s, redeemed %s,"
+                  + " funded %s, held %s, claimed %s",
+              posted,
+              roots,
+              feesByEpoch,
+              deposits,
+              balances,
+              redeemed,
+              rewards.totalFunded(),
+              held,
+              claimed);
+      assertThat(redeemed).as(state).isPositive();
+      assertThat(deposits.subtract(balances)).as(state).isEqualTo(redeemed);
+      assertThat(new BigDecimal(redeemed)).as(state).isEqualByComparingTo(postedFees);
+      assertThat(rootTotal).as(state).isEqualTo(redeemed);
+      assertThat(rewards.totalFunded()).as(state).isEqualTo(redeemed);
+      assertThat(held.add(claimed)).as(state).isEqualTo(redeemed);
       assertThat(claimed).isEqualTo(report.claimed());
       // The claim paid exactly the claimant's cumulative total.
       assertThat(new BigDecimal(report.claimed())).isEqualByComparingTo(claimantCumulative);

@@ -113,6 +113,10 @@ final class DemoJobs implements AutoCloseable {
     return c;
   }
 
+  /**
+   * Cancels the jobs and waits until each has stopped: a cancel is acknowledged before the tasks
+   * end, and a settlement task could still redeem and post a root in between.
+   */
   @Override
   public void close() {
     for (JobClient job : jobs) {
@@ -122,5 +126,20 @@ final class DemoJobs implements AutoCloseable {
         // the cluster may be gone already
       }
     }
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    for (JobClient job : jobs) {
+      try {
+        while (!job.getJobStatus().get().isGloballyTerminalState()
+            && System.nanoTime() < deadline) {
+          Thread.sleep(200);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (Exception e) {
+        // the cluster may be gone already
+      }
+    }
+    jobs.clear();
   }
 }
