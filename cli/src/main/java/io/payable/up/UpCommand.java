@@ -38,7 +38,9 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
   @Option(
       names = "--duration",
       converter = DurationConverter.class,
-      description = "Stop after this long (e.g. 20s, 5min). Default: run until Ctrl-C.")
+      description =
+          "Stop this long after set-up (e.g. 20s, 2min); the demo's set-up includes training its"
+              + " adapters. Default: run until Ctrl-C.")
   Duration duration;
 
   @Option(
@@ -106,8 +108,6 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
     Files.createDirectories(logFile.getParent());
     boolean logging = CliLogging.toFile(logFile);
     CountDownLatch stopped = new CountDownLatch(1);
-    // --duration counts from the start: setting up and training are part of the run.
-    long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
     EmbeddedStack stack = EmbeddedStack.start(dataDir, slots);
     DemoCycle cycle = demo ? new DemoCycle(stack, out, DemoPlan.defaults(epoch), base) : null;
     // Ctrl-C (or SIGTERM) ends the run in this thread, while the JVM is whole: the cycle's payouts
@@ -159,7 +159,7 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
     out.println(
         duration == null
             ? "Press Ctrl-C to stop."
-            : "Stopping after " + duration.toSeconds() + "s.");
+            : "Stopping " + duration.toSeconds() + "s after set-up.");
     out.flush();
 
     ConsoleServer console = null;
@@ -183,6 +183,9 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
       out.println("  Console                 : not started (--no-demo deploys no contracts)");
     }
     out.flush();
+    // --duration counts from here: the platform serves and settles for that long once it is set
+    // up (training the demo's adapters takes longer on a busy machine than on an idle one).
+    long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
     while (System.nanoTime() < deadline) {
       if (stopped.await(
           Math.min(5_000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),

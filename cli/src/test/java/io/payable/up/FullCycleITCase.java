@@ -3,6 +3,11 @@ package io.payable.up;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.payable.attribution.sink.AttributionTables;
+import io.payable.contracts.chain.ChainClient;
+import io.payable.contracts.client.EscrowClient;
+import io.payable.contracts.client.RewardsClient;
+import io.payable.contracts.deploy.Deployment;
+import io.payable.contracts.generated.OpenToken;
 import io.payable.ingest.sink.IngestTables;
 import io.payable.jobs.testing.HostileRecords;
 import io.payable.jobs.testing.PlatformIo;
@@ -31,6 +36,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.web3j.tx.ReadonlyTransactionManager;
+import org.web3j.tx.gas.DefaultGasProvider;
 
 /**
  * The whole platform in one process, as {@code payable up} runs it: contributions become shards and
@@ -139,6 +146,91 @@ class FullCycleITCase {
       assertThat(new BigDecimal(claimable)).isEqualByComparingTo(settledAmounts);
       assertThat(new BigDecimal(claimable)).isEqualByComparingTo(attributed);
       assertThat(new BigDecimal(claimable)).isEqualByComparingTo(feeSum);
+      // The consumers paid for all of it: with the jobs stopped, what the escrow redeemed from
+      // them (their deposits less their balances) funded the distributor, equals the fees of the
+      // events of the posted epochs and the last root's total, and is now claimable or claimed.
+      cycle.stopJobs();
+      Thread.sleep(1_100);
+      stack.chain().mine();
+      var chainClient = new ChainClient(stack.chain().newClient(), stack.chain().chainId());
+      Deployment deployment = Deployment.read(cycle.deploymentFile());
+      EscrowClient escrow =
+          EscrowClient.connect(chainClient, deployment, stack.chain().account(0).credentials());
+      BigInteger deposits = BigInteger.ZERO;
+      BigInteger balances = BigInteger.ZERO;
+      BigInteger redeemed = BigInteger.ZERO;
+      for (String consumer : cycle.consumers()) {
+        var account = escrow.account(consumer);
+        deposits = deposits.add(DemoConsumers.DEPOSIT);
+        balances = balances.add(account.balance());
+        redeemed = redeemed.add(account.redeemed());
+      }
+      RewardsClient rewards =
+          RewardsClient.connect(chainClient, deployment, stack.chain().account(0).credentials());
+      long posted = rewards.lastPostedEpoch().orElseThrow();
+      BigInteger rootTotal =
+          rewards.distributions().get(rewards.distributions().size() - 1).totalCumulative;
+      BigDecimal postedFees = BigDecimal.ZERO;
+      Set<String> counted = new HashSet<>();
+      for (Record r : PlatformIo.rows(stack.warehouse(), AttributionTables.ATTRIBUTIONS)) {
+        if ((Long) r.getField("epoch") <= posted && counted.add((String) r.getField("event_id"))) {
+          postedFees = postedFees.add((BigDecimal) r.getField("fee_wei"));
+        }
+      }
+      BigInteger claimed = BigInteger.ZERO;
+      for (String a : passagesOf.keySet()) {
+        claimed = claimed.add(rewards.claimed(a));
+      }
+      BigInteger held =
+          OpenToken.load(
+                  deployment.openToken(),
+                  stack.chain().newClient(),
+                  new ReadonlyTransactionManager(stack.chain().newClient(), deployment.openToken()),
+                  new DefaultGasProvider())
+              .balanceOf(deployment.rewardDistributor())
+              .send();
+      LOG.info(
+          "through epoch {}: deposits {} balances {} redeemed {} fees {} root {} held {} claimed {}",
+          posted,
+          deposits,
+          balances,
+          redeemed,
+          postedFees,
+          rootTotal,
+          held,
+          claimed);
+      Map<Long, BigDecimal> feesByEpoch = new java.util.TreeMap<>();
+      Set<String> seen = new HashSet<>();
+      for (Record r : PlatformIo.rows(stack.warehouse(), AttributionTables.ATTRIBUTIONS)) {
+        if (seen.add((String) r.getField("event_id"))) {
+          feesByEpoch.merge(
+              (Long) r.getField("epoch"), (BigDecimal) r.getField("fee_wei"), BigDecimal::add);
+        }
+      }
+      StringBuilder roots = new StringBuilder();
+      for (var d : rewards.distributions()) {
+        roots.append(d.epoch).append(':').append(d.totalCumulative).append(' ');
+      }
+      String state =
+          String.format(
+              "posted %d, roots %s, fees by epoch %s, deposits %s, balances %s, redeemed %s,"
+                  + " funded %s, held %s, claimed %s",
+              posted,
+              roots,
+              feesByEpoch,
+              deposits,
+              balances,
+              redeemed,
+              rewards.totalFunded(),
+              held,
+              claimed);
+      assertThat(redeemed).as(state).isPositive();
+      assertThat(deposits.subtract(balances)).as(state).isEqualTo(redeemed);
+      assertThat(new BigDecimal(redeemed)).as(state).isEqualByComparingTo(postedFees);
+      assertThat(rootTotal).as(state).isEqualTo(redeemed);
+      assertThat(rewards.totalFunded()).as(state).isEqualTo(redeemed);
+      assertThat(held.add(claimed)).as(state).isEqualTo(redeemed);
+      assertThat(claimed).isEqualTo(report.claimed());
       // The claim paid exactly the claimant's cumulative total.
       assertThat(new BigDecimal(report.claimed())).isEqualByComparingTo(claimantCumulative);
       assertThat(text.toString()).contains("Payouts (active root: epoch").contains("Claimed ");

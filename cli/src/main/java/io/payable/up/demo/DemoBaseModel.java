@@ -48,9 +48,26 @@ final class DemoBaseModel {
       }
       // The llama2 tokenizer's special tokens: <s> = 1, </s> = 2.
       rewriteSpecialIds(staging, 1, 2);
+      addChatTemplate(staging);
       Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
     }
     return new Base(dir, RANDOM_ID, true);
+  }
+
+  /**
+   * The base model was never tuned for chat: its template passes the conversation's text through
+   * after BOS, so a chat request is a completion of what the user wrote.
+   */
+  private static void addChatTemplate(Path dir) throws IOException {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    Path file = dir.resolve(TextTokenizer.CONFIG);
+    var node = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(file.toFile());
+    if (!node.has("chat_template")) {
+      node.put(
+          "chat_template",
+          "{{ bos_token }}{% for message in messages %}{{ message['content'] }}{% endfor %}");
+      json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), node);
+    }
   }
 
   private static void rewriteSpecialIds(Path dir, int bos, int eos) throws IOException {

@@ -31,7 +31,7 @@ public final class DemoConsumers implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What each consumer deposits, in wei of OPEN. */
-  static final BigInteger DEPOSIT = BigInteger.TEN.pow(18 + 2);
+  public static final BigInteger DEPOSIT = BigInteger.TEN.pow(18 + 2);
 
   /**
    * A prompt for an adapter: the beginning of {@code source}, a contributed passage, or of held-out

@@ -1,6 +1,7 @@
 package io.payable.up.demo;
 
 import io.payable.contracts.eip712.Eip712Domain;
+import io.payable.factory.dataset.ContributionTokenizer;
 import io.payable.ingest.submission.SubmissionSigner;
 import io.payable.ingest.submission.SubmissionWriter;
 import io.payable.up.PlatformTopics;
@@ -30,8 +31,40 @@ public final class DemoContributions {
   /** A signed contribution as sent. */
   public record Contribution(String datanet, int contributor, String text) {}
 
+  /**
+   * The longest beginning of {@code passage} that is exactly {@code tokens} training tokens
+   * (special tokens included), preferring one that ends with a whole word; when none is exactly
+   * that long, the longest that is shorter. Contributions of exactly one training sequence each are
+   * packed one per sequence, so every sequence starts with a contribution's beginning, as a prompt
+   * does.
+   */
+  static String fit(ContributionTokenizer tokenizer, String passage, int tokens) {
+    String exact = null;
+    String shorter = passage;
+    for (int end = 1; end <= passage.length(); end++) {
+      if (Character.isWhitespace(passage.charAt(end - 1))) {
+        continue;
+      }
+      boolean wordEnd = end == passage.length() || Character.isWhitespace(passage.charAt(end));
+      int n = tokenizer.tokens(passage.substring(0, end)).length;
+      if (n > tokens) {
+        break;
+      }
+      if (n == tokens && (exact == null || wordEnd)) {
+        exact = passage.substring(0, end);
+      }
+      shorter = passage.substring(0, end);
+    }
+    return exact != null ? exact : shorter;
+  }
+
   /** Returns the contributions sent (the replay not counted). */
-  static List<Contribution> submit(DemoChain chain, String bootstrap, Path corpora, DemoPlan plan) {
+  static List<Contribution> submit(
+      DemoChain chain,
+      String bootstrap,
+      Path corpora,
+      DemoPlan plan,
+      ContributionTokenizer tokenizer) {
     Eip712Domain domain =
         Eip712Domain.payableDatanets(chain.anvil.chainId(), chain.deployment.datanetRegistry());
     Properties props = new Properties();
@@ -47,8 +80,9 @@ public final class DemoContributions {
       int d = 0;
       for (String datanet : plan.datanets()) {
         List<String> passages =
-            DemoCorpora.passages(
-                corpora, datanet, plan.passagesPerDatanet(), plan.wordsPerPassage());
+            DemoCorpora.passages(corpora, datanet, plan.passagesPerDatanet()).stream()
+                .map(text -> fit(tokenizer, text, plan.seqLen()))
+                .toList();
         for (int p = 0; p < passages.size(); p++) {
           // Two contributors per Datanet, overlapping across Datanets.
           int account = DemoChain.FIRST_CONTRIBUTOR + (d + (p % 2)) % DemoChain.CONTRIBUTORS;

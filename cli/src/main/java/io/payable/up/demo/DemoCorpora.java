@@ -47,12 +47,9 @@ final class DemoCorpora {
         "demo corpora not found next to the CLI; build with ./mvnw -B -q -DskipTests package");
   }
 
-  /** The first {@code limit} passages of a corpus, each cut to its first {@code words} words. */
-  static List<String> passages(Path dir, String datanet, int limit, int words) {
-    return lines(dir, datanet).stream()
-        .map(l -> String.join(" ", java.util.Arrays.stream(l.split(" ")).limit(words).toList()))
-        .limit(limit)
-        .toList();
+  /** The first {@code limit} passages of a corpus. */
+  static List<String> passages(Path dir, String datanet, int limit) {
+    return lines(dir, datanet).stream().limit(limit).toList();
   }
 
   /** Passages after the first {@code skip}: text no contribution holds. */

@@ -2,7 +2,9 @@ package io.payable.up.demo;
 
 import io.payable.attribution.sink.AttributionTables;
 import io.payable.contracts.client.RewardsClient;
+import io.payable.factory.dataset.ContributionTokenizer;
 import io.payable.ingest.sink.IngestTables;
+import io.payable.models.text.TextTokenizer;
 import io.payable.up.EmbeddedStack;
 import java.io.PrintWriter;
 import java.math.BigInteger;
@@ -44,6 +46,7 @@ public final class DemoCycle implements AutoCloseable {
   private DemoConsumers consumers;
   private List<DemoContributions.Contribution> contributions = List.of();
   private List<String> adapters = List.of();
+  private boolean closed;
   private final java.util.concurrent.atomic.AtomicBoolean stopping =
       new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -62,9 +65,6 @@ public final class DemoCycle implements AutoCloseable {
     Path dir = stack.dataDir();
     String bootstrap = stack.kafka().bootstrapServers();
     chain = DemoChain.setUp(stack.chain(), dir.resolve("chain"), plan.epoch(), plan.datanets());
-    // Until the settlement job redeems the consumers' vouchers from ConsumerEscrow, the deployer
-    // funds the distributor, as a protocol treasury would.
-    chain.fundDistributor();
     say(
         "[1/6] Contracts deployed: RewardDistributor %s, ConsumerEscrow %s; Datanets %s; worker %s"
             + " staked and registered.",
@@ -73,13 +73,18 @@ public final class DemoCycle implements AutoCloseable {
         plan.datanets(),
         chain.address(DemoChain.WORKER));
 
+    DemoBaseModel.Base model = DemoBaseModel.prepare(base, dir);
     Path corpora = DemoCorpora.locate();
-    contributions = DemoContributions.submit(chain, bootstrap, corpora, plan);
+    try (TextTokenizer tokenizer = TextTokenizer.load(model.dir())) {
+      contributions =
+          DemoContributions.submit(
+              chain, bootstrap, corpora, plan, ContributionTokenizer.of(tokenizer));
+    }
     say(
-        "[2/6] Signed and submitted %d contributions (%d words each) from %d contributors, and"
-            + " one replay.",
+        "[2/6] Signed and submitted %d contributions (passage beginnings of %d tokens) from %d"
+            + " contributors, and one replay.",
         contributions.size(),
-        plan.wordsPerPassage(),
+        plan.seqLen(),
         contributions.stream().map(DemoContributions.Contribution::contributor).distinct().count());
 
     jobs = new DemoJobs(stack, chain);
@@ -88,7 +93,6 @@ public final class DemoCycle implements AutoCloseable {
         "[3/6] Jobs running: ingest, attribution, settlement (Flink REST %s).",
         stack.flink().restAddress());
 
-    DemoBaseModel.Base model = DemoBaseModel.prepare(base, dir);
     worker =
         DemoWorker.start(model.dir(), dir.resolve("models").resolve("adapters"), chain, bootstrap);
     say(
@@ -167,6 +171,22 @@ public final class DemoCycle implements AutoCloseable {
   /** The contributions submitted. */
   public List<DemoContributions.Contribution> contributions() {
     return contributions;
+  }
+
+  /** The consumers' addresses. */
+  public List<String> consumers() {
+    List<String> out = new ArrayList<>();
+    for (int c = 0; c < plan.consumers(); c++) {
+      out.add(chain.address(DemoChain.FIRST_CONSUMER + c));
+    }
+    return out;
+  }
+
+  /** Cancels the jobs: nothing is attributed, redeemed or posted after this. */
+  public void stopJobs() {
+    if (jobs != null) {
+      jobs.close();
+    }
   }
 
   /** The address of a demo account. */
@@ -278,6 +298,10 @@ public final class DemoCycle implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    if (closed) {
+      return;
+    }
+    closed = true;
     if (consumers != null) {
       consumers.close();
     }

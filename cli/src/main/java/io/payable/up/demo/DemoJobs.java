@@ -20,7 +20,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * The ingest, attribution and settlement jobs on the stack's MiniCluster, configured for the demo
  * chain: attribution pays only for events carrying a consumer's voucher, checked against
- * ConsumerEscrow; checkpoints under the data directory.
+ * ConsumerEscrow, and settlement funds each epoch's root by redeeming those vouchers from the
+ * escrow; checkpoints under the data directory.
  */
 final class DemoJobs implements AutoCloseable {
 
@@ -96,6 +97,8 @@ final class DemoJobs implements AutoCloseable {
     c.set(SettlementOptions.CHAIN_RPC_URL, stack.chain().rpcUrl());
     c.set(SettlementOptions.DEPLOYMENT, chain.deploymentFile.toString());
     c.set(SettlementOptions.SETTLER_KEY, "file:" + chain.keyFile(DemoChain.DEPLOYER));
+    // Each epoch's payouts are funded by redeeming the consumers' vouchers from the escrow.
+    c.set(SettlementOptions.CONSUMER_ESCROW, chain.deployment.consumerEscrow());
     c.set(SettlementOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2));
     c.set(SettlementOptions.ALLOWED_LATENESS, Duration.ofSeconds(5));
     c.set(SettlementOptions.MAX_OUT_OF_ORDERNESS, Duration.ofSeconds(2));
@@ -110,6 +113,10 @@ final class DemoJobs implements AutoCloseable {
     return c;
   }
 
+  /**
+   * Cancels the jobs and waits until each has stopped: a cancel is acknowledged before the tasks
+   * end, and a settlement task could still redeem and post a root in between.
+   */
   @Override
   public void close() {
     for (JobClient job : jobs) {
@@ -119,5 +126,20 @@ final class DemoJobs implements AutoCloseable {
         // the cluster may be gone already
       }
     }
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    for (JobClient job : jobs) {
+      try {
+        while (!job.getJobStatus().get().isGloballyTerminalState()
+            && System.nanoTime() < deadline) {
+          Thread.sleep(200);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (Exception e) {
+        // the cluster may be gone already
+      }
+    }
+    jobs.clear();
   }
 }

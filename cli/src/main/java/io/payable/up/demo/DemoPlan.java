@@ -12,9 +12,9 @@ import java.util.List;
  *
  * @param datanets demo Datanet names (see {@link DemoCorpora#FILES})
  * @param passagesPerDatanet contributions submitted to each Datanet
- * @param wordsPerPassage each contribution is the first this many words of a corpus passage
  * @param trainingSteps optimizer steps of each adapter
- * @param seqLen tokens per packed training sequence
+ * @param seqLen tokens per packed training sequence; each contribution is the beginning of a corpus
+ *     passage of exactly this many tokens
  * @param consumers simulated applications, each with its own key and deposit
  * @param maxTokens tokens each request may generate
  * @param requestInterval pause between two requests of one consumer
@@ -23,7 +23,6 @@ import java.util.List;
 public record DemoPlan(
     List<String> datanets,
     int passagesPerDatanet,
-    int wordsPerPassage,
     int trainingSteps,
     int seqLen,
     int consumers,
@@ -38,7 +37,7 @@ public record DemoPlan(
       Preconditions.checkArgument(DemoCorpora.FILES.containsKey(d), "no demo corpus for %s", d);
     }
     Preconditions.checkArgument(passagesPerDatanet >= 2, "at least two passages per Datanet");
-    Preconditions.checkArgument(wordsPerPassage >= 16, "at least 16 words per passage");
+    Preconditions.checkArgument(seqLen >= 32, "at least 32 tokens per passage");
     Preconditions.checkArgument(trainingSteps >= 1, "at least one training step");
     Preconditions.checkArgument(
         consumers >= 1 && consumers <= DemoChain.CONSUMERS,
@@ -50,15 +49,7 @@ public record DemoPlan(
   /** What {@code payable up} runs: the three demo Datanets, one adapter each. */
   public static DemoPlan defaults(Duration epoch) {
     return new DemoPlan(
-        List.copyOf(DemoCorpora.FILES.keySet()),
-        8,
-        40,
-        40,
-        64,
-        3,
-        32,
-        Duration.ofMillis(700),
-        epoch);
+        List.copyOf(DemoCorpora.FILES.keySet()), 8, 40, 64, 3, 32, Duration.ofMillis(700), epoch);
   }
 
   /** This plan with other Datanets. */
@@ -66,7 +57,6 @@ public record DemoPlan(
     return new DemoPlan(
         names,
         passagesPerDatanet,
-        wordsPerPassage,
         trainingSteps,
         seqLen,
         consumers,
@@ -78,19 +68,11 @@ public record DemoPlan(
   /** This plan with another number of training steps per adapter. */
   public DemoPlan withTrainingSteps(int steps) {
     return new DemoPlan(
-        datanets,
-        passagesPerDatanet,
-        wordsPerPassage,
-        steps,
-        seqLen,
-        consumers,
-        maxTokens,
-        requestInterval,
-        epoch);
+        datanets, passagesPerDatanet, steps, seqLen, consumers, maxTokens, requestInterval, epoch);
   }
 
   /** The adapter trained on {@code datanet}. */
   public static String adapterOf(String datanet) {
-    return datanet + "-lora";
+    return datanet + "-qa";
   }
 }
