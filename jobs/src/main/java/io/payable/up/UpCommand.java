@@ -192,7 +192,8 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
             .rpcUrl(stack.chain().rpcUrl())
             .deploymentJson(Files.readString(cycle.deploymentFile()))
             .bootstrapServers(stack.kafka().bootstrapServers())
-            .workerUrl(cycle.workerUrl());
+            .workerUrl(cycle.workerUrl())
+            .modelFactoryUrl(cycle.modelFactoryUrl());
     try {
       return ConsoleServer.start(config.port(consolePort).build());
     } catch (BindException taken) {

@@ -51,6 +51,7 @@ public final class DemoCycle implements AutoCloseable {
   private final List<JobClient> jobs = new ArrayList<>();
   private DemoChain chain;
   private DemoWorker worker;
+  private DemoModelFactory modelFactory;
   private DemoTraffic traffic;
 
   public DemoCycle(EmbeddedStack stack, PrintWriter out, Duration epoch) {
@@ -98,6 +99,12 @@ public final class DemoCycle implements AutoCloseable {
     worker =
         DemoWorker.start(dir.resolve("models"), chain, bootstrap, List.copyOf(adapters.keySet()));
     say("LoRA worker serving %s at %s.", adapters.keySet(), worker.url());
+    modelFactory =
+        DemoModelFactory.start(
+            stack.warehouse().catalog(), dir.resolve("model-runs"), chain, worker);
+    say(
+        "ModelFactory API at %s/v1/trainings (base model %s).",
+        modelFactory.url(), DemoWorker.MODEL_ID);
     List<String> prompts = new ArrayList<>();
     for (String datanet : DemoCorpora.FILES.keySet()) {
       DemoCorpora.passages(corpora, datanet, 5).forEach(p -> prompts.add(p.substring(0, 60)));
@@ -115,6 +122,11 @@ public final class DemoCycle implements AutoCloseable {
   /** The demo LoRA worker's base URL (after {@link #start}). */
   public String workerUrl() {
     return worker.url();
+  }
+
+  /** The demo ModelFactory API's base URL (after {@link #start}). */
+  public String modelFactoryUrl() {
+    return modelFactory.url();
   }
 
   /** Posted roots so far. */
@@ -348,6 +360,9 @@ public final class DemoCycle implements AutoCloseable {
       } catch (Exception e) {
         // the cluster may be gone already
       }
+    }
+    if (modelFactory != null) {
+      modelFactory.close();
     }
     if (worker != null) {
       worker.close();

@@ -36,16 +36,18 @@ final class DemoWorker implements AutoCloseable {
 
   private final LoraWorker worker;
   private final WorkerHttpServer http;
+  private final Path dir;
   private final HttpClient client = HttpClient.newHttpClient();
 
-  private DemoWorker(LoraWorker worker, WorkerHttpServer http) {
+  private DemoWorker(LoraWorker worker, WorkerHttpServer http, Path dir) {
     this.worker = worker;
     this.http = http;
+    this.dir = dir;
   }
 
   static DemoWorker start(Path dir, DemoChain chain, String bootstrap, List<String> adapters)
       throws IOException {
-    Path base = dir.resolve("base");
+    Path base = dir.resolve("bases").resolve(MODEL_ID);
     Path adapterDir = dir.resolve("adapters");
     ModelConfig model = SyntheticCheckpoints.writeBase(base, MODEL, 1);
     for (int i = 0; i < adapters.size(); i++) {
@@ -76,11 +78,21 @@ final class DemoWorker implements AutoCloseable {
             bootstrap, PlatformTopics.INFERENCE_EVENTS, key, 4, Duration.ofMillis(100));
     LoraWorker worker = new LoraWorker(config, key, sink);
     try {
-      return new DemoWorker(worker, new WorkerHttpServer(worker, "127.0.0.1", 0, 4));
+      return new DemoWorker(worker, new WorkerHttpServer(worker, "127.0.0.1", 0, 4), dir);
     } catch (IOException | RuntimeException e) {
       worker.close();
       throw e;
     }
+  }
+
+  /** The directory holding the base model's directory, named {@link #MODEL_ID}. */
+  Path basesDir() {
+    return dir.resolve("bases");
+  }
+
+  /** The adapter store the worker loads adapters from. */
+  Path adaptersDir() {
+    return dir.resolve("adapters");
   }
 
   String url() {
