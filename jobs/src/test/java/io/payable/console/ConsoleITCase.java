@@ -163,9 +163,9 @@ class ConsoleITCase {
                 "rank",
                 "8",
                 "lr",
-                "0.02",
+                "0.01",
                 "steps",
-                "60",
+                "150",
                 "batch",
                 "2",
                 "seq_len",
@@ -197,8 +197,8 @@ class ConsoleITCase {
             Duration.ofSeconds(180));
         curveSizes.add(
             Integer.parseInt(d.findElement(By.id("loss-chart")).getAttribute("data-points")));
-        assertThat(curveSizes.last()).isEqualTo(60);
-        assertThat(curveSizes.subSet(1, 60)).as("curve sizes seen while training").isNotEmpty();
+        assertThat(curveSizes.last()).isEqualTo(150);
+        assertThat(curveSizes.subSet(1, 150)).as("curve sizes seen while training").isNotEmpty();
         assertThat(d.findElements(By.cssSelector("#loss-chart svg polyline, #loss-chart svg path")))
             .isNotEmpty();
         assertThat(d.findElement(By.id("manifest")).getText()).contains("chorus-v1");

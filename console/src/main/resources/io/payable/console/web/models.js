@@ -113,7 +113,7 @@ async function trainingPage(id, setPage, poll, info) {
     return !finished;
   };
   await render();
-  poll(async () => render().catch((e) => { showMessage(e.message); return true; }), 2000);
+  poll(async () => render().catch((e) => { showMessage(e.message); return true; }), 1000);
 }
 
 /** Publish: the ModelFactory server copies the adapter to the workers' store and loads it. */
