@@ -47,10 +47,12 @@ import org.web3j.utils.Numeric;
 /**
  * The Console in a real headless Chromium against the whole embedded platform (the demo cycle of
  * {@code payable up}): a contributor signs a contribution in the browser wallet and sees it
- * accepted and anchored, a duplicate rejected with its reason; the trace page shows an attributed
- * event's spans, shares and exact split; after settlement the payouts page shows the amount and a
- * Claim sent through the wallet pays it on anvil. Screenshots of every page at 1280x800 and 390x844
- * go to target/console-screenshots.
+ * accepted and anchored, a duplicate rejected with its reason; an adapter trained on it in the
+ * ModelFactory page (its loss curve growing), published, answers in the chat playground; the trace
+ * of that answer shows its spans, shares and exact split; after settlement the payouts page shows
+ * that epoch's amount and a Claim sent through the wallet pays it on anvil; the Consumers page
+ * shows spend per epoch and deposits through the wallet into ConsumerEscrow. Screenshots of every
+ * page at 1280x800 and 390x844 go to target/console-screenshots.
  *
  * <p>The wallet is an EIP-1193 provider injected into every page that forwards to anvil, which
  * signs with the development key of the chosen account.
