@@ -219,7 +219,9 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
             .rpcUrl(stack.chain().rpcUrl())
             .deploymentJson(Files.readString(cycle.deploymentFile()))
             .bootstrapServers(stack.kafka().bootstrapServers())
-            .workerUrl(cycle.workerUrl());
+            .workerUrl(cycle.workerUrl())
+            .modelFactoryUrl(cycle.modelFactoryUrl())
+            .playgroundConsumerKey(cycle.playgroundConsumerKey());
     try {
       return ConsoleServer.start(config.port(consolePort).build());
     } catch (BindException taken) {

@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.payable.attribution.sink.AttributionTables;
+import io.payable.contracts.chain.ChainClient;
+import io.payable.contracts.client.DatanetIds;
 import io.payable.contracts.deploy.Deployment;
+import io.payable.contracts.generated.ConsumerEscrow;
+import io.payable.contracts.generated.DatanetRegistry;
+import io.payable.contracts.generated.ModelRegistry;
 import io.payable.contracts.generated.OpenToken;
 import io.payable.contracts.generated.RewardDistributor;
+import io.payable.factory.chain.AdapterRegistry;
 import io.payable.ingest.sink.IngestTables;
 import io.payable.jobs.testing.PlatformIo;
 import io.payable.settlement.SettlementTables;
@@ -24,9 +30,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,14 +43,17 @@ import org.slf4j.LoggerFactory;
 import org.web3j.protocol.Web3j;
 import org.web3j.tx.ReadonlyTransactionManager;
 import org.web3j.tx.gas.DefaultGasProvider;
+import org.web3j.utils.Numeric;
 
 /**
  * The Console in a real headless Chromium against the whole embedded platform (the demo cycle of
  * {@code payable up}): a contributor signs a contribution in the browser wallet and sees it
- * accepted and anchored, a duplicate rejected with its reason; the trace page shows an attributed
- * event's spans, shares and exact split; after settlement the payouts page shows the amount and a
- * Claim sent through the wallet pays it on anvil. Screenshots of every page at 1280x800 and 390x844
- * go to target/console-screenshots.
+ * accepted and anchored, a duplicate rejected with its reason; an adapter trained on it in the
+ * ModelFactory page (its loss curve growing), published, answers in the chat playground; the trace
+ * of that answer shows its spans, shares and exact split; after settlement the payouts page shows
+ * that epoch's amount and a Claim sent through the wallet pays it on anvil; the Consumers page
+ * shows spend per epoch and deposits through the wallet into ConsumerEscrow. Screenshots of every
+ * page at 1280x800 and 390x844 go to target/console-screenshots.
  *
  * <p>The wallet is an EIP-1193 provider injected into every page that forwards to anvil, which
  * signs with the development key of the chosen account.
@@ -83,6 +90,7 @@ class ConsoleITCase {
               .deploymentJson(deploymentJson)
               .bootstrapServers(stack.kafka().bootstrapServers())
               .workerUrl(cycle.workerUrl())
+              .modelFactoryUrl(cycle.modelFactoryUrl())
               .build();
       String contributor = stack.chain().account(1).address().toLowerCase();
       String wallet =
@@ -106,14 +114,15 @@ class ConsoleITCase {
         browser.screenshots("datanets");
         assertThat(browser.overflowAtPhoneWidth()).as("wider than a phone").isEmpty();
 
+        // A Datanet of one chorus, created on chain by the wallet's account: the adapter trained
+        // on it below learns to sing it, so its answers are attributable to this contribution.
+        Web3j web3j = stack.chain().newClient();
+        String chorusDatanet = createDatanet(stack, deployment, web3j, 1, "console-chorus");
+
         // Contribute with the wallet -> accepted, visible in the table, then anchored.
-        d.findElement(By.cssSelector("#datanets tbody tr a")).click();
+        d.get(base + "#/datanets/" + chorusDatanet);
         await(d, () -> !d.findElements(By.id("contribute-form")).isEmpty(), Duration.ofSeconds(20));
-        String text =
-            "Console contribution "
-                + UUID.randomUUID()
-                + ": the whale surfaced beside the ship at dawn, and every sailor on deck"
-                + " watched it breathe twice before it sounded into the grey water again.";
+        String text = "Chorus of the capstan shanty, sung by the whole crew:" + " la".repeat(300);
         contribute(d, text);
         await(d, () -> status(d).equals("accepted"), Duration.ofSeconds(60));
         String id = d.findElement(By.id("contribution-id")).getText();
@@ -124,6 +133,7 @@ class ConsoleITCase {
                 .findFirst()
                 .orElseThrow();
         assertThat(row.getField("contributor")).isEqualTo(contributor);
+        assertThat(row.getField("datanet_id")).isEqualTo(chorusDatanet);
         assertThat(row.getField("license")).isEqualTo("CC-BY-4.0");
         await(d, () -> !d.findElements(By.id("anchor-proof")).isEmpty(), Duration.ofSeconds(60));
         assertThat(d.findElement(By.id("anchor-proof")).getText()).contains("anchored");
@@ -133,7 +143,7 @@ class ConsoleITCase {
             d,
             () ->
                 d.findElements(By.cssSelector("#contributions tbody tr")).size() == 1
-                    && d.findElement(By.id("page-info")).getText().contains("1 contributions"),
+                    && d.findElement(By.id("page-info")).getText().contains("· 1 contribution"),
             Duration.ofSeconds(20));
         browser.screenshots("datanet-contributed");
 
@@ -145,7 +155,137 @@ class ConsoleITCase {
         browser.screenshots("datanet-rejected");
         assertThat(browser.overflowAtPhoneWidth()).as("wider than a phone").isEmpty();
 
-        // Trace: an attributed event with spans; the page's split is the table's, to the wei.
+        // ModelFactory: train an adapter on the chorus Datanet; the loss curve grows while it runs.
+        d.get(base + "#/models");
+        await(
+            d,
+            () -> "models".equals(page(d)) && !d.findElements(By.id("training-form")).isEmpty(),
+            Duration.ofSeconds(20));
+        d.findElement(By.name("base")).sendKeys("tiny-base");
+        d.findElement(By.name("name")).sendKeys("chorus-v1");
+        d.findElement(By.cssSelector("input[name=datanet][value='" + chorusDatanet + "']")).click();
+        d.findElement(By.cssSelector("#training-form details summary")).click();
+        Map<String, String> hyper =
+            Map.of(
+                "rank",
+                "8",
+                "lr",
+                "0.01",
+                "steps",
+                "150",
+                "batch",
+                "2",
+                "seq_len",
+                "64",
+                "eval_fraction",
+                "0");
+        for (Map.Entry<String, String> e : hyper.entrySet()) {
+          WebElement input =
+              d.findElement(By.cssSelector("#training-form input[name=" + e.getKey() + "]"));
+          input.clear();
+          input.sendKeys(e.getValue());
+        }
+        browser.screenshots("models");
+        d.findElement(By.id("start-training")).click();
+        await(
+            d,
+            () ->
+                d.getCurrentUrl().contains("#/models/")
+                    && !d.findElements(By.id("loss-chart")).isEmpty(),
+            Duration.ofSeconds(20));
+        java.util.SortedSet<Integer> curveSizes = new java.util.TreeSet<>();
+        await(
+            d,
+            () -> {
+              curveSizes.add(
+                  Integer.parseInt(d.findElement(By.id("loss-chart")).getAttribute("data-points")));
+              return d.findElement(By.id("training-status")).getText().equals("completed");
+            },
+            Duration.ofSeconds(180));
+        curveSizes.add(
+            Integer.parseInt(d.findElement(By.id("loss-chart")).getAttribute("data-points")));
+        assertThat(curveSizes.last()).isEqualTo(150);
+        assertThat(curveSizes.subSet(1, 150)).as("curve sizes seen while training").isNotEmpty();
+        assertThat(d.findElements(By.cssSelector("#loss-chart svg polyline, #loss-chart svg path")))
+            .isNotEmpty();
+        assertThat(d.findElement(By.id("manifest")).getText()).contains("chorus-v1");
+        // Registered on chain, trained on the chorus Datanet.
+        AdapterRegistry registry =
+            new AdapterRegistry(
+                ModelRegistry.load(
+                    deployment.modelRegistry(),
+                    web3j,
+                    new ReadonlyTransactionManager(web3j, contributor),
+                    new DefaultGasProvider()));
+        assertThat(
+                registry.read(AdapterRegistry.registryKey("chorus-v1")).orElseThrow().datanetIds())
+            .containsExactly(chorusDatanet);
+        browser.screenshots("models-trained");
+        assertThat(browser.overflowAtPhoneWidth()).as("wider than a phone").isEmpty();
+
+        // Publish: the worker serves it at once.
+        d.findElement(By.id("publish")).click();
+        await(
+            d,
+            () -> !d.findElements(By.cssSelector("#publish-status [data-published]")).isEmpty(),
+            Duration.ofSeconds(60));
+        assertThat(workerModels(cycle.workerUrl())).contains("chorus-v1");
+
+        // The chat playground streams the adapter's answer: the chorus it learned.
+        assertThat(d.findElement(By.name("model")).getAttribute("value")).isEqualTo("chorus-v1");
+        d.findElement(By.name("prompt")).sendKeys("Sing the chorus.");
+        WebElement temperature = d.findElement(By.name("temperature"));
+        temperature.clear();
+        temperature.sendKeys("0");
+        d.findElement(By.cssSelector("#chat button[type=submit]")).click();
+        await(
+            d,
+            () ->
+                !d.findElements(By.cssSelector("#chat-log [data-answer=done]")).isEmpty()
+                    || !d.findElement(By.id("message")).getText().isEmpty(),
+            Duration.ofSeconds(90));
+        assertThat(d.findElement(By.id("message")).getText()).isEmpty();
+        String answer =
+            d.findElement(By.cssSelector("#chat-log [data-answer=done] > span")).getText();
+        assertThat(answer).contains("la la la la la la la la");
+        browser.screenshots("models-chat");
+
+        // The trace of that answer: its spans are the chorus, credited to the contributor.
+        d.findElement(By.cssSelector("#chat-log .trace-answer")).click();
+        await(
+            d,
+            () ->
+                d.getCurrentUrl().contains("#/trace/")
+                    && "trace".equals(page(d))
+                    && !d.findElements(By.id("split")).isEmpty(),
+            Duration.ofSeconds(120));
+        String chatEvent =
+            java.net.URLDecoder.decode(
+                d.getCurrentUrl().substring(d.getCurrentUrl().indexOf("#/trace/") + 8),
+                StandardCharsets.UTF_8);
+        assertThat(d.findElement(By.id("output")).getText()).isEqualTo(answer);
+        assertThat(d.findElements(By.cssSelector("#output .span"))).isNotEmpty();
+        List<Record> chatSplit =
+            PlatformIo.rows(stack.warehouse(), AttributionTables.ATTRIBUTIONS).stream()
+                .filter(r -> chatEvent.equals(r.getField("event_id")))
+                .toList();
+        Record chatShare =
+            chatSplit.stream()
+                .filter(r -> contributor.equals(r.getField("recipient")))
+                .filter(r -> "contributor".equals(r.getField("role")))
+                .findFirst()
+                .orElseThrow();
+        BigInteger chatAmount = ((BigDecimal) chatShare.getField("amount_wei")).toBigIntegerExact();
+        assertThat(chatAmount).isPositive();
+        assertThat(
+                d.findElements(By.cssSelector("#shares [data-contributor='" + contributor + "']")))
+            .hasSize(1);
+        assertThat(d.findElement(By.id("split-total")).getText())
+            .isEqualTo(((BigDecimal) chatShare.getField("fee_wei")).toBigIntegerExact().toString());
+        browser.screenshots("trace-answer");
+        assertThat(browser.overflowAtPhoneWidth()).as("wider than a phone").isEmpty();
+
+        // Trace: any attributed event; the page's split is the table's, to the wei.
         d.get(base + "#/trace");
         awaitAfterReloads(d, () -> attributedEventRow(d) != null, Duration.ofSeconds(120));
         browser.screenshots("trace-list");
@@ -162,18 +302,10 @@ class ConsoleITCase {
             .isEqualTo(fee.toBigIntegerExact().toString());
         assertThat(d.findElements(By.cssSelector("#split tbody tr[data-role]")))
             .hasSize(split.size());
-        Map<String, String> contributorAmounts =
-            split.stream()
-                .filter(r -> "contributor".equals(r.getField("role")))
-                .collect(
-                    Collectors.toMap(
-                        r -> (String) r.getField("recipient"),
-                        r ->
-                            ((BigDecimal) r.getField("amount_wei"))
-                                .toBigIntegerExact()
-                                .toString()));
+        long contributorsCredited =
+            split.stream().filter(r -> "contributor".equals(r.getField("role"))).count();
         assertThat(d.findElements(By.cssSelector("#shares [data-contributor]")))
-            .hasSize(contributorAmounts.size());
+            .hasSize((int) contributorsCredited);
         List<WebElement> spans = d.findElements(By.cssSelector("#output .span"));
         assertThat(spans).isNotEmpty();
         spans.get(0).click();
@@ -204,37 +336,43 @@ class ConsoleITCase {
             Duration.ofSeconds(30));
         assertThat(d.findElement(By.id("output")).getText()).isEqualTo(output);
 
-        // Payouts: once a root is active, the richest contributor's page shows the amount, and
-        // Claim through the wallet pays exactly it on chain.
-        String claimant = awaitClaimant(stack, cycle, Duration.ofSeconds(150));
-        ((org.openqa.selenium.JavascriptExecutor) d)
-            .executeScript("localStorage.setItem('testWallet.account', arguments[0])", claimant);
-        d.get(base + "#/payouts/" + claimant);
+        // Payouts: once the epoch of the chat's answer is settled under an active root, the
+        // contributor's page shows that epoch's amount, and Claim through the wallet pays exactly
+        // the cumulative total on chain.
+        long chatEpoch = (Long) chatShare.getField("epoch");
+        BigInteger epochAmount =
+            awaitActiveEpoch(stack, deployment, contributor, chatEpoch, Duration.ofSeconds(150));
+        assertThat(epochAmount).isGreaterThanOrEqualTo(chatAmount);
+        d.get(base + "#/payouts/" + contributor);
         d.navigate().refresh();
         await(d, () -> d.findElements(By.id("claim")).size() == 1, Duration.ofSeconds(30));
+        assertThat(
+                d.findElement(
+                        By.cssSelector("#epochs tr[data-epoch='" + chatEpoch + "'] td[data-wei]"))
+                    .getAttribute("data-wei"))
+            .isEqualTo(epochAmount.toString());
         WebElement claim = d.findElement(By.id("claim"));
         assertThat(claim.isEnabled()).isTrue();
         // What the page offers to claim is a cumulative total settlement wrote for this account.
         BigInteger offered = new BigInteger(claim.getAttribute("data-cumulative-wei"));
         assertThat(
                 PlatformIo.rows(stack.warehouse(), SettlementTables.EPOCH_REWARDS).stream()
-                    .filter(r -> claimant.equals(r.getField("account")))
+                    .filter(r -> contributor.equals(r.getField("account")))
+                    .filter(r -> (Long) r.getField("epoch") >= chatEpoch)
                     .map(r -> ((BigDecimal) r.getField("cumulative_wei")).toBigIntegerExact()))
             .contains(offered);
         assertThat(d.findElement(By.id("claimable")).getAttribute("data-wei"))
             .isEqualTo(offered.toString());
-        assertThat(d.findElements(By.cssSelector("#epochs tbody tr"))).isNotEmpty();
         assertThat(d.findElement(By.id("claimed")).getAttribute("data-wei")).isEqualTo("0");
         browser.screenshots("payouts");
         assertThat(browser.overflowAtPhoneWidth()).as("wider than a phone").isEmpty();
-        Web3j web3j = stack.chain().newClient();
         OpenToken token =
             OpenToken.load(
                 deployment.openToken(),
                 web3j,
-                new ReadonlyTransactionManager(web3j, claimant),
+                new ReadonlyTransactionManager(web3j, contributor),
                 new DefaultGasProvider());
-        BigInteger before = token.balanceOf(claimant).send();
+        BigInteger before = token.balanceOf(contributor).send();
         d.findElement(By.id("claim")).click();
         await(
             d,
@@ -242,14 +380,14 @@ class ConsoleITCase {
                 d.findElement(By.id("claim-status")).getText().startsWith("Claimed in transaction"),
             Duration.ofSeconds(60));
         // Exactly what was offered reached the account, on chain.
-        assertThat(token.balanceOf(claimant).send().subtract(before)).isEqualTo(offered);
+        assertThat(token.balanceOf(contributor).send().subtract(before)).isEqualTo(offered);
         RewardDistributor distributor =
             RewardDistributor.load(
                 deployment.rewardDistributor(),
                 web3j,
-                new ReadonlyTransactionManager(web3j, claimant),
+                new ReadonlyTransactionManager(web3j, contributor),
                 new DefaultGasProvider());
-        assertThat(distributor.claimed(claimant).send()).isEqualTo(offered);
+        assertThat(distributor.claimed(contributor).send()).isEqualTo(offered);
         // The page shows it (a newer root may meanwhile make more claimable).
         await(
             d,
@@ -258,30 +396,65 @@ class ConsoleITCase {
             Duration.ofSeconds(20));
         browser.screenshots("payouts-claimed");
         assertThat(browser.overflowAtPhoneWidth()).as("wider than a phone").isEmpty();
-        web3j.shutdown();
 
-        // The remaining pages render (screenshots for people to look at).
-        d.get(base + "#/consumers");
-        await(d, () -> "consumers".equals(page(d)), Duration.ofSeconds(20));
-        browser.screenshots("consumers");
-        d.get(base + "#/models");
-        await(d, () -> "models".equals(page(d)), Duration.ofSeconds(20));
-        browser.screenshots("models");
-
-        // The chat playground reaches the worker's adapter; the demo's worker serves paid
-        // requests only, and the playground holds no consumer key, so it shows the worker's
-        // payment-required answer in one line.
-        d.findElement(By.name("model")).sendKeys("moby-dick-qa");
-        d.findElement(By.name("prompt")).sendKeys("Call me Ishmael.");
-        d.findElement(By.cssSelector("#chat button[type=submit]")).click();
+        // Consumers: the contributor is also the demo traffic's consumer. Its spend per epoch is
+        // the fees of its attributed events; it deposits part of its claim into its escrow through
+        // the wallet (approve, then deposit), and a deposit beyond its wallet is refused.
+        d.get(base + "#/consumers/" + contributor);
         await(
             d,
-            () ->
-                !d.findElements(By.cssSelector("#chat-log [data-answer=done]")).isEmpty()
-                    || !d.findElement(By.id("message")).getText().isEmpty(),
-            Duration.ofSeconds(90));
-        assertThat(d.findElement(By.id("message")).getText()).contains("paid requests only");
-        browser.screenshots("models-chat");
+            () -> "consumers".equals(page(d)) && !d.findElements(By.id("deposit-form")).isEmpty(),
+            Duration.ofSeconds(30));
+        List<WebElement> spendRows = d.findElements(By.cssSelector("#spend tbody tr"));
+        assertThat(spendRows).isNotEmpty();
+        WebElement oldest = spendRows.get(spendRows.size() - 1);
+        long oldestEpoch = Long.parseLong(oldest.getAttribute("data-epoch"));
+        Map<String, BigDecimal> feeOfEvent = new java.util.HashMap<>();
+        PlatformIo.rows(stack.warehouse(), AttributionTables.ATTRIBUTIONS).stream()
+            .filter(r -> contributor.equals(r.getField("consumer")))
+            .filter(r -> (Long) r.getField("epoch") == oldestEpoch)
+            .forEach(
+                r ->
+                    feeOfEvent.put(
+                        (String) r.getField("event_id"), (BigDecimal) r.getField("fee_wei")));
+        assertThat(oldest.findElement(By.cssSelector("td[data-wei]")).getAttribute("data-wei"))
+            .isEqualTo(
+                feeOfEvent.values().stream()
+                    .reduce(BigDecimal.ZERO, BigDecimal::add)
+                    .toBigIntegerExact()
+                    .toString());
+        ConsumerEscrow escrow =
+            ConsumerEscrow.load(
+                deployment.consumerEscrow(),
+                web3j,
+                new ReadonlyTransactionManager(web3j, contributor),
+                new DefaultGasProvider());
+        BigInteger escrowBefore = escrow.balanceOf(contributor).send();
+        WebElement amount = d.findElement(By.name("deposit"));
+        amount.sendKeys(
+            new BigDecimal(token.balanceOf(contributor).send().add(BigInteger.ONE), 18)
+                .toPlainString());
+        d.findElement(By.id("deposit")).click();
+        await(
+            d,
+            () -> d.findElement(By.id("message")).getText().contains("cannot deposit"),
+            Duration.ofSeconds(20));
+        BigInteger deposit = offered.divide(BigInteger.TWO);
+        amount = d.findElement(By.name("deposit"));
+        amount.clear();
+        amount.sendKeys(new BigDecimal(deposit, 18).toPlainString());
+        d.findElement(By.id("deposit")).click();
+        await(
+            d,
+            () -> d.findElement(By.id("deposit-status")).getText().startsWith("Deposited"),
+            Duration.ofSeconds(60));
+        assertThat(escrow.balanceOf(contributor).send().subtract(escrowBefore)).isEqualTo(deposit);
+        assertThat(d.findElement(By.id("escrow-balance")).getAttribute("data-wei"))
+            .isEqualTo(escrowBefore.add(deposit).toString());
+        assertThat(d.findElement(By.id("message")).isDisplayed()).isFalse();
+        browser.screenshots("consumers");
+        assertThat(browser.overflowAtPhoneWidth()).as("wider than a phone").isEmpty();
+        web3j.shutdown();
       } finally {
         LOG.info("demo output:\n{}", demoOutput);
       }
@@ -327,58 +500,69 @@ class ConsoleITCase {
     return null;
   }
 
-  /**
-   * Waits until a root is active and returns the demo contributor with the largest claimable
-   * cumulative total in it; mines blocks so the chain's clock passes the activation delay.
-   */
-  private static String awaitClaimant(EmbeddedStack stack, DemoCycle cycle, Duration timeout)
+  /** Creates a Datanet named {@code name} as dev account {@code account}; returns its id. */
+  private static String createDatanet(
+      EmbeddedStack stack, Deployment deployment, Web3j web3j, int account, String name)
       throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      stack.chain().mine();
-      String best = null;
-      BigInteger most = BigInteger.ZERO;
-      for (int account = 1; account <= 5; account++) {
-        String address = stack.chain().account(account).address().toLowerCase();
-        BigInteger c = activeCumulative(stack, address);
-        if (c.compareTo(most) > 0) {
-          best = address;
-          most = c;
-        }
-      }
-      if (best != null) {
-        return best;
-      }
-      LOG.info("waiting for an active root: {}", cycle.summary());
-      Thread.sleep(2_000);
-    }
-    throw new AssertionError("no active root with a contributor's payout in " + timeout);
+    var credentials = stack.chain().account(account).credentials();
+    ChainClient client = new ChainClient(web3j, stack.chain().chainId());
+    DatanetRegistry.load(
+            deployment.datanetRegistry(),
+            web3j,
+            client.transactionManager(credentials),
+            client.gasProvider())
+        .createDatanet(DatanetIds.saltOf(name), credentials.getAddress(), "console:" + name)
+        .send();
+    return Numeric.toHexString(DatanetIds.ofName(credentials.getAddress(), name));
   }
 
-  /** The account's cumulative total in the epoch of the active root (0 when none). */
-  private static BigInteger activeCumulative(EmbeddedStack stack, String account) throws Exception {
+  /** The ids of the models a worker serves. */
+  private static List<String> workerModels(String workerUrl) throws Exception {
+    var body =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(workerUrl + "/v1/models"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
+    List<String> ids = new java.util.ArrayList<>();
+    new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(body)
+        .get("data")
+        .forEach(m -> ids.add(m.get("id").asText()));
+    return ids;
+  }
+
+  /**
+   * Waits until the active root's epoch is {@code epoch} or later and returns what {@code account}
+   * earned in {@code epoch}; mines blocks so the chain's clock passes the activation delay.
+   */
+  private static BigInteger awaitActiveEpoch(
+      EmbeddedStack stack, Deployment deployment, String account, long epoch, Duration timeout)
+      throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
     Web3j web3j = stack.chain().newClient();
     try {
-      Deployment deployment =
-          Deployment.fromJson(
-              Files.readString(stack.dataDir().resolve("chain").resolve("deployment.json")));
       RewardDistributor distributor =
           RewardDistributor.load(
               deployment.rewardDistributor(),
               web3j,
               new ReadonlyTransactionManager(web3j, account),
               new DefaultGasProvider());
-      var active = distributor.activeRoot().send();
-      if (!active.component1()) {
-        return BigInteger.ZERO;
-      }
-      long epoch = active.component2().longValueExact();
-      for (Record r : PlatformIo.rows(stack.warehouse(), SettlementTables.EPOCH_REWARDS)) {
-        if ((Long) r.getField("epoch") == epoch && account.equals(r.getField("account"))) {
-          return ((BigDecimal) r.getField("cumulative_wei")).toBigIntegerExact();
+      while (System.nanoTime() < deadline) {
+        stack.chain().mine();
+        var active = distributor.activeRoot().send();
+        if (active.component1() && active.component2().longValueExact() >= epoch) {
+          for (Record r : PlatformIo.rows(stack.warehouse(), SettlementTables.EPOCH_REWARDS)) {
+            if ((Long) r.getField("epoch") == epoch && account.equals(r.getField("account"))) {
+              return ((BigDecimal) r.getField("epoch_amount_wei")).toBigIntegerExact();
+            }
+          }
+          throw new AssertionError("epoch " + epoch + " is settled without " + account);
         }
+        Thread.sleep(2_000);
       }
-      return BigInteger.ZERO;
+      throw new AssertionError("epoch " + epoch + " not under an active root in " + timeout);
     } finally {
       web3j.shutdown();
     }

@@ -2,7 +2,9 @@ package io.payable.console;
 
 import io.payable.contracts.client.RewardsClient;
 import io.payable.contracts.deploy.Deployment;
+import io.payable.contracts.generated.ConsumerEscrow;
 import io.payable.contracts.generated.DatanetRegistry;
+import io.payable.contracts.generated.OpenToken;
 import io.payable.contracts.generated.RewardDistributor;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -37,6 +39,22 @@ final class ChainReads implements AutoCloseable {
   /** A Datanet as created on chain. */
   record DatanetInfo(String id, String owner, String treasury, String metadataUri, boolean open) {}
 
+  /**
+   * A consumer's escrow account and what its wallet could deposit.
+   *
+   * @param walletWei OPEN the consumer's address holds (what it can deposit)
+   * @param allowanceWei what the escrow may take from that address (a deposit needs as much)
+   */
+  record EscrowAccount(
+      String escrow,
+      BigInteger balanceWei,
+      BigInteger availableWei,
+      BigInteger redeemedWei,
+      BigInteger withdrawalWei,
+      long withdrawableAt,
+      BigInteger walletWei,
+      BigInteger allowanceWei) {}
+
   private final Deployment deployment;
   private final Web3j web3j;
   private final RewardsClient rewards;
@@ -62,6 +80,10 @@ final class ChainReads implements AutoCloseable {
 
   Deployment deployment() {
     return deployment;
+  }
+
+  Web3j web3j() {
+    return web3j;
   }
 
   RewardsClient rewards() {
@@ -103,6 +125,46 @@ final class ChainReads implements AutoCloseable {
                 Numeric.hexStringToByteArray(datanetId), Numeric.hexStringToByteArray(shardId))
             .send();
     return anchor.component3().signum() == 0 ? Optional.empty() : Optional.of(anchor.component1());
+  }
+
+  /** The consumer's escrow account, or empty when the deployment has no ConsumerEscrow. */
+  Optional<EscrowAccount> escrow(String consumer) throws Exception {
+    String escrow = deployment.consumerEscrow();
+    if (escrow == null) {
+      return Optional.empty();
+    }
+    ConsumerEscrow e =
+        ConsumerEscrow.load(
+            escrow, web3j, new ReadonlyTransactionManager(web3j, escrow), new DefaultGasProvider());
+    OpenToken token =
+        OpenToken.load(
+            deployment.openToken(),
+            web3j,
+            new ReadonlyTransactionManager(web3j, deployment.openToken()),
+            new DefaultGasProvider());
+    ConsumerEscrow.Account a = e.accountOf(consumer).send();
+    return Optional.of(
+        new EscrowAccount(
+            escrow.toLowerCase(),
+            a.balance,
+            e.available(consumer).send(),
+            a.redeemed,
+            a.withdrawalAmount,
+            a.withdrawableAt.longValueExact(),
+            token.balanceOf(consumer).send(),
+            token.allowance(consumer, escrow).send()));
+  }
+
+  /** Calldata of {@code OpenToken.approve(spender, amount)}. */
+  static String approveCalldata(String spender, BigInteger amount) {
+    return FunctionEncoder.encode(
+        new Function(
+            "approve", Arrays.asList(new Address(spender), new Uint256(amount)), List.of()));
+  }
+
+  /** Calldata of {@code ConsumerEscrow.deposit(amount)}. */
+  static String depositCalldata(BigInteger amount) {
+    return FunctionEncoder.encode(new Function("deposit", List.of(new Uint256(amount)), List.of()));
   }
 
   /** Calldata of {@code RewardDistributor.claim(rootIndex, account, cumulative, proof)}. */

@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param inferenceTopic topic of signed inference events (outputs shown by the trace page)
  * @param workerUrl base URL of a LoRA worker's OpenAI API, if any
  * @param modelFactoryUrl base URL of the ModelFactory HTTP API, if any
+ * @param playgroundConsumerKey private key (hex) of a consumer with a deposit in ConsumerEscrow, if
+ *     any: the chat playground then pays the worker with vouchers signed by this key
  */
 public record ConsoleConfig(
     String host,
@@ -29,7 +31,8 @@ public record ConsoleConfig(
     String submissionsTopic,
     String inferenceTopic,
     Optional<String> workerUrl,
-    Optional<String> modelFactoryUrl) {
+    Optional<String> modelFactoryUrl,
+    Optional<String> playgroundConsumerKey) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8088;
@@ -44,9 +47,24 @@ public record ConsoleConfig(
     Objects.requireNonNull(inferenceTopic, "inferenceTopic");
     workerUrl = workerUrl.map(ConsoleConfig::stripSlash);
     modelFactoryUrl = modelFactoryUrl.map(ConsoleConfig::stripSlash);
+    Objects.requireNonNull(playgroundConsumerKey, "playgroundConsumerKey");
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("port out of range: " + port);
     }
+  }
+
+  /** Never shows the playground consumer's key. */
+  @Override
+  public String toString() {
+    return "ConsoleConfig[host=%s, port=%d, warehouse=%s, rpcUrl=%s, workerUrl=%s, modelFactoryUrl=%s, playgroundConsumer=%s]"
+        .formatted(
+            host,
+            port,
+            warehouse,
+            rpcUrl,
+            workerUrl.orElse(null),
+            modelFactoryUrl.orElse(null),
+            playgroundConsumerKey.isPresent() ? "set" : "none");
   }
 
   private static String stripSlash(String url) {
@@ -69,6 +87,7 @@ public record ConsoleConfig(
     private String inferenceTopic = "inference.events";
     private String workerUrl;
     private String modelFactoryUrl;
+    private String playgroundConsumerKey;
 
     private Builder() {}
 
@@ -122,6 +141,12 @@ public record ConsoleConfig(
       return this;
     }
 
+    /** A consumer key with a deposit in ConsumerEscrow, for the chat playground to pay with. */
+    public Builder playgroundConsumerKey(String privateKeyHex) {
+      this.playgroundConsumerKey = privateKeyHex;
+      return this;
+    }
+
     public ConsoleConfig build() {
       return new ConsoleConfig(
           host,
@@ -133,7 +158,8 @@ public record ConsoleConfig(
           submissionsTopic,
           inferenceTopic,
           Optional.ofNullable(workerUrl),
-          Optional.ofNullable(modelFactoryUrl));
+          Optional.ofNullable(modelFactoryUrl),
+          Optional.ofNullable(playgroundConsumerKey));
     }
   }
 }

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * GET  /api/attributions/{eventId}       output, spans, shares, exact fee split, epoch root
  * POST /api/trace                        {output} -> the attributed events with that output
  * GET  /api/payouts/{account}            per-epoch earnings, claimable / pending / claimed, claim tx
- * GET  /api/consumers/{consumer}         spend per epoch
+ * GET  /api/consumers/{consumer}         spend per epoch, escrow balance
+ * POST /api/consumers/{address}/deposit  {amount_wei} -> the approve and deposit transactions
  * POST /api/chat                         streams a worker's chat completion (SSE)
  * *    /api/trainings[/...]              the ModelFactory API, forwarded
  * </pre>
@@ -101,8 +102,8 @@ public final class ConsoleServer implements AutoCloseable {
     DatanetsApi datanets = new DatanetsApi(warehouse, chain);
     TraceApi trace = new TraceApi(warehouse, chain, outputs);
     PayoutsApi payouts = new PayoutsApi(warehouse, chain);
-    ConsumersApi consumers = new ConsumersApi(warehouse);
-    Proxies proxies = new Proxies(config);
+    ConsumersApi consumers = new ConsumersApi(warehouse, chain);
+    Proxies proxies = new Proxies(config, chain);
 
     get("/api/info", r -> info(chain));
     get("/api/datanets", r -> datanets.list());
@@ -115,6 +116,7 @@ public final class ConsoleServer implements AutoCloseable {
     post("/api/trace", trace::byOutput);
     get("/api/payouts/(0x[0-9a-fA-F]{40})", payouts::account);
     get("/api/consumers/([^/]+)", consumers::consumer);
+    post("/api/consumers/(0x[0-9a-fA-F]{40})/deposit", consumers::deposit);
     raw("POST", "/api/chat", proxies::chat);
     raw("GET", "/api/models", proxies::models);
     raw("GET", "/api/trainings(/.*)?", proxies::modelFactory);
@@ -130,6 +132,9 @@ public final class ConsoleServer implements AutoCloseable {
     out.put("datanet_registry", chain.deployment().datanetRegistry());
     out.put("reward_distributor", chain.deployment().rewardDistributor());
     out.put("open_token", chain.deployment().openToken());
+    if (chain.deployment().consumerEscrow() != null) {
+      out.put("consumer_escrow", chain.deployment().consumerEscrow());
+    }
     out.put("worker", config.workerUrl().isPresent());
     out.put("model_factory", config.modelFactoryUrl().isPresent());
     out.put("warehouse", config.warehouse());

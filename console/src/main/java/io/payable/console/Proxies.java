@@ -1,8 +1,14 @@
 package io.payable.console;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import io.payable.contracts.chain.ChainClient;
+import io.payable.contracts.client.EscrowClient;
+import io.payable.contracts.deploy.Deployment;
+import io.payable.lora.client.PayingClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,22 +16,34 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import org.web3j.crypto.Credentials;
 
 /**
  * Forwards to the services the Console fronts: a LoRA worker's OpenAI API (the chat playground,
  * streamed as server-sent events as the worker sends them) and the ModelFactory HTTP API ({@code
  * /v1/trainings}). Neither is required: without one, its pages say so.
+ *
+ * <p>A worker that serves paid requests only answers 402 without a voucher. Given a playground
+ * consumer (a key with a deposit in ConsumerEscrow), the chat playground pays: each request goes
+ * through a {@link PayingClient}, which signs the next cumulative voucher. Its answer is then a
+ * paid completion like any other (metered, attributed and settled); it is sent to the browser as
+ * server-sent events in one piece, since the client reads what the worker charged from the
+ * non-streamed answer. Without one, the worker's 402 becomes a one-line message.
  */
 final class Proxies {
 
   private final ConsoleConfig config;
+  private final ChainReads chain;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private PayingClient paying;
 
-  Proxies(ConsoleConfig config) {
+  Proxies(ConsoleConfig config, ChainReads chain) {
     this.config = config;
+    this.chain = chain;
   }
 
   /** POST /api/chat {model, messages, max_tokens}: the worker's streamed chat completion. */
@@ -37,13 +55,102 @@ final class Proxies {
       throw ApiException.badRequest("messages must be a non-empty array");
     }
     ObjectNode forwarded = ((ObjectNode) body).deepCopy();
+    if (config.playgroundConsumerKey().isPresent()) {
+      paidChat(worker, forwarded, exchange);
+      return;
+    }
     forwarded.put("stream", true);
     HttpRequest out =
         HttpRequest.newBuilder(URI.create(worker + "/v1/chat/completions"))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(forwarded)))
             .build();
-    pipe(out, exchange);
+    HttpResponse<InputStream> response = send(out);
+    if (response.statusCode() == 402) {
+      response.body().close();
+      throw new ApiException(
+          402,
+          "The worker serves paid requests only, and this Console has no playground consumer"
+              + " (payable console --playground-key-file: a key with a deposit in ConsumerEscrow) to pay with.");
+    }
+    pipe(response, exchange);
+  }
+
+  /** The chat completion paid with the playground consumer's voucher, as server-sent events. */
+  private void paidChat(String worker, ObjectNode request, HttpExchange exchange) throws Exception {
+    request.put("stream", false);
+    if (!request.has("max_tokens")) {
+      request.put("max_tokens", 64);
+    }
+    PayingClient.Answer answer;
+    try {
+      answer = payingClient(worker).post("/v1/chat/completions", request);
+    } catch (IOException e) {
+      throw new ApiException(
+          502, "Could not reach the worker at " + worker + ": " + e.getMessage());
+    }
+    if (answer.status() != 200) {
+      JsonNode error = answer.body().path("error");
+      String message = error.isObject() ? error.path("message").asText() : error.asText();
+      throw new ApiException(answer.status(), "The worker refused the paid request: " + message);
+    }
+    JsonNode done = answer.body();
+    ObjectNode first = chunk(done);
+    ((ObjectNode) first.path("choices").get(0))
+        .putObject("delta")
+        .put("role", "assistant")
+        .put("content", done.path("choices").path(0).path("message").path("content").asText());
+    ObjectNode last = chunk(done);
+    ((ObjectNode) last.path("choices").get(0))
+        .put("finish_reason", done.path("choices").path(0).path("finish_reason").asText())
+        .putObject("delta");
+    last.set("usage", done.path("usage"));
+    last.set("payable", done.path("payable"));
+    exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+    exchange.getResponseHeaders().set("Cache-Control", "no-store");
+    exchange.sendResponseHeaders(200, 0);
+    try (OutputStream out = exchange.getResponseBody()) {
+      for (ObjectNode c : java.util.List.of(first, last)) {
+        out.write(("data: " + Json.MAPPER.writeValueAsString(c) + "\n\n").getBytes(UTF_8));
+      }
+      out.write("data: [DONE]\n\n".getBytes(UTF_8));
+    }
+  }
+
+  private static ObjectNode chunk(JsonNode completion) {
+    ObjectNode c = Json.MAPPER.createObjectNode();
+    c.put("id", completion.path("id").asText());
+    c.put("object", "chat.completion.chunk");
+    c.put("created", completion.path("created").asLong());
+    c.put("model", completion.path("model").asText());
+    ObjectNode choice = c.putArray("choices").addObject();
+    choice.put("index", 0);
+    choice.putNull("finish_reason");
+    return c;
+  }
+
+  /**
+   * The playground consumer's paying client, made at the first paid request: the voucher domain is
+   * the deployment's escrow, and the worker's count of its charges starts at what the escrow has
+   * redeemed from it.
+   */
+  private synchronized PayingClient payingClient(String worker) throws Exception {
+    if (paying == null) {
+      Credentials consumer = Credentials.create(config.playgroundConsumerKey().orElseThrow());
+      Deployment deployment = chain.deployment();
+      EscrowClient escrow =
+          EscrowClient.connect(
+              new ChainClient(chain.web3j(), deployment.chainId()), deployment, consumer);
+      paying =
+          new PayingClient(
+              URI.create(worker),
+              consumer,
+              escrow.voucherDomain(),
+              escrow.account(consumer.getAddress()).redeemed(),
+              Duration.ofMinutes(10),
+              Clock.systemUTC());
+    }
+    return paying;
   }
 
   /** GET /api/models: the worker's models and adapters. */
@@ -76,15 +183,21 @@ final class Proxies {
     return url.orElseThrow(() -> new ApiException(503, message));
   }
 
-  /** Sends the upstream response as it arrives (status, content type, body). */
-  private void pipe(HttpRequest request, HttpExchange exchange) throws Exception {
-    HttpResponse<InputStream> response;
+  private HttpResponse<InputStream> send(HttpRequest request) throws Exception {
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
       throw new ApiException(
           502, "Could not reach " + request.uri().getHost() + ":" + request.uri().getPort());
     }
+  }
+
+  /** Sends the upstream response as it arrives (status, content type, body). */
+  private void pipe(HttpRequest request, HttpExchange exchange) throws Exception {
+    pipe(send(request), exchange);
+  }
+
+  private void pipe(HttpResponse<InputStream> response, HttpExchange exchange) throws Exception {
     exchange
         .getResponseHeaders()
         .set(

@@ -175,6 +175,20 @@ class ConsoleServerTest {
   }
 
   @Test
+  void badDepositRequestsSayWhatIsWrong() throws Exception {
+    String path = "/api/consumers/" + address(5) + "/deposit";
+    HttpResponse<String> fraction = post(path, "{\"amount_wei\":\"1.5\"}");
+    assertThat(fraction.statusCode()).isEqualTo(400);
+    assertThat(error(fraction)).isEqualTo("amount_wei must be a whole number of wei: 1.5");
+    HttpResponse<String> zero = post(path, "{\"amount_wei\":\"0\"}");
+    assertThat(zero.statusCode()).isEqualTo(400);
+    assertThat(error(zero)).isEqualTo("Deposit more than 0 OPEN.");
+    HttpResponse<String> missing = post(path, "{}");
+    assertThat(missing.statusCode()).isEqualTo(400);
+    assertThat(error(missing)).isEqualTo("Missing field: amount_wei");
+  }
+
+  @Test
   void emptyWarehouseReadsAsNothingYet() throws Exception {
     HttpResponse<String> r = get("/api/datanets/0x" + "ab".repeat(32) + "/contributions");
     assertThat(r.statusCode()).isEqualTo(200);
@@ -213,6 +227,20 @@ class ConsoleServerTest {
             java.math.BigInteger.valueOf(1000),
             java.util.List.of("0x" + "cd".repeat(32)));
     assertThat(data).isEqualTo(CLAIM_CALLDATA);
+  }
+
+  @Test
+  void depositCalldataIsTheAbiEncodingOfApproveAndDeposit() {
+    // OpenToken.approve(0x..07, 123456789) and ConsumerEscrow.deposit(1 OPEN), encoded by ethers'
+    // Interface (outside reference).
+    assertThat(ChainReads.approveCalldata(address(7), java.math.BigInteger.valueOf(123456789)))
+        .isEqualTo(
+            "0x095ea7b3"
+                + "0000000000000000000000000000000000000000000000000000000000000007"
+                + "00000000000000000000000000000000000000000000000000000000075bcd15");
+    assertThat(ChainReads.depositCalldata(java.math.BigInteger.TEN.pow(18)))
+        .isEqualTo(
+            "0xb6b55f25" + "0000000000000000000000000000000000000000000000000de0b6b3a7640000");
   }
 
   static final String CLAIM_CALLDATA =

@@ -56,6 +56,13 @@ public final class ConsoleCommand implements Callable<Integer> {
   String modelFactoryUrl;
 
   @Option(
+      names = "--playground-key-file",
+      description =
+          "A file holding the private key (hex) of a consumer with a deposit in ConsumerEscrow:"
+              + " the chat playground pays the worker with vouchers signed by it.")
+  Path playgroundKeyFile;
+
+  @Option(
       names = "--host",
       defaultValue = ConsoleConfig.DEFAULT_HOST,
       description = "Interface to bind (default: ${DEFAULT-VALUE}).")
@@ -88,6 +95,8 @@ public final class ConsoleCommand implements Callable<Integer> {
             .bootstrapServers(bootstrapServers)
             .workerUrl(workerUrl)
             .modelFactoryUrl(modelFactoryUrl)
+            .playgroundConsumerKey(
+                playgroundKeyFile == null ? null : Files.readString(playgroundKeyFile).strip())
             .build();
     ConsoleServer console;
     try {

@@ -5,7 +5,9 @@ import io.payable.factory.http.TrainingHttpServer;
 import io.payable.factory.http.TrainingService;
 import io.payable.factory.run.AdapterTrainer;
 import io.payable.factory.run.ModelFactory;
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -36,6 +38,18 @@ public final class ModelsApiCommand implements Callable<Integer> {
   @Option(names = "--runs", defaultValue = "model-runs", description = "Runs directory.")
   Path runs;
 
+  @Option(
+      names = "--store",
+      description =
+          "Adapter store of the workers (`payable serve --adapters`); enables publishing a"
+              + " completed run (POST /v1/trainings/{id}/publish).")
+  Path store;
+
+  @Option(
+      names = "--worker",
+      description = "Worker base URL to load published adapters on; repeatable.")
+  List<URI> workers = List.of();
+
   @Mixin WarehouseOptions warehouse;
 
   @Mixin ChainOptions chain;
@@ -52,7 +66,14 @@ public final class ModelsApiCommand implements Callable<Integer> {
             Optional.ofNullable(c).map(ChainOptions.Connection::registry));
     CountDownLatch stop = new CountDownLatch(1);
     try (TrainingService service = new TrainingService(factory);
-        TrainingHttpServer http = TrainingHttpServer.start(host, port, service, bases)) {
+        TrainingHttpServer http =
+            TrainingHttpServer.start(
+                host,
+                port,
+                service,
+                bases,
+                Optional.ofNullable(store)
+                    .map(s -> new TrainingHttpServer.Publishing(s, workers)))) {
       spec.commandLine()
           .getOut()
           .printf("ModelFactory API on http://%s:%d/v1/trainings%n", host, http.port());

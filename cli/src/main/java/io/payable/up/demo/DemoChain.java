@@ -44,8 +44,11 @@ public final class DemoChain {
   static final int FIRST_CONSUMER = 12;
   static final int CONSUMERS = 3;
 
+  /** The consumer the Console's chat playground pays with. */
+  static final int PLAYGROUND = FIRST_CONSUMER + CONSUMERS;
+
   /** Development accounts the demo uses. */
-  public static final int ACCOUNTS = FIRST_CONSUMER + CONSUMERS;
+  public static final int ACCOUNTS = PLAYGROUND + 1;
 
   /** What each consumer gets from the deployer, in wei of OPEN (a thousand OPEN). */
   static final BigInteger CONSUMER_ALLOWANCE = BigInteger.TEN.pow(18 + 3);
@@ -100,7 +103,8 @@ public final class DemoChain {
               DatanetIds.saltOf(datanet), anvil.account(TREASURY).address(), "demo:" + datanet)
           .send();
     }
-    for (int c = 0; c < CONSUMERS && FIRST_CONSUMER + c < accounts; c++) {
+    // The demo's consumers and the Console's playground consumer.
+    for (int c = 0; c <= CONSUMERS && FIRST_CONSUMER + c < accounts; c++) {
       chain
           .token(DEPLOYER)
           .transfer(anvil.account(FIRST_CONSUMER + c).address(), CONSUMER_ALLOWANCE)

@@ -87,6 +87,16 @@ public final class DemoConsumers implements AutoCloseable {
     return consumers;
   }
 
+  /**
+   * Deposits {@link #DEPOSIT} for the Console's chat playground consumer ({@link
+   * DemoChain#PLAYGROUND}), so that the playground's completions are paid like any other.
+   */
+  static void depositForPlayground(DemoChain chain) throws Exception {
+    ChainClient client = new ChainClient(chain.web3j, chain.anvil.chainId());
+    EscrowClient.connect(client, chain.deployment, chain.credentials(DemoChain.PLAYGROUND))
+        .deposit(DEPOSIT);
+  }
+
   private void run(int account, PayingClient client, List<Prompt> prompts, DemoPlan plan) {
     Random random = new Random(account);
     try {

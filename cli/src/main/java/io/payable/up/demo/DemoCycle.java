@@ -44,6 +44,7 @@ public final class DemoCycle implements AutoCloseable {
   private DemoJobs jobs;
   private DemoWorker worker;
   private DemoConsumers consumers;
+  private DemoModelFactory modelFactory;
   private List<DemoContributions.Contribution> contributions = List.of();
   private List<String> adapters = List.of();
   private boolean closed;
@@ -113,12 +114,23 @@ public final class DemoCycle implements AutoCloseable {
                 out)
             .trainAndPublish(worker, Duration.ofMinutes(3), stopping::get);
     say("[5/6] Adapters trained, registered on chain and served: %s.", adapters);
+    modelFactory =
+        DemoModelFactory.start(
+            stack.warehouse().catalog(),
+            dir.resolve("models").resolve("console-runs"),
+            chain,
+            model.dir().getParent(),
+            worker);
+    say(
+        "ModelFactory API at %s/v1/trainings (base model %s), for the Console's ModelFactory page.",
+        modelFactory.url(), model.id());
 
     consumers = DemoConsumers.start(plan, chain, worker, prompts(corpora));
     say(
         "[6/6] %d consumers deposited %s wei of OPEN each into ConsumerEscrow and send paid"
             + " completion requests.",
         plan.consumers(), DemoConsumers.DEPOSIT);
+    DemoConsumers.depositForPlayground(chain);
   }
 
   /** Beginnings of the contributed passages, and of passages no one contributed. */
@@ -156,6 +168,20 @@ public final class DemoCycle implements AutoCloseable {
   /** The demo LoRA worker's base URL (after {@link #start}). */
   public String workerUrl() {
     return worker.url();
+  }
+
+  /** The demo ModelFactory API's base URL (after {@link #start}). */
+  public String modelFactoryUrl() {
+    return modelFactory.url();
+  }
+
+  /**
+   * The private key (hex) of the consumer the Console's chat playground pays with: an account of
+   * its own with a deposit in ConsumerEscrow (after {@link #start}).
+   */
+  public String playgroundConsumerKey() {
+    return org.web3j.utils.Numeric.toHexStringWithPrefixZeroPadded(
+        chain.credentials(DemoChain.PLAYGROUND).getEcKeyPair().getPrivateKey(), 64);
   }
 
   /** Posted roots so far. */
@@ -307,6 +333,9 @@ public final class DemoCycle implements AutoCloseable {
     }
     if (jobs != null) {
       jobs.close();
+    }
+    if (modelFactory != null) {
+      modelFactory.close();
     }
     if (worker != null) {
       worker.close();

@@ -132,8 +132,10 @@ async function datanetPage(id) {
   const search = h('input', { type: 'search', name: 'q', placeholder: 'contributor, id, hash or licence' });
   const listBox = h('div', { id: 'contributions' });
   let page = 0;
+  let refreshStats = async () => {};
   async function loadPage(p) {
     page = p;
+    refreshStats().catch(() => {});
     const q = encodeURIComponent(search.value.trim());
     const r = await api.get(`/api/datanets/${d.id}/contributions?page=${p}&size=10&q=${q}`);
     const rows = r.items.map((c) => h('tr', { 'data-contribution': c.contribution_id },
@@ -148,18 +150,26 @@ async function datanetPage(id) {
       table([['Contribution'], ['Contributor'], ['Tokens', 'num'], ['Licence', 'hide-narrow'], ['Shard', 'hide-narrow'], ['Accepted (UTC)', 'hide-narrow']], rows),
       h('div', { class: 'pager' },
         h('button', { type: 'button', class: 'secondary', disabled: p === 0, onclick: () => guarded(() => loadPage(p - 1)) }, 'Previous page'),
-        h('span', { id: 'page-info' }, `Page ${p + 1} of ${pages} · ${r.total} contributions`),
+        h('span', { id: 'page-info' }, `Page ${p + 1} of ${pages} · ${r.total} contribution${r.total === 1 ? '' : 's'}`),
         h('button', { type: 'button', class: 'secondary', disabled: p + 1 >= pages, onclick: () => guarded(() => loadPage(p + 1)) }, 'Next page')));
   }
   const searchForm = h('form', { class: 'row', role: 'search', onsubmit: (e) => { e.preventDefault(); guarded(() => loadPage(0)); } },
     field('Search contributions', search), h('button', { type: 'submit', class: 'secondary' }, 'Search'));
 
+  const statsBox = h('div', { class: 'stats', id: 'datanet-stats' });
+  const renderStats = (x) => fill(statsBox,
+    stat('Contributions', x.contributions.toLocaleString('en-US'), 'datanet-contributions'), stat('Contributors', x.contributors),
+    stat('Tokens', x.tokens.toLocaleString('en-US')), stat('Shards', x.shards),
+    stat('Licences', x.licenses.join(', ') || '—'), stat('Treasury', short(x.treasury, 5)));
+  renderStats(d);
+  // After a contribution is accepted or sealed, the totals change too.
+  refreshStats = async () => {
+    const now = (await api.get('/api/datanets')).find((x) => x.id === d.id);
+    if (now && seq === renderSeq) renderStats(now);
+  };
   setPage(d.name,
     h('p', { class: 'mono muted' }, d.id),
-    h('div', { class: 'stats' },
-      stat('Contributions', d.contributions.toLocaleString('en-US')), stat('Contributors', d.contributors),
-      stat('Tokens', d.tokens.toLocaleString('en-US')), stat('Shards', d.shards),
-      stat('Licences', d.licenses.join(', ') || '—'), stat('Treasury', short(d.treasury, 5))),
+    statsBox,
     h('h2', {}, 'Contribute'),
     h('div', { class: 'card' },
       h('p', { class: 'muted' }, 'Your wallet signs the text’s hash (EIP-712 Contribution); the Console publishes it for the ingest job, which accepts or rejects it with a reason.'),
@@ -299,7 +309,7 @@ async function payoutsPage(account) {
       }
     }));
     const epochRows = p.epochs.slice().reverse().map((e) => h('tr', { 'data-epoch': e.epoch },
-      h('td', {}, e.epoch), h('td', { class: 'num', title: e.amount_wei + ' wei' }, open(e.amount_wei, 9)),
+      h('td', {}, e.epoch), h('td', { class: 'num', title: e.amount_wei + ' wei', 'data-wei': e.amount_wei }, open(e.amount_wei, 9)),
       h('td', { class: 'num', title: e.cumulative_wei + ' wei' }, open(e.cumulative_wei, 9)),
       h('td', {}, e.active ? h('span', { class: 'badge ok' }, 'active') : h('span', { class: 'badge wait' }, 'pending')),
       h('td', { class: 'hide-narrow mono' }, short(e.root, 6))));

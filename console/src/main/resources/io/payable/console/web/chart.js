@@ -18,6 +18,9 @@ export function barChart(points, { title, format = String, height = 180 } = {}) 
   const n = Math.max(points.length, 1);
   const slot = (W - L) / n;
   const bw = Math.max(2, Math.min(48, slot * 0.7));
+  const longest = Math.max(1, ...points.map((p) => String(p.label).length));
+  const half = longest * 3.4;
+  const every = Math.max(1, Math.ceil((2 * half + 8) / slot));
   svg.append(s('line', { x1: L, y1: H - B, x2: W, y2: H - B, class: 'axis' }));
   points.forEach((p, i) => {
     const frac = max === 0n ? 0 : Number((values[i] * 10000n) / max) / 10000;
@@ -26,8 +29,12 @@ export function barChart(points, { title, format = String, height = 180 } = {}) 
     const bar = s('rect', { x, y: H - B - bh, width: bw, height: bh, fill: '#2f5bd3', rx: 2 });
     bar.append(s('title', {}, `${p.label}: ${format(p.value)}`));
     svg.append(bar);
-    if (n <= 24 || i % Math.ceil(n / 24) === 0) {
-      svg.append(s('text', { x: x + bw / 2, y: H - 6, 'text-anchor': 'middle' }, p.label));
+    // Every `every`-th label, counted from the newest, so that labels never overlap; one near an
+    // edge is anchored to it rather than cut off.
+    if ((n - 1 - i) % every === 0) {
+      const cx = x + bw / 2;
+      const anchor = cx + half > W ? 'end' : cx - half < 0 ? 'start' : 'middle';
+      svg.append(s('text', { x: anchor === 'end' ? W : anchor === 'start' ? 0 : cx, y: H - 6, 'text-anchor': anchor }, p.label));
     }
   });
   if (max > 0n) svg.append(s('text', { x: L, y: 12 }, 'max ' + format(max.toString())));

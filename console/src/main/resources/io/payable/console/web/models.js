@@ -51,7 +51,7 @@ export async function modelsPage({ info, setPage, poll, trainingId }) {
   applyPreset();
   const picks = datanets.map((d) => h('label', { class: 'row', style: 'font-weight: 400' },
     h('input', { type: 'checkbox', name: 'datanet', value: d.id, style: 'width: auto' }),
-    `${d.name}: ${d.contributions} contributions, ${d.tokens.toLocaleString('en-US')} tokens, licence ${d.licenses.join(', ') || 'none declared'}`));
+    `${d.name}: ${d.contributions} contribution${d.contributions === 1 ? '' : 's'}, ${d.tokens.toLocaleString('en-US')} tokens, licence ${d.licenses.join(', ') || 'none declared'}`));
   const form = h('form', { class: 'card', id: 'training-form', onsubmit: (e) => { e.preventDefault(); guarded(async () => {
     const chosen = picks.map((l) => l.querySelector('input')).filter((c) => c.checked).map((c) => c.value);
     if (chosen.length === 0) throw new Error('Pick at least one Datanet to train on.');
@@ -77,10 +77,17 @@ export async function modelsPage({ info, setPage, poll, trainingId }) {
 async function trainingPage(id, setPage, poll, info) {
   const box = h('div', { id: 'training' });
   setPage('Training ' + id, box);
+  // Made once the run completes and kept across renders: the publish outcome and the chat.
+  let publishCard = null;
+  let chatBox = null;
   const render = async () => {
     const t = await api.get(`/api/trainings/${encodeURIComponent(id)}`);
     const finished = FINISHED.includes(t.status);
     const r = t.result;
+    if (r && !publishCard) {
+      publishCard = publishBox(id, r.adapter_name);
+      chatBox = info.worker ? chatCard(r.adapter_name) : null;
+    }
     fill(box,
       h('div', { class: 'stats' }, stat('Status', t.status.replace('_', ' '), 'training-status'),
         stat('Step', `${t.step} / ${t.total_steps}`, 'training-step'),
@@ -98,34 +105,65 @@ async function trainingPage(id, setPage, poll, info) {
           h('p', {}, 'Adapter ', h('strong', {}, r.adapter_name), ' (registry key ', h('span', { class: 'mono' }, r.registry_key), ')'),
           h('p', {}, 'Artifact SHA-256 ', h('span', { class: 'mono' }, r.artifact_sha256)),
           h('p', {}, 'Manifest SHA-256 ', h('span', { class: 'mono' }, r.manifest_sha256)),
-          h('p', {}, `Training set: ${r.training_set_count} contributions, Merkle root `, h('span', { class: 'mono' }, r.training_set_root)),
+          h('p', {}, `Training set: ${r.training_set_count} contribution${r.training_set_count === 1 ? '' : 's'}, Merkle root `, h('span', { class: 'mono' }, r.training_set_root)),
           h('p', {}, 'Registered in ModelRegistry in transaction ', h('span', { class: 'mono' }, r.tx_hash)),
-          h('p', { class: 'muted' }, 'Publish it to the workers with ', h('code', {}, `payable models publish ${r.adapter_name}`),
-            '; anyone can check it with ', h('code', {}, `payable models verify ${r.adapter_name}`), '.'))] : null,
-      r && info.worker ? chatCard(r.adapter_name) : null);
+          h('p', { class: 'muted' }, 'Anyone can check it with ', h('code', {}, `payable models verify ${r.adapter_name}`), '.')),
+        h('h2', {}, 'Publish'), publishCard] : null,
+      chatBox);
     return !finished;
   };
   await render();
-  poll(async () => render().catch((e) => { showMessage(e.message); return true; }), 2000);
+  poll(async () => render().catch((e) => { showMessage(e.message); return true; }), 1000);
 }
 
-/** A chat playground streaming (SSE) from the worker through the Console. */
+/** Publish: the ModelFactory server copies the adapter to the workers' store and loads it. */
+function publishBox(id, adapter) {
+  const status = h('p', { id: 'publish-status', role: 'status' });
+  const button = h('button', { type: 'button', id: 'publish' }, 'Publish to the workers');
+  button.addEventListener('click', () => guarded(async () => {
+    button.disabled = true;
+    fill(status, 'Publishing…');
+    try {
+      const p = await api.post(`/api/trainings/${encodeURIComponent(id)}/publish`, {});
+      const on = p.loaded_on.length ? `loaded on ${p.loaded_on.join(', ')}` : 'stored (no worker to load it on)';
+      fill(status, h('span', { class: 'badge ok', 'data-published': p.adapter_name }, 'published'), ` ${p.adapter_name} ${on}.`);
+    } catch (e) {
+      fill(status, '');
+      button.disabled = false;
+      throw e;
+    }
+  }));
+  return h('div', { class: 'card', id: 'publish-card' },
+    h('p', {}, 'Publish ', h('strong', {}, adapter), ' to the workers: they serve it at once, no restart (as ',
+      h('code', {}, 'payable models publish'), ' does).'),
+    h('div', {}, button), status);
+}
+
+/**
+ * A chat playground streaming (SSE) from the worker through the Console; each finished answer can
+ * be traced: the Console looks for the attributed event whose output is that text.
+ */
 export function chatCard(adapter) {
   const model = h('input', { name: 'model', value: adapter || '', placeholder: 'adapter id' });
   const prompt = h('textarea', { name: 'prompt', placeholder: 'Ask the adapter something' });
+  const temperature = h('input', { name: 'temperature', type: 'number', min: '0', max: '2', step: '0.1', value: '0.7' });
+  const maxTokens = h('input', { name: 'max_tokens', type: 'number', min: '1', max: '512', step: '1', value: '48' });
   const log = h('div', { class: 'chat', id: 'chat-log', 'aria-live': 'polite' });
   const form = h('form', { class: 'card', id: 'chat', onsubmit: (e) => { e.preventDefault(); guarded(async () => {
     const answer = h('div', { class: 'msg', 'data-answer': 'streaming' });
+    const text = h('span', {});
+    answer.append(text);
     log.append(h('div', { class: 'msg user' }, prompt.value), answer);
     const r = await fetch('/api/chat', { method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ model: model.value, messages: [{ role: 'user', content: prompt.value }], max_tokens: 48 }) });
+      body: JSON.stringify({ model: model.value, messages: [{ role: 'user', content: prompt.value }],
+        max_tokens: Number(maxTokens.value) || 48, temperature: Number(temperature.value) }) });
     if (!r.ok) {
       const j = await r.json().catch(() => ({}));
       const err = j.error && typeof j.error === 'object' ? j.error.message : j.error;
       answer.remove();
       throw new Error(err || r.statusText);
     }
-    const reader = r.body.getReader(); const dec = new TextDecoder(); let buf = '';
+    const reader = r.body.getReader(); const dec = new TextDecoder(); let buf = ''; let full = ''; let eventId = null;
     for (;;) {
       const { value, done } = await reader.read(); if (done) break;
       buf += dec.decode(value, { stream: true });
@@ -136,12 +174,57 @@ export function chatCard(adapter) {
         const data = line.slice(5).trim(); if (data === '[DONE]') continue;
         try {
           const j = JSON.parse(data);
+          // The worker's completion id is the id of the inference event it meters.
+          if (j.id) eventId = j.id;
           const d = j.choices && j.choices[0] && (j.choices[0].delta || {}).content;
-          if (d) answer.append(d);
+          if (d) { full += d; text.append(d); }
         } catch (x) { /* not an event */ }
       }
     }
     answer.setAttribute('data-answer', 'done');
-  }); } }, field('Adapter', model), field('Message', prompt), h('div', {}, h('button', { type: 'submit' }, 'Send')), log);
+    answer.append(h('div', {}, traceButton(eventId, full)));
+  }); } }, field('Adapter', model), field('Message', prompt),
+  h('div', { class: 'row' }, field('Temperature', temperature), field('Max tokens', maxTokens)),
+  h('div', {}, h('button', { type: 'submit' }, 'Send')), log);
   return [h('h2', {}, 'Chat playground'), form];
+}
+
+/**
+ * Opens the trace of an answer once attribution has recorded it (a few seconds): by the event id
+ * the worker streamed, or else by the answer's text.
+ */
+function traceButton(eventId, output) {
+  const b = h('button', { type: 'button', class: 'secondary trace-answer' }, 'Trace this answer');
+  const find = async () => {
+    if (eventId) {
+      try {
+        await api.get(`/api/attributions/${encodeURIComponent(eventId)}`);
+        return eventId;
+      } catch (e) {
+        return null;
+      }
+    }
+    const r = await api.post('/api/trace', { output });
+    return r.event_ids.length > 0 ? r.event_ids[0] : null;
+  };
+  b.addEventListener('click', () => guarded(async () => {
+    b.disabled = true;
+    const deadline = Date.now() + 90000;
+    try {
+      for (;;) {
+        const id = await find();
+        if (id) {
+          location.hash = `#/trace/${encodeURIComponent(id)}`;
+          return;
+        }
+        if (Date.now() > deadline) throw new Error('This answer has not been attributed yet; try again in a minute.');
+        b.textContent = 'Waiting for its attribution…';
+        await new Promise((ok) => setTimeout(ok, 2000));
+      }
+    } finally {
+      b.disabled = false;
+      b.textContent = 'Trace this answer';
+    }
+  }));
+  return b;
 }

@@ -20,3 +20,11 @@ export function short(hex, n = 6) {
   if (!hex) return '';
   return hex.length > 2 * n + 4 ? hex.slice(0, n + 2) + '…' + hex.slice(-n) : hex;
 }
+
+/** Wei (a decimal string) of an amount of OPEN typed by a person: "1.5" -> "1500000000000000000". */
+export function parseOpen(text) {
+  const t = String(text || '').trim();
+  const m = /^(\d*)(?:\.(\d{0,18}))?$/.exec(t);
+  if (!t || !m || (m[1] === '' && !m[2])) throw new Error(`Not an amount of OPEN: "${t}" (e.g. 1.5; at most 18 decimals).`);
+  return (BigInt(m[1] || '0') * WEI + BigInt((m[2] || '').padEnd(18, '0'))).toString();
+}

@@ -9,15 +9,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.payable.factory.FactoryException;
+import io.payable.factory.publish.AdapterPublisher;
 import io.payable.factory.run.TrainingRequest;
 import io.payable.factory.run.TrainingSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
@@ -34,11 +39,15 @@ import org.slf4j.LoggerFactory;
  * GET    /v1/trainings        every run this server knows, newest last
  * GET    /v1/trainings/{id}   status, progress, loss and eval curves, outcome or error
  * DELETE /v1/trainings/{id}   cancel (the run stops at its next micro-batch) -> 202
+ * POST   /v1/trainings/{id}/publish   a completed run's adapter to the workers, as {@code payable
+ *                              models publish} does -> 200 {adapter_name, stored_at, loaded_on}
  * </pre>
  *
  * {@code base} names a directory under the server's bases directory, never a path of the client's
- * choosing. Errors are {@code {"error": {"code", "message"}}} with 400 (bad request), 404 (unknown
- * run) or 409 (a run with that id is running).
+ * choosing; publishing goes to the adapter store and workers the server was started with, never to
+ * the client's. Errors are {@code {"error": {"code", "message"}}} with 400 (bad request), 404
+ * (unknown run), 409 (a run with that id is running; a run not completed, or no adapter store, on
+ * publish) or 502 (stored, but a worker did not load it).
  */
 public final class TrainingHttpServer implements AutoCloseable {
 
@@ -48,6 +57,7 @@ public final class TrainingHttpServer implements AutoCloseable {
           .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private static final Pattern ONE = Pattern.compile("/v1/trainings/([A-Za-z0-9._-]+)");
+  private static final Pattern PUBLISH = Pattern.compile("/v1/trainings/([A-Za-z0-9._-]+)/publish");
   private static final Pattern BASE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
   private static final int MAX_BODY = 1 << 16;
 
@@ -55,18 +65,44 @@ public final class TrainingHttpServer implements AutoCloseable {
   private final ExecutorService threads = Executors.newFixedThreadPool(4);
   private final TrainingService service;
   private final Path basesDir;
+  private final Optional<Publishing> publishing;
+  private final AdapterPublisher publisher = new AdapterPublisher();
 
-  private TrainingHttpServer(HttpServer server, TrainingService service, Path basesDir) {
+  /**
+   * Where {@code POST /v1/trainings/{id}/publish} puts adapters: the workers' adapter store ({@code
+   * payable serve --adapters}) and the workers to load them on.
+   */
+  public record Publishing(Path store, List<URI> workers) {
+    public Publishing {
+      Objects.requireNonNull(store, "store");
+      workers = List.copyOf(workers);
+    }
+  }
+
+  private TrainingHttpServer(
+      HttpServer server, TrainingService service, Path basesDir, Optional<Publishing> publishing) {
     this.server = server;
     this.service = service;
     this.basesDir = basesDir;
+    this.publishing = publishing;
   }
 
-  /** Starts on {@code host:port} (port 0: any free port). */
+  /** Starts on {@code host:port} (port 0: any free port), without publishing. */
   public static TrainingHttpServer start(
       String host, int port, TrainingService service, Path basesDir) throws IOException {
+    return start(host, port, service, basesDir, Optional.empty());
+  }
+
+  /** Starts on {@code host:port} (port 0: any free port), publishing to {@code publishing}. */
+  public static TrainingHttpServer start(
+      String host,
+      int port,
+      TrainingService service,
+      Path basesDir,
+      Optional<Publishing> publishing)
+      throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
-    TrainingHttpServer s = new TrainingHttpServer(server, service, basesDir);
+    TrainingHttpServer s = new TrainingHttpServer(server, service, basesDir, publishing);
     server.createContext("/", s::handle);
     server.setExecutor(s.threads);
     server.start();
@@ -82,7 +118,10 @@ public final class TrainingHttpServer implements AutoCloseable {
       String path = ex.getRequestURI().getPath();
       String method = ex.getRequestMethod();
       Matcher one = ONE.matcher(path);
-      if (path.equals("/v1/trainings") && method.equals("POST")) {
+      Matcher publish = PUBLISH.matcher(path);
+      if (publish.matches() && method.equals("POST")) {
+        publish(ex, publish.group(1));
+      } else if (path.equals("/v1/trainings") && method.equals("POST")) {
         create(ex);
       } else if (path.equals("/v1/trainings") && method.equals("GET")) {
         ArrayNode data = JSON.createArrayNode();
@@ -153,6 +192,60 @@ public final class TrainingHttpServer implements AutoCloseable {
     } catch (FactoryException e) {
       error(ex, 409, e.reason(), e.getMessage());
     }
+  }
+
+  private void publish(HttpExchange ex, String id) throws IOException {
+    var job = service.job(id);
+    if (job.isEmpty()) {
+      error(ex, 404, "unknown_run", "no training " + id);
+      return;
+    }
+    TrainingJob.Snapshot s = job.get().snapshot();
+    if (s.outcome() == null) {
+      error(ex, 409, "not_completed", "training " + id + " is " + s.phase().code());
+      return;
+    }
+    if (publishing.isEmpty()) {
+      error(
+          ex,
+          409,
+          "no_adapter_store",
+          "this server has no adapter store; publish with payable models publish "
+              + s.outcome().adapterDir());
+      return;
+    }
+    AdapterPublisher.Publication p;
+    try {
+      p =
+          publisher.publish(
+              s.outcome().adapterDir(),
+              publishing.get().store(),
+              Optional.empty(),
+              publishing.get().workers());
+    } catch (FactoryException e) {
+      error(ex, 409, e.reason(), e.getMessage());
+      return;
+    }
+    List<String> failed =
+        p.workers().stream()
+            .filter(a -> !a.ok())
+            .map(a -> a.worker() + " (" + a.status() + " " + a.body().strip() + ")")
+            .toList();
+    if (!failed.isEmpty()) {
+      error(
+          ex,
+          502,
+          "not_loaded",
+          "stored " + p.adapterName() + " but not loaded on " + String.join(", ", failed));
+      return;
+    }
+    ObjectNode n = JSON.createObjectNode();
+    n.put("id", id);
+    n.put("adapter_name", p.adapterName());
+    n.put("stored_at", p.storedAt().toString());
+    ArrayNode workers = n.putArray("loaded_on");
+    p.workers().forEach(a -> workers.add(a.worker()));
+    send(ex, 200, n);
   }
 
   private static ObjectNode summary(TrainingJob.Snapshot s) {

@@ -60,7 +60,14 @@ class TrainingHttpServerITCase {
               Optional.empty());
       try (TrainingService service = new TrainingService(factory);
           TrainingHttpServer server =
-              TrainingHttpServer.start("127.0.0.1", 0, service, dir.resolve("bases"))) {
+              TrainingHttpServer.start(
+                  "127.0.0.1",
+                  0,
+                  service,
+                  dir.resolve("bases"),
+                  Optional.of(
+                      new TrainingHttpServer.Publishing(
+                          Files.createDirectories(dir.resolve("store")), List.of())))) {
         String url = "http://127.0.0.1:" + server.port() + "/v1/trainings";
 
         JsonNode badRank =
@@ -103,6 +110,16 @@ class TrainingHttpServerITCase {
                     dir.resolve("runs").resolve(id).resolve("adapter/training-manifest.json")))
             .isTrue();
 
+        // Publishing copies the run's adapter into the server's store, under its name.
+        JsonNode published = post(url + "/" + id + "/publish", "", 200);
+        assertThat(published.get("adapter_name").asText()).isEqualTo("lease-v1");
+        assertThat(Files.readAllBytes(dir.resolve("store/lease-v1/adapter_model.safetensors")))
+            .isEqualTo(
+                Files.readAllBytes(
+                    dir.resolve("runs").resolve(id).resolve("adapter/adapter_model.safetensors")));
+        assertThat(post(url + "/run-nope/publish", "", 404).at("/error/code").asText())
+            .isEqualTo("unknown_run");
+
         JsonNode empty =
             post(
                 url,
@@ -110,6 +127,11 @@ class TrainingHttpServerITCase {
                 201);
         JsonNode failed = await(url + "/" + empty.get("id").asText(), "failed");
         assertThat(failed.at("/error/code").asText()).isEqualTo("empty_dataset");
+        assertThat(
+                post(url + "/" + empty.get("id").asText() + "/publish", "", 409)
+                    .at("/error/code")
+                    .asText())
+            .isEqualTo("not_completed");
 
         JsonNode longRun =
             post(
