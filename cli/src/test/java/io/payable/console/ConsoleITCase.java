@@ -63,6 +63,12 @@ class ConsoleITCase {
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleITCase.class);
   private static final Path SCREENSHOTS = Paths.get("target", "console-screenshots");
 
+  /** The name {@code payable up} gives its random-weight base model. */
+  private static final String BASE_MODEL = "random-llama-4x128";
+
+  /** Training steps of the chorus adapter: enough to learn it, few enough to stay quick. */
+  private static final int STEPS = 60;
+
   @Test
   void contributeTraceAndClaimInTheBrowser(@TempDir Path dir) throws Exception {
     boolean required = "true".equals(System.getenv("PAYABLE_REQUIRE_CHROMIUM"));
@@ -91,6 +97,7 @@ class ConsoleITCase {
               .bootstrapServers(stack.kafka().bootstrapServers())
               .workerUrl(cycle.workerUrl())
               .modelFactoryUrl(cycle.modelFactoryUrl())
+              .playgroundConsumerKey(cycle.playgroundConsumerKey())
               .build();
       String contributor = stack.chain().account(1).address().toLowerCase();
       String wallet =
@@ -115,14 +122,16 @@ class ConsoleITCase {
         assertThat(browser.overflowAtPhoneWidth()).as("wider than a phone").isEmpty();
 
         // A Datanet of one chorus, created on chain by the wallet's account: the adapter trained
-        // on it below learns to sing it, so its answers are attributable to this contribution.
+        // on it below learns to sing it (a repeated token is what a random-weight base learns in a
+        // few dozen steps), so its answers are attributable to this contribution.
         Web3j web3j = stack.chain().newClient();
         String chorusDatanet = createDatanet(stack, deployment, web3j, 1, "console-chorus");
 
         // Contribute with the wallet -> accepted, visible in the table, then anchored.
         d.get(base + "#/datanets/" + chorusDatanet);
         await(d, () -> !d.findElements(By.id("contribute-form")).isEmpty(), Duration.ofSeconds(20));
-        String text = "Chorus of the capstan shanty, sung by the whole crew:" + " la".repeat(300);
+        String verse = "Chorus of the capstan shanty, sung by the whole crew:";
+        String text = verse + " la".repeat(300);
         contribute(d, text);
         await(d, () -> status(d).equals("accepted"), Duration.ofSeconds(60));
         String id = d.findElement(By.id("contribution-id")).getText();
@@ -161,7 +170,7 @@ class ConsoleITCase {
             d,
             () -> "models".equals(page(d)) && !d.findElements(By.id("training-form")).isEmpty(),
             Duration.ofSeconds(20));
-        d.findElement(By.name("base")).sendKeys("tiny-base");
+        d.findElement(By.name("base")).sendKeys(BASE_MODEL);
         d.findElement(By.name("name")).sendKeys("chorus-v1");
         d.findElement(By.cssSelector("input[name=datanet][value='" + chorusDatanet + "']")).click();
         d.findElement(By.cssSelector("#training-form details summary")).click();
@@ -172,7 +181,7 @@ class ConsoleITCase {
                 "lr",
                 "0.01",
                 "steps",
-                "150",
+                String.valueOf(STEPS),
                 "batch",
                 "2",
                 "seq_len",
@@ -204,8 +213,8 @@ class ConsoleITCase {
             Duration.ofSeconds(180));
         curveSizes.add(
             Integer.parseInt(d.findElement(By.id("loss-chart")).getAttribute("data-points")));
-        assertThat(curveSizes.last()).isEqualTo(150);
-        assertThat(curveSizes.subSet(1, 150)).as("curve sizes seen while training").isNotEmpty();
+        assertThat(curveSizes.last()).isEqualTo(STEPS);
+        assertThat(curveSizes.subSet(1, STEPS)).as("curve sizes seen while training").isNotEmpty();
         assertThat(d.findElements(By.cssSelector("#loss-chart svg polyline, #loss-chart svg path")))
             .isNotEmpty();
         assertThat(d.findElement(By.id("manifest")).getText()).contains("chorus-v1");
@@ -231,9 +240,10 @@ class ConsoleITCase {
             Duration.ofSeconds(60));
         assertThat(workerModels(cycle.workerUrl())).contains("chorus-v1");
 
-        // The chat playground streams the adapter's answer: the chorus it learned.
+        // The chat playground streams the adapter's answer, paid with the playground consumer's
+        // voucher: the chorus it learned, continuing the verse.
         assertThat(d.findElement(By.name("model")).getAttribute("value")).isEqualTo("chorus-v1");
-        d.findElement(By.name("prompt")).sendKeys("Sing the chorus.");
+        d.findElement(By.name("prompt")).sendKeys(verse);
         WebElement temperature = d.findElement(By.name("temperature"));
         temperature.clear();
         temperature.sendKeys("0");
@@ -277,6 +287,9 @@ class ConsoleITCase {
                 .orElseThrow();
         BigInteger chatAmount = ((BigDecimal) chatShare.getField("amount_wei")).toBigIntegerExact();
         assertThat(chatAmount).isPositive();
+        // A paid completion: the playground consumer's voucher paid for it.
+        assertThat(chatShare.getField("consumer"))
+            .isEqualTo(cycle.playgroundConsumer().toLowerCase());
         assertThat(
                 d.findElements(By.cssSelector("#shares [data-contributor='" + contributor + "']")))
             .hasSize(1);
@@ -397,32 +410,41 @@ class ConsoleITCase {
         browser.screenshots("payouts-claimed");
         assertThat(browser.overflowAtPhoneWidth()).as("wider than a phone").isEmpty();
 
-        // Consumers: the contributor is also the demo traffic's consumer. Its spend per epoch is
-        // the fees of its attributed events; it deposits part of its claim into its escrow through
-        // the wallet (approve, then deposit), and a deposit beyond its wallet is refused.
-        d.get(base + "#/consumers/" + contributor);
+        // Consumers: the playground consumer paid for the chat's answer; its spend in that epoch
+        // is the fees of its attributed events, the answer's among them.
+        String playground = cycle.playgroundConsumer().toLowerCase();
+        d.get(base + "#/consumers/" + playground);
+        By spendOfChatEpoch = By.cssSelector("#spend tbody tr[data-epoch='" + chatEpoch + "']");
         await(
             d,
-            () -> "consumers".equals(page(d)) && !d.findElements(By.id("deposit-form")).isEmpty(),
+            () -> "consumers".equals(page(d)) && !d.findElements(spendOfChatEpoch).isEmpty(),
             Duration.ofSeconds(30));
-        List<WebElement> spendRows = d.findElements(By.cssSelector("#spend tbody tr"));
-        assertThat(spendRows).isNotEmpty();
-        WebElement oldest = spendRows.get(spendRows.size() - 1);
-        long oldestEpoch = Long.parseLong(oldest.getAttribute("data-epoch"));
         Map<String, BigDecimal> feeOfEvent = new java.util.HashMap<>();
         PlatformIo.rows(stack.warehouse(), AttributionTables.ATTRIBUTIONS).stream()
-            .filter(r -> contributor.equals(r.getField("consumer")))
-            .filter(r -> (Long) r.getField("epoch") == oldestEpoch)
+            .filter(r -> playground.equals(r.getField("consumer")))
+            .filter(r -> (Long) r.getField("epoch") == chatEpoch)
             .forEach(
                 r ->
                     feeOfEvent.put(
                         (String) r.getField("event_id"), (BigDecimal) r.getField("fee_wei")));
-        assertThat(oldest.findElement(By.cssSelector("td[data-wei]")).getAttribute("data-wei"))
+        assertThat(feeOfEvent).containsKey(chatEvent);
+        assertThat(
+                d.findElement(spendOfChatEpoch)
+                    .findElement(By.cssSelector("td[data-wei]"))
+                    .getAttribute("data-wei"))
             .isEqualTo(
                 feeOfEvent.values().stream()
                     .reduce(BigDecimal.ZERO, BigDecimal::add)
                     .toBigIntegerExact()
                     .toString());
+
+        // The contributor deposits part of its claim into its own escrow account through the
+        // wallet (approve, then deposit); a deposit beyond its wallet is refused.
+        d.get(base + "#/consumers/" + contributor);
+        await(
+            d,
+            () -> "consumers".equals(page(d)) && !d.findElements(By.id("deposit-form")).isEmpty(),
+            Duration.ofSeconds(30));
         ConsumerEscrow escrow =
             ConsumerEscrow.load(
                 deployment.consumerEscrow(),

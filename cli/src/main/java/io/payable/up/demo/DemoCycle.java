@@ -184,6 +184,11 @@ public final class DemoCycle implements AutoCloseable {
         chain.credentials(DemoChain.PLAYGROUND).getEcKeyPair().getPrivateKey(), 64);
   }
 
+  /** The address of the consumer the Console's chat playground pays with. */
+  public String playgroundConsumer() {
+    return chain.address(DemoChain.PLAYGROUND);
+  }
+
   /** Posted roots so far. */
   public int rootsPosted() throws Exception {
     return rewards().distributions().size();
