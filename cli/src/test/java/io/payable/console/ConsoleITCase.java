@@ -260,6 +260,39 @@ class ConsoleITCase {
         assertThat(answer).contains("la la la la la la la la");
         browser.screenshots("models-chat");
 
+        // A Console without a playground consumer shows the paying worker's refusal in one line.
+        ConsoleConfig unpaidConfig =
+            ConsoleConfig.builder()
+                .port(0)
+                .warehouse(stack.warehouse().location())
+                .rpcUrl(stack.chain().rpcUrl())
+                .deploymentJson(deploymentJson)
+                .bootstrapServers(stack.kafka().bootstrapServers())
+                .workerUrl(cycle.workerUrl())
+                .build();
+        try (ConsoleServer unpaid = ConsoleServer.start(unpaidConfig)) {
+          var refused =
+              java.net.http.HttpClient.newHttpClient()
+                  .send(
+                      java.net.http.HttpRequest.newBuilder(
+                              java.net.URI.create(unpaid.url()).resolve("/api/chat"))
+                          .header("Content-Type", "application/json")
+                          .POST(
+                              java.net.http.HttpRequest.BodyPublishers.ofString(
+                                  "{\"model\":\"chorus-v1\",\"max_tokens\":8,\"messages\":"
+                                      + "[{\"role\":\"user\",\"content\":\"la la\"}]}"))
+                          .build(),
+                      java.net.http.HttpResponse.BodyHandlers.ofString());
+          assertThat(refused.statusCode()).isEqualTo(402);
+          assertThat(
+                  new com.fasterxml.jackson.databind.ObjectMapper()
+                      .readTree(refused.body())
+                      .path("error")
+                      .asText())
+              .contains("serves paid requests only")
+              .doesNotContain("\n");
+        }
+
         // The trace of that answer: its spans are the chorus, credited to the contributor.
         d.findElement(By.cssSelector("#chat-log .trace-answer")).click();
         await(

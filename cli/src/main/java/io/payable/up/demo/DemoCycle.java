@@ -113,7 +113,6 @@ public final class DemoCycle implements AutoCloseable {
                 dir.resolve("models").resolve("runs"),
                 out)
             .trainAndPublish(worker, Duration.ofMinutes(3), stopping::get);
-    say("[5/6] Adapters trained, registered on chain and served: %s.", adapters);
     modelFactory =
         DemoModelFactory.start(
             stack.warehouse().catalog(),
@@ -122,15 +121,16 @@ public final class DemoCycle implements AutoCloseable {
             model.dir().getParent(),
             worker);
     say(
-        "ModelFactory API at %s/v1/trainings (base model %s), for the Console's ModelFactory page.",
-        modelFactory.url(), model.id());
+        "[5/6] Adapters trained, registered on chain and served: %s; ModelFactory API at %s for"
+            + " the Console.",
+        adapters, modelFactory.url());
 
     consumers = DemoConsumers.start(plan, chain, worker, prompts(corpora));
+    DemoConsumers.depositForPlayground(chain);
     say(
         "[6/6] %d consumers deposited %s wei of OPEN each into ConsumerEscrow and send paid"
-            + " completion requests.",
+            + " completion requests; the Console's chat playground pays as one more.",
         plan.consumers(), DemoConsumers.DEPOSIT);
-    DemoConsumers.depositForPlayground(chain);
   }
 
   /** Beginnings of the contributed passages, and of passages no one contributed. */
