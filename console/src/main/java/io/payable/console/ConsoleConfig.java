@@ -48,6 +48,14 @@ public record ConsoleConfig(
     workerUrl = workerUrl.map(ConsoleConfig::stripSlash);
     modelFactoryUrl = modelFactoryUrl.map(ConsoleConfig::stripSlash);
     Objects.requireNonNull(playgroundConsumerKey, "playgroundConsumerKey");
+    playgroundConsumerKey.ifPresent(
+        key -> {
+          // Never echo the key in the message.
+          if (!key.matches("(0x)?[0-9a-fA-F]{64}")) {
+            throw new IllegalArgumentException(
+                "the playground consumer key must be 32 bytes of hex (64 hex digits)");
+          }
+        });
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("port out of range: " + port);
     }

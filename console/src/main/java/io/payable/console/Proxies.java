@@ -70,8 +70,9 @@ final class Proxies {
       response.body().close();
       throw new ApiException(
           402,
-          "The worker serves paid requests only, and this Console has no playground consumer"
-              + " (payable console --playground-key-file: a key with a deposit in ConsumerEscrow) to pay with.");
+          "The worker serves paid requests only, and this Console has no playground consumer to"
+              + " pay with (payable console --playground-key-file: a key with a deposit in"
+              + " ConsumerEscrow).");
     }
     pipe(response, exchange);
   }

@@ -85,19 +85,32 @@ public final class ConsoleCommand implements Callable<Integer> {
       err.println("error: no deployment file " + deployment);
       return 2;
     }
-    ConsoleConfig config =
-        ConsoleConfig.builder()
-            .host(host)
-            .port(port)
-            .warehouse(warehouse)
-            .rpcUrl(rpc)
-            .deploymentJson(Files.readString(deployment))
-            .bootstrapServers(bootstrapServers)
-            .workerUrl(workerUrl)
-            .modelFactoryUrl(modelFactoryUrl)
-            .playgroundConsumerKey(
-                playgroundKeyFile == null ? null : Files.readString(playgroundKeyFile).strip())
-            .build();
+    String playgroundKey = null;
+    if (playgroundKeyFile != null) {
+      if (!Files.isRegularFile(playgroundKeyFile)) {
+        err.println("error: no playground key file " + playgroundKeyFile);
+        return 2;
+      }
+      playgroundKey = Files.readString(playgroundKeyFile).strip();
+    }
+    ConsoleConfig config;
+    try {
+      config =
+          ConsoleConfig.builder()
+              .host(host)
+              .port(port)
+              .warehouse(warehouse)
+              .rpcUrl(rpc)
+              .deploymentJson(Files.readString(deployment))
+              .bootstrapServers(bootstrapServers)
+              .workerUrl(workerUrl)
+              .modelFactoryUrl(modelFactoryUrl)
+              .playgroundConsumerKey(playgroundKey)
+              .build();
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      return 2;
+    }
     ConsoleServer console;
     try {
       console = ConsoleServer.start(config);
