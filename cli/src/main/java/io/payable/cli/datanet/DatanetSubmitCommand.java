@@ -24,6 +24,7 @@ import org.web3j.crypto.Credentials;
 import org.web3j.utils.Numeric;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,31 +42,10 @@ public final class DatanetSubmitCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--datanet",
-      required = true,
-      description = "Datanet id (0x-hex), or its name together with --datanet-owner.")
-  String datanet;
-
-  @Option(
-      names = "--datanet-owner",
-      description = "Address that created the Datanet named by --datanet (ids derive from it).")
-  String datanetOwner;
+  @Mixin ContributionOptions message;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   SigningKeyOptions key;
-
-  @Option(
-      names = "--deployment",
-      required = true,
-      description = "Deployment file (chain id and DatanetRegistry: the signing domain).")
-  Path deployment;
-
-  @Option(
-      names = "--bootstrap-servers",
-      defaultValue = "localhost:9092",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-  String bootstrapServers;
 
   @Option(
       names = "--topic",
@@ -89,12 +69,12 @@ public final class DatanetSubmitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Deployment d = Deployment.read(deployment);
+    Deployment d = Deployment.read(message.deployment);
     Eip712Domain domain = Eip712Domain.payableDatanets(d.chainId(), d.datanetRegistry());
     Credentials contributor = key.credentials();
     byte[] datanetId;
     try {
-      datanetId = DatanetIds.id(datanet, datanetOwner);
+      datanetId = DatanetIds.id(message.datanet, message.datanetOwner);
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println(e.getMessage());
       return 2;
@@ -104,7 +84,7 @@ public final class DatanetSubmitCommand implements Callable<Integer> {
             ? nonce
             : BigInteger.valueOf(Instant.now().toEpochMilli()).multiply(BigInteger.valueOf(1000));
     Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, message.bootstrapServers);
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

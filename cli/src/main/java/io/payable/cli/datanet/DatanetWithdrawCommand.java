@@ -5,13 +5,13 @@ import io.payable.contracts.eip712.Eip712Domain;
 import io.payable.contracts.eip712.Withdrawal;
 import io.payable.ingest.validate.ContentGuard;
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import org.web3j.crypto.Credentials;
 import org.web3j.utils.Numeric;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,14 +30,7 @@ public final class DatanetWithdrawCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--datanet",
-      required = true,
-      description = "Datanet id (0x-hex), or its name together with --datanet-owner.")
-  String datanet;
-
-  @Option(names = "--datanet-owner", description = "Creator of the Datanet named by --datanet.")
-  String datanetOwner;
+  @Mixin ContributionOptions message;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Target target;
@@ -54,18 +47,6 @@ public final class DatanetWithdrawCommand implements Callable<Integer> {
   SigningKeyOptions key;
 
   @Option(
-      names = "--deployment",
-      required = true,
-      description = "Deployment file (chain id and DatanetRegistry: the signing domain).")
-  Path deployment;
-
-  @Option(
-      names = "--bootstrap-servers",
-      defaultValue = "localhost:9092",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-  String bootstrapServers;
-
-  @Option(
       names = "--topic",
       defaultValue = "datanet.curation",
       description = "Curation topic (default: ${DEFAULT-VALUE}).")
@@ -73,12 +54,12 @@ public final class DatanetWithdrawCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Deployment d = Deployment.read(deployment);
+    Deployment d = Deployment.read(message.deployment);
     Credentials contributor = key.credentials();
     String datanetId;
     String contributionId;
     try {
-      datanetId = Numeric.toHexString(DatanetIds.id(datanet, datanetOwner));
+      datanetId = Numeric.toHexString(DatanetIds.id(message.datanet, message.datanetOwner));
       contributionId =
           target.contribution != null
               ? Numeric.toHexString(CurationRecords.id(target.contribution, "--contribution"))
@@ -92,7 +73,7 @@ public final class DatanetWithdrawCommand implements Callable<Integer> {
         Withdrawal.of(datanetId, contributionId, timestamp)
             .sign(Eip712Domain.payableDatanets(d.chainId(), d.datanetRegistry()), contributor);
     CurationRecords.publish(
-        bootstrapServers,
+        message.bootstrapServers,
         topic,
         datanetId,
         CurationRecords.withdrawal(
