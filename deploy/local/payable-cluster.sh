@@ -98,11 +98,17 @@ json_string() {
   printf '"%s"' "${s//\"/\\\"}"
 }
 
-# A TCP port nothing listens on at 127.0.0.1 right now.
+# A TCP port nothing listens on at 127.0.0.1 right now, taken from below the kernel's ephemeral
+# range: a port in that range can be handed to another process's outgoing connection (the Kafka
+# broker and the TaskManagers start meanwhile) before the JobManager binds it.
 free_port() {
-  local port
+  local port low=32768
+  if [[ -r /proc/sys/net/ipv4/ip_local_port_range ]]; then
+    read -r low _ </proc/sys/net/ipv4/ip_local_port_range
+  fi
+  ((low > 12000)) || low=32768
   for _ in $(seq 1 100); do
-    port=$((20000 + RANDOM % 30000))
+    port=$((10000 + RANDOM % (low - 10000)))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return
