@@ -4,7 +4,6 @@ import static io.payable.contracts.testing.PayableFixture.DEPLOYER;
 import static io.payable.contracts.testing.PayableFixture.SETTLER;
 import static io.payable.contracts.testing.Reverts.assertRevertsWith;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.payable.contracts.anvil.AnvilExtension;
 import io.payable.contracts.chain.ChainClient;
@@ -17,6 +16,7 @@ import io.payable.contracts.eip712.Voucher;
 import io.payable.contracts.eip712.VoucherSignatures;
 import io.payable.contracts.generated.ConsumerEscrow;
 import io.payable.contracts.testing.PayableFixture;
+import io.payable.contracts.testing.Reverts;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +25,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.datatypes.Address;
+import org.web3j.abi.datatypes.generated.Uint64;
 import org.web3j.protocol.core.RemoteFunctionCall;
 import org.web3j.utils.Numeric;
 
@@ -102,6 +105,23 @@ class ConsumerEscrowITCase {
             BigInteger.valueOf(v.voucher().expiry())),
         v.signatureBytes(),
         charged);
+  }
+
+  /**
+   * Simulates deploying an escrow with these arguments and asserts it reverts with {@code error}.
+   */
+  private static void assertDeployReverts(
+      String distributor, String admin, String settler, long withdrawalDelay, String error) {
+    String args =
+        FunctionEncoder.encodeConstructor(
+            List.of(
+                new Address(fx.deployment().openToken()),
+                new Address(distributor),
+                new Address(admin),
+                new Address(settler),
+                new Uint64(withdrawalDelay)));
+    Reverts.assertDeployRevertsWith(
+        ANVIL.web3j(), fx.address(DEPLOYER), ConsumerEscrow.BINARY, args, error);
   }
 
   private static void reverts(int from, RemoteFunctionCall<?> call, String error) {
@@ -433,45 +453,14 @@ class ConsumerEscrowITCase {
     assertRevertsWith(
         ANVIL.web3j(), fx.address(SETTLER), oldSettler, oldSettler.redeem(List.of()), unauthorized);
 
-    // Bad constructor arguments deploy nothing.
-    assertThatThrownBy(
-            () ->
-                ConsumerEscrow.deploy(
-                        ANVIL.web3j(),
-                        tx,
-                        client.gasProvider(),
-                        fx.deployment().openToken(),
-                        fx.deployment().rewardDistributor(),
-                        fx.address(ADMIN),
-                        fx.address(ADMIN),
-                        BigInteger.valueOf(3_600))
-                    .send())
-        .isNotNull();
-    assertThatThrownBy(
-            () ->
-                ConsumerEscrow.deploy(
-                        ANVIL.web3j(),
-                        tx,
-                        client.gasProvider(),
-                        fx.deployment().openToken(),
-                        "0x0000000000000000000000000000000000000000",
-                        fx.address(ADMIN),
-                        fx.address(SETTLER),
-                        BigInteger.valueOf(3_600))
-                    .send())
-        .isNotNull();
-    assertThatThrownBy(
-            () ->
-                ConsumerEscrow.deploy(
-                        ANVIL.web3j(),
-                        tx,
-                        client.gasProvider(),
-                        fx.deployment().openToken(),
-                        fx.deployment().rewardDistributor(),
-                        fx.address(ADMIN),
-                        fx.address(SETTLER),
-                        BigInteger.ZERO)
-                    .send())
-        .isNotNull();
+    // Bad constructor arguments deploy nothing, each with its reason.
+    String admin = fx.address(ADMIN);
+    String zero = "0x0000000000000000000000000000000000000000";
+    String distributor = fx.deployment().rewardDistributor();
+    assertDeployReverts(distributor, admin, admin, 3_600, "ConsumerEscrowRoleConflict(address)");
+    assertDeployReverts(zero, admin, fx.address(SETTLER), 3_600, "ConsumerEscrowZeroAddress()");
+    assertDeployReverts(distributor, admin, zero, 3_600, "ConsumerEscrowZeroAddress()");
+    assertDeployReverts(
+        distributor, admin, fx.address(SETTLER), 0, "ConsumerEscrowInvalidDelay(uint64,uint64)");
   }
 }

@@ -55,4 +55,28 @@ public final class Reverts {
         .as("revert data of %s", error)
         .startsWith(selector(error));
   }
+
+  /**
+   * Asserts that deploying {@code bytecode} with ABI-encoded {@code constructorArgs} reverts with
+   * {@code error}, by simulating the creation with eth_call (no {@code to}); nothing is deployed.
+   */
+  public static void assertDeployRevertsWith(
+      Web3j web3j, String from, String bytecode, String constructorArgs, String error) {
+    try {
+      EthCall result =
+          web3j
+              .ethCall(
+                  Transaction.createEthCallTransaction(
+                      from, null, Numeric.prependHexPrefix(bytecode + constructorArgs)),
+                  DefaultBlockParameterName.LATEST)
+              .send();
+      assertThat(result.hasError()).as("expected the deployment to revert with %s", error).isTrue();
+      String data = result.getError().getData();
+      assertThat(data == null ? "" : data.replace("\"", ""))
+          .as("revert data of %s", error)
+          .startsWith(selector(error));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 }
