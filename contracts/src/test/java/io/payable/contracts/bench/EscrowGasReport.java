@@ -5,21 +5,14 @@ import io.payable.contracts.chain.ChainClient;
 import io.payable.contracts.client.EscrowClient;
 import io.payable.contracts.client.RedeemResult;
 import io.payable.contracts.client.Redemption;
-import io.payable.contracts.deploy.DeployConfig;
-import io.payable.contracts.deploy.Deployer;
 import io.payable.contracts.deploy.Deployment;
 import io.payable.contracts.eip712.SignedVoucher;
 import io.payable.contracts.eip712.Voucher;
 import io.payable.contracts.generated.OpenToken;
 import io.payable.contracts.generated.RewardDistributor;
 import java.math.BigInteger;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
 import org.web3j.protocol.Web3j;
@@ -39,7 +32,6 @@ import org.web3j.utils.Convert;
  */
 public final class EscrowGasReport {
 
-  private static final Logger LOG = LoggerFactory.getLogger(EscrowGasReport.class);
   private static final BigInteger OPEN = BigInteger.TEN.pow(18);
   private static final int[] SIZES = {1, 10, 100};
   private static final long FAR = 4_000_000_000L;
@@ -47,26 +39,14 @@ public final class EscrowGasReport {
   private EscrowGasReport() {}
 
   public static void main(String[] args) throws Exception {
-    Path out = Paths.get(args.length > 0 ? args[0] : "contracts/target/escrow-gas.md");
-    try (AnvilChain chain = AnvilChain.start()) {
-      Files.createDirectories(out.toAbsolutePath().getParent());
-      Files.writeString(out, run(chain));
-      LOG.info("escrow gas report written to {}", out.toAbsolutePath());
-    }
+    GasBench.writeReport(args, "contracts/target/escrow-gas.md", EscrowGasReport::run);
   }
 
   static String run(AnvilChain chain) throws Exception {
     Web3j web3j = chain.newClient();
     try {
       ChainClient client = new ChainClient(web3j, chain.chainId());
-      DeployConfig config =
-          DeployConfig.localDefaults()
-              .withRoles(
-                  chain.account(0).address(),
-                  chain.account(1).address(),
-                  chain.account(3).address(),
-                  chain.account(4).address());
-      Deployment d = new Deployer(client, chain.account(0).credentials()).deploy(config);
+      Deployment d = GasBench.deploy(chain, client);
       OpenToken holder =
           OpenToken.load(
               d.openToken(),

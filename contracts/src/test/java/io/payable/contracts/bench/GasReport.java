@@ -3,16 +3,12 @@ package io.payable.contracts.bench;
 import io.payable.contracts.anvil.AnvilChain;
 import io.payable.contracts.chain.ChainClient;
 import io.payable.contracts.deploy.DeployConfig;
-import io.payable.contracts.deploy.Deployer;
 import io.payable.contracts.deploy.Deployment;
 import io.payable.contracts.generated.OpenToken;
 import io.payable.contracts.generated.RewardDistributor;
 import io.payable.contracts.merkle.RewardLeaf;
 import io.payable.contracts.merkle.StandardMerkleTree;
 import java.math.BigInteger;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -36,6 +32,7 @@ import org.web3j.utils.Numeric;
 public final class GasReport {
 
   private static final Logger LOG = LoggerFactory.getLogger(GasReport.class);
+
   private static final BigInteger OPEN = BigInteger.TEN.pow(18);
   private static final int[] SIZES = {10, 1_000, 100_000};
   private static final int CLAIMS_PER_TREE = 5;
@@ -44,12 +41,7 @@ public final class GasReport {
   private GasReport() {}
 
   public static void main(String[] args) throws Exception {
-    Path out = Paths.get(args.length > 0 ? args[0] : "contracts/target/gas-report.md");
-    try (AnvilChain chain = AnvilChain.start()) {
-      Files.createDirectories(out.toAbsolutePath().getParent());
-      Files.writeString(out, run(chain));
-      LOG.info("gas report written to {}", out.toAbsolutePath());
-    }
+    GasBench.writeReport(args, "contracts/target/gas-report.md", GasReport::run);
   }
 
   static String run(AnvilChain chain) throws Exception {
@@ -57,14 +49,7 @@ public final class GasReport {
     try {
       ChainClient client = new ChainClient(web3j, chain.chainId());
       DefaultGasProvider gas = new DefaultGasProvider();
-      DeployConfig config =
-          DeployConfig.localDefaults()
-              .withRoles(
-                  chain.account(0).address(),
-                  chain.account(1).address(),
-                  chain.account(3).address(),
-                  chain.account(4).address());
-      Deployment d = new Deployer(client, chain.account(0).credentials()).deploy(config);
+      Deployment d = GasBench.deploy(chain, client);
       OpenToken token =
           OpenToken.load(
               d.openToken(), web3j, client.transactionManager(chain.account(0).credentials()), gas);
@@ -124,7 +109,7 @@ public final class GasReport {
         long buildMillis = (System.nanoTime() - t0) / 1_000_000;
         long posted = postRoot(settler, epoch++, tree);
         postGas.add(posted);
-        chain.advance(config.activationDelaySeconds());
+        chain.advance(DeployConfig.localDefaults().activationDelaySeconds());
 
         long repeat = 0;
         int repeats = previouslyClaimed.size();
