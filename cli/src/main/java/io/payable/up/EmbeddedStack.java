@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * warehouse and a Flink MiniCluster, started in that order and stopped in reverse.
  *
  * <p>State lives under a data directory. A temporary one is deleted on close; a given one keeps the
- * warehouse, the index store and the chain state for inspection after the run (the Kafka log is
- * recreated each run, since the embedded broker is not meant to outlive it).
+ * Kafka log, the chain state (dumped by anvil when it stops, loaded when it starts), the warehouse
+ * and the index store, so that a later run on the same directory resumes the same platform: the
+ * topics keep their records and the jobs' Kafka transactions and offsets stay valid.
  */
 public final class EmbeddedStack implements AutoCloseable {
 
@@ -67,11 +68,11 @@ public final class EmbeddedStack implements AutoCloseable {
     try {
       Path dir = temporary ? Files.createTempDirectory("payable-up-") : dataDir.toAbsolutePath();
       Path kafkaDir = dir.resolve("kafka");
-      FileUtils.deleteDirectory(kafkaDir.toFile());
       Files.createDirectories(dir.resolve("chain"));
       Files.createDirectories(dir.resolve("index"));
 
       EmbeddedKafka kafka = push(started, EmbeddedKafka.start(kafkaDir));
+      // Topics that exist (a restart) are left as they are.
       kafka.createTopics(
           PlatformTopics.ALL.stream()
               .map(t -> new NewTopic(t, 4, (short) 1).configs(PlatformTopics.configs(t)))

@@ -46,8 +46,9 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
   @Option(
       names = "--data-dir",
       description =
-          "Keep the warehouse, index store and chain state here. Default: a temporary directory"
-              + " deleted on exit.")
+          "Keep the platform here (Kafka log, chain state, warehouse, index store, models, job"
+              + " checkpoints); a later run with the same directory resumes it. Default: a"
+              + " temporary directory deleted on exit.")
   Path dataDir;
 
   @Option(

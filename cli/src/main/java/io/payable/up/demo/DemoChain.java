@@ -18,7 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.protocol.Web3j;
@@ -62,15 +64,90 @@ public final class DemoChain {
   public final Deployment deployment;
   public final Path deploymentFile;
   final Path keys;
+  private final boolean resumed;
 
   private DemoChain(
-      AnvilChain anvil, Web3j web3j, ChainClient client, Deployment deployment, Path dir) {
+      AnvilChain anvil,
+      Web3j web3j,
+      ChainClient client,
+      Deployment deployment,
+      Path dir,
+      boolean resumed) {
     this.anvil = anvil;
     this.web3j = web3j;
     this.client = client;
     this.deployment = deployment;
-    this.deploymentFile = dir.resolve("deployment.json");
+    this.deploymentFile = deploymentFileIn(dir);
     this.keys = dir.resolve("keys");
+    this.resumed = resumed;
+  }
+
+  private static Path deploymentFileIn(Path dir) {
+    return dir.resolve("deployment.json");
+  }
+
+  /**
+   * The demo chain of a data directory: the deployment recorded in {@code dir} when there is one (a
+   * restart on the same data directory), else a new one set up as {@link #setUp} does.
+   */
+  public static DemoChain setUpOrResume(
+      AnvilChain anvil, Path dir, Duration epoch, List<String> datanets) throws Exception {
+    return Files.exists(deploymentFileIn(dir))
+        ? resume(anvil, dir)
+        : setUp(anvil, dir, epoch, datanets);
+  }
+
+  /**
+   * The deployment recorded in {@code dir}, after checking that the chain still has code at every
+   * address it names: a data directory whose chain state was lost (or belongs to another chain)
+   * fails here with one line, before anything is sent to contracts that are not there.
+   */
+  static DemoChain resume(AnvilChain anvil, Path dir) throws Exception {
+    Deployment deployment = Deployment.read(deploymentFileIn(dir));
+    if (deployment.chainId() != anvil.chainId()) {
+      throw new IllegalStateException(
+          "The data directory's deployment is on chain "
+              + deployment.chainId()
+              + ", not on this chain ("
+              + anvil.chainId()
+              + "): use another --data-dir.");
+    }
+    Web3j web3j = anvil.newClient();
+    Map<String, String> contracts = new LinkedHashMap<>();
+    contracts.put("OpenToken", deployment.openToken());
+    contracts.put("TimelockController", deployment.timelock());
+    contracts.put("OpenGovernor", deployment.governor());
+    contracts.put("ProtocolParams", deployment.protocolParams());
+    contracts.put("DatanetRegistry", deployment.datanetRegistry());
+    contracts.put("Staking", deployment.staking());
+    contracts.put("ModelRegistry", deployment.modelRegistry());
+    contracts.put("RewardDistributor", deployment.rewardDistributor());
+    contracts.put("ConsumerEscrow", deployment.consumerEscrow());
+    for (Map.Entry<String, String> c : contracts.entrySet()) {
+      String code =
+          c.getValue() == null
+              ? "0x"
+              : web3j.ethGetCode(c.getValue(), DefaultBlockParameterName.LATEST).send().getCode();
+      if (code == null || code.equals("0x")) {
+        web3j.shutdown();
+        throw new IllegalStateException(
+            "The chain has no "
+                + c.getKey()
+                + " at "
+                + c.getValue()
+                + ", where "
+                + deploymentFileIn(dir)
+                + " says it is: the chain state under the data directory is missing or belongs"
+                + " to another deployment; use another --data-dir.");
+      }
+    }
+    return new DemoChain(
+        anvil, web3j, new ChainClient(web3j, anvil.chainId()), deployment, dir, true);
+  }
+
+  /** Whether this chain was set up by an earlier run on the same data directory. */
+  public boolean resumed() {
+    return resumed;
   }
 
   /** Deploys the contracts and sets up the Datanets, the worker and the consumers' OPEN. */
@@ -89,9 +166,8 @@ public final class DemoChain {
                 anvil.account(ANCHORER).address())
             .withEpochs(epoch.toSeconds(), 1);
     Deployment deployment = new Deployer(client, credentials(anvil, DEPLOYER)).deploy(config);
-    DemoChain chain = new DemoChain(anvil, web3j, client, deployment, dir);
+    DemoChain chain = new DemoChain(anvil, web3j, client, deployment, dir, false);
     Files.createDirectories(chain.keys);
-    deployment.write(chain.deploymentFile);
     int accounts = Math.min(ACCOUNTS, anvil.accounts().size());
     for (DevAccount a : anvil.accounts().subList(0, accounts)) {
       Files.writeString(chain.keyFile(anvil.accounts().indexOf(a)), a.privateKey());
@@ -133,6 +209,8 @@ public final class DemoChain {
             .getTimestamp()
             .longValueExact(),
         3_600);
+    // Written last: a data directory with a deployment file holds a platform set up completely.
+    deployment.write(chain.deploymentFile);
     return chain;
   }
 

@@ -4,14 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.payable.contracts.chain.ChainClient;
 import io.payable.contracts.client.EscrowClient;
 import io.payable.lora.client.PayingClient;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +32,9 @@ public final class DemoConsumers implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DemoConsumers.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static final String CHARGED = "consumers-charged.json";
+  private static final String SIGNED = "consumers-signed.json";
 
   /** What each consumer deposits, in wei of OPEN. */
   public static final BigInteger DEPOSIT = BigInteger.TEN.pow(18 + 2);
@@ -56,27 +62,44 @@ public final class DemoConsumers implements AutoCloseable {
   private final AtomicInteger refused = new AtomicInteger();
   private final Map<String, Served> served = new ConcurrentHashMap<>();
   private final List<Thread> threads = new ArrayList<>();
+  private final Map<String, PayingClient> clients = new ConcurrentHashMap<>();
+  private final Path state;
 
-  private DemoConsumers() {}
+  private DemoConsumers(Path state) {
+    this.state = state;
+  }
 
-  /** Deposits for each consumer and starts their requests. */
+  /**
+   * Deposits for each consumer that has not deposited before and starts their requests.
+   *
+   * @param state where each consumer's payment channel (what it was charged and what it signed) is
+   *     kept when the consumers stop and taken up again when they start: a consumer that restarts
+   *     goes on from its earlier charges and vouchers, not from what the escrow has redeemed so far
+   */
   static DemoConsumers start(
-      DemoPlan plan, DemoChain chain, DemoWorker worker, List<Prompt> prompts) throws Exception {
-    DemoConsumers consumers = new DemoConsumers();
+      DemoPlan plan, DemoChain chain, DemoWorker worker, List<Prompt> prompts, Path state)
+      throws Exception {
+    DemoConsumers consumers = new DemoConsumers(state);
+    Map<String, BigInteger> charged = WeiTotals.read(state.resolve(CHARGED));
+    Map<String, BigInteger> signed = WeiTotals.read(state.resolve(SIGNED));
     ChainClient client = new ChainClient(chain.web3j, chain.anvil.chainId());
     for (int c = 0; c < plan.consumers(); c++) {
       int account = DemoChain.FIRST_CONSUMER + c;
+      String address = chain.address(account);
       EscrowClient escrow =
           EscrowClient.connect(client, chain.deployment, chain.credentials(account));
-      escrow.deposit(DEPOSIT);
+      depositOnce(escrow, address);
+      BigInteger redeemed = escrow.account(address).redeemed();
       PayingClient paying =
           new PayingClient(
               URI.create(worker.url()),
               chain.credentials(account),
               escrow.voucherDomain(),
-              escrow.account(chain.address(account)).redeemed(),
+              redeemed.max(charged.getOrDefault(address, BigInteger.ZERO)),
               Duration.ofMinutes(10),
               Clock.systemUTC());
+      paying.resumeSigned(signed.getOrDefault(address, BigInteger.ZERO));
+      consumers.clients.put(address, paying);
       Thread t =
           new Thread(
               () -> consumers.run(account, paying, prompts, plan), "demo-consumer-" + account);
@@ -93,8 +116,20 @@ public final class DemoConsumers implements AutoCloseable {
    */
   static void depositForPlayground(DemoChain chain) throws Exception {
     ChainClient client = new ChainClient(chain.web3j, chain.anvil.chainId());
-    EscrowClient.connect(client, chain.deployment, chain.credentials(DemoChain.PLAYGROUND))
-        .deposit(DEPOSIT);
+    depositOnce(
+        EscrowClient.connect(client, chain.deployment, chain.credentials(DemoChain.PLAYGROUND)),
+        chain.address(DemoChain.PLAYGROUND));
+  }
+
+  /**
+   * Deposits {@link #DEPOSIT} unless the consumer has deposited before (an earlier run on the same
+   * data directory): a restart adds no money to the platform.
+   */
+  private static void depositOnce(EscrowClient escrow, String consumer) throws Exception {
+    var account = escrow.account(consumer);
+    if (account.balance().signum() == 0 && account.redeemed().signum() == 0) {
+      escrow.deposit(DEPOSIT);
+    }
   }
 
   private void run(int account, PayingClient client, List<Prompt> prompts, DemoPlan plan) {
@@ -142,11 +177,26 @@ public final class DemoConsumers implements AutoCloseable {
     return refused.get();
   }
 
+  /**
+   * Stops the consumers and keeps what each was charged and signed for, for a restart on the same
+   * data directory.
+   */
   @Override
-  public void close() throws InterruptedException {
-    running.set(false);
+  public void close() throws InterruptedException, IOException {
+    if (!running.getAndSet(false)) {
+      return;
+    }
     for (Thread t : threads) {
       t.join(10_000);
     }
+    Map<String, BigInteger> charged = new TreeMap<>();
+    Map<String, BigInteger> signed = new TreeMap<>();
+    clients.forEach(
+        (address, client) -> {
+          charged.put(address, client.charged());
+          signed.put(address, client.lastSigned());
+        });
+    WeiTotals.write(state.resolve(CHARGED), charged);
+    WeiTotals.write(state.resolve(SIGNED), signed);
   }
 }

@@ -8,14 +8,20 @@ import io.payable.up.PlatformTopics;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.web3j.crypto.Credentials;
 
@@ -58,13 +64,31 @@ public final class DemoContributions {
     return exact != null ? exact : shorter;
   }
 
-  /** Returns the contributions sent (the replay not counted). */
-  static List<Contribution> submit(
-      DemoChain chain,
-      String bootstrap,
-      Path corpora,
-      DemoPlan plan,
-      ContributionTokenizer tokenizer) {
+  /**
+   * The contributions of {@code plan}, in the order {@link #submit} signs and sends them: the
+   * beginnings of each Datanet's passages, two contributors per Datanet, overlapping across
+   * Datanets. The same for the same plan and corpora, so that a restart knows what an earlier run
+   * submitted without submitting it again.
+   */
+  static List<Contribution> of(DemoPlan plan, Path corpora, ContributionTokenizer tokenizer) {
+    List<Contribution> all = new ArrayList<>();
+    int d = 0;
+    for (String datanet : plan.datanets()) {
+      List<String> passages =
+          DemoCorpora.passages(corpora, datanet, plan.passagesPerDatanet()).stream()
+              .map(text -> fit(tokenizer, text, plan.seqLen()))
+              .toList();
+      for (int p = 0; p < passages.size(); p++) {
+        int account = DemoChain.FIRST_CONTRIBUTOR + (d + (p % 2)) % DemoChain.CONTRIBUTORS;
+        all.add(new Contribution(datanet, account, passages.get(p)));
+      }
+      d++;
+    }
+    return List.copyOf(all);
+  }
+
+  /** Signs and sends {@code contributions} (from {@link #of}), then a replay of the last one. */
+  static void submit(DemoChain chain, String bootstrap, List<Contribution> contributions) {
     Eip712Domain domain =
         Eip712Domain.payableDatanets(chain.anvil.chainId(), chain.deployment.datanetRegistry());
     Properties props = new Properties();
@@ -72,43 +96,28 @@ public final class DemoContributions {
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     Map<Integer, Integer> nonces = new HashMap<>();
-    List<Contribution> sent = new java.util.ArrayList<>();
     long now = System.currentTimeMillis() / 1000;
     byte[] last = null;
     byte[] lastKey = null;
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-      int d = 0;
-      for (String datanet : plan.datanets()) {
-        List<String> passages =
-            DemoCorpora.passages(corpora, datanet, plan.passagesPerDatanet()).stream()
-                .map(text -> fit(tokenizer, text, plan.seqLen()))
-                .toList();
-        for (int p = 0; p < passages.size(); p++) {
-          // Two contributors per Datanet, overlapping across Datanets.
-          int account = DemoChain.FIRST_CONTRIBUTOR + (d + (p % 2)) % DemoChain.CONTRIBUTORS;
-          Credentials who = chain.credentials(account);
-          // One increasing nonce per contributor, across Datanets.
-          int nonce = nonces.merge(account, 1, Integer::sum);
-          byte[] record =
-              SubmissionWriter.toJson(
-                  SubmissionSigner.sign(
-                      domain,
-                      who,
-                      chain.datanetId(datanet),
-                      BigInteger.valueOf(nonce),
-                      now,
-                      passages.get(p),
-                      Optional.of("public-domain")));
-          producer.send(
-              new ProducerRecord<>(
-                  PlatformTopics.SUBMISSIONS,
-                  who.getAddress().getBytes(StandardCharsets.UTF_8),
-                  record));
-          last = record;
-          lastKey = who.getAddress().getBytes(StandardCharsets.UTF_8);
-          sent.add(new Contribution(datanet, account, passages.get(p)));
-        }
-        d++;
+      for (Contribution c : contributions) {
+        Credentials who = chain.credentials(c.contributor());
+        // One increasing nonce per contributor, across Datanets.
+        int nonce = nonces.merge(c.contributor(), 1, Integer::sum);
+        byte[] record =
+            SubmissionWriter.toJson(
+                SubmissionSigner.sign(
+                    domain,
+                    who,
+                    chain.datanetId(c.datanet()),
+                    BigInteger.valueOf(nonce),
+                    now,
+                    c.text(),
+                    Optional.of("public-domain")));
+        byte[] key = who.getAddress().getBytes(StandardCharsets.UTF_8);
+        producer.send(new ProducerRecord<>(PlatformTopics.SUBMISSIONS, key, record));
+        last = record;
+        lastKey = key;
       }
       if (last != null) {
         // The same signed record again, after it (same key, same partition): its nonce is used
@@ -117,6 +126,34 @@ public final class DemoContributions {
       }
       producer.flush();
     }
-    return List.copyOf(sent);
+  }
+
+  /**
+   * Whether {@code datanet.submissions} holds records already: an earlier run on the same data
+   * directory submitted the contributions, and the ingest job resumes from its checkpoint.
+   */
+  static boolean submittedBefore(String bootstrap) throws Exception {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (Admin admin = Admin.create(props)) {
+      var partitions =
+          admin
+              .describeTopics(List.of(PlatformTopics.SUBMISSIONS))
+              .allTopicNames()
+              .get(30, TimeUnit.SECONDS)
+              .get(PlatformTopics.SUBMISSIONS)
+              .partitions();
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (var p : partitions) {
+        latest.put(
+            new TopicPartition(PlatformTopics.SUBMISSIONS, p.partition()), OffsetSpec.latest());
+      }
+      for (var offset : admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values()) {
+        if (offset.offset() > 0) {
+          return true;
+        }
+      }
+      return false;
+    }
   }
 }

@@ -65,37 +65,61 @@ public final class DemoCycle implements AutoCloseable {
   public void start() throws Exception {
     Path dir = stack.dataDir();
     String bootstrap = stack.kafka().bootstrapServers();
-    chain = DemoChain.setUp(stack.chain(), dir.resolve("chain"), plan.epoch(), plan.datanets());
-    say(
-        "[1/6] Contracts deployed: RewardDistributor %s, ConsumerEscrow %s; Datanets %s; worker %s"
-            + " staked and registered.",
-        chain.deployment.rewardDistributor(),
-        chain.deployment.consumerEscrow(),
-        plan.datanets(),
-        chain.address(DemoChain.WORKER));
+    chain =
+        DemoChain.setUpOrResume(stack.chain(), dir.resolve("chain"), plan.epoch(), plan.datanets());
+    if (chain.resumed()) {
+      say(
+          "[1/6] Resumed the platform of %s: RewardDistributor %s, ConsumerEscrow %s; Datanets %s;"
+              + " worker %s (chain at block %d).",
+          dir,
+          chain.deployment.rewardDistributor(),
+          chain.deployment.consumerEscrow(),
+          plan.datanets(),
+          chain.address(DemoChain.WORKER),
+          chain.web3j.ethBlockNumber().send().getBlockNumber());
+    } else {
+      say(
+          "[1/6] Contracts deployed: RewardDistributor %s, ConsumerEscrow %s; Datanets %s; worker"
+              + " %s staked and registered.",
+          chain.deployment.rewardDistributor(),
+          chain.deployment.consumerEscrow(),
+          plan.datanets(),
+          chain.address(DemoChain.WORKER));
+    }
 
     DemoBaseModel.Base model = DemoBaseModel.prepare(base, dir);
     Path corpora = DemoCorpora.locate();
     try (TextTokenizer tokenizer = TextTokenizer.load(model.dir())) {
-      contributions =
-          DemoContributions.submit(
-              chain, bootstrap, corpora, plan, ContributionTokenizer.of(tokenizer));
+      contributions = DemoContributions.of(plan, corpora, ContributionTokenizer.of(tokenizer));
     }
-    say(
-        "[2/6] Signed and submitted %d contributions (passage beginnings of %d tokens) from %d"
-            + " contributors, and one replay.",
-        contributions.size(),
-        plan.seqLen(),
-        contributions.stream().map(DemoContributions.Contribution::contributor).distinct().count());
+    long contributors =
+        contributions.stream().map(DemoContributions.Contribution::contributor).distinct().count();
+    if (chain.resumed() && DemoContributions.submittedBefore(bootstrap)) {
+      say(
+          "[2/6] %d contributions from %d contributors were submitted before; not submitted again.",
+          contributions.size(), contributors);
+    } else {
+      DemoContributions.submit(chain, bootstrap, contributions);
+      say(
+          "[2/6] Signed and submitted %d contributions (passage beginnings of %d tokens) from %d"
+              + " contributors, and one replay.",
+          contributions.size(), plan.seqLen(), contributors);
+    }
 
     jobs = new DemoJobs(stack, chain);
-    jobs.start();
+    List<String> restored = jobs.start();
     say(
-        "[3/6] Jobs running: ingest, attribution, settlement (Flink REST %s).",
-        stack.flink().restAddress());
+        "[3/6] Jobs running: ingest, attribution, settlement (Flink REST %s)%s.",
+        stack.flink().restAddress(),
+        restored.isEmpty() ? "" : ", restored from their last checkpoints " + restored);
 
     worker =
-        DemoWorker.start(model.dir(), dir.resolve("models").resolve("adapters"), chain, bootstrap);
+        DemoWorker.start(
+            model.dir(),
+            dir.resolve("models").resolve("adapters"),
+            chain,
+            bootstrap,
+            dir.resolve("payments").resolve("worker-charges.json"));
     say(
         "[4/6] LoRA worker at %s, base model %s%s.",
         worker.url(),
@@ -125,12 +149,17 @@ public final class DemoCycle implements AutoCloseable {
             + " the Console.",
         adapters, modelFactory.url());
 
-    consumers = DemoConsumers.start(plan, chain, worker, prompts(corpora));
+    consumers = DemoConsumers.start(plan, chain, worker, prompts(corpora), dir.resolve("payments"));
     DemoConsumers.depositForPlayground(chain);
     say(
-        "[6/6] %d consumers deposited %s wei of OPEN each into ConsumerEscrow and send paid"
-            + " completion requests; the Console's chat playground pays as one more.",
-        plan.consumers(), DemoConsumers.DEPOSIT);
+        chain.resumed()
+            ? "[6/6] %d consumers (%s wei of OPEN deposited each in ConsumerEscrow) send paid"
+                + " completion requests again, their vouchers continuing from the last run's; the"
+                + " Console's chat playground pays as one more."
+            : "[6/6] %d consumers deposited %s wei of OPEN each into ConsumerEscrow and send paid"
+                + " completion requests; the Console's chat playground pays as one more.",
+        plan.consumers(),
+        DemoConsumers.DEPOSIT);
   }
 
   /** Beginnings of the contributed passages, and of passages no one contributed. */

@@ -9,19 +9,32 @@ import io.payable.jobs.settlement.SettlementJob;
 import io.payable.jobs.settlement.SettlementOptions;
 import io.payable.up.EmbeddedStack;
 import io.payable.up.PlatformTopics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.RecoveryClaimMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The ingest, attribution and settlement jobs on the stack's MiniCluster, configured for the demo
  * chain: attribution pays only for events carrying a consumer's voucher, checked against
  * ConsumerEscrow, and settlement funds each epoch's root by redeeming those vouchers from the
- * escrow; checkpoints under the data directory.
+ * escrow. Checkpoints live under the data directory and are retained when a job is cancelled; a job
+ * whose directory holds a completed checkpoint (a restart on the same data directory) is submitted
+ * to restore from the latest one, so that it continues exactly where it stopped.
  */
 final class DemoJobs implements AutoCloseable {
 
@@ -34,29 +47,82 @@ final class DemoJobs implements AutoCloseable {
     this.chain = chain;
   }
 
-  void start() throws Exception {
+  /** Submits the three jobs; returns the checkpoints they restore from (none on a first run). */
+  List<String> start() throws Exception {
     String bootstrap = stack.kafka().bootstrapServers();
-    jobs.add(run("payable-ingest", env -> IngestJob.build(env, ingestConfig(bootstrap))));
+    List<String> restored = new ArrayList<>();
+    jobs.add(run("payable-ingest", env -> IngestJob.build(env, ingestConfig(bootstrap)), restored));
     jobs.add(
-        run("payable-attribution", env -> AttributionJob.build(env, attributionConfig(bootstrap))));
+        run(
+            "payable-attribution",
+            env -> AttributionJob.build(env, attributionConfig(bootstrap)),
+            restored));
     jobs.add(
-        run("payable-settlement", env -> SettlementJob.build(env, settlementConfig(bootstrap))));
+        run(
+            "payable-settlement",
+            env -> SettlementJob.build(env, settlementConfig(bootstrap)),
+            restored));
+    return restored;
   }
 
   private interface Topology {
     void build(StreamExecutionEnvironment env) throws Exception;
   }
 
-  private JobClient run(String name, Topology topology) throws Exception {
+  private JobClient run(String name, Topology topology, List<String> restored) throws Exception {
+    Path checkpoints = stack.dataDir().resolve("checkpoints").resolve(name);
     Configuration config = new Configuration();
     config.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+    config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+    // Cancelling (the end of a run) keeps the last checkpoint for the next run to restore from.
     config.set(
-        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-        stack.dataDir().resolve("checkpoints").resolve(name).toUri().toString());
+        CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+    Optional<Path> latest = latestCheckpoint(checkpoints);
+    if (latest.isPresent()) {
+      config.set(StateRecoveryOptions.SAVEPOINT_PATH, latest.get().toUri().toString());
+      // The new job owns the checkpoint it restores from: it is deleted once a newer one is
+      // complete, so a data directory keeps one checkpoint per job however often it restarts.
+      config.set(StateRecoveryOptions.RESTORE_MODE, RecoveryClaimMode.CLAIM);
+      restored.add(stack.dataDir().relativize(latest.get()).toString());
+    }
     StreamExecutionEnvironment env = stack.flink().environment(config);
     env.setParallelism(1);
     topology.build(env);
     return env.executeAsync(name);
+  }
+
+  /**
+   * The newest completed checkpoint under {@code dir} (one directory per job id, {@code chk-N}
+   * directories holding a {@code _metadata} file once complete), if any.
+   */
+  static Optional<Path> latestCheckpoint(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return Optional.empty();
+    }
+    try (Stream<Path> files = Files.find(dir, 3, DemoJobs::isCompletedCheckpoint)) {
+      return files
+          .max(Comparator.comparing(DemoJobs::modified).thenComparing(DemoJobs::checkpointId))
+          .map(Path::getParent);
+    }
+  }
+
+  private static boolean isCompletedCheckpoint(Path file, BasicFileAttributes attributes) {
+    return attributes.isRegularFile()
+        && file.getFileName().toString().equals("_metadata")
+        && file.getParent().getFileName().toString().matches("chk-\\d+");
+  }
+
+  private static FileTime modified(Path file) {
+    try {
+      return Files.getLastModifiedTime(file);
+    } catch (IOException e) {
+      return FileTime.fromMillis(0);
+    }
+  }
+
+  private static long checkpointId(Path metadata) {
+    return Long.parseLong(metadata.getParent().getFileName().toString().substring(4));
   }
 
   private Configuration ingestConfig(String bootstrap) {

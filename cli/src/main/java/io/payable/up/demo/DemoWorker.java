@@ -5,6 +5,7 @@ import io.payable.lora.batch.SchedulerConfig;
 import io.payable.lora.http.WorkerHttpServer;
 import io.payable.lora.metering.KafkaEventSink;
 import io.payable.lora.payment.ChainPayments;
+import io.payable.lora.payment.PaymentGate;
 import io.payable.lora.worker.LoraWorker;
 import io.payable.lora.worker.WorkerConfig;
 import io.payable.up.PlatformTopics;
@@ -26,14 +27,21 @@ final class DemoWorker implements AutoCloseable {
   private final LoraWorker worker;
   private final WorkerHttpServer http;
   private final Path adapterStore;
+  private final Path charges;
 
-  private DemoWorker(LoraWorker worker, WorkerHttpServer http, Path adapterStore) {
+  private DemoWorker(LoraWorker worker, WorkerHttpServer http, Path adapterStore, Path charges) {
     this.worker = worker;
     this.http = http;
     this.adapterStore = adapterStore;
+    this.charges = charges;
   }
 
-  static DemoWorker start(Path base, Path adapterStore, DemoChain chain, String bootstrap)
+  /**
+   * @param charges where the worker keeps what it charged each consumer when it stops, and takes it
+   *     up again when it starts (a restart on the same data directory)
+   */
+  static DemoWorker start(
+      Path base, Path adapterStore, DemoChain chain, String bootstrap, Path charges)
       throws IOException {
     Files.createDirectories(adapterStore);
     WorkerConfig config =
@@ -56,12 +64,15 @@ final class DemoWorker implements AutoCloseable {
     LoraWorker worker = new LoraWorker(config, key, sink);
     try {
       // A short staleness: a consumer's fresh deposit counts within a second.
-      worker.payments(
+      PaymentGate gate =
           ChainPayments.gate(
               new ChainClient(chain.web3j, chain.anvil.chainId()),
               chain.deployment,
-              Duration.ofSeconds(1)));
-      return new DemoWorker(worker, new WorkerHttpServer(worker, "127.0.0.1", 0, 8), adapterStore);
+              Duration.ofSeconds(1));
+      WeiTotals.read(charges).forEach(gate::restoreCharged);
+      worker.payments(gate);
+      return new DemoWorker(
+          worker, new WorkerHttpServer(worker, "127.0.0.1", 0, 8), adapterStore, charges);
     } catch (IOException | RuntimeException e) {
       worker.close();
       throw e;
@@ -79,6 +90,11 @@ final class DemoWorker implements AutoCloseable {
   @Override
   public void close() throws Exception {
     http.close();
-    worker.close();
+    try {
+      // No request is running once the server is closed: these are the final totals.
+      WeiTotals.write(charges, worker.payments().chargedByConsumer());
+    } finally {
+      worker.close();
+    }
   }
 }

@@ -127,6 +127,14 @@ public final class PayingClient {
     return sum;
   }
 
+  /**
+   * Continues from the vouchers this consumer signed before (an earlier run of its application):
+   * the next voucher is for at least {@code signed}, so vouchers never go down across restarts.
+   */
+  public synchronized void resumeSigned(BigInteger signed) {
+    lastSigned = lastSigned.max(Objects.requireNonNull(signed, "signed"));
+  }
+
   /** The amount of the latest voucher signed. */
   public synchronized BigInteger lastSigned() {
     return lastSigned;

@@ -167,6 +167,40 @@ public final class PaymentGate {
     }
   }
 
+  /**
+   * What this worker has charged each consumer it has seen (completed requests only), by lower-case
+   * address: the totals a restarted worker takes up again with {@link #restoreCharged}.
+   */
+  public Map<String, BigInteger> chargedByConsumer() {
+    Map<String, BigInteger> out = new java.util.TreeMap<>();
+    ledgers.forEach(
+        (consumer, ledger) -> {
+          synchronized (ledger) {
+            out.put(consumer, ledger.charged);
+          }
+        });
+    return out;
+  }
+
+  /**
+   * Counts {@code consumer}'s charges from {@code charged} on, when that is more than this gate
+   * knows: what this worker charged the consumer before it restarted. Without it a restarted worker
+   * would count from what the escrow has redeemed, forget the charges not redeemed yet, and serve
+   * against vouchers that those charges already used up.
+   */
+  public void restoreCharged(String consumer, BigInteger charged) {
+    Objects.requireNonNull(charged, "charged");
+    if (charged.signum() < 0) {
+      throw new IllegalArgumentException("negative charges " + charged + " for " + consumer);
+    }
+    Ledger ledger =
+        ledgers.computeIfAbsent(
+            consumer.toLowerCase(java.util.Locale.ROOT), c -> new Ledger(BigInteger.ZERO));
+    synchronized (ledger) {
+      ledger.charged = ledger.charged.max(charged);
+    }
+  }
+
   /** A reserved maximum fee of one request; {@link #settle} or {@link #release} it exactly once. */
   public static final class Reservation {
     private final Ledger ledger;

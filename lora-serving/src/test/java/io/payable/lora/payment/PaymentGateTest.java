@@ -64,6 +64,37 @@ class PaymentGateTest {
   }
 
   @Test
+  void aRestartedWorkerCountsFromWhatItChargedBeforeNotFromTheRedeemedAmount() {
+    // The first run charged 41 wei against a voucher of 45; none of it is redeemed yet.
+    PaymentGate first = new PaymentGate(DOMAIN, consumer -> account(1_000, 0), CLOCK);
+    first.reserve(voucher(45, 2_000), BigInteger.valueOf(45)).settle(BigInteger.valueOf(41));
+    var kept = first.chargedByConsumer();
+    assertThat(kept)
+        .containsExactly(java.util.Map.entry(CONSUMER.getAddress(), BigInteger.valueOf(41)));
+
+    PaymentGate restarted = new PaymentGate(DOMAIN, consumer -> account(1_000, 0), CLOCK);
+    kept.forEach(restarted::restoreCharged);
+    // The old voucher is used up but for 4 wei: a replay of it buys no more than that.
+    assertThatThrownBy(() -> restarted.reserve(voucher(45, 2_000), BigInteger.valueOf(5)))
+        .isInstanceOfSatisfying(
+            PaymentRequiredException.class,
+            e -> assertThat(e.reason()).isEqualTo(PaymentReason.INSUFFICIENT_VOUCHER));
+    restarted.reserve(voucher(45, 2_000), BigInteger.valueOf(4)).settle(BigInteger.valueOf(4));
+    restarted.reserve(voucher(60, 2_000), BigInteger.valueOf(15)).settle(BigInteger.valueOf(10));
+    assertThat(restarted.charged(CONSUMER.getAddress())).isEqualTo(BigInteger.valueOf(55));
+    // A restore below what the gate counts (or below the redeemed amount) changes nothing.
+    restarted.restoreCharged(
+        CONSUMER.getAddress().toUpperCase(java.util.Locale.ROOT).replace("0X", "0x"),
+        BigInteger.ONE);
+    assertThat(restarted.charged(CONSUMER.getAddress())).isEqualTo(BigInteger.valueOf(55));
+  }
+
+  private static EscrowAccount account(long balance, long redeemed) {
+    return new EscrowAccount(
+        BigInteger.valueOf(balance), BigInteger.valueOf(redeemed), BigInteger.ZERO, 0);
+  }
+
+  @Test
   void anExpiredBestVoucherNoLongerCounts() {
     Instant[] now = {Instant.ofEpochSecond(1_000)};
     Clock clock =
