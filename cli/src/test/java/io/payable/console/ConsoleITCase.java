@@ -262,6 +262,17 @@ class ConsoleITCase {
         String answer =
             d.findElement(By.cssSelector("#chat-log [data-answer=done] > span")).getText();
         assertThat(answer).contains("la la la la la la la la");
+        // It streamed: the page grew the answer over several network reads, a chunk at a time,
+        // and then showed the charge the worker put in the last chunk.
+        WebElement streamed = d.findElement(By.cssSelector("#chat-log [data-answer=done]"));
+        assertThat(Integer.parseInt(streamed.getAttribute("data-reads"))).isGreaterThan(1);
+        assertThat(Integer.parseInt(streamed.getAttribute("data-chunks")))
+            .isGreaterThanOrEqualTo(Integer.parseInt(streamed.getAttribute("data-reads")));
+        WebElement charge = streamed.findElement(By.cssSelector(".charge"));
+        String chargedWei = charge.getAttribute("data-fee-wei");
+        String chargedEvent = charge.getAttribute("data-event");
+        assertThat(new BigInteger(chargedWei)).isPositive();
+        assertThat(charge.getText()).startsWith("Charged ").contains(" OPEN for ");
         browser.screenshots("models-chat");
 
         // A Console without a playground consumer shows the paying worker's refusal in one line.
@@ -310,6 +321,7 @@ class ConsoleITCase {
             java.net.URLDecoder.decode(
                 d.getCurrentUrl().substring(d.getCurrentUrl().indexOf("#/trace/") + 8),
                 StandardCharsets.UTF_8);
+        assertThat(chargedEvent).isEqualTo(chatEvent);
         assertThat(d.findElement(By.id("output")).getText()).isEqualTo(answer);
         assertThat(d.findElements(By.cssSelector("#output .span"))).isNotEmpty();
         List<Record> chatSplit =
@@ -331,7 +343,8 @@ class ConsoleITCase {
                 d.findElements(By.cssSelector("#shares [data-contributor='" + contributor + "']")))
             .hasSize(1);
         assertThat(d.findElement(By.id("split-total")).getText())
-            .isEqualTo(((BigDecimal) chatShare.getField("fee_wei")).toBigIntegerExact().toString());
+            .isEqualTo(((BigDecimal) chatShare.getField("fee_wei")).toBigIntegerExact().toString())
+            .isEqualTo(chargedWei);
         browser.screenshots("trace-answer");
         assertThat(browser.overflowAtPhoneWidth()).as("wider than a phone").isEmpty();
 

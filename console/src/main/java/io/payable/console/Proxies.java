@@ -12,6 +12,7 @@ import io.payable.lora.client.PayingClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,9 +30,9 @@ import org.web3j.crypto.Credentials;
  * <p>A worker that serves paid requests only answers 402 without a voucher. Given a playground
  * consumer (a key with a deposit in ConsumerEscrow), the chat playground pays: each request goes
  * through a {@link PayingClient}, which signs the next cumulative voucher. Its answer is then a
- * paid completion like any other (metered, attributed and settled); it is sent to the browser as
- * server-sent events in one piece, since the client reads what the worker charged from the
- * non-streamed answer. Without one, the worker's 402 becomes a one-line message.
+ * paid completion like any other (metered, attributed and settled), streamed to the browser token
+ * by token as the worker generates it, its charge in the last chunk. Without one, the worker's 402
+ * becomes a one-line message.
  */
 final class Proxies {
 
@@ -77,57 +78,84 @@ final class Proxies {
     pipe(response, exchange);
   }
 
-  /** The chat completion paid with the playground consumer's voucher, as server-sent events. */
+  /**
+   * The chat completion paid with the playground consumer's voucher, streamed to the browser chunk
+   * by chunk as the worker sends them; the last chunk carries the charge. A refusal (402 and the
+   * like) comes before anything is streamed and becomes a one-line error; a browser that leaves
+   * mid-answer closes the worker's stream, which cancels the request.
+   */
   private void paidChat(String worker, ObjectNode request, HttpExchange exchange) throws Exception {
-    request.put("stream", false);
     if (!request.has("max_tokens")) {
       request.put("max_tokens", 64);
     }
-    PayingClient.Answer answer;
+    BrowserStream browser = new BrowserStream(exchange);
+    PayingClient.StreamedAnswer answer;
     try {
-      answer = payingClient(worker).post("/v1/chat/completions", request);
+      answer = payingClient(worker).stream("/v1/chat/completions", request, browser::send);
+    } catch (UncheckedIOException gone) {
+      return; // the browser left; closing the worker's stream told the worker
     } catch (IOException e) {
+      if (browser.started()) {
+        try {
+          browser.error("The worker's answer broke off: " + e.getMessage());
+        } catch (UncheckedIOException | IOException gone) {
+          // the browser left too
+        }
+        return;
+      }
       throw new ApiException(
           502, "Could not reach the worker at " + worker + ": " + e.getMessage());
     }
     if (answer.status() != 200) {
-      JsonNode error = answer.body().path("error");
+      JsonNode error = answer.error().path("error");
       String message = error.isObject() ? error.path("message").asText() : error.asText();
       throw new ApiException(answer.status(), "The worker refused the paid request: " + message);
     }
-    JsonNode done = answer.body();
-    ObjectNode first = chunk(done);
-    ((ObjectNode) first.path("choices").get(0))
-        .putObject("delta")
-        .put("role", "assistant")
-        .put("content", done.path("choices").path(0).path("message").path("content").asText());
-    ObjectNode last = chunk(done);
-    ((ObjectNode) last.path("choices").get(0))
-        .put("finish_reason", done.path("choices").path(0).path("finish_reason").asText())
-        .putObject("delta");
-    last.set("usage", done.path("usage"));
-    last.set("payable", done.path("payable"));
-    exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-    exchange.getResponseHeaders().set("Cache-Control", "no-store");
-    exchange.sendResponseHeaders(200, 0);
-    try (OutputStream out = exchange.getResponseBody()) {
-      for (ObjectNode c : java.util.List.of(first, last)) {
-        out.write(("data: " + Json.MAPPER.writeValueAsString(c) + "\n\n").getBytes(UTF_8));
-      }
-      out.write("data: [DONE]\n\n".getBytes(UTF_8));
-    }
+    browser.done();
   }
 
-  private static ObjectNode chunk(JsonNode completion) {
-    ObjectNode c = Json.MAPPER.createObjectNode();
-    c.put("id", completion.path("id").asText());
-    c.put("object", "chat.completion.chunk");
-    c.put("created", completion.path("created").asLong());
-    c.put("model", completion.path("model").asText());
-    ObjectNode choice = c.putArray("choices").addObject();
-    choice.put("index", 0);
-    choice.putNull("finish_reason");
-    return c;
+  /** Server-sent events to the browser, started at the first chunk, each flushed at once. */
+  private static final class BrowserStream {
+    private final HttpExchange exchange;
+    private OutputStream out;
+
+    BrowserStream(HttpExchange exchange) {
+      this.exchange = exchange;
+    }
+
+    boolean started() {
+      return out != null;
+    }
+
+    void send(JsonNode chunk) {
+      try {
+        if (out == null) {
+          exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+          exchange.getResponseHeaders().set("Cache-Control", "no-store");
+          exchange.sendResponseHeaders(200, 0);
+          out = exchange.getResponseBody();
+        }
+        out.write(("data: " + Json.MAPPER.writeValueAsString(chunk) + "\n\n").getBytes(UTF_8));
+        out.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** An error after the stream started: an error event, as OpenAI sends one mid-stream. */
+    void error(String message) throws IOException {
+      ObjectNode e = Json.MAPPER.createObjectNode();
+      e.putObject("error").put("message", message);
+      send(e);
+      done();
+    }
+
+    void done() throws IOException {
+      if (out != null) {
+        out.write("data: [DONE]\n\n".getBytes(UTF_8));
+        out.close();
+      }
+    }
   }
 
   /**

@@ -6,6 +6,7 @@
 import { h, fill, field, stat, table, guarded, showMessage } from './dom.js';
 import { api } from './api.js';
 import { lineChart } from './chart.js';
+import { open, short } from './money.js';
 
 const PRESETS = {
   quick: { label: 'Quick (demo)', rank: 8, alpha: 16, lr: 0.001, steps: 100, batch: 4, grad_accum: 1, seq_len: 128 },
@@ -163,25 +164,43 @@ export function chatCard(adapter) {
       answer.remove();
       throw new Error(err || r.statusText);
     }
+    // Tokens show as they arrive; data-chunks counts the chunks with text, data-reads the network
+    // reads that grew the text (more than one: it streamed). The last chunk carries the charge.
     const reader = r.body.getReader(); const dec = new TextDecoder(); let buf = ''; let full = ''; let eventId = null;
+    let chunks = 0; let reads = 0; let charge = null; let failure = null;
     for (;;) {
       const { value, done } = await reader.read(); if (done) break;
       buf += dec.decode(value, { stream: true });
+      const before = full.length;
       let nl;
       while ((nl = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, nl).trim(); buf = buf.slice(nl + 1);
         if (!line.startsWith('data:')) continue;
         const data = line.slice(5).trim(); if (data === '[DONE]') continue;
-        try {
-          const j = JSON.parse(data);
-          // The worker's completion id is the id of the inference event it meters.
-          if (j.id) eventId = j.id;
-          const d = j.choices && j.choices[0] && (j.choices[0].delta || {}).content;
-          if (d) { full += d; text.append(d); }
-        } catch (x) { /* not an event */ }
+        let j;
+        try { j = JSON.parse(data); } catch (x) { continue; /* not an event */ }
+        if (j.error) { failure = typeof j.error === 'object' ? j.error.message : j.error; continue; }
+        // The worker's completion id is the id of the inference event it meters.
+        if (j.id) eventId = j.id;
+        if (j.payable) charge = { payable: j.payable, usage: j.usage || {} };
+        const d = j.choices && j.choices[0] && (j.choices[0].delta || {}).content;
+        if (d) { full += d; text.append(d); chunks += 1; }
       }
+      if (full.length > before) reads += 1;
+      answer.setAttribute('data-chunks', String(chunks));
+      answer.setAttribute('data-reads', String(reads));
+    }
+    if (failure) {
+      answer.setAttribute('data-answer', 'failed');
+      throw new Error(failure);
     }
     answer.setAttribute('data-answer', 'done');
+    if (charge) {
+      const p = charge.payable;
+      answer.append(h('div', { class: 'charge', 'data-fee-wei': p.fee_wei, 'data-event': p.event_id || '' },
+        `Charged ${open(p.fee_wei, 18)} for ${charge.usage.completion_tokens ?? '?'} tokens`
+        + (p.consumer ? ` to ${short(p.consumer)}` : '') + '.'));
+    }
     answer.append(h('div', {}, traceButton(eventId, full)));
   }); } }, field('Adapter', model), field('Message', prompt),
   h('div', { class: 'row' }, field('Temperature', temperature), field('Max tokens', maxTokens)),

@@ -52,9 +52,9 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * POST /v1/completions        {model, prompt (text or token ids), max_tokens, temperature, top_p,
- *                              seed, stop, logprobs, stream, user}
+ *                              seed, stop, logprobs, stream, stream_options, user}
  * POST /v1/chat/completions   {model, messages, max_tokens, temperature, top_p, seed, stop,
- *                              logprobs, top_logprobs, stream, user}
+ *                              logprobs, top_logprobs, stream, stream_options, user}
  * GET  /v1/models             base model and adapters with residency
  * POST /v1/load_lora_adapter   {lora_name, lora_path}
  * POST /v1/unload_lora_adapter {lora_name}
@@ -67,9 +67,11 @@ import org.slf4j.LoggerFactory;
  * <p>{@code model} is an adapter id or the base model id. Errors are OpenAI's error JSON: 404 for
  * an unknown model, 400 for bad parameters or a prompt beyond the context, 429 (queue full) and 503
  * (shutting down) with Retry-After. With {@code stream: true} the answer is Server-Sent Events: one
- * chunk per token or small group of tokens, a last chunk with the finish reason and {@code usage},
- * then {@code data: [DONE]}; a client that disconnects cancels its request, which releases its
- * adapter lease and is metered for the tokens generated.
+ * chunk per token or small group of tokens, a chunk with the finish reason and {@code usage}, then
+ * {@code data: [DONE]}. With {@code stream_options: {"include_usage": true}}, and always for a paid
+ * request, {@code usage} moves to a last chunk with no choices, which also carries the charge
+ * ({@code payable}, as a non-streamed answer does). A client that disconnects cancels its request,
+ * which releases its adapter lease and is metered (and charged) for the tokens generated.
  */
 public final class WorkerHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerHttpServer.class);
@@ -200,6 +202,7 @@ public final class WorkerHttpServer implements AutoCloseable {
       LoraWorker.Sampling sampling,
       boolean logprobs,
       boolean stream,
+      boolean includeUsage,
       String consumer) {}
 
   private Request parse(HttpExchange ex, JsonNode req, boolean chat) {
@@ -292,12 +295,27 @@ public final class WorkerHttpServer implements AutoCloseable {
     if (streamNode != null && !streamNode.isNull() && !streamNode.isBoolean()) {
       throw OpenAiError.badRequest("stream", "stream must be a boolean");
     }
+    boolean stream = streamNode != null && streamNode.asBoolean();
+    boolean includeUsage = false;
+    JsonNode streamOptions = req.get("stream_options");
+    if (streamOptions != null && !streamOptions.isNull()) {
+      if (!stream) {
+        throw OpenAiError.badRequest(
+            "stream_options", "stream_options is only allowed when stream is true");
+      }
+      JsonNode include = streamOptions.get("include_usage");
+      if (!streamOptions.isObject()
+          || (include != null && !include.isNull() && !include.isBoolean())) {
+        throw OpenAiError.badRequest(
+            "stream_options", "stream_options must be an object with a boolean include_usage");
+      }
+      includeUsage = include != null && include.asBoolean();
+    }
     String consumer = text(req, "user", ex.getRequestHeaders().getFirst("X-Payable-Consumer"));
     if (consumer == null || consumer.isBlank()) {
       consumer = "anonymous";
     }
-    return new Request(
-        model, prompt, sampling, logprobs, streamNode != null && streamNode.asBoolean(), consumer);
+    return new Request(model, prompt, sampling, logprobs, stream, includeUsage, consumer);
   }
 
   private int[] prompt(JsonNode p) {
@@ -492,6 +510,9 @@ public final class WorkerHttpServer implements AutoCloseable {
         }
         if (end != null) {
           GenerationResult res = end.result();
+          // A paid answer's charge comes after the finish, in a last chunk with no choices, as
+          // OpenAI sends usage with stream_options.include_usage; then usage is only there.
+          boolean trailer = r.includeUsage() || worker.payments() != null;
           ObjectNode c = chunk(id, created, r.model(), chat);
           ObjectNode choice = (ObjectNode) c.get("choices").get(0);
           if (chat) {
@@ -500,8 +521,20 @@ public final class WorkerHttpServer implements AutoCloseable {
             choice.put("text", "");
           }
           choice.put("finish_reason", res.finishReason());
-          c.set("usage", usage(res));
+          if (trailer) {
+            c.putNull("usage");
+          } else {
+            c.set("usage", usage(res));
+          }
           sse.event(c);
+          if (trailer) {
+            ObjectNode last = trailer(sse, g, id, created, r.model(), chat);
+            if (last == null) {
+              sse.done();
+              return;
+            }
+            sse.event(last);
+          }
           sse.done();
           return;
         }
@@ -511,6 +544,38 @@ public final class WorkerHttpServer implements AutoCloseable {
       g.stream().cancel("cancelled");
       LOG.debug("client disconnected from stream {}", id);
     }
+  }
+
+  /**
+   * The last chunk of a stream: no choices, the usage and, for a paid request, its charge (the
+   * {@code payable} block of a non-streamed answer). It waits for the completion, which is metered
+   * (its one inference event emitted) right after the last token. Null when metering failed; the
+   * error then went out as an event.
+   */
+  private ObjectNode trailer(
+      SseWriter sse, LoraWorker.Generation g, String id, long created, String model, boolean chat)
+      throws IOException, InterruptedException {
+    Completion done;
+    try {
+      done = g.completion().get(REQUEST_TIMEOUT_S, TimeUnit.SECONDS);
+    } catch (ExecutionException | CompletionException | TimeoutException e) {
+      Throwable cause = e instanceof TimeoutException ? e : e.getCause();
+      LOG.error("metering of {} failed", id, cause);
+      OpenAiError err = asOpenAiError(cause);
+      ObjectNode body = JSON.createObjectNode();
+      body.putObject("error")
+          .put("message", err.getMessage())
+          .put("type", err.type)
+          .putNull("param")
+          .putNull("code");
+      sse.event(body);
+      return null;
+    }
+    ObjectNode c = chunk(id, created, model, chat);
+    c.putArray("choices");
+    c.set("usage", usage(done.result()));
+    c.set("payable", payable(done));
+    return c;
   }
 
   private OpenAiError asOpenAiError(Throwable t) {

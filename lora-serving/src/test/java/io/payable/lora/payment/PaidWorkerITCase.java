@@ -49,7 +49,8 @@ import org.web3j.crypto.ECKeyPair;
 /**
  * A worker that serves paid requests only, against ConsumerEscrow on anvil: paid requests are
  * served and their events carry the voucher; each 402 reason comes from a crafted request;
- * concurrent requests of one consumer never spend more than its voucher.
+ * concurrent requests of one consumer never spend more than its voucher; a streamed chat completion
+ * arrives token by token with its charge in its last chunk, accounted as when not streamed.
  */
 class PaidWorkerITCase {
 
@@ -65,6 +66,7 @@ class PaidWorkerITCase {
   private static final int BOB = 6;
   private static final int CAROL = 7;
   private static final int DAVE = 8;
+  private static final int ERIN = 9;
 
   @TempDir static Path dir;
 
@@ -93,7 +95,7 @@ class PaidWorkerITCase {
             ANVIL.web3j(),
             chain.transactionManager(ANVIL.chain().account(0).credentials()),
             chain.gasProvider());
-    for (int c : new int[] {ALICE, BOB, CAROL, DAVE}) {
+    for (int c : new int[] {ALICE, BOB, CAROL, DAVE, ERIN}) {
       token.transfer(ANVIL.chain().account(c).address(), BigInteger.valueOf(1_000_000)).send();
     }
     escrow(ALICE).deposit(BigInteger.valueOf(10_000));
@@ -101,6 +103,7 @@ class PaidWorkerITCase {
     escrow(BOB).deposit(MAX_FEE.subtract(BigInteger.ONE));
     escrow(CAROL).deposit(BigInteger.valueOf(10_000));
     escrow(DAVE).depositWithPermit(BigInteger.valueOf(10_000), farExpiry());
+    escrow(ERIN).deposit(BigInteger.valueOf(10_000));
     domain = escrow(ALICE).voucherDomain();
 
     Path base = dir.resolve("base");
@@ -358,5 +361,135 @@ class PaidWorkerITCase {
                 .map(InferenceEvent::feeWei)
                 .reduce(BigInteger.ZERO, BigInteger::add))
         .isEqualTo(fees);
+  }
+
+  private static PayingClient payingClient(int account) throws Exception {
+    return new PayingClient(
+        URI.create("http://127.0.0.1:" + http.port()),
+        key(account),
+        domain,
+        escrow(account).account(key(account).getAddress()).redeemed(),
+        Duration.ofMinutes(5),
+        java.time.Clock.systemUTC());
+  }
+
+  private static com.fasterxml.jackson.databind.node.ObjectNode chat(int maxTokens) {
+    var body =
+        JSON.createObjectNode().put("model", "ad-0").put("max_tokens", maxTokens).put("seed", 7);
+    body.put("temperature", 0.0);
+    body.putArray("messages").addObject().put("role", "user").put("content", "Call me Ishmael.");
+    return body;
+  }
+
+  @Test
+  void aStreamedChatArrivesTokenByTokenAndIsChargedInItsLastChunk() throws Exception {
+    PayingClient client = payingClient(ERIN);
+    int maxTokens = 24;
+    BigInteger maxFee = PRICE.multiply(BigInteger.valueOf(maxTokens));
+
+    PayingClient.Answer whole = client.post("/v1/chat/completions", chat(maxTokens));
+    assertThat(whole.status()).as(whole.body().toString()).isEqualTo(200);
+    BigInteger wholeFee = new BigInteger(whole.body().at("/payable/fee_wei").asText());
+    BigInteger signedForWhole = client.lastSigned();
+
+    List<JsonNode> chunks = new ArrayList<>();
+    PayingClient.StreamedAnswer streamed =
+        client.stream("/v1/chat/completions", chat(maxTokens), chunks::add);
+    assertThat(streamed.status()).isEqualTo(200);
+    // Token by token: several chunks with content, which make up the non-streamed answer.
+    long contentChunks =
+        chunks.stream().filter(c -> !c.at("/choices/0/delta/content").asText("").isEmpty()).count();
+    assertThat(contentChunks).isGreaterThan(1);
+    assertThat(streamed.text())
+        .isNotEmpty()
+        .isEqualTo(whole.body().at("/choices/0/message/content").asText());
+    assertThat(streamed.finishReason())
+        .isEqualTo(whole.body().at("/choices/0/finish_reason").asText());
+    // The last chunk has no choices, and carries the usage and the charge.
+    JsonNode last = chunks.get(chunks.size() - 1);
+    assertThat(last.path("choices").isArray()).isTrue();
+    assertThat(last.path("choices")).isEmpty();
+    assertThat(last.path("usage")).isEqualTo(whole.body().path("usage"));
+    assertThat(last.path("payable").path("event_id").asText())
+        .isEqualTo(last.path("id").asText())
+        .isEqualTo(chunks.get(0).path("id").asText());
+    assertThat(chunks.subList(0, chunks.size() - 1)).allMatch(c -> !c.has("payable"));
+    BigInteger fee = streamed.fee();
+    assertThat(fee)
+        .isEqualTo(wholeFee)
+        .isEqualTo(PRICE.multiply(BigInteger.valueOf(last.at("/usage/completion_tokens").asInt())));
+
+    // The same accounting as not streamed: one event each, the second voucher is what was charged
+    // plus this request's maximum fee, and the worker's total is the client's.
+    List<InferenceEvent> events = eventsOf(ERIN);
+    assertThat(events).hasSize(2);
+    InferenceEvent event = events.get(1);
+    assertThat(event.eventId()).isEqualTo(last.path("id").asText());
+    assertThat(event.feeWei()).isEqualTo(fee);
+    assertThat(event.outputText()).isEqualTo(streamed.text());
+    assertThat(events.get(0).voucher().cumulativeAmount()).isEqualTo(signedForWhole);
+    assertThat(event.voucher().cumulativeAmount())
+        .isEqualTo(wholeFee.add(maxFee))
+        .isEqualTo(client.lastSigned());
+    assertThat(new BigInteger(streamed.payable().path("consumer_charged_wei").asText()))
+        .isEqualTo(wholeFee.add(fee))
+        .isEqualTo(client.charged())
+        .isEqualTo(worker.payments().charged(key(ERIN).getAddress()));
+
+    // A client that leaves after the first tokens is charged what the worker generated for it, no
+    // more than it signed, in one event; the client counts the maximum until the worker says.
+    BigInteger chargedBefore = worker.payments().charged(key(ERIN).getAddress());
+    BigInteger signed;
+    try {
+      client.stream(
+          "/v1/chat/completions",
+          chat(maxTokens),
+          c -> {
+            if (!c.at("/choices/0/delta/content").asText("").isEmpty()) {
+              throw new IllegalStateException("reader gone");
+            }
+          });
+      throw new AssertionError("the stream went on after its reader left");
+    } catch (IllegalStateException expected) {
+      signed = client.lastSigned();
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (eventsOf(ERIN).size() < 3 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(eventsOf(ERIN)).hasSize(3);
+    InferenceEvent left = eventsOf(ERIN).get(2);
+    assertThat(left.feeWei())
+        .isEqualTo(PRICE.multiply(BigInteger.valueOf(left.outputTokens())))
+        .isLessThanOrEqualTo(maxFee);
+    BigInteger chargedAfter = worker.payments().charged(key(ERIN).getAddress());
+    assertThat(chargedAfter)
+        .isEqualTo(chargedBefore.add(left.feeWei()))
+        .isLessThanOrEqualTo(signed);
+    assertThat(client.charged()).isEqualTo(chargedBefore.add(maxFee));
+    // The next request is paid for, and its charge brings the worker's exact total back.
+    PayingClient.StreamedAnswer next = client.stream("/v1/chat/completions", chat(4), c -> {});
+    assertThat(next.status()).as(String.valueOf(next.error())).isEqualTo(200);
+    assertThat(client.charged())
+        .isEqualTo(chargedAfter.add(next.fee()))
+        .isEqualTo(worker.payments().charged(key(ERIN).getAddress()));
+    assertThat(eventsOf(ERIN)).hasSize(4);
+  }
+
+  @Test
+  void aStreamedRequestIsRefusedInOneJsonLineBeforeItStreams() throws Exception {
+    var body = chat(MAX_TOKENS).put("stream", true);
+    HttpResponse<String> r =
+        CLIENT.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + http.port() + "/v1/chat/completions"))
+                .header("Content-Type", "application/json")
+                .header(SignedVoucher.HEADER, voucher(BOB, BigInteger.valueOf(1_000)))
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertPaymentRequired(r, "insufficient_deposit");
+    assertThat(r.headers().firstValue("Content-Type")).contains("application/json");
+    assertThat(r.body()).doesNotContain("\n");
   }
 }
