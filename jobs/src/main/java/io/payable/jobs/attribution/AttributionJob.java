@@ -1,8 +1,10 @@
 package io.payable.jobs.attribution;
 
 import io.payable.attribution.gradient.GradientScorer;
+import io.payable.attribution.gradient.GradientTombstone;
 import io.payable.attribution.gradient.InfluenceManifestDecoder;
 import io.payable.attribution.gradient.InfluenceStoreEvent;
+import io.payable.attribution.gradient.ScorerBroadcast;
 import io.payable.attribution.intake.AdapterDirectory;
 import io.payable.attribution.intake.AttributionRequest;
 import io.payable.attribution.intake.ChainAdapterDirectory;
@@ -39,6 +41,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -49,6 +52,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.util.Collector;
 import org.apache.flink.util.ParameterTool;
 import org.apache.iceberg.flink.CatalogLoader;
 import org.apache.iceberg.flink.TableLoader;
@@ -140,6 +144,14 @@ public final class AttributionJob {
             .uid("attribution-gate")
             .name("dedupe and check events");
 
+    SingleOutputStreamOperator<ShardManifestEvent> manifestEvents =
+        env.fromSource(manifest.build(), WatermarkStrategy.noWatermarks(), "index manifest")
+            .uid("attribution-manifest-source")
+            .setParallelism(1)
+            .process(new ManifestDecoder())
+            .uid("attribution-manifest-decode")
+            .name("read manifest")
+            .setParallelism(1);
     // Attribution v2 (gradient and hybrid adapters), keyed by adapter: influence stores arrive
     // through influence.manifest like shards through index.manifest. Before the ledger, so that an
     // event rejected for its sketch is never charged.
@@ -171,8 +183,34 @@ public final class AttributionJob {
       scored =
           gated
               .keyBy(r -> r.event().adapterId())
-              .connect(storeEvents.broadcast(GradientScorer.STORES))
-              .process(new GradientScorer())
+              .connect(
+                  storeEvents
+                      .map(e -> (ScorerBroadcast) e)
+                      .returns(TypeInformation.of(ScorerBroadcast.class))
+                      .uid("attribution-influence-stores")
+                      .name("influence stores")
+                      .setParallelism(1)
+                      .union(
+                          // Withdrawals and penalties stop gradient credit as they stop span
+                          // credit (docs/attribution.md, V2.6 step 3).
+                          manifestEvents
+                              .flatMap(
+                                  (ShardManifestEvent e, Collector<ScorerBroadcast> o) -> {
+                                    GradientTombstone t = GradientTombstone.of(e);
+                                    if (t != null) {
+                                      o.collect(t);
+                                    }
+                                  })
+                              .returns(TypeInformation.of(ScorerBroadcast.class))
+                              .uid("attribution-gradient-tombstones")
+                              .name("gradient tombstones")
+                              .setParallelism(1))
+                      .broadcast(GradientScorer.STORES, GradientScorer.TOMBSTONES))
+              .process(
+                  new GradientScorer(
+                      true,
+                      config.get(AttributionOptions.GRADIENT_BATCH_SIZE),
+                      config.get(AttributionOptions.GRADIENT_BATCH_DELAY)))
               .uid("attribution-gradient")
               .name("gradient scorer");
     } else {
@@ -197,14 +235,6 @@ public final class AttributionJob {
             .uid("attribution-consumer-ledger")
             .name("charge consumers");
 
-    SingleOutputStreamOperator<ShardManifestEvent> manifestEvents =
-        env.fromSource(manifest.build(), WatermarkStrategy.noWatermarks(), "index manifest")
-            .uid("attribution-manifest-source")
-            .setParallelism(1)
-            .process(new ManifestDecoder())
-            .uid("attribution-manifest-decode")
-            .name("read manifest")
-            .setParallelism(1);
     BroadcastStream<ShardManifestEvent> shardEvents =
         manifestEvents.broadcast(ShardGroupMatcher.SHARDS);
 

@@ -58,6 +58,22 @@ public final class AttributionOptions {
                   + " unset: no adapter has a store and gradient and hybrid events are rejected"
                   + " (influence_store_unavailable).");
 
+  public static final ConfigOption<Integer> GRADIENT_BATCH_SIZE =
+      ConfigOptions.key("attribution.gradient.batch-size")
+          .intType()
+          .defaultValue(32)
+          .withDescription(
+              "Events of one gradient or hybrid adapter scored together: the influence store is"
+                  + " read once per batch (docs/benchmarks.md, gradient attribution scoring).");
+
+  public static final ConfigOption<Duration> GRADIENT_BATCH_DELAY =
+      ConfigOptions.key("attribution.gradient.batch-delay")
+          .durationType()
+          .defaultValue(Duration.ofMillis(50))
+          .withDescription(
+              "The longest time an event of a gradient or hybrid adapter waits for its batch to"
+                  + " fill before it is scored.");
+
   public static final ConfigOption<String> GROUP_ID =
       ConfigOptions.key("attribution.group-id")
           .stringType()

@@ -296,6 +296,19 @@ public final class InfluenceStore {
     return out;
   }
 
+  /** Example n's stored bfloat16 bits, into {@code raw} (of the sketch's dimension). */
+  void readRaw(long n, short[] raw) {
+    if (n < 0 || n >= examples) {
+      throw new IndexOutOfBoundsException("example " + n + " of " + examples);
+    }
+    if (raw.length != layout.dimension()) {
+      throw new IllegalArgumentException("buffer of " + raw.length + " entries");
+    }
+    ByteBuffer r = sketchRegions.get((int) (n / perRegion));
+    int at = (int) ((n % perRegion) * 2L * raw.length);
+    r.asShortBuffer().get(at / 2, raw);
+  }
+
   private void readSketch(long n, float[] into) {
     readSketch(n, into, new short[into.length]);
   }

@@ -19,7 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -31,6 +33,8 @@ import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
@@ -53,7 +57,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class GradientScorer
     extends KeyedBroadcastProcessFunction<
-        String, AttributionRequest, InfluenceStoreEvent, AttributionRequest> {
+        String, AttributionRequest, ScorerBroadcast, AttributionRequest> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(GradientScorer.class);
 
@@ -64,13 +68,38 @@ public final class GradientScorer
           BasicTypeInfo.STRING_TYPE_INFO,
           TypeInformation.of(InfluenceStoreEvent.class));
 
+  /**
+   * Tombstones by {@link GradientTombstone#key()}, with the time they take effect (broadcast from
+   * {@code index.manifest}; the first event of a key wins, as in the span path).
+   */
+  public static final MapStateDescriptor<String, Long> TOMBSTONES =
+      new MapStateDescriptor<>(
+          "gradient-tombstones", BasicTypeInfo.STRING_TYPE_INFO, BasicTypeInfo.LONG_TYPE_INFO);
+
   private static final ListStateDescriptor<AttributionRequest> WAITING =
       new ListStateDescriptor<>("waiting-for-store", TypeInformation.of(AttributionRequest.class));
+
+  private static final ListStateDescriptor<AttributionRequest> BATCH =
+      new ListStateDescriptor<>("gradient-batch", TypeInformation.of(AttributionRequest.class));
+
+  private static final ValueStateDescriptor<Integer> BATCH_SIZE =
+      new ValueStateDescriptor<>("gradient-batch-size", BasicTypeInfo.INT_TYPE_INFO);
+
+  private static final ValueStateDescriptor<Long> BATCH_DEADLINE =
+      new ValueStateDescriptor<>("gradient-batch-deadline", BasicTypeInfo.LONG_TYPE_INFO);
 
   /** Audit models kept open (each holds a base model). */
   private static final int AUDITORS = 2;
 
+  /** Default events per micro-batch: the store is read once per batch. */
+  public static final int DEFAULT_BATCH_SIZE = 32;
+
+  /** Default longest wait of an event for its batch to fill. */
+  public static final Duration DEFAULT_BATCH_DELAY = Duration.ofMillis(50);
+
   private final boolean followsStores;
+  private final int batchSize;
+  private final long batchDelayMillis;
 
   /**
    * The scorer of a job without an influence manifest: events of spans adapters pass, those of
@@ -105,6 +134,9 @@ public final class GradientScorer
   }
 
   private transient ListState<AttributionRequest> waiting;
+  private transient ListState<AttributionRequest> batch;
+  private transient ValueState<Integer> batched;
+  private transient ValueState<Long> deadline;
   private transient Map<String, Opened> stores;
   private transient Map<String, Auditor> auditors;
   private transient Map<InferenceRejectionReason, Counter> rejected;
@@ -126,12 +158,32 @@ public final class GradientScorer
    *     than held forever
    */
   public GradientScorer(boolean followsStores) {
+    this(followsStores, DEFAULT_BATCH_SIZE, DEFAULT_BATCH_DELAY);
+  }
+
+  /**
+   * @param batchSize events of one adapter scored together (one pass over its store); a batch is
+   *     scored when it is full, after {@code batchDelay}, or at the end of the input
+   * @param batchDelay the longest time an event waits for its batch to fill (processing time)
+   */
+  public GradientScorer(boolean followsStores, int batchSize, Duration batchDelay) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+    }
+    if (batchDelay.isNegative()) {
+      throw new IllegalArgumentException("batch delay must not be negative");
+    }
     this.followsStores = followsStores;
+    this.batchSize = batchSize;
+    this.batchDelayMillis = batchDelay.toMillis();
   }
 
   @Override
   public void open(OpenContext context) {
     waiting = getRuntimeContext().getListState(WAITING);
+    batch = getRuntimeContext().getListState(BATCH);
+    batched = getRuntimeContext().getState(BATCH_SIZE);
+    deadline = getRuntimeContext().getState(BATCH_DEADLINE);
     stores = new LinkedHashMap<>();
     auditors = new LinkedHashMap<>(4, 0.75f, true);
     var metrics = getRuntimeContext().getMetricGroup().addGroup("attribution");
@@ -169,12 +221,88 @@ public final class GradientScorer
       }
       return;
     }
-    score(in, store, r -> ctx.output(Rejections.TAG, r), out);
+    if (batchSize == 1) {
+      scoreBatch(
+          List.of(in),
+          store,
+          ctx.getBroadcastState(TOMBSTONES).immutableEntries(),
+          r -> ctx.output(Rejections.TAG, r),
+          out);
+      return;
+    }
+    batch.add(in);
+    Integer size = batched.value();
+    int now = size == null ? 1 : size + 1;
+    if (now >= batchSize) {
+      flush(
+          ctx.timerService(),
+          store,
+          ctx.getBroadcastState(TOMBSTONES).immutableEntries(),
+          r -> ctx.output(Rejections.TAG, r),
+          out);
+      return;
+    }
+    batched.update(now);
+    if (size == null) {
+      long at = ctx.timerService().currentProcessingTime() + batchDelayMillis;
+      deadline.update(at);
+      ctx.timerService().registerProcessingTimeTimer(at);
+      // The end of a bounded input (its final watermark) flushes what is left: processing-time
+      // timers do not fire once the input has ended.
+      ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
+    }
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<AttributionRequest> out)
+      throws Exception {
+    if (batched.value() == null) {
+      return;
+    }
+    InfluenceStoreEvent store = ctx.getBroadcastState(STORES).get(ctx.getCurrentKey());
+    flush(
+        ctx.timerService(),
+        store,
+        ctx.getBroadcastState(TOMBSTONES).immutableEntries(),
+        r -> ctx.output(Rejections.TAG, r),
+        out);
+  }
+
+  /** Scores the key's batch and forgets it (and its timers). */
+  private void flush(
+      org.apache.flink.streaming.api.TimerService timers,
+      InfluenceStoreEvent store,
+      Iterable<Map.Entry<String, Long>> tombstones,
+      Consumer<Rejection> rejections,
+      Collector<AttributionRequest> out)
+      throws Exception {
+    List<AttributionRequest> ready = new ArrayList<>();
+    Iterable<AttributionRequest> pending = batch.get();
+    if (pending != null) {
+      pending.forEach(ready::add);
+    }
+    Long at = deadline.value();
+    if (at != null) {
+      timers.deleteProcessingTimeTimer(at);
+    }
+    timers.deleteEventTimeTimer(Long.MAX_VALUE);
+    batch.clear();
+    batched.clear();
+    deadline.clear();
+    scoreBatch(ready, store, tombstones, rejections, out);
   }
 
   @Override
   public void processBroadcastElement(
-      InfluenceStoreEvent store, Context ctx, Collector<AttributionRequest> out) throws Exception {
+      ScorerBroadcast element, Context ctx, Collector<AttributionRequest> out) throws Exception {
+    if (element instanceof GradientTombstone t) {
+      BroadcastState<String, Long> tombstones = ctx.getBroadcastState(TOMBSTONES);
+      if (!tombstones.contains(t.key())) {
+        tombstones.put(t.key(), t.effectiveAt());
+      }
+      return;
+    }
+    InfluenceStoreEvent store = (InfluenceStoreEvent) element;
     BroadcastState<String, InfluenceStoreEvent> state = ctx.getBroadcastState(STORES);
     state.put(store.adapterId(), store);
     List<AttributionRequest> ready = new ArrayList<>();
@@ -186,28 +314,76 @@ public final class GradientScorer
             list.clear();
           }
         });
-    for (AttributionRequest r : ready) {
-      score(r, store, rejection -> ctx.output(Rejections.TAG, rejection), out);
+    for (int from = 0; from < ready.size(); from += batchSize) {
+      scoreBatch(
+          ready.subList(from, Math.min(ready.size(), from + batchSize)),
+          store,
+          ctx.getBroadcastState(TOMBSTONES).immutableEntries(),
+          rejection -> ctx.output(Rejections.TAG, rejection),
+          out);
     }
   }
 
-  private void score(
-      AttributionRequest in,
+  /**
+   * Checks and audits each event of one adapter, then scores those that pass in one pass over the
+   * store; outputs keep the order of {@code requests}.
+   */
+  private void scoreBatch(
+      List<AttributionRequest> requests,
       InfluenceStoreEvent store,
+      Iterable<Map.Entry<String, Long>> tombstones,
       Consumer<Rejection> ctx,
       Collector<AttributionRequest> out) {
+    if (requests.isEmpty()) {
+      return;
+    }
+    InfluenceScoring scoring = null;
+    String unavailable = null;
+    if (store == null) {
+      unavailable = "no influence store";
+    } else {
+      try {
+        scoring = scoring(store);
+      } catch (IOException | RuntimeException e) {
+        unavailable = e.getMessage();
+      }
+    }
+    List<AttributionRequest> accepted = new ArrayList<>(requests.size());
+    List<InfluenceScoring.Query> queries = new ArrayList<>(requests.size());
+    for (AttributionRequest in : requests) {
+      InfluenceScoring.Query q = check(in, store, scoring, unavailable, tombstones, ctx);
+      if (q != null) {
+        accepted.add(in);
+        queries.add(q);
+      }
+    }
+    if (accepted.isEmpty()) {
+      return;
+    }
+    List<GradientResult> results = scoring.score(queries);
+    for (int i = 0; i < accepted.size(); i++) {
+      out.collect(accepted.get(i).withGradient(results.get(i)));
+      scored.inc();
+    }
+  }
+
+  /** The event's query, or null when it is rejected (the rejection is emitted). */
+  private InfluenceScoring.Query check(
+      AttributionRequest in,
+      InfluenceStoreEvent store,
+      InfluenceScoring scoring,
+      String unavailable,
+      Iterable<Map.Entry<String, Long>> tombstones,
+      Consumer<Rejection> ctx) {
     InferenceEvent event = in.event();
     QuerySketch sketch = event.querySketch();
     if (sketch == null) {
       reject(ctx, in, InferenceRejectionReason.MISSING_SKETCH, "no query sketch");
-      return;
+      return null;
     }
-    InfluenceScoring scoring;
-    try {
-      scoring = scoring(store);
-    } catch (IOException | RuntimeException e) {
-      reject(ctx, in, InferenceRejectionReason.INFLUENCE_STORE_UNAVAILABLE, e.getMessage());
-      return;
+    if (scoring == null) {
+      reject(ctx, in, InferenceRejectionReason.INFLUENCE_STORE_UNAVAILABLE, unavailable);
+      return null;
     }
     if (sketch.dimension() != scoring.dimension()) {
       reject(
@@ -215,7 +391,7 @@ public final class GradientScorer
           in,
           InferenceRejectionReason.BAD_SKETCH,
           "sketch of dimension " + sketch.dimension() + ", store of " + scoring.dimension());
-      return;
+      return null;
     }
     boolean audit = SketchAudit.audited(event.eventId(), in.params().sketchAuditBps());
     if (audit) {
@@ -225,7 +401,7 @@ public final class GradientScorer
         recomputed = recompute(store, sketch.promptTokens(), event.outputText());
       } catch (IOException | RuntimeException e) {
         reject(ctx, in, InferenceRejectionReason.INFLUENCE_STORE_UNAVAILABLE, e.getMessage());
-        return;
+        return null;
       }
       if (!SketchAudit.matches(sketch.values(), recomputed, in.params().sketchToleranceBps())) {
         reject(
@@ -236,13 +412,41 @@ public final class GradientScorer
                 + in.params().sketchToleranceBps()
                 + " bps; worker "
                 + event.workerId());
-        return;
+        return null;
       }
     }
-    // Tombstones are not applied to gradient credit yet (docs/attribution.md, V2.6 step 3 is
-    // served by ContributorInfluence's live predicate once the scorer follows index.manifest).
-    out.collect(in.withGradient(scoring.score(sketch.values(), p -> true, audit)));
-    scored.inc();
+    return new InfluenceScoring.Query(
+        sketch.values(), dead(scoring, tombstones, event.doneTime().toEpochMilli()), audit);
+  }
+
+  /**
+   * The store's pieces tombstoned at {@code eventTime} (docs/attribution.md 9.1: those whose
+   * manifest event took effect at or before it), null when none is.
+   */
+  static BitSet dead(
+      InfluenceScoring scoring, Iterable<Map.Entry<String, Long>> tombstones, long eventTime) {
+    BitSet dead = null;
+    for (Map.Entry<String, Long> t : tombstones) {
+      if (t.getValue() > eventTime) {
+        continue;
+      }
+      String key = t.getKey();
+      int[] pieces =
+          key.startsWith(GradientTombstone.CONTRIBUTOR)
+              ? scoring
+                  .pieces()
+                  .piecesOfContributor(key.substring(GradientTombstone.CONTRIBUTOR.length()))
+              : scoring
+                  .pieces()
+                  .piecesOfContribution(key.substring(GradientTombstone.CONTRIBUTION.length()));
+      for (int p : pieces) {
+        if (dead == null) {
+          dead = new BitSet(scoring.pieces().pieces());
+        }
+        dead.set(p);
+      }
+    }
+    return dead;
   }
 
   private InfluenceScoring scoring(InfluenceStoreEvent store) throws IOException {

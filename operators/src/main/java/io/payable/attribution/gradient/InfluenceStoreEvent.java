@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.Objects;
 
@@ -22,7 +21,7 @@ import java.util.Objects;
  */
 public record InfluenceStoreEvent(
     String adapterId, String store, String sha256, String adapterDir, String baseModelDir)
-    implements Serializable {
+    implements ScorerBroadcast {
 
   public static final int VERSION = 1;
   public static final String TYPE = "influence_store";

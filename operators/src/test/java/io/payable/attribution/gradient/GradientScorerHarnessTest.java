@@ -24,6 +24,7 @@ import io.payable.wire.inference.QuerySketch;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -81,8 +82,15 @@ class GradientScorerHarnessTest {
     return new InfluenceStoreEvent("grad", file.toString(), w.sha256(), "unused", "unused");
   }
 
+  static final long DONE = 1_800_000_000_000L;
+
   static AttributionRequest request(String id, AdapterInfo adapter, QuerySketch sketch) {
-    Instant t = Instant.ofEpochMilli(1_800_000_000_000L);
+    return request(id, adapter, sketch, DONE);
+  }
+
+  static AttributionRequest request(
+      String id, AdapterInfo adapter, QuerySketch sketch, long doneMillis) {
+    Instant t = Instant.ofEpochMilli(doneMillis);
     InferenceEvent e =
         new InferenceEvent(
                 id,
@@ -109,12 +117,19 @@ class GradientScorerHarnessTest {
   }
 
   static KeyedBroadcastOperatorTestHarness<
-          String, AttributionRequest, InfluenceStoreEvent, AttributionRequest>
+          String, AttributionRequest, ScorerBroadcast, AttributionRequest>
       harness(OperatorSubtaskState restore) throws Exception {
+    return harness(restore, 3);
+  }
+
+  static KeyedBroadcastOperatorTestHarness<
+          String, AttributionRequest, ScorerBroadcast, AttributionRequest>
+      harness(OperatorSubtaskState restore, int batchSize) throws Exception {
     var h =
         new KeyedBroadcastOperatorTestHarness<>(
             new CoBroadcastWithKeyedOperator<>(
-                new GradientScorer(), List.of(GradientScorer.STORES)),
+                new GradientScorer(true, batchSize, Duration.ofMillis(50)),
+                List.of(GradientScorer.STORES, GradientScorer.TOMBSTONES)),
             (AttributionRequest r) -> r.event().adapterId(),
             BasicTypeInfo.STRING_TYPE_INFO,
             1,
@@ -193,7 +208,7 @@ class GradientScorerHarnessTest {
       second = h.snapshot(2, 5);
     }
     try (var h = harness(second)) {
-      // The store is in the restored broadcast state: scored at once.
+      // The store is in the restored broadcast state: scored once the batch of three is full.
       h.processElement(request("e2", GRADIENT, sketch(one, (short) 0)), 6);
       h.processElement(request("e3", GRADIENT, null), 7);
       h.processElement(request("e4", GRADIENT, sketch(one, one, one)), 8);
@@ -212,8 +227,81 @@ class GradientScorerHarnessTest {
     try (var h = harness(null)) {
       h.processBroadcastElement(store, 1);
       h.processElement(request("e1", GRADIENT, sketch((short) 0x3F80, (short) 0x3F80)), 2);
+      h.watermark(Long.MAX_VALUE);
       assertThat(outputs(h)).isEmpty();
       assertThat(rejections(h)).containsExactly("influence_store_unavailable");
+    }
+  }
+
+  @Test
+  void aBatchIsScoredWhenFullAfterItsDelayOrAtTheEndOfInputAndSurvivesACheckpoint()
+      throws Exception {
+    InfluenceStoreEvent store = writeStore();
+    short one = 0x3F80;
+    OperatorSubtaskState snapshot;
+    GradientResult alone;
+    try (var h = harness(null, 2)) {
+      h.setProcessingTime(0);
+      h.processBroadcastElement(store, 1);
+      h.processElement(request("e1", GRADIENT, sketch(one, one)), 2);
+      h.setProcessingTime(49);
+      assertThat(outputs(h)).isEmpty();
+      h.setProcessingTime(50);
+      assertThat(outputs(h)).extracting(AttributionRequest::eventId).containsExactly("e1");
+      alone = outputs(h).get(0).gradient();
+
+      h.processElement(request("e2", GRADIENT, sketch(one, (short) 0)), 3);
+      h.processElement(request("e3", GRADIENT, sketch(one, one)), 4);
+      assertThat(outputs(h))
+          .extracting(AttributionRequest::eventId)
+          .containsExactly("e1", "e2", "e3");
+      // In a batch, the same sketch gets the same result as alone.
+      assertThat(outputs(h).get(2).gradient()).isEqualTo(alone);
+
+      h.processElement(request("e4", GRADIENT, sketch(one, one)), 5);
+      snapshot = h.snapshot(1, 6);
+    }
+    try (var h = harness(snapshot, 2)) {
+      h.setProcessingTime(10);
+      assertThat(outputs(h)).isEmpty();
+      // The end of a bounded input flushes the pending batch: its final watermark.
+      h.watermark(Long.MAX_VALUE);
+      assertThat(outputs(h)).extracting(AttributionRequest::eventId).containsExactly("e4");
+      assertThat(outputs(h).get(0).gradient()).isEqualTo(alone);
+    }
+  }
+
+  @Test
+  void withdrawnAndPenalisedContributionsEarnNoCreditFromWhenTheTombstoneTakesEffect()
+      throws Exception {
+    InfluenceStoreEvent store = writeStore();
+    short one = 0x3F80;
+    try (var h = harness(null, 1)) {
+      h.processBroadcastElement(store, 1);
+      // Example 3's piece of A (contribution 0x03) is withdrawn at DONE.
+      h.processBroadcastElement(GradientTombstone.contribution("0x03", DONE), 2);
+      h.processElement(request("before", GRADIENT, sketch(one, one), DONE - 1), 3);
+      h.processElement(request("at", GRADIENT, sketch(one, one), DONE), 4);
+      // B is penalised later; a second event of the same key for B's contribution is ignored.
+      h.processBroadcastElement(GradientTombstone.contributor(B.toUpperCase(), DONE + 10), 5);
+      h.processBroadcastElement(GradientTombstone.contributor(B, DONE + 5), 6);
+      h.processElement(request("after", GRADIENT, sketch(one, one), DONE + 10), 7);
+      List<AttributionRequest> out = outputs(h);
+      assertThat(out)
+          .extracting(AttributionRequest::eventId)
+          .containsExactly("before", "at", "after");
+      // Before: the worked example (A 165/88, B 135/88).
+      assertThat(out.get(0).gradient().rawWeights().get(A)).isCloseTo(165.0 / 88, offset(1e-6));
+      // At the withdrawal: example 3's quarter for A credits no one; B keeps its three quarters.
+      assertThat(out.get(1).gradient().rawWeights().get(A)).isCloseTo(15.0 / 11, offset(1e-6));
+      assertThat(out.get(1).gradient().rawWeights().get(B)).isCloseTo(135.0 / 88, offset(1e-6));
+      // B penalised (effective DONE + 10, the first event of its key): only A's live piece is left.
+      assertThat(out.get(2).gradient().rawWeights()).containsOnlyKeys(A);
+      assertThat(out.get(2).gradient().rawWeights().get(A)).isCloseTo(15.0 / 11, offset(1e-6));
+      // The audit trail still names the top examples, tombstoned pieces included.
+      assertThat(out.get(2).gradient().influences())
+          .extracting(Influence::contributionId)
+          .containsExactly("0x03", "0x04", "0x01");
     }
   }
 }
