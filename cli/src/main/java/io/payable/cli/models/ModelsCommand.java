@@ -7,10 +7,11 @@ import picocli.CommandLine.Command;
     name = "models",
     mixinStandardHelpOptions = true,
     description =
-        "Fine-tune LoRA adapters on Datanets, list and show runs, verify an adapter's provenance"
+        "Fine-tune LoRA adapters on Datanets (datasets built in process or as a Flink batch job), list and show runs, verify an adapter's provenance"
             + " against the chain, publish it to running workers, serve the training API.",
     subcommands = {
       ModelsTrainCommand.class,
+      ModelsDatasetCommand.class,
       ModelsListCommand.class,
       ModelsShowCommand.class,
       ModelsVerifyCommand.class,

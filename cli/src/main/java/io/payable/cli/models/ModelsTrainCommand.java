@@ -118,6 +118,14 @@ public final class ModelsTrainCommand implements Callable<Integer> {
   String resume;
 
   @Option(
+      names = "--dataset",
+      description =
+          "Train on a dataset built by 'models dataset' (training shards) instead of building"
+              + " one in process; it must match the run's Datanets, --seq-len, --eval-fraction,"
+              + " --seed and the base model's tokenizer.")
+  Path dataset;
+
+  @Option(
       names = "--runs",
       defaultValue = "model-runs",
       description = "Runs directory (default ${DEFAULT-VALUE}).")
@@ -175,6 +183,9 @@ public final class ModelsTrainCommand implements Callable<Integer> {
               AdapterTrainer.lora(),
               connection == null ? DatanetGate.none() : connection.gate(),
               Optional.ofNullable(connection).map(ChainOptions.Connection::registry));
+      if (dataset != null) {
+        factory = factory.withBuiltDataset(dataset);
+      }
       TrainingOutcome o = factory.train(checked, progress, cancelled::get);
       progress.endLine();
       out.println("run       " + o.runId());

@@ -29,8 +29,8 @@ import io.payable.ingest.submission.SubmissionWriter;
 import io.payable.jobs.common.IcebergOptions;
 import io.payable.jobs.ingest.IngestJob;
 import io.payable.jobs.ingest.IngestOptions;
+import io.payable.jobs.testing.FlinkMiniClusterTestBase;
 import io.payable.jobs.testing.PlatformIo;
-import io.payable.jobs.testing.TestClusters;
 import io.payable.models.SyntheticCheckpoints;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -44,7 +44,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -60,15 +59,13 @@ import org.web3j.utils.Numeric;
  * byte of the adapter changed, or a registration claiming another contribution set, and verify says
  * what differs.
  */
-class ModelFactoryITCase {
+class ModelFactoryITCase extends FlinkMiniClusterTestBase {
 
   @RegisterExtension static final AnvilExtension ANVIL = new AnvilExtension();
   @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
 
   @RegisterExtension
   static final IcebergWarehouseExtension WAREHOUSE = new IcebergWarehouseExtension();
-
-  @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.failingFast();
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int OWNER = 4;

@@ -16,8 +16,8 @@ import io.payable.contracts.testing.PayableFixture;
 import io.payable.embedded.iceberg.IcebergWarehouseExtension;
 import io.payable.embedded.kafka.KafkaExtension;
 import io.payable.jobs.common.IcebergOptions;
+import io.payable.jobs.testing.FlinkMiniClusterTestBase;
 import io.payable.jobs.testing.PlatformIo;
-import io.payable.jobs.testing.TestClusters;
 import io.payable.loadgen.IndexedDocument;
 import io.payable.loadgen.InferenceEvents;
 import io.payable.wire.inference.InferenceEvent;
@@ -33,7 +33,6 @@ import java.util.Random;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,15 +45,13 @@ import org.web3j.utils.Numeric;
  * ProtocolParams on anvil: a governance proposal that raises the attribution threshold changes the
  * attribution of events that arrive after it is executed, without a restart.
  */
-class AttributionJobChainITCase {
+class AttributionJobChainITCase extends FlinkMiniClusterTestBase {
 
   @RegisterExtension static final AnvilExtension ANVIL = new AnvilExtension();
   @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
 
   @RegisterExtension
   static final IcebergWarehouseExtension WAREHOUSE = new IcebergWarehouseExtension();
-
-  @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.failingFast();
 
   private static final int OWNER = 4;
   private static final int OPERATOR = 5;

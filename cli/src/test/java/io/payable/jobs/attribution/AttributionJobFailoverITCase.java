@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.payable.attribution.sink.AttributionTables;
 import io.payable.embedded.iceberg.IcebergWarehouseExtension;
 import io.payable.embedded.kafka.KafkaExtension;
+import io.payable.jobs.testing.FlinkFailoverTestBase;
 import io.payable.jobs.testing.PlatformIo;
-import io.payable.jobs.testing.TestClusters;
 import io.payable.loadgen.IndexedDocument;
 import io.payable.loadgen.PlantedOutputs;
 import io.payable.wire.inference.InferenceEvent;
@@ -32,7 +32,6 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.iceberg.data.Record;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -46,14 +45,12 @@ import org.junit.jupiter.api.io.TempDir;
  * attributed exactly once in the table and on {@code rewards.attributed} (read_committed), with the
  * same total paid as fees charged.
  */
-class AttributionJobFailoverITCase {
+class AttributionJobFailoverITCase extends FlinkFailoverTestBase {
 
   @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
 
   @RegisterExtension
   static final IcebergWarehouseExtension WAREHOUSE = new IcebergWarehouseExtension();
-
-  @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.restarting();
 
   @Test
   void aTaskManagerKilledMidStreamLosesAndDuplicatesNothing(

@@ -24,8 +24,8 @@ import io.payable.embedded.iceberg.IcebergWarehouseExtension;
 import io.payable.embedded.kafka.KafkaExtension;
 import io.payable.ingest.shard.ShardManifestEvent;
 import io.payable.jobs.common.IcebergOptions;
+import io.payable.jobs.testing.FlinkMiniClusterTestBase;
 import io.payable.jobs.testing.PlatformIo;
-import io.payable.jobs.testing.TestClusters;
 import io.payable.loadgen.IndexedDocument;
 import io.payable.loadgen.PlantedOutput;
 import io.payable.loadgen.PlantedOutputs;
@@ -49,7 +49,6 @@ import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -63,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * contributors, outputs with no match pay the Datanet treasuries, every fee splits exactly, and
  * every refused record or event lands with its reason.
  */
-class AttributionJobITCase {
+class AttributionJobITCase extends FlinkMiniClusterTestBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(AttributionJobITCase.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -72,8 +71,6 @@ class AttributionJobITCase {
 
   @RegisterExtension
   static final IcebergWarehouseExtension WAREHOUSE = new IcebergWarehouseExtension();
-
-  @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.failingFast();
 
   static Configuration config(String prefix, Path store, Path cache) {
     return config(KAFKA.bootstrapServers(), WAREHOUSE.warehouse().location(), prefix, cache);

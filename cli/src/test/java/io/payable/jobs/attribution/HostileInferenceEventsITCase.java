@@ -12,9 +12,9 @@ import io.payable.contracts.eip712.VoucherSignatures;
 import io.payable.embedded.iceberg.IcebergWarehouseExtension;
 import io.payable.embedded.kafka.KafkaExtension;
 import io.payable.ingest.record.Rejection;
+import io.payable.jobs.testing.FlinkFailoverTestBase;
 import io.payable.jobs.testing.HostileRecords;
 import io.payable.jobs.testing.PlatformIo;
-import io.payable.jobs.testing.TestClusters;
 import io.payable.loadgen.HostileInputs.Hostile;
 import io.payable.loadgen.InferenceEvents;
 import io.payable.wire.inference.InferenceEvent;
@@ -36,7 +36,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -54,14 +53,12 @@ import org.web3j.crypto.Sign;
  * failure, and the execution graph shows it never did; every refused record or event is rejected
  * exactly once in the table and on the topic (by offset and SHA-256), every good event attributed.
  */
-class HostileInferenceEventsITCase {
+class HostileInferenceEventsITCase extends FlinkFailoverTestBase {
 
   @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
 
   @RegisterExtension
   static final IcebergWarehouseExtension WAREHOUSE = new IcebergWarehouseExtension();
-
-  @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.restarting();
 
   private static final Instant DONE = Instant.ofEpochMilli(1_800_000_000_123L);
 

@@ -26,8 +26,8 @@ import io.payable.ingest.validate.ContentGuard;
 import io.payable.jobs.attribution.AttributionJob;
 import io.payable.jobs.attribution.AttributionOptions;
 import io.payable.jobs.common.IcebergOptions;
+import io.payable.jobs.testing.FlinkMiniClusterTestBase;
 import io.payable.jobs.testing.PlatformIo;
-import io.payable.jobs.testing.TestClusters;
 import io.payable.loadgen.InferenceEvents;
 import io.payable.wire.inference.InferenceEvent;
 import io.payable.wire.inference.InferenceEventEnvelope;
@@ -43,7 +43,6 @@ import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -64,15 +63,13 @@ import org.web3j.utils.Numeric;
  * tombstone lands in contribution_events, tombstones.json and index.manifest, and the shard builder
  * removes the documents from the shards, so a query of the index no longer finds them.
  */
-class DatanetCurationITCase {
+class DatanetCurationITCase extends FlinkMiniClusterTestBase {
 
   @RegisterExtension static final AnvilExtension ANVIL = new AnvilExtension();
   @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
 
   @RegisterExtension
   static final IcebergWarehouseExtension WAREHOUSE = new IcebergWarehouseExtension();
-
-  @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.failingFast();
 
   private static final int OWNER = 4;
   private static final int CURATOR = 5;

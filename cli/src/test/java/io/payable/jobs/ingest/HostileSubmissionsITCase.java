@@ -18,9 +18,9 @@ import io.payable.embedded.kafka.KafkaExtension;
 import io.payable.ingest.sink.IngestTables;
 import io.payable.jobs.common.IcebergOptions;
 import io.payable.jobs.common.KafkaLimitOptions;
+import io.payable.jobs.testing.FlinkFailoverTestBase;
 import io.payable.jobs.testing.HostileRecords;
 import io.payable.jobs.testing.PlatformIo;
-import io.payable.jobs.testing.TestClusters;
 import io.payable.loadgen.HostileInputs.Hostile;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +35,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.iceberg.data.Record;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
@@ -50,14 +49,12 @@ import org.web3j.crypto.Credentials;
  * hostile record is rejected exactly once in the table and on the topic (by offset and SHA-256),
  * every valid one accepted.
  */
-class HostileSubmissionsITCase {
+class HostileSubmissionsITCase extends FlinkFailoverTestBase {
 
   @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
 
   @RegisterExtension
   static final IcebergWarehouseExtension WAREHOUSE = new IcebergWarehouseExtension();
-
-  @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.restarting();
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -16,8 +16,8 @@ import io.payable.index.shard.DocumentRecord;
 import io.payable.index.shard.Shard;
 import io.payable.ingest.sink.IngestTables;
 import io.payable.jobs.common.IcebergOptions;
+import io.payable.jobs.testing.FlinkMiniClusterTestBase;
 import io.payable.jobs.testing.PlatformIo;
-import io.payable.jobs.testing.TestClusters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +29,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.iceberg.data.Record;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -44,14 +43,12 @@ import org.web3j.crypto.Credentials;
  * replacement, every contribution stays searchable exactly once, and inclusion proofs follow the
  * contribution into the compacted shard.
  */
-class IngestCompactionITCase {
+class IngestCompactionITCase extends FlinkMiniClusterTestBase {
 
   @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
 
   @RegisterExtension
   static final IcebergWarehouseExtension WAREHOUSE = new IcebergWarehouseExtension();
-
-  @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.failingFast();
 
   private static final int SUBMISSIONS = 30;
 

@@ -17,8 +17,8 @@ import io.payable.embedded.iceberg.IcebergWarehouseExtension;
 import io.payable.embedded.kafka.KafkaExtension;
 import io.payable.ingest.sink.IngestTables;
 import io.payable.jobs.common.IcebergOptions;
+import io.payable.jobs.testing.FlinkMiniClusterTestBase;
 import io.payable.jobs.testing.PlatformIo;
-import io.payable.jobs.testing.TestClusters;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,15 +41,13 @@ import org.web3j.utils.Numeric;
  * unknown), signatures are checked in the registry's EIP-712 domain, and every sealed shard's
  * Merkle root ends up anchored on chain.
  */
-class IngestJobChainITCase {
+class IngestJobChainITCase extends FlinkMiniClusterTestBase {
 
   @RegisterExtension static final AnvilExtension ANVIL = new AnvilExtension();
   @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
 
   @RegisterExtension
   static final IcebergWarehouseExtension WAREHOUSE = new IcebergWarehouseExtension();
-
-  @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.failingFast();
 
   @Test
   void datanetsComeFromTheRegistryAndSealedShardsAreAnchored(

@@ -14,8 +14,8 @@ import io.payable.contracts.eip712.VoucherSignatures;
 import io.payable.contracts.testing.PayableFixture;
 import io.payable.embedded.iceberg.LocalIcebergWarehouse;
 import io.payable.embedded.kafka.KafkaExtension;
+import io.payable.jobs.testing.FlinkFailoverTestBase;
 import io.payable.jobs.testing.PlatformIo;
-import io.payable.jobs.testing.TestClusters;
 import io.payable.settlement.PostingHook;
 import io.payable.settlement.RootCommitter;
 import io.payable.settlement.SettlementTables;
@@ -36,7 +36,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -53,11 +52,10 @@ import org.web3j.crypto.Keys;
  * deposits - balances = redeemed = fees of the attributed events = root total = claimed + still
  * claimable.
  */
-class ConsumerFundedSettlementITCase {
+class ConsumerFundedSettlementITCase extends FlinkFailoverTestBase {
 
   @RegisterExtension static final AnvilExtension ANVIL = new AnvilExtension();
   @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
-  @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.restarting();
 
   private static final long FIRST = 493_000;
   private static final int EPOCHS = 3;

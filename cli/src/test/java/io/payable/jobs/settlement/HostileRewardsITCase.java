@@ -12,9 +12,9 @@ import io.payable.attribution.split.PayoutRole;
 import io.payable.contracts.anvil.AnvilExtension;
 import io.payable.embedded.iceberg.IcebergWarehouseExtension;
 import io.payable.embedded.kafka.KafkaExtension;
+import io.payable.jobs.testing.FlinkFailoverTestBase;
 import io.payable.jobs.testing.HostileRecords;
 import io.payable.jobs.testing.PlatformIo;
-import io.payable.jobs.testing.TestClusters;
 import io.payable.loadgen.HostileInputs.Hostile;
 import io.payable.settlement.SettlementTables;
 import java.math.BigInteger;
@@ -26,7 +26,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,15 +37,13 @@ import org.junit.jupiter.api.io.TempDir;
  * execution graph shows it never did; every hostile record is rejected exactly once in the table
  * and on the topic (by offset and SHA-256), and the roots posted are those of the valid rewards.
  */
-class HostileRewardsITCase {
+class HostileRewardsITCase extends FlinkFailoverTestBase {
 
   @RegisterExtension static final AnvilExtension ANVIL = new AnvilExtension();
   @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
 
   @RegisterExtension
   static final IcebergWarehouseExtension WAREHOUSE = new IcebergWarehouseExtension();
-
-  @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.restarting();
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long FIRST_EPOCH = 491_000;

@@ -8,8 +8,8 @@ import io.payable.contracts.client.ProtocolParameters;
 import io.payable.contracts.testing.PayableFixture;
 import io.payable.embedded.iceberg.LocalIcebergWarehouse;
 import io.payable.embedded.kafka.KafkaExtension;
+import io.payable.jobs.testing.FlinkFailoverTestBase;
 import io.payable.jobs.testing.PlatformIo;
-import io.payable.jobs.testing.TestClusters;
 import io.payable.settlement.PostingHook;
 import io.payable.settlement.RootCommitter;
 import io.payable.settlement.SettlementTables;
@@ -26,7 +26,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,11 +39,10 @@ import org.web3j.crypto.Keys;
  * unfailed run computes, and the same payouts. An underfunded distributor holds roots back until it
  * is funded, and nothing is lost.
  */
-class SettlementJobFailoverITCase {
+class SettlementJobFailoverITCase extends FlinkFailoverTestBase {
 
   @RegisterExtension static final AnvilExtension ANVIL = new AnvilExtension();
   @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
-  @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.restarting();
 
   private static final long FIRST = 491_000;
   private static final int EPOCHS = 3;

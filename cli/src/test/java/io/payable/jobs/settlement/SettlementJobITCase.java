@@ -8,8 +8,8 @@ import io.payable.contracts.client.ProtocolParameters;
 import io.payable.contracts.testing.PayableFixture;
 import io.payable.embedded.iceberg.IcebergWarehouseExtension;
 import io.payable.embedded.kafka.KafkaExtension;
+import io.payable.jobs.testing.FlinkMiniClusterTestBase;
 import io.payable.jobs.testing.PlatformIo;
-import io.payable.jobs.testing.TestClusters;
 import io.payable.settlement.SettlementTables;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,15 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
  * exactly its cumulative total with the CLI, a second claim pays nothing, the claims add up to the
  * attributed fees, and {@code payable settle verify} agrees with the chain for every epoch.
  */
-class SettlementJobITCase {
+class SettlementJobITCase extends FlinkMiniClusterTestBase {
 
   @RegisterExtension static final AnvilExtension ANVIL = new AnvilExtension();
   @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
 
   @RegisterExtension
   static final IcebergWarehouseExtension WAREHOUSE = new IcebergWarehouseExtension();
-
-  @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.failingFast();
 
   private static final long FIRST_EPOCH = 490_000;
   private static final int EPOCHS = 3;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.payable.attribution.match.ManifestSnapshot;
 import io.payable.embedded.kafka.KafkaExtension;
 import io.payable.ingest.record.RawRecord;
+import io.payable.jobs.testing.FlinkMiniClusterTestBase;
 import io.payable.jobs.testing.PlatformIo;
-import io.payable.jobs.testing.TestClusters;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +17,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.metrics.KafkaMetric;
 import org.apache.kafka.common.metrics.MetricsReporter;
@@ -32,10 +31,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code metric.reporters}: every Kafka client instantiates and configures the reporters it names,
  * so the reporter below sees each client that received the passthrough.
  */
-class KafkaPassthroughITCase {
+class KafkaPassthroughITCase extends FlinkMiniClusterTestBase {
 
   @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
-  @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.failingFast();
 
   /** Remembers the kind of every Kafka client that configured it, and the client's id. */
   public static final class RecordingReporter implements MetricsReporter {

@@ -3,6 +3,7 @@ package io.payable.jobs.common;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.payable.jobs.attribution.AttributionOptions;
+import io.payable.jobs.dataset.DatasetOptions;
 import io.payable.jobs.ingest.IngestOptions;
 import io.payable.jobs.settlement.SettlementOptions;
 import java.lang.reflect.Field;
@@ -172,6 +173,11 @@ class OptionsDocumentedTest {
         "Settlement job",
         SettlementOptions.class,
         List.of("kafka.producer.max-request-size", "rejections.raw-prefix-bytes"));
+  }
+
+  @Test
+  void datasetJob() throws Exception {
+    check("Dataset job", DatasetOptions.class, List.of("iceberg.warehouse"));
   }
 
   @Test

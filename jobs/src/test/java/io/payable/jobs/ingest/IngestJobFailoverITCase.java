@@ -16,8 +16,8 @@ import io.payable.index.shard.DocumentRecord;
 import io.payable.index.shard.Shard;
 import io.payable.ingest.sink.IngestTables;
 import io.payable.jobs.common.IcebergOptions;
+import io.payable.jobs.testing.FlinkFailoverTestBase;
 import io.payable.jobs.testing.PlatformIo;
-import io.payable.jobs.testing.TestClusters;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +31,6 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.iceberg.data.Record;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -45,14 +44,12 @@ import org.web3j.crypto.Credentials;
  * job restarts from its last checkpoint on a new one, and in the end every contribution is in the
  * table, the shards and the rejections exactly once.
  */
-class IngestJobFailoverITCase {
+class IngestJobFailoverITCase extends FlinkFailoverTestBase {
 
   @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
 
   @RegisterExtension
   static final IcebergWarehouseExtension WAREHOUSE = new IcebergWarehouseExtension();
-
-  @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.restarting();
 
   private static final int CONTRIBUTORS = 4;
   private static final int PER_CONTRIBUTOR = 20;

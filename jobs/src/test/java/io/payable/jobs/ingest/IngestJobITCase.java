@@ -20,8 +20,8 @@ import io.payable.index.query.ShardedIndex;
 import io.payable.ingest.sink.IngestTables;
 import io.payable.ingest.submission.RejectionReason;
 import io.payable.jobs.common.IcebergOptions;
+import io.payable.jobs.testing.FlinkMiniClusterTestBase;
 import io.payable.jobs.testing.PlatformIo;
-import io.payable.jobs.testing.TestClusters;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,7 +32,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,14 +43,12 @@ import org.web3j.crypto.Credentials;
  * a MiniCluster with the in-process broker and a local warehouse: each lands in exactly one place,
  * with the right reason, and received = accepted + rejected.
  */
-class IngestJobITCase {
+class IngestJobITCase extends FlinkMiniClusterTestBase {
 
   @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
 
   @RegisterExtension
   static final IcebergWarehouseExtension WAREHOUSE = new IcebergWarehouseExtension();
-
-  @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.failingFast();
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_BYTES = 4096;

@@ -124,8 +124,11 @@ public final class ContributionSnapshots {
     return new LiveContributions(ids, pins.contributions(), pins.events(), live, excluded);
   }
 
-  /** Contribution id -> the first excluding event type (in event order) as of the pin. */
-  private Map<String, String> excludingEvents(List<String> ids, Optional<SnapshotPin> pin) {
+  /**
+   * Contribution id -> its excluding event type as of the pin (the alphabetically first when it has
+   * several), for the contributions of the Datanets {@code ids} (normalised).
+   */
+  public Map<String, String> excludingEvents(List<String> ids, Optional<SnapshotPin> pin) {
     Map<String, String> out = new HashMap<>();
     if (pin.isEmpty()) {
       return out;

@@ -11,10 +11,12 @@ import io.payable.factory.dataset.Contribution;
 import io.payable.factory.dataset.ContributionSnapshots;
 import io.payable.factory.dataset.ContributionTokenizer;
 import io.payable.factory.dataset.DatasetBuilder;
+import io.payable.factory.dataset.DatasetHeader;
 import io.payable.factory.dataset.LiveContributions;
 import io.payable.factory.dataset.PackedSequence;
 import io.payable.factory.dataset.TokenSpan;
 import io.payable.factory.dataset.TrainingDataset;
+import io.payable.factory.dataset.TrainingShards;
 import io.payable.factory.provenance.AdapterArtifact;
 import io.payable.factory.provenance.FileDigests;
 import io.payable.factory.provenance.TrainingManifest;
@@ -98,6 +100,7 @@ public final class ModelFactory {
   private final AdapterTrainer trainer;
   private final DatanetGate gate;
   private final Optional<AdapterRegistry> registry;
+  private final Path builtDataset;
 
   public ModelFactory(
       Catalog catalog,
@@ -105,11 +108,31 @@ public final class ModelFactory {
       AdapterTrainer trainer,
       DatanetGate gate,
       Optional<AdapterRegistry> registry) {
+    this(catalog, runsDir, trainer, gate, registry, null);
+  }
+
+  private ModelFactory(
+      Catalog catalog,
+      Path runsDir,
+      AdapterTrainer trainer,
+      DatanetGate gate,
+      Optional<AdapterRegistry> registry,
+      Path builtDataset) {
     this.catalog = catalog;
     this.runsDir = runsDir;
     this.trainer = trainer;
     this.gate = gate;
     this.registry = registry;
+    this.builtDataset = builtDataset;
+  }
+
+  /**
+   * This factory, training on the dataset built into {@code dir} (training shards, e.g. by the
+   * Flink batch build) instead of building one in process. A run refuses a dataset built for other
+   * Datanets, parameters or another tokenizer ({@code dataset_mismatch}).
+   */
+  public ModelFactory withBuiltDataset(Path dir) {
+    return new ModelFactory(catalog, runsDir, trainer, gate, registry, dir);
   }
 
   public Path runsDir() {
@@ -162,29 +185,32 @@ public final class ModelFactory {
           "adapter_exists", "an adapter named " + adapterName + " is already registered");
     }
     TrainingDataset dataset;
-    String tokenizerSha;
-    Map<String, String> tokenizerFiles;
-    try (TextTokenizer tokenizer = loadTokenizer(request.baseDir())) {
-      ContributionSnapshots snapshots = new ContributionSnapshots(catalog);
-      // A resumed run reads the snapshots it pinned when it started, so it trains on the same data.
-      ContributionSnapshots.Pins pins =
-          resuming ? readPins(staging.resolve(PINS)) : snapshots.current();
-      LiveContributions live = snapshots.read(datanets, pins);
-      dataset =
-          new DatasetBuilder(
-                  ContributionTokenizer.of(tokenizer),
-                  request.config().seqLen(),
-                  request.evalFraction(),
-                  request.config().seed())
-              .build(live);
-    }
-    tokenizerFiles = new LinkedHashMap<>();
+    String tokenizerSha = DatasetHeader.tokenizerDigest(request.baseDir());
+    Map<String, String> tokenizerFiles = new LinkedHashMap<>();
     for (String f : List.of(TextTokenizer.FILE, TextTokenizer.CONFIG)) {
       if (Files.isRegularFile(request.baseDir().resolve(f))) {
         tokenizerFiles.put(f, FileDigests.sha256(request.baseDir().resolve(f)));
       }
     }
-    tokenizerSha = FileDigests.listingDigest(tokenizerFiles);
+    if (builtDataset != null) {
+      dataset = builtDataset(request, datanets, tokenizerSha);
+    } else {
+      try (TextTokenizer tokenizer = loadTokenizer(request.baseDir())) {
+        ContributionSnapshots snapshots = new ContributionSnapshots(catalog);
+        // A resumed run reads the snapshots it pinned when it started, so it trains on the same
+        // data.
+        ContributionSnapshots.Pins pins =
+            resuming ? readPins(staging.resolve(PINS)) : snapshots.current();
+        LiveContributions live = snapshots.read(datanets, pins);
+        dataset =
+            new DatasetBuilder(
+                    ContributionTokenizer.of(tokenizer),
+                    request.config().seqLen(),
+                    request.evalFraction(),
+                    request.config().seed())
+                .build(live);
+      }
+    }
     LoraTrainingConfig cfg = request.config();
     if (request.epochs() != null) {
       try {
@@ -367,6 +393,42 @@ public final class ModelFactory {
     listener.onPhase(RunPhase.COMPLETED);
     return new TrainingOutcome(
         runId, finalDir.resolve(staging.relativize(adapterDir)), manifest, manifestSha, row);
+  }
+
+  /** The dataset built into {@link #builtDataset}, checked against the request. */
+  private TrainingDataset builtDataset(
+      TrainingRequest request, List<String> datanets, String tokenizerSha) {
+    TrainingShards.BuiltDataset built = TrainingShards.read(builtDataset);
+    DatasetHeader h = built.header();
+    List<String> differences = new ArrayList<>();
+    if (!Set.copyOf(h.datanetIds()).equals(Set.copyOf(datanets))) {
+      differences.add("Datanets " + h.datanetIds() + " vs " + datanets);
+    }
+    if (h.seqLen() != request.config().seqLen()) {
+      differences.add("seq len " + h.seqLen() + " vs " + request.config().seqLen());
+    }
+    if (Double.compare(h.evalFraction(), request.evalFraction()) != 0) {
+      differences.add("eval fraction " + h.evalFraction() + " vs " + request.evalFraction());
+    }
+    if (h.seed() != request.config().seed()) {
+      differences.add("seed " + h.seed() + " vs " + request.config().seed());
+    }
+    if (!h.tokenizerSha256().equals(tokenizerSha)) {
+      differences.add("tokenizer " + h.tokenizerSha256() + " vs the base model's " + tokenizerSha);
+    }
+    if (!differences.isEmpty()) {
+      throw new FactoryException(
+          "dataset_mismatch",
+          "the dataset in "
+              + builtDataset
+              + " was built for another run: "
+              + String.join("; ", differences));
+    }
+    if (built.dataset().trainSequences().isEmpty()) {
+      throw new FactoryException(
+          "empty_dataset", "the dataset in " + builtDataset + " has no training sequence");
+    }
+    return built.dataset();
   }
 
   private static ModelConfig baseConfig(Path baseDir) {

@@ -2,18 +2,15 @@ package io.payable.embedded.iceberg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.payable.jobs.testing.FlinkMiniClusterTestBase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
@@ -27,22 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A Flink job with checkpointing writes an Iceberg table; a Flink batch job reads it back. */
-class IcebergFlinkWriteReadITCase {
+class IcebergFlinkWriteReadITCase extends FlinkMiniClusterTestBase {
 
   @RegisterExtension
   static final IcebergWarehouseExtension WAREHOUSE = new IcebergWarehouseExtension();
-
-  private static final Configuration NO_RESTARTS =
-      new Configuration().set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .setConfiguration(NO_RESTARTS)
-              .build());
 
   private static final Schema SCHEMA =
       new Schema(

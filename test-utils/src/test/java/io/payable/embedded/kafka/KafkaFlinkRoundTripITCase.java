@@ -2,6 +2,7 @@ package io.payable.embedded.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.payable.jobs.testing.FlinkMiniClusterTestBase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,16 +10,12 @@ import java.util.Properties;
 import java.util.stream.IntStream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -34,21 +31,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Records go through the embedded broker, a Flink job (KafkaSource to an exactly-once KafkaSink
  * with checkpointing on) and back out, as committed transactions.
  */
-class KafkaFlinkRoundTripITCase {
+class KafkaFlinkRoundTripITCase extends FlinkMiniClusterTestBase {
 
   @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
-
-  private static final Configuration NO_RESTARTS =
-      new Configuration().set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .setConfiguration(NO_RESTARTS)
-              .build());
 
   private static final int RECORDS = 500;
 
