@@ -28,6 +28,14 @@ final class ByteSais {
    * for the entries ahead on the helper's thread (see {@link ParallelInduce}).
    */
   static void build(byte[] t, int[] sa, int n, ExecutorService helper) {
+    build(t, sa, n, helper, LmsKeyNaming.MAX_TABLE_KEYS);
+  }
+
+  /**
+   * As {@link #build(byte[], int[], int, ExecutorService)}; LMS substrings are named through a hash
+   * table of at most {@code maxTableKeys} distinct keys, else by a radix sort of all keys.
+   */
+  static void build(byte[] t, int[] sa, int n, ExecutorService helper, int maxTableKeys) {
     int[] c = new int[K];
     int[] b = new int[K];
     for (int i = 0; i < n; i++) {
@@ -36,7 +44,7 @@ final class ByteSais {
     java.util.Arrays.fill(sa, 0, n, 0);
     // Stage 1: sort and name the LMS substrings (sa[0, m) sorted, names at sa[m + p / 2]).
     int[] lmsCount = new int[K];
-    long mn = LmsKeyNaming.sortAndName(t, sa, n, lmsCount);
+    long mn = LmsKeyNaming.sortAndName(t, sa, n, lmsCount, maxTableKeys);
     int m = (int) (mn >>> 32);
     int name = (int) mn;
     int i;
