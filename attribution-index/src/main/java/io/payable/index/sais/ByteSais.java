@@ -42,7 +42,8 @@ final class ByteSais {
       c[t[i] & 0xff]++;
     }
     java.util.Arrays.fill(sa, 0, n, 0);
-    // Stage 1: sort and name the LMS substrings (sa[0, m) sorted, names at sa[m + p / 2]).
+    // Stage 1: sort and name the LMS substrings (sa[0, m) sorted when the names are distinct, else
+    // the reduced text at sa[n - m, n)).
     int[] lmsCount = new int[K];
     long mn = LmsKeyNaming.sortAndName(t, sa, n, lmsCount, maxTableKeys);
     int m = (int) (mn >>> 32);
@@ -55,11 +56,6 @@ final class ByteSais {
     if (name < m) {
       int newfs = n - 2 * m;
       int ra = m + newfs;
-      for (i = m + (n >> 1) - 1, j = m - 1; m <= i; --i) {
-        if (sa[i] != 0) {
-          sa[ra + j--] = sa[i] - 1;
-        }
-      }
       SuffixArrays.reduced(sa, ra, newfs, m, name);
       i = n - 1;
       j = m - 1;

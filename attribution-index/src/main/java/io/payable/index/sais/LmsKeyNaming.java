@@ -32,10 +32,10 @@ final class LmsKeyNaming {
   private LmsKeyNaming() {}
 
   /**
-   * Finds, sorts and names the LMS suffixes of {@code t[0, n)}. On return {@code sa[0, m)} holds
-   * the LMS positions in the order of their LMS substrings, and when the names are not all
-   * distinct, {@code sa[m + p / 2]} holds the name (from 1) of the LMS substring at {@code p}, the
-   * rest of {@code sa[m, n)} being 0. {@code lmsCount[c]} receives the number of LMS positions with
+   * Finds, sorts and names the LMS suffixes of {@code t[0, n)}, {@code sa[0, n)} being zero. When
+   * the names are all distinct, {@code sa[0, m)} receives the LMS positions in the order of their
+   * LMS substrings; otherwise {@code sa[n - m, n)} receives the reduced text, the names (from 0) of
+   * the LMS substrings in text order. {@code lmsCount[c]} receives the number of LMS positions with
    * symbol {@code c}.
    *
    * @return {@code m << 32 | names}
@@ -60,11 +60,11 @@ final class LmsKeyNaming {
   /**
    * As {@link #sortAndName}, for texts with few distinct keys (natural text: 54,822 for 5.9M LMS
    * substrings of 18 MB of English): one scan gives every LMS substring the id of its key in a hash
-   * table, written where its name goes, and only the distinct keys are sorted. Returns -1, with
-   * {@code sa} to be cleared, when the keys are too many.
+   * table, written at {@code sa[p / 2]}, only the distinct keys are sorted, and one pass turns the
+   * ids into the reduced text. Returns -1, with {@code sa} to be cleared, when the keys are too
+   * many.
    */
   private static long nameByTable(byte[] t, int[] sa, int n, int[] lmsCount, int maxTableKeys) {
-    long[] stype = new long[(n + 63) >>> 6];
     KeyTable table = new KeyTable(maxTableKeys);
     Arrays.fill(lmsCount, 0);
     int m = 0;
@@ -75,9 +75,7 @@ final class LmsKeyNaming {
     for (int i = n - 2; i >= 0; i--) {
       int c0 = t[i] & 0xff;
       boolean s0 = c0 < c1 || (c0 == c1 && s1);
-      if (s0) {
-        stype[i >>> 6] |= 1L << i;
-      } else if (s1) {
+      if (!s0 && s1) {
         // i + 1 is an LMS position and the window holds its pairs.
         int p = i + 1;
         int d = next - p;
@@ -105,7 +103,6 @@ final class LmsKeyNaming {
       return 0;
     }
     int len = (n + 1) >> 1;
-    System.arraycopy(sa, 0, sa, m, len);
     // Names: the distinct keys in order; a long key held by several substrings gets one name per
     // distinct substring, ordered by the text.
     int distinct = table.size;
@@ -127,7 +124,9 @@ final class LmsKeyNaming {
     }
     int[][] groups = null;
     int[] widths = null;
+    long[] stype = null;
     if (refined > 0) {
+      stype = types(t, n);
       groups = new int[refined][];
       int[] fill = new int[refined];
       for (int id = 0; id < distinct; id++) {
@@ -136,7 +135,7 @@ final class LmsKeyNaming {
         }
       }
       for (int x = 0; x < len; x++) {
-        int v = sa[m + x];
+        int v = sa[x];
         if (v != 0 && refineIndex[v - 1] >= 0) {
           int g = refineIndex[v - 1];
           groups[g][fill[g]++] = lmsAt(stype, x);
@@ -157,32 +156,60 @@ final class LmsKeyNaming {
       nameOf[id] = names + 1;
       names += refineIndex != null && refineIndex[id] >= 0 ? widths[refineIndex[id]] : 1;
     }
-    for (int x = 0; x < len; x++) {
-      int v = sa[m + x];
-      if (v != 0) {
-        sa[m + x] = nameOf[v - 1];
-      }
-    }
+    // A refined substring's own name replaces its id, negated.
     for (int g = 0; g < refined; g++) {
       int[] group = groups[g];
-      int name = sa[m + (group[0] >> 1)];
+      int name = nameOf[sa[group[0] >> 1] - 1];
       for (int k = 0; k < group.length; k++) {
         if (k > 0 && compareTails(t, stype, n, group[k - 1], group[k]) != 0) {
           name++;
         }
-        sa[m + (group[k] >> 1)] = name;
+        sa[group[k] >> 1] = -name;
+      }
+    }
+    // The reduced text, from the ids at sa[0, len) to sa[n - m, n); n - m >= len.
+    for (int x = len - 1, j = n - 1; x >= 0; x--) {
+      int v = sa[x];
+      if (v != 0) {
+        sa[j--] = (v > 0 ? nameOf[v - 1] : -v) - 1;
       }
     }
     if (names == m) {
-      for (int x = 0; x < len; x++) {
-        int v = sa[m + x];
-        if (v != 0) {
-          sa[v - 1] = lmsAt(stype, x);
+      // All distinct: each LMS position goes to the index its name gives.
+      c1 = t[n - 1] & 0xff;
+      s1 = false;
+      int j = n - 1;
+      for (int i = n - 2; i >= 0; i--) {
+        int c0 = t[i] & 0xff;
+        boolean s0 = c0 < c1 || (c0 == c1 && s1);
+        if (!s0 && s1) {
+          sa[sa[j--]] = i + 1;
         }
+        c1 = c0;
+        s1 = s0;
       }
-      Arrays.fill(sa, m, n, 0);
     }
     return ((long) m << 32) | names;
+  }
+
+  /** 1 when a symbol {@code c0} followed by {@code c1} of type {@code s1} is S-type, else 0. */
+  private static int sType(int c0, int c1, int s1) {
+    return ((c0 - c1) >>> 31) | ((((c0 ^ c1) - 1) >>> 31) & s1);
+  }
+
+  /** The types, one bit per position (1 = S). */
+  private static long[] types(byte[] t, int n) {
+    long[] stype = new long[(n + 63) >>> 6];
+    int c1 = t[n - 1] & 0xff;
+    int s1 = 0;
+    for (int i = n - 2; i >= 0; i--) {
+      int c0 = t[i] & 0xff;
+      int s0 = sType(c0, c1, s1);
+      stype[i >>> 6] |= (long) s0 << i;
+      c1 = c0;
+      s1 = s0;
+    }
+    return stype;
   }
 
   /** The LMS position {@code p} with {@code p / 2 == x}: whichever of 2x and 2x + 1 is one. */
@@ -364,9 +391,16 @@ final class LmsKeyNaming {
       }
       i = e;
     }
-    System.arraycopy(pos, 0, sa, 0, m);
     if (names == m) {
-      Arrays.fill(sa, m, n, 0);
+      System.arraycopy(pos, 0, sa, 0, m);
+    } else {
+      // The reduced text to sa[n - m, n), reading down from the top so nothing unread is
+      // overwritten.
+      for (int i = m + ((n + 1) >> 1) - 1, j = n - 1; m <= i; --i) {
+        if (sa[i] != 0) {
+          sa[j--] = sa[i] - 1;
+        }
+      }
     }
     return ((long) m << 32) | names;
   }

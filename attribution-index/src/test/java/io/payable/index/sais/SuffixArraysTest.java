@@ -84,7 +84,8 @@ class SuffixArraysTest {
    * pairs, through a hash table of the distinct keys or, past its size limit, a radix sort of all
    * of them. Texts of repeated words with long runs and descents give LMS substrings longer than a
    * key that share their first seven pairs; every path must give the naive order: the table, the
-   * radix sort from the start (limit 0), and the switch to it midway (limit 3).
+   * radix sort from the start (limit 0), and the switch to it midway (limit 3); also the build from
+   * a {@code byte[]} text.
    */
   @Property(tries = 300)
   void byteLevelNamingPathsMatchNaive(@ForAll("wordTexts") int[] text) {
@@ -97,6 +98,7 @@ class SuffixArraysTest {
     for (int i = 0; i < text.length; i++) {
       bytes[i] = (byte) text[i];
     }
+    assertThat(SuffixArrays.build(bytes, bytes.length)).isEqualTo(expected);
     for (int maxTableKeys : new int[] {0, 3}) {
       int[] sa = new int[text.length];
       ByteSais.build(bytes, sa, text.length, null, maxTableKeys);
