@@ -28,72 +28,34 @@ final class ByteSais {
    * for the entries ahead on the helper's thread (see {@link ParallelInduce}).
    */
   static void build(byte[] t, int[] sa, int n, ExecutorService helper) {
+    build(t, sa, n, helper, LmsKeyNaming.MAX_TABLE_KEYS);
+  }
+
+  /**
+   * As {@link #build(byte[], int[], int, ExecutorService)}; LMS substrings are named through a hash
+   * table of at most {@code maxTableKeys} distinct keys, else by a radix sort of all keys.
+   */
+  static void build(byte[] t, int[] sa, int n, ExecutorService helper, int maxTableKeys) {
     int[] c = new int[K];
     int[] b = new int[K];
     for (int i = 0; i < n; i++) {
       c[t[i] & 0xff]++;
     }
-    bucketEnds(c, b);
     java.util.Arrays.fill(sa, 0, n, 0);
-    // Stage 1: LMS suffixes at their bucket ends (each placed one step late, so that the last
-    // found, the leftmost, is placed by the caller below).
-    int bPos = -1;
-    int i = n - 1;
-    int j = n;
-    int m = 0;
-    int c0 = t[n - 1] & 0xff;
+    // Stage 1: sort and name the LMS substrings (sa[0, m) sorted when the names are distinct, else
+    // the reduced text at sa[n - m, n)).
+    int[] lmsCount = new int[K];
+    long mn = LmsKeyNaming.sortAndName(t, sa, n, lmsCount, maxTableKeys);
+    int m = (int) (mn >>> 32);
+    int name = (int) mn;
+    int i;
+    int j;
+    int c0;
     int c1;
-    do {
-      c1 = c0;
-    } while (--i >= 0 && (c0 = t[i] & 0xff) >= c1);
-    while (i >= 0) {
-      do {
-        c1 = c0;
-      } while (--i >= 0 && (c0 = t[i] & 0xff) <= c1);
-      if (i >= 0) {
-        if (bPos >= 0) {
-          sa[bPos] = j;
-        }
-        bPos = --b[c1];
-        j = i;
-        ++m;
-        do {
-          c1 = c0;
-        } while (--i >= 0 && (c0 = t[i] & 0xff) >= c1);
-      }
-    }
-    int name;
-    if (m > 1) {
-      int[] d = new int[2 * K];
-      b[t[j + 1] & 0xff]++;
-      for (int x = 0, sum = 0; x < K; x++) {
-        sum += c[x];
-        if (b[x] != sum) {
-          sa[b[x]] += n;
-        }
-      }
-      if (helper != null && n >= ParallelInduce.MIN_SYMBOLS) {
-        ParallelInduce.lmsSortMarked(t, sa, c, b, d, n, helper);
-      } else {
-        lmsSortMarked(t, sa, c, b, d, n);
-      }
-      name = lmsPostProcessMarkedNames(sa, n, m);
-    } else if (m == 1) {
-      sa[bPos] = j + 1;
-      name = 1;
-    } else {
-      name = 0;
-    }
-
     // Stage 2: solve the reduced problem when the names are not yet unique.
     if (name < m) {
       int newfs = n - 2 * m;
       int ra = m + newfs;
-      for (i = m + (n >> 1) - 1, j = m - 1; m <= i; --i) {
-        if (sa[i] != 0) {
-          sa[ra + j--] = sa[i] - 1;
-        }
-      }
       SuffixArrays.reduced(sa, ra, newfs, m, name);
       i = n - 1;
       j = m - 1;
@@ -117,27 +79,21 @@ final class ByteSais {
       }
     }
 
-    // Stage 3: sorted LMS suffixes to their bucket ends, then induce.
-    if (m > 1) {
+    // Stage 3: sorted LMS suffixes to their bucket ends (they come in symbol order, so the
+    // counts say where each symbol's run ends), then induce.
+    if (m > 0) {
       bucketEnds(c, b);
-      i = m - 1;
+      i = m;
       j = n;
-      int p = sa[m - 1];
-      c1 = t[p] & 0xff;
-      do {
-        c0 = c1;
-        int q = b[c0];
-        while (q < j) {
+      for (int x = K - 1; x >= 0 && i > 0; x--) {
+        int end = b[x];
+        while (end < j) {
           sa[--j] = 0;
         }
-        do {
-          sa[--j] = p;
-          if (--i < 0) {
-            break;
-          }
-          p = sa[i];
-        } while ((c1 = t[p] & 0xff) == c0);
-      } while (i >= 0);
+        for (int k = lmsCount[x]; k > 0; k--) {
+          sa[--j] = sa[--i];
+        }
+      }
       while (j > 0) {
         sa[--j] = 0;
       }
@@ -163,72 +119,6 @@ final class ByteSais {
       b[x] = sum;
       sum += c[x];
     }
-  }
-
-  /** {@link SuffixArrays}' marked LMS-substring sort, over byte text. */
-  private static void lmsSortMarked(byte[] t, int[] sa, int[] c, int[] b, int[] dd, int n) {
-    bucketStarts(c, b);
-    int j = n - 1;
-    int c1 = t[j] & 0xff;
-    --j;
-    int x = (t[j] & 0xff) < c1 ? 1 : 0;
-    j += n;
-    sa[b[c1]++] = (x & 1) != 0 ? ~j : j;
-    int d = 0;
-    for (int i = 0; i < n; i++) {
-      j = sa[i];
-      if (j > 0) {
-        if (n <= j) {
-          d += 1;
-          j -= n;
-        }
-        int c0 = t[j] & 0xff;
-        --j;
-        x = (c0 << 1) | ((t[j] & 0xff) < c0 ? 1 : 0);
-        if (dd[x] != d) {
-          j += n;
-          dd[x] = d;
-        }
-        sa[b[c0]++] = (x & 1) != 0 ? ~j : j;
-        sa[i] = 0;
-      } else if (j < 0) {
-        sa[i] = ~j;
-      }
-    }
-    for (int i = n - 1; i >= 0; i--) {
-      if (sa[i] > 0 && sa[i] < n) {
-        sa[i] += n;
-        for (j = i - 1; sa[j] < n; --j) {
-          // Scan back to the previous marked entry.
-        }
-        sa[j] -= n;
-        i = j;
-      }
-    }
-    bucketEnds(c, b);
-    d += 1;
-    for (int i = n - 1; i >= 0; i--) {
-      j = sa[i];
-      if (j > 0) {
-        if (n <= j) {
-          d += 1;
-          j -= n;
-        }
-        int c0 = t[j] & 0xff;
-        --j;
-        x = (c0 << 1) | ((t[j] & 0xff) > c0 ? 1 : 0);
-        if (dd[x] != d) {
-          j += n;
-          dd[x] = d;
-        }
-        sa[--b[c0]] = (x & 1) != 0 ? ~(j + 1) : j;
-        sa[i] = 0;
-      }
-    }
-  }
-
-  private static int lmsPostProcessMarkedNames(int[] sa, int n, int m) {
-    return SuffixArrays.lmsPostProcessMarked(sa, n, m);
   }
 
   /** Induces the full order from the sorted LMS suffixes at their bucket ends. */

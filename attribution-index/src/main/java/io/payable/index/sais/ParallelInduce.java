@@ -5,15 +5,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /**
- * The inducing passes of {@link ByteSais} (the LMS-substring sort and the final induction) on two
- * threads. Each pass walks the suffix array in blocks; for every entry, inducing reads the text at
- * a random position (the symbol the entry induces into and its neighbour, for the type), and those
- * reads are where a pass spends its time. So while this thread places the entries of one block, a
- * helper reads the text for most of the next block and records, per entry, the value it saw and
- * what the text says about it; this thread reads the rest. What is recorded depends on the value
- * alone, so an entry that this thread wrote into a block after it was read (an induced suffix
- * landing just ahead of the scan) is noticed by its changed value and read from the text directly:
- * the result is exactly that of the single-thread passes.
+ * The final inducing passes of {@link ByteSais} on two threads. Each pass walks the suffix array in
+ * blocks; for every entry, inducing reads the text at a random position (the symbol the entry
+ * induces into and its neighbour, for the type), and those reads are where a pass spends its time.
+ * So while this thread places the entries of one block, a helper reads the text for most of the
+ * next block and records, per entry, the value it saw and what the text says about it; this thread
+ * reads the rest. What is recorded depends on the value alone, so an entry that this thread wrote
+ * into a block after it was read (an induced suffix landing just ahead of the scan) is noticed by
+ * its changed value and read from the text directly: the result is exactly that of the
+ * single-thread passes.
  */
 final class ParallelInduce {
 
@@ -128,140 +128,6 @@ final class ParallelInduce {
             }
           }
         });
-  }
-
-  /**
-   * {@link ByteSais}' marked LMS-substring sort: entries at or above {@code n} start a new group of
-   * equal substrings, and {@code dd} remembers per bucket and type the group last induced into it.
-   */
-  static void lmsSortMarked(
-      byte[] t, int[] sa, int[] c, int[] b, int[] dd, int n, ExecutorService helper) {
-    Block[] blocks = {new Block(), new Block()};
-    ByteSais.bucketStarts(c, b);
-    int j0 = n - 1;
-    int c1 = t[j0] & 0xff;
-    --j0;
-    int x0 = (t[j0] & 0xff) < c1 ? 1 : 0;
-    j0 += n;
-    sa[b[c1]++] = (x0 & 1) != 0 ? ~j0 : j0;
-    int[] group = {0};
-    leftToRight(
-        n,
-        helper,
-        blocks,
-        (start, from, to, blk) -> readMarked(t, sa, n, start, 1, from, to, blk, false),
-        (start, len, blk) -> {
-          int d = group[0];
-          for (int k = 0; k < len; k++) {
-            int i = start + k;
-            int j = sa[i];
-            if (j > 0) {
-              int c0;
-              int bit;
-              boolean known = j == blk.seen[k];
-              if (n <= j) {
-                d += 1;
-                j -= n;
-              }
-              if (known) {
-                c0 = blk.bucket[k];
-                bit = blk.value[k];
-              } else {
-                c0 = t[j] & 0xff;
-                bit = (t[j - 1] & 0xff) < c0 ? 1 : 0;
-              }
-              --j;
-              int x = (c0 << 1) | bit;
-              if (dd[x] != d) {
-                j += n;
-                dd[x] = d;
-              }
-              sa[b[c0]++] = bit != 0 ? ~j : j;
-              sa[i] = 0;
-            } else if (j < 0) {
-              sa[i] = ~j;
-            }
-          }
-          group[0] = d;
-        });
-    for (int i = n - 1; i >= 0; i--) {
-      if (sa[i] > 0 && sa[i] < n) {
-        sa[i] += n;
-        int j = i - 1;
-        while (sa[j] < n) {
-          --j;
-        }
-        sa[j] -= n;
-        i = j;
-      }
-    }
-    ByteSais.bucketEnds(c, b);
-    group[0] += 1;
-    rightToLeft(
-        n,
-        helper,
-        blocks,
-        (start, from, to, blk) -> readMarked(t, sa, n, start, -1, from, to, blk, true),
-        (start, len, blk) -> {
-          int d = group[0];
-          for (int k = 0; k < len; k++) {
-            int i = start - k;
-            int j = sa[i];
-            if (j > 0) {
-              int c0;
-              int bit;
-              boolean known = j == blk.seen[k];
-              if (n <= j) {
-                d += 1;
-                j -= n;
-              }
-              if (known) {
-                c0 = blk.bucket[k];
-                bit = blk.value[k];
-              } else {
-                c0 = t[j] & 0xff;
-                bit = (t[j - 1] & 0xff) > c0 ? 1 : 0;
-              }
-              --j;
-              int x = (c0 << 1) | bit;
-              if (dd[x] != d) {
-                j += n;
-                dd[x] = d;
-              }
-              sa[--b[c0]] = bit != 0 ? ~(j + 1) : j;
-              sa[i] = 0;
-            }
-          }
-          group[0] = d;
-        });
-  }
-
-  /**
-   * For the marked sort: the symbol at each entry's position (group mark removed) and whether the
-   * symbol before it is smaller ({@code greater} false) or larger.
-   */
-  private static void readMarked(
-      byte[] t,
-      int[] sa,
-      int n,
-      int start,
-      int step,
-      int from,
-      int to,
-      Block blk,
-      boolean greater) {
-    for (int k = from; k < to; k++) {
-      int s = sa[start + step * k];
-      int p = s >= n ? s - n : s;
-      p &= ~(p >> 31);
-      int q = p - 1;
-      q &= ~(q >> 31);
-      int c0 = t[p] & 0xff;
-      int before = t[q] & 0xff;
-      blk.seen[k] = s;
-      blk.bucket[k] = c0;
-      blk.value[k] = greater ? (c0 - before) >>> 31 : (before - c0) >>> 31;
-    }
   }
 
   /** Runs a left-to-right pass over {@code [0, n)} in blocks, reading one block ahead. */

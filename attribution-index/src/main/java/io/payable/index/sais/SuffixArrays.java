@@ -78,6 +78,30 @@ public final class SuffixArrays {
   }
 
   /**
+   * Builds the suffix array of the bytes {@code text[0, n)} (alphabet 256, each byte unsigned),
+   * read in place: the byte alphabet's build works on a {@code byte[]} text anyway.
+   */
+  public static int[] build(byte[] text, int n) {
+    if (n < 0 || n > text.length) {
+      throw new IllegalArgumentException("n out of range: " + n);
+    }
+    if (n > MAX_MARKED) {
+      int[] symbols = new int[n];
+      for (int i = 0; i < n; i++) {
+        symbols[i] = text[i] & 0xff;
+      }
+      return build(symbols, n, ByteSais.K);
+    }
+    int[] sa = new int[n];
+    if (n == 1) {
+      sa[0] = 0;
+    } else if (n > 1) {
+      ByteSais.build(text, sa, n);
+    }
+    return sa;
+  }
+
+  /**
    * Solves a reduced problem: its text is {@code sa[ra, ra + m)} with symbols below {@code names},
    * its suffix array goes to {@code sa[0, m)} and {@code sa[m, ra)} is free space. Alphabets that
    * fit a {@code char} are solved on a {@code char[]} copy of the text.

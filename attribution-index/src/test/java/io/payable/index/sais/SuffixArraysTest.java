@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -76,6 +77,84 @@ class SuffixArraysTest {
   @Property(tries = 300)
   void documentsWithSeparators(@ForAll("documentTexts") int[] text) {
     assertThat(SuffixArrays.build(text, text.length, alphabet(text))).isEqualTo(naive(text));
+  }
+
+  /**
+   * The byte top level names LMS substrings by packed keys of their first seven (symbol, type)
+   * pairs, through a hash table of the distinct keys or, past its size limit, a radix sort of all
+   * of them. Texts of repeated words with long runs and descents give LMS substrings longer than a
+   * key that share their first seven pairs; every path must give the naive order: the table, the
+   * radix sort from the start (limit 0), and the switch to it midway (limit 3); also the build from
+   * a {@code byte[]} text.
+   */
+  @Property(tries = 300)
+  void byteLevelNamingPathsMatchNaive(@ForAll("wordTexts") int[] text) {
+    int[] expected = naive(text);
+    assertThat(SuffixArrays.build(text, text.length, 256)).isEqualTo(expected);
+    if (text.length < 2) {
+      return;
+    }
+    byte[] bytes = new byte[text.length];
+    for (int i = 0; i < text.length; i++) {
+      bytes[i] = (byte) text[i];
+    }
+    assertThat(SuffixArrays.build(bytes, bytes.length)).isEqualTo(expected);
+    for (int maxTableKeys : new int[] {0, 3}) {
+      int[] sa = new int[text.length];
+      ByteSais.build(bytes, sa, text.length, null, maxTableKeys);
+      assertThat(sa).as("table limit %d", maxTableKeys).isEqualTo(expected);
+    }
+  }
+
+  /**
+   * Words of 1 to 24 symbols below 256 (a descent, a run and a rise, or random), repeated in random
+   * order with an occasional changed symbol.
+   */
+  @Provide
+  Arbitrary<int[]> wordTexts() {
+    Arbitrary<int[]> word =
+        Arbitraries.oneOf(
+            Arbitraries.integers().between(0, 255).array(int[].class).ofMinSize(1).ofMaxSize(24),
+            Combinators.combine(
+                    Arbitraries.integers().between(0, 12),
+                    Arbitraries.integers().between(0, 12),
+                    Arbitraries.integers().between(0, 4),
+                    Arbitraries.integers().between(100, 250))
+                .as(
+                    (descent, run, rise, top) -> {
+                      int[] w = new int[descent + run + rise + 1];
+                      int p = 0;
+                      for (int i = 0; i < descent; i++) {
+                        w[p++] = top - 3 * i;
+                      }
+                      for (int i = 0; i < run; i++) {
+                        w[p++] = top - 3 * descent;
+                      }
+                      for (int i = 0; i < rise; i++) {
+                        w[p++] = top - 3 * descent + 1 + i;
+                      }
+                      w[p] = 32;
+                      return w;
+                    }));
+    return Combinators.combine(
+            word.list().ofMinSize(1).ofMaxSize(6),
+            Arbitraries.integers().between(1, 60),
+            Arbitraries.longs())
+        .as(
+            (words, count, seed) -> {
+              Random random = new Random(seed);
+              int[] out = new int[0];
+              for (int i = 0; i < count; i++) {
+                int[] w = words.get(random.nextInt(words.size())).clone();
+                if (random.nextInt(8) == 0) {
+                  w[random.nextInt(w.length)] = random.nextInt(256);
+                }
+                int[] grown = Arrays.copyOf(out, out.length + w.length);
+                System.arraycopy(w, 0, grown, out.length, w.length);
+                out = grown;
+              }
+              return out;
+            });
   }
 
   @Provide
