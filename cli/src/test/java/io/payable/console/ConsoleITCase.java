@@ -526,6 +526,48 @@ class ConsoleITCase {
         assertThat(d.findElement(By.id("message")).isDisplayed()).isFalse();
         browser.screenshots("consumers");
         assertThat(browser.overflowAtPhoneWidth()).as("wider than a phone").isEmpty();
+
+        // The playground consumer's key is the Console's: its page deposits and starts a
+        // withdrawal through the server, no wallet involved.
+        d.get(base + "#/consumers/" + playground);
+        await(
+            d,
+            () -> "consumers".equals(page(d)) && !d.findElements(By.id("held-form")).isEmpty(),
+            Duration.ofSeconds(30));
+        assertThat(d.findElements(By.id("deposit-form"))).isEmpty();
+        BigInteger heldBefore = escrow.balanceOf(playground).send();
+        d.findElement(By.name("held-amount")).sendKeys("1.5");
+        d.findElement(By.id("held-deposit")).click();
+        await(
+            d,
+            () ->
+                d.findElement(By.id("held-status"))
+                    .getText()
+                    .matches("Deposited .* in transaction 0x.*"),
+            Duration.ofSeconds(60));
+        BigInteger oneAndHalf = new BigInteger("1500000000000000000");
+        assertThat(escrow.balanceOf(playground).send()).isEqualTo(heldBefore.add(oneAndHalf));
+        assertThat(d.findElement(By.id("escrow-balance")).getAttribute("data-wei"))
+            .isEqualTo(heldBefore.add(oneAndHalf).toString());
+        WebElement heldAmount = d.findElement(By.name("held-amount"));
+        heldAmount.clear();
+        heldAmount.sendKeys("0.5");
+        d.findElement(By.id("held-withdrawal")).click();
+        await(
+            d,
+            () ->
+                d.findElement(By.id("held-status"))
+                    .getText()
+                    .matches("Withdrawal requested for .* in transaction 0x.*"),
+            Duration.ofSeconds(60));
+        BigInteger half = new BigInteger("500000000000000000");
+        assertThat(escrow.accountOf(playground).send().withdrawalAmount).isEqualTo(half);
+        assertThat(d.findElement(By.id("escrow-withdrawal")).getAttribute("data-wei"))
+            .isEqualTo(half.toString());
+        assertThat(d.findElements(By.id("held-withdraw"))).hasSize(1);
+        assertThat(d.findElement(By.id("message")).isDisplayed()).isFalse();
+        browser.screenshots("consumers-held");
+        assertThat(browser.overflowAtPhoneWidth()).as("wider than a phone").isEmpty();
         web3j.shutdown();
       } finally {
         LOG.info("demo output:\n{}", demoOutput);

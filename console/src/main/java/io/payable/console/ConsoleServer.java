@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  * GET  /api/payouts/{account}            per-epoch earnings, claimable / pending / claimed, claim tx
  * GET  /api/consumers/{consumer}         spend per epoch, escrow balance
  * POST /api/consumers/{address}/deposit  {amount_wei} -> the approve and deposit transactions
+ * POST /api/consumers/{address}/escrow/deposit|withdrawal|withdraw
+ *                                         the Console-held consumer's deposit and withdrawal
  * POST /api/chat                         streams a worker's chat completion (SSE)
  * *    /api/trainings[/...]              the ModelFactory API, forwarded
  * </pre>
@@ -102,7 +104,8 @@ public final class ConsoleServer implements AutoCloseable {
     DatanetsApi datanets = new DatanetsApi(warehouse, chain);
     TraceApi trace = new TraceApi(warehouse, chain, outputs);
     PayoutsApi payouts = new PayoutsApi(warehouse, chain);
-    ConsumersApi consumers = new ConsumersApi(warehouse, chain);
+    HeldConsumer held = new HeldConsumer(config, chain);
+    ConsumersApi consumers = new ConsumersApi(warehouse, chain, held.address());
     Proxies proxies = new Proxies(config, chain);
 
     get("/api/info", r -> info(chain));
@@ -117,6 +120,9 @@ public final class ConsoleServer implements AutoCloseable {
     get("/api/payouts/(0x[0-9a-fA-F]{40})", payouts::account);
     get("/api/consumers/([^/]+)", consumers::consumer);
     post("/api/consumers/(0x[0-9a-fA-F]{40})/deposit", consumers::deposit);
+    post("/api/consumers/(0x[0-9a-fA-F]{40})/escrow/deposit", held::deposit);
+    post("/api/consumers/(0x[0-9a-fA-F]{40})/escrow/withdrawal", held::requestWithdrawal);
+    post("/api/consumers/(0x[0-9a-fA-F]{40})/escrow/withdraw", held::withdraw);
     raw("POST", "/api/chat", proxies::chat);
     raw("GET", "/api/models", proxies::models);
     raw("GET", "/api/trainings(/.*)?", proxies::modelFactory);

@@ -30,9 +30,16 @@ final class ConsumersApi {
   private final Warehouse warehouse;
   private final ChainReads chain;
 
-  ConsumersApi(Warehouse warehouse, ChainReads chain) {
+  private final Optional<String> held;
+
+  /**
+   * @param held the consumer whose key the Console holds (it deposits and withdraws through the
+   *     server), if any
+   */
+  ConsumersApi(Warehouse warehouse, ChainReads chain, Optional<String> held) {
     this.warehouse = warehouse;
     this.chain = chain;
+    this.held = held;
   }
 
   /** GET /api/consumers/{consumer}. */
@@ -88,6 +95,7 @@ final class ConsumersApi {
     Optional<ChainReads.EscrowAccount> escrow =
         ADDRESS.matcher(consumer).matches() ? chain.escrow(consumer) : Optional.empty();
     out.put("escrow", escrow.isPresent());
+    out.put("held", held.filter(consumer::equals).isPresent() && escrow.isPresent());
     if (escrow.isPresent()) {
       ChainReads.EscrowAccount a = escrow.get();
       out.put("escrow_address", a.escrow());

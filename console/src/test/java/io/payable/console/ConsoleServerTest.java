@@ -189,6 +189,19 @@ class ConsoleServerTest {
   }
 
   @Test
+  void onlyAConsoleHeldKeyDepositsAndWithdrawsThroughTheServer() throws Exception {
+    String base = "/api/consumers/" + address(5) + "/escrow/";
+    for (String op : java.util.List.of("deposit", "withdrawal", "withdraw")) {
+      HttpResponse<String> r = post(base + op, "{\"amount_wei\":\"1000\"}");
+      assertThat(r.statusCode()).as(op).isEqualTo(403);
+      assertThat(error(r)).startsWith("This Console holds no key for " + address(5));
+    }
+    HttpResponse<String> fraction = post(base + "deposit", "{\"amount_wei\":\"0.5\"}");
+    assertThat(fraction.statusCode()).isEqualTo(400);
+    assertThat(error(fraction)).contains("positive whole number of wei");
+  }
+
+  @Test
   void emptyWarehouseReadsAsNothingYet() throws Exception {
     HttpResponse<String> r = get("/api/datanets/0x" + "ab".repeat(32) + "/contributions");
     assertThat(r.statusCode()).isEqualTo(200);

@@ -211,7 +211,15 @@ public final class PayingClient {
     streamed.put("stream", true);
     streamed.putObject("stream_options").put("include_usage", true);
     String model = streamed.path("model").asText();
-    int maxTokens = streamed.path("max_tokens").asInt(16);
+    // Name the maximum signed for (a chat request's default is the rest of the context), in the
+    // one field the worker then reads.
+    if (streamed.hasNonNull("max_completion_tokens")) {
+      streamed.put("max_tokens", streamed.path("max_completion_tokens").asInt());
+      streamed.remove("max_completion_tokens");
+    } else if (!streamed.hasNonNull("max_tokens")) {
+      streamed.put("max_tokens", 16);
+    }
+    int maxTokens = streamed.path("max_tokens").asInt();
     BigInteger maxFee = price(model).multiply(BigInteger.valueOf(maxTokens));
     SignedVoucher voucher = signFor(maxFee);
     boolean accepted = false;

@@ -283,6 +283,32 @@ class ServeCommandITCase {
     assertThat(n.path("object").asText()).isEqualTo("chat.completion");
     assertThat(n.at("/choices/0/message/content").asText()).isEqualTo(text.toString());
     assertThat(n.at("/usage/completion_tokens").asInt()).isEqualTo(12);
+
+    // With stream_options.include_usage (OpenAI's format), usage moves from the finish chunk to a
+    // last chunk with no choices, which also names the event and its fee.
+    body.put("stream", true);
+    body.putObject("stream_options").put("include_usage", true);
+    List<JsonNode> events = new ArrayList<>();
+    for (String l : post("/v1/chat/completions", body.toString()).body().split("\n")) {
+      if (l.startsWith("data: ") && !l.equals("data: [DONE]")) {
+        events.add(JSON.readTree(l.substring(6)));
+      }
+    }
+    JsonNode finish = events.get(events.size() - 2);
+    assertThat(finish.at("/choices/0/finish_reason").asText()).isEqualTo("length");
+    assertThat(finish.get("usage").isNull()).isTrue();
+    JsonNode trailer = events.get(events.size() - 1);
+    assertThat(trailer.path("choices").isArray()).isTrue();
+    assertThat(trailer.path("choices")).isEmpty();
+    assertThat(trailer.path("usage")).isEqualTo(n.path("usage"));
+    assertThat(trailer.at("/payable/event_id").asText()).isEqualTo(trailer.path("id").asText());
+    assertThat(trailer.at("/payable/fee_wei").asText())
+        .isEqualTo(n.at("/payable/fee_wei").asText());
+    // stream_options belong to a stream.
+    body.put("stream", false);
+    HttpResponse<String> bad = post("/v1/chat/completions", body.toString());
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(bad.body()).at("/error/param").asText()).isEqualTo("stream_options");
   }
 
   @Test
