@@ -1,6 +1,7 @@
 package io.payable.jobs.dataset;
 
 import io.payable.factory.FactoryException;
+import io.payable.factory.dataset.Contribution;
 import io.payable.factory.dataset.ContributionSnapshots;
 import io.payable.factory.dataset.DatasetEntry;
 import io.payable.factory.dataset.DatasetHeader;
@@ -192,7 +193,7 @@ public final class DatasetJob {
             .filters(List.of(Expressions.in("datanet_id", header.datanetIds().toArray())))
             .streaming(false)
             .buildStream(env);
-    SingleOutputStreamOperator<io.payable.factory.dataset.Contribution> live =
+    SingleOutputStreamOperator<Contribution> live =
         rows.process(
                 new ContributionScreen(
                     new HashSet<>(header.datanetIds()), plan.excludedBy(), plan.columns()))

@@ -19,33 +19,19 @@ import io.payable.jobs.testing.FlinkMiniClusterTestBase;
 import io.payable.models.text.TextTokenizer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.iceberg.FileFormat;
-import org.apache.iceberg.PartitionKey;
-import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.GenericAppenderFactory;
-import org.apache.iceberg.data.GenericRecord;
-import org.apache.iceberg.data.InternalRecordWrapper;
-import org.apache.iceberg.data.Record;
-import org.apache.iceberg.encryption.EncryptedFiles;
-import org.apache.iceberg.io.DataWriter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -103,14 +89,14 @@ class DatasetJobITCase extends FlinkMiniClusterTestBase {
     }
     rows.add(new String[] {"c-x", D3, "A Datanet the run does not name."});
     rows.add(new String[] {"c-nocontent", D1, null});
-    appendContributions(catalog, rows);
+    ContributionRows.appendContributions(catalog, rows);
     eventsPinned =
-        appendEvents(
+        ContributionRows.appendEvents(
             catalog,
             List.of(new String[] {"c-c", D1, "withdrawn"}, new String[] {"c-x", D3, "withdrawn"}));
     pinned = catalog.loadTable(IngestTables.CONTRIBUTIONS).currentSnapshot().snapshotId();
     // After the pin: neither build may see it.
-    appendContributions(
+    ContributionRows.appendContributions(
         catalog, List.<String[]>of(new String[] {"c-late", D1, "Written after the pin."}));
   }
 
@@ -221,80 +207,5 @@ class DatasetJobITCase extends FlinkMiniClusterTestBase {
       }
     }
     return out;
-  }
-
-  // ---- rows as the ingest job writes them: one commit (snapshot) per call ----
-
-  private static void appendContributions(Catalog catalog, List<String[]> rows) {
-    Table t = catalog.loadTable(IngestTables.CONTRIBUTIONS);
-    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-    List<Record> records = new ArrayList<>();
-    for (String[] r : rows) {
-      GenericRecord g = GenericRecord.create(t.schema());
-      g.setField("contribution_id", r[0]);
-      g.setField("datanet_id", r[1]);
-      g.setField("contributor", "0x" + Integer.toHexString(r[0].hashCode()));
-      g.setField(
-          "content_hash",
-          "0x" + UUID.nameUUIDFromBytes(r[0].getBytes()).toString().replace("-", "").repeat(2));
-      g.setField("token_count", 1);
-      g.setField("byte_count", 1);
-      g.setField("nonce", "1");
-      g.setField("submitted_at", now);
-      g.setField("accepted_at", now);
-      g.setField("content", r[2]);
-      records.add(g);
-    }
-    append(t, records);
-  }
-
-  private static long appendEvents(Catalog catalog, List<String[]> events) {
-    Table t = catalog.loadTable(TableIdentifier.of(IngestTables.NAMESPACE, "contribution_events"));
-    List<Record> records = new ArrayList<>();
-    for (String[] e : events) {
-      GenericRecord g = GenericRecord.create(t.schema());
-      g.setField("event_id", UUID.randomUUID().toString());
-      g.setField("contribution_id", e[0]);
-      g.setField("datanet_id", e[1]);
-      g.setField("contributor", "0x01");
-      g.setField("event_type", e[2]);
-      g.setField("reason", "test");
-      g.setField("effective_at", OffsetDateTime.now(ZoneOffset.UTC));
-      records.add(g);
-    }
-    append(t, records);
-    t.refresh();
-    return t.currentSnapshot().snapshotId();
-  }
-
-  private static void append(Table t, List<Record> records) {
-    Map<Object, List<Record>> byDatanet = new LinkedHashMap<>();
-    for (Record r : records) {
-      byDatanet.computeIfAbsent(r.getField("datanet_id"), k -> new ArrayList<>()).add(r);
-    }
-    var append = t.newAppend();
-    try {
-      for (List<Record> part : byDatanet.values()) {
-        PartitionKey key = new PartitionKey(t.spec(), t.schema());
-        key.partition(new InternalRecordWrapper(t.schema().asStruct()).wrap(part.get(0)));
-        String path =
-            t.locationProvider().newDataLocation(t.spec(), key, UUID.randomUUID() + ".parquet");
-        DataWriter<Record> w =
-            new GenericAppenderFactory(t.schema(), t.spec())
-                .newDataWriter(
-                    EncryptedFiles.plainAsEncryptedOutput(t.io().newOutputFile(path)),
-                    FileFormat.PARQUET,
-                    key);
-        try (w) {
-          for (Record r : part) {
-            w.write(r);
-          }
-        }
-        append.appendFile(w.toDataFile());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    append.commit();
   }
 }
