@@ -35,22 +35,23 @@ final class LmsKeyNaming {
    * Finds, sorts and names the LMS suffixes of {@code t[0, n)}, {@code sa[0, n)} being zero. When
    * the names are all distinct, {@code sa[0, m)} receives the LMS positions in the order of their
    * LMS substrings; otherwise {@code sa[n - m, n)} receives the reduced text, the names (from 0) of
-   * the LMS substrings in text order. {@code lmsCount[c]} receives the number of LMS positions with
-   * symbol {@code c}.
+   * the LMS substrings in text order. {@code counts[c]} and {@code lmsCount[c]} receive the number
+   * of positions and of LMS positions with symbol {@code c}. Up to {@code maxTableKeys} distinct
+   * keys are named through a hash table, more by a radix sort of all keys.
    *
    * @return {@code m << 32 | names}
    */
-  static long sortAndName(byte[] t, int[] sa, int n, int[] lmsCount) {
-    return sortAndName(t, sa, n, lmsCount, MAX_TABLE_KEYS);
-  }
-
-  /** As {@link #sortAndName(byte[], int[], int, int[])}, with the table's size limit given. */
-  static long sortAndName(byte[] t, int[] sa, int n, int[] lmsCount, int maxTableKeys) {
-    long named = nameByTable(t, sa, n, lmsCount, maxTableKeys);
+  static long sortAndName(
+      byte[] t, int[] sa, int n, int[] counts, int[] lmsCount, int maxTableKeys) {
+    long named = nameByTable(t, sa, n, counts, lmsCount, maxTableKeys);
     if (named >= 0) {
       return named;
     }
     Arrays.fill(sa, 0, n, 0);
+    Arrays.fill(counts, 0);
+    for (int i = 0; i < n; i++) {
+      counts[t[i] & 0xff]++;
+    }
     return sortAndNameByRadix(t, sa, n, lmsCount);
   }
 
@@ -64,16 +65,20 @@ final class LmsKeyNaming {
    * ids into the reduced text. Returns -1, with {@code sa} to be cleared, when the keys are too
    * many.
    */
-  private static long nameByTable(byte[] t, int[] sa, int n, int[] lmsCount, int maxTableKeys) {
+  private static long nameByTable(
+      byte[] t, int[] sa, int n, int[] counts, int[] lmsCount, int maxTableKeys) {
     KeyTable table = new KeyTable(maxTableKeys);
     Arrays.fill(lmsCount, 0);
+    Arrays.fill(counts, 0);
     int m = 0;
     int c1 = t[n - 1] & 0xff;
+    counts[c1]++;
     boolean s1 = false;
     long window = (long) ((c1 << 1) + 1) << (BITS * (PAIRS - 1));
     int next = n;
     for (int i = n - 2; i >= 0; i--) {
       int c0 = t[i] & 0xff;
+      counts[c0]++;
       boolean s0 = c0 < c1 || (c0 == c1 && s1);
       if (!s0 && s1) {
         // i + 1 is an LMS position and the window holds its pairs.
