@@ -33,7 +33,7 @@ final class ByteSais {
 
   /**
    * As {@link #build(byte[], int[], int, ExecutorService)}; LMS substrings are named through a hash
-   * table of at most {@code maxTableKeys} distinct keys, else by a radix sort of all keys.
+   * table of at most {@code maxTableKeys} distinct keys, else by the induced sort.
    */
   static void build(byte[] t, int[] sa, int n, ExecutorService helper, int maxTableKeys) {
     int[] c = new int[K];
