@@ -16,8 +16,8 @@ final class ByteSais {
   private ByteSais() {}
 
   /**
-   * Builds the suffix array of {@code t[0, n)} into {@code sa[0, n)}; {@code 2 <= n <= 2^30}
-   * (entries are marked by adding {@code n}).
+   * Builds the suffix array of {@code t[0, n)} into {@code sa[0, n)}, which must be zero (a new
+   * array); {@code 2 <= n <= 2^30}.
    */
   static void build(byte[] t, int[] sa, int n) {
     build(t, sa, n, null);
@@ -33,19 +33,15 @@ final class ByteSais {
 
   /**
    * As {@link #build(byte[], int[], int, ExecutorService)}; LMS substrings are named through a hash
-   * table of at most {@code maxTableKeys} distinct keys, else by a radix sort of all keys.
+   * table of at most {@code maxTableKeys} distinct keys, else by the induced sort.
    */
   static void build(byte[] t, int[] sa, int n, ExecutorService helper, int maxTableKeys) {
     int[] c = new int[K];
     int[] b = new int[K];
-    for (int i = 0; i < n; i++) {
-      c[t[i] & 0xff]++;
-    }
-    java.util.Arrays.fill(sa, 0, n, 0);
-    // Stage 1: sort and name the LMS substrings (sa[0, m) sorted when the names are distinct, else
-    // the reduced text at sa[n - m, n)).
+    // Stage 1: count the symbols, sort and name the LMS substrings (sa[0, m) sorted when the names
+    // are distinct, else the reduced text at sa[n - m, n)).
     int[] lmsCount = new int[K];
-    long mn = LmsKeyNaming.sortAndName(t, sa, n, lmsCount, maxTableKeys);
+    long mn = LmsKeyNaming.sortAndName(t, sa, n, c, lmsCount, maxTableKeys);
     int m = (int) (mn >>> 32);
     int name = (int) mn;
     int i;

@@ -3,8 +3,8 @@ package io.payable.index.sais;
 import java.util.Arrays;
 
 /**
- * Sorts and names the LMS substrings of a byte text by radix-sorting packed keys instead of by two
- * induced passes over the whole suffix array.
+ * Sorts and names the LMS substrings of a byte text by packed keys instead of by two induced passes
+ * over the whole suffix array.
  *
  * <p>An LMS substring is compared as its sequence of (symbol, type) pairs, L before S for equal
  * symbols; that order agrees with the order of the suffixes wherever two sequences differ, so it is
@@ -13,10 +13,12 @@ import java.util.Arrays;
  * into 9 bits ({@code (symbol << 1 | S) + 1}; 0 is past the end of the text, and the pair (255, S)
  * cannot occur), so the first seven pairs of an LMS substring fill a 63-bit key, the pairs past its
  * closing LMS position zeroed. Natural text has short LMS substrings (about three symbols for
- * English), so the key usually holds the whole substring: the induced LMS sort's two passes, which
- * read the text at a random position per entry, become a sequential scan and seven counting-sort
- * passes over the keys. Longer substrings (marked in bit 63) are ordered by comparing the text
- * within their group of equal keys.
+ * English), so the key usually holds the whole substring, and few keys are distinct (54,822 for
+ * 5.9M LMS substrings of 18 MB of English): the induced LMS sort's two passes, which read the text
+ * at a random position per entry, become one sequential scan that looks each key up in a hash
+ * table, a sort of the distinct keys and one pass that writes the names. Longer substrings (marked
+ * in bit 63) are ordered by comparing the text within their group of equal keys. Texts with more
+ * distinct keys than the table takes (high-entropy bytes) go to {@link InducedLmsNaming}.
  */
 final class LmsKeyNaming {
 
@@ -24,8 +26,6 @@ final class LmsKeyNaming {
   private static final int PAIRS = 7;
 
   private static final int BITS = 9;
-
-  private static final int RADIX = 1 << BITS;
 
   private static final long LONG = 1L << 63;
 
@@ -35,26 +35,23 @@ final class LmsKeyNaming {
    * Finds, sorts and names the LMS suffixes of {@code t[0, n)}, {@code sa[0, n)} being zero. When
    * the names are all distinct, {@code sa[0, m)} receives the LMS positions in the order of their
    * LMS substrings; otherwise {@code sa[n - m, n)} receives the reduced text, the names (from 0) of
-   * the LMS substrings in text order. {@code lmsCount[c]} receives the number of LMS positions with
-   * symbol {@code c}.
+   * the LMS substrings in text order. {@code counts[c]} and {@code lmsCount[c]} receive the number
+   * of positions and of LMS positions with symbol {@code c}. Up to {@code maxTableKeys} distinct
+   * keys are named through a hash table, more by {@link InducedLmsNaming}.
    *
    * @return {@code m << 32 | names}
    */
-  static long sortAndName(byte[] t, int[] sa, int n, int[] lmsCount) {
-    return sortAndName(t, sa, n, lmsCount, MAX_TABLE_KEYS);
-  }
-
-  /** As {@link #sortAndName(byte[], int[], int, int[])}, with the table's size limit given. */
-  static long sortAndName(byte[] t, int[] sa, int n, int[] lmsCount, int maxTableKeys) {
-    long named = nameByTable(t, sa, n, lmsCount, maxTableKeys);
+  static long sortAndName(
+      byte[] t, int[] sa, int n, int[] counts, int[] lmsCount, int maxTableKeys) {
+    long named = nameByTable(t, sa, n, counts, lmsCount, maxTableKeys);
     if (named >= 0) {
       return named;
     }
     Arrays.fill(sa, 0, n, 0);
-    return sortAndNameByRadix(t, sa, n, lmsCount);
+    return InducedLmsNaming.sortAndName(t, sa, n, counts, lmsCount);
   }
 
-  /** Distinct keys above this many go to the radix sort: the table would no longer be cached. */
+  /** Distinct keys above this many go to the induced sort: the table would no longer be cached. */
   static final int MAX_TABLE_KEYS = 1 << 20;
 
   /**
@@ -64,16 +61,20 @@ final class LmsKeyNaming {
    * ids into the reduced text. Returns -1, with {@code sa} to be cleared, when the keys are too
    * many.
    */
-  private static long nameByTable(byte[] t, int[] sa, int n, int[] lmsCount, int maxTableKeys) {
+  private static long nameByTable(
+      byte[] t, int[] sa, int n, int[] counts, int[] lmsCount, int maxTableKeys) {
     KeyTable table = new KeyTable(maxTableKeys);
     Arrays.fill(lmsCount, 0);
+    Arrays.fill(counts, 0);
     int m = 0;
     int c1 = t[n - 1] & 0xff;
+    counts[c1]++;
     boolean s1 = false;
     long window = (long) ((c1 << 1) + 1) << (BITS * (PAIRS - 1));
     int next = n;
     for (int i = n - 2; i >= 0; i--) {
       int c0 = t[i] & 0xff;
+      counts[c0]++;
       boolean s0 = c0 < c1 || (c0 == c1 && s1);
       if (!s0 && s1) {
         // i + 1 is an LMS position and the window holds its pairs.
@@ -318,160 +319,6 @@ final class LmsKeyNaming {
     private static int hash(long key) {
       return (int) ((key * 0x9E3779B97F4A7C15L) >>> 32);
     }
-  }
-
-  /** The radix-sort path of {@link #sortAndName}, for texts with many distinct keys. */
-  private static long sortAndNameByRadix(byte[] t, int[] sa, int n, int[] lmsCount) {
-    // Types, one bit per position (1 = S), and the number of LMS positions.
-    long[] stype = new long[(n + 63) >>> 6];
-    int m = 0;
-    {
-      int c1 = t[n - 1] & 0xff;
-      boolean s1 = false;
-      for (int i = n - 2; i >= 0; i--) {
-        int c0 = t[i] & 0xff;
-        boolean s0 = c0 < c1 || (c0 == c1 && s1);
-        if (s0) {
-          stype[i >>> 6] |= 1L << i;
-        } else if (s1) {
-          m++;
-        }
-        c1 = c0;
-        s1 = s0;
-      }
-    }
-    Arrays.fill(lmsCount, 0);
-    if (m == 0) {
-      return 0;
-    }
-    long[] keys = new long[m];
-    int[] pos = new int[m];
-    // Keys, right to left: the window holds the pairs of positions i .. i + 6.
-    {
-      long window = 0;
-      int next = n; // the closest LMS position right of i, or n
-      int idx = m;
-      for (int i = n - 1; i >= 1; i--) {
-        long s = (stype[i >>> 6] >>> i) & 1;
-        window = ((((t[i] & 0xff) << 1 | s) + 1) << (BITS * (PAIRS - 1))) | (window >>> BITS);
-        if (s != 0 && ((stype[(i - 1) >>> 6] >>> (i - 1)) & 1) == 0) {
-          int d = next - i;
-          long key;
-          if (d < PAIRS) {
-            key = window & (-1L << (BITS * (PAIRS - 1 - d)));
-          } else if (next == n && n - i < PAIRS) {
-            key = window; // runs into the end of the text: zero pairs make it unique
-          } else {
-            key = window | LONG;
-          }
-          idx--;
-          keys[idx] = key;
-          pos[idx] = i;
-          lmsCount[t[i] & 0xff]++;
-          next = i;
-        }
-      }
-    }
-    radixSort(keys, pos, m);
-    // Names, in key order; groups of equal long keys are ordered by the text first.
-    int names = 0;
-    for (int i = 0; i < m; ) {
-      long key = keys[i];
-      int e = i + 1;
-      while (e < m && keys[e] == key) {
-        e++;
-      }
-      if (key < 0 && e - i > 1) {
-        names = nameLongGroup(t, stype, n, pos, i, e, sa, m, names);
-      } else {
-        names++;
-        for (int k = i; k < e; k++) {
-          sa[m + (pos[k] >> 1)] = names;
-        }
-      }
-      i = e;
-    }
-    if (names == m) {
-      System.arraycopy(pos, 0, sa, 0, m);
-    } else {
-      // The reduced text to sa[n - m, n), reading down from the top so nothing unread is
-      // overwritten.
-      for (int i = m + ((n + 1) >> 1) - 1, j = n - 1; m <= i; --i) {
-        if (sa[i] != 0) {
-          sa[j--] = sa[i] - 1;
-        }
-      }
-    }
-    return ((long) m << 32) | names;
-  }
-
-  /** LSD radix sort of the keys' low 63 bits, carrying the positions. */
-  private static void radixSort(long[] keys, int[] pos, int m) {
-    int[][] counts = new int[PAIRS][RADIX];
-    for (int i = 0; i < m; i++) {
-      long key = keys[i];
-      for (int d = 0; d < PAIRS; d++) {
-        counts[d][(int) (key >>> (BITS * d)) & (RADIX - 1)]++;
-      }
-    }
-    long[] keys2 = new long[m];
-    int[] pos2 = new int[m];
-    long[] ka = keys;
-    int[] pa = pos;
-    long[] kb = keys2;
-    int[] pb = pos2;
-    for (int d = 0; d < PAIRS; d++) {
-      int[] count = counts[d];
-      int shift = BITS * d;
-      if (count[(int) (ka[0] >>> shift) & (RADIX - 1)] == m) {
-        continue; // one digit value everywhere: the pass would not move anything
-      }
-      for (int c = 0, sum = 0; c < RADIX; c++) {
-        int x = count[c];
-        count[c] = sum;
-        sum += x;
-      }
-      for (int i = 0; i < m; i++) {
-        long key = ka[i];
-        int to = count[(int) (key >>> shift) & (RADIX - 1)]++;
-        kb[to] = key;
-        pb[to] = pa[i];
-      }
-      long[] kt = ka;
-      ka = kb;
-      kb = kt;
-      int[] pt = pa;
-      pa = pb;
-      pb = pt;
-    }
-    if (ka != keys) {
-      System.arraycopy(ka, 0, keys, 0, m);
-      System.arraycopy(pa, 0, pos, 0, m);
-    }
-  }
-
-  /**
-   * Orders {@code pos[from, to)}, LMS substrings longer than a key whose first seven pairs are
-   * equal, by comparing the rest, and names them after {@code names}; returns the last name used.
-   */
-  private static int nameLongGroup(
-      byte[] t, long[] stype, int n, int[] pos, int from, int to, int[] sa, int m, int names) {
-    Integer[] group = new Integer[to - from];
-    for (int k = from; k < to; k++) {
-      group[k - from] = pos[k];
-    }
-    Arrays.sort(group, (a, b) -> compareTails(t, stype, n, a, b));
-    Integer prev = null;
-    for (int k = 0; k < group.length; k++) {
-      Integer p = group[k];
-      if (prev == null || compareTails(t, stype, n, prev, p) != 0) {
-        names++;
-      }
-      pos[from + k] = p;
-      sa[m + (p >> 1)] = names;
-      prev = p;
-    }
-    return names;
   }
 
   /**

@@ -81,11 +81,11 @@ class SuffixArraysTest {
 
   /**
    * The byte top level names LMS substrings by packed keys of their first seven (symbol, type)
-   * pairs, through a hash table of the distinct keys or, past its size limit, a radix sort of all
-   * of them. Texts of repeated words with long runs and descents give LMS substrings longer than a
-   * key that share their first seven pairs; every path must give the naive order: the table, the
-   * radix sort from the start (limit 0), and the switch to it midway (limit 3); also the build from
-   * a {@code byte[]} text.
+   * pairs, through a hash table of the distinct keys or, past its size limit, by the induced LMS
+   * sort. Texts of repeated words with long runs and descents give LMS substrings longer than a key
+   * that share their first seven pairs; every path must give the naive order: the table, the
+   * induced sort from the start (limit 0), and the switch to it midway (limit 3); also the build
+   * from a {@code byte[]} text.
    */
   @Property(tries = 300)
   void byteLevelNamingPathsMatchNaive(@ForAll("wordTexts") int[] text) {
