@@ -88,6 +88,9 @@ public final class GradientScorer
   private static final ValueStateDescriptor<Long> BATCH_DEADLINE =
       new ValueStateDescriptor<>("gradient-batch-deadline", BasicTypeInfo.LONG_TYPE_INFO);
 
+  private static final ValueStateDescriptor<Long> BATCH_END =
+      new ValueStateDescriptor<>("gradient-batch-end", BasicTypeInfo.LONG_TYPE_INFO);
+
   /** Audit models kept open (each holds a base model). */
   private static final int AUDITORS = 2;
 
@@ -137,6 +140,7 @@ public final class GradientScorer
   private transient ListState<AttributionRequest> batch;
   private transient ValueState<Integer> batched;
   private transient ValueState<Long> deadline;
+  private transient ValueState<Long> end;
   private transient Map<String, Opened> stores;
   private transient Map<String, Auditor> auditors;
   private transient Map<InferenceRejectionReason, Counter> rejected;
@@ -184,6 +188,7 @@ public final class GradientScorer
     batch = getRuntimeContext().getListState(BATCH);
     batched = getRuntimeContext().getState(BATCH_SIZE);
     deadline = getRuntimeContext().getState(BATCH_DEADLINE);
+    end = getRuntimeContext().getState(BATCH_END);
     stores = new LinkedHashMap<>();
     auditors = new LinkedHashMap<>(4, 0.75f, true);
     var metrics = getRuntimeContext().getMetricGroup().addGroup("attribution");
@@ -248,8 +253,13 @@ public final class GradientScorer
       deadline.update(at);
       ctx.timerService().registerProcessingTimeTimer(at);
       // The end of a bounded input (its final watermark) flushes what is left: processing-time
-      // timers do not fire once the input has ended.
-      ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
+      // timers do not fire once the input has ended. The timer's time becomes the outputs'
+      // record time, so it is the first event's (a sink rejects Long.MAX_VALUE as a Kafka
+      // timestamp); the job's inputs carry no watermarks before their end.
+      Long ts = ctx.timestamp();
+      long recordTime = ts != null ? ts : in.acceptedAt();
+      end.update(recordTime);
+      ctx.timerService().registerEventTimeTimer(recordTime);
     }
   }
 
@@ -285,10 +295,14 @@ public final class GradientScorer
     if (at != null) {
       timers.deleteProcessingTimeTimer(at);
     }
-    timers.deleteEventTimeTimer(Long.MAX_VALUE);
+    Long last = end.value();
+    if (last != null) {
+      timers.deleteEventTimeTimer(last);
+    }
     batch.clear();
     batched.clear();
     deadline.clear();
+    end.clear();
     scoreBatch(ready, store, tombstones, rejections, out);
   }
 

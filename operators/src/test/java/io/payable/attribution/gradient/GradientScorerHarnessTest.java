@@ -268,6 +268,12 @@ class GradientScorerHarnessTest {
       h.watermark(Long.MAX_VALUE);
       assertThat(outputs(h)).extracting(AttributionRequest::eventId).containsExactly("e4");
       assertThat(outputs(h).get(0).gradient()).isEqualTo(alone);
+      // Its record time is the event's, not the final watermark's (Kafka refuses Long.MAX_VALUE).
+      assertThat(
+              h.getOutput().stream()
+                  .filter(o -> o instanceof StreamRecord<?>)
+                  .map(o -> ((StreamRecord<?>) o).getTimestamp()))
+          .containsExactly(5L);
     }
   }
 
