@@ -19,14 +19,6 @@ final class CharSais {
    * {@code 2 <= n <= 2^30} (entries are marked by adding {@code n}).
    */
   static void build(char[] t, int[] sa, int n, int k) {
-    build(t, sa, n, k, CharLmsKeyNaming.MAX_LMS);
-  }
-
-  /**
-   * As {@link #build(char[], int[], int, int)}; texts with up to {@code maxKeyedLms} LMS positions
-   * have their LMS substrings named by {@link CharLmsKeyNaming}, others by the induced sort.
-   */
-  static void build(char[] t, int[] sa, int n, int k, int maxKeyedLms) {
     int[] c = new int[k];
     int[] b = new int[k];
     for (int i = 0; i < n; i++) {
@@ -34,60 +26,50 @@ final class CharSais {
     }
     bucketEnds(c, b);
     java.util.Arrays.fill(sa, 0, n, 0);
-    long keyed = CharLmsKeyNaming.sortAndName(t, sa, n, k, maxKeyedLms);
-    int i;
-    int j;
-    int m;
-    int c0;
+    // Stage 1: LMS suffixes at their bucket ends (each placed one step late, so that the last
+    // found, the leftmost, is placed by the caller below).
+    int bPos = -1;
+    int i = n - 1;
+    int j = n;
+    int m = 0;
+    int c0 = t[n - 1];
     int c1;
-    int name;
-    if (keyed >= 0) {
-      m = (int) (keyed >>> 32);
-      name = (int) keyed;
-    } else {
-      // Stage 1: LMS suffixes at their bucket ends (each placed one step late, so that the last
-      // found, the leftmost, is placed by the caller below).
-      int bPos = -1;
-      i = n - 1;
-      j = n;
-      m = 0;
-      c0 = t[n - 1];
+    do {
+      c1 = c0;
+    } while (--i >= 0 && (c0 = t[i]) >= c1);
+    while (i >= 0) {
       do {
         c1 = c0;
-      } while (--i >= 0 && (c0 = t[i]) >= c1);
-      while (i >= 0) {
+      } while (--i >= 0 && (c0 = t[i]) <= c1);
+      if (i >= 0) {
+        if (bPos >= 0) {
+          sa[bPos] = j;
+        }
+        bPos = --b[c1];
+        j = i;
+        ++m;
         do {
           c1 = c0;
-        } while (--i >= 0 && (c0 = t[i]) <= c1);
-        if (i >= 0) {
-          if (bPos >= 0) {
-            sa[bPos] = j;
-          }
-          bPos = --b[c1];
-          j = i;
-          ++m;
-          do {
-            c1 = c0;
-          } while (--i >= 0 && (c0 = t[i]) >= c1);
+        } while (--i >= 0 && (c0 = t[i]) >= c1);
+      }
+    }
+    int name;
+    if (m > 1) {
+      int[] d = new int[2 * k];
+      b[t[j + 1]]++;
+      for (int x = 0, sum = 0; x < k; x++) {
+        sum += c[x];
+        if (b[x] != sum) {
+          sa[b[x]] += n;
         }
       }
-      if (m > 1) {
-        int[] d = new int[2 * k];
-        b[t[j + 1]]++;
-        for (int x = 0, sum = 0; x < k; x++) {
-          sum += c[x];
-          if (b[x] != sum) {
-            sa[b[x]] += n;
-          }
-        }
-        lmsSortMarked(t, sa, c, b, d, n);
-        name = lmsPostProcessMarkedNames(sa, n, m);
-      } else if (m == 1) {
-        sa[bPos] = j + 1;
-        name = 1;
-      } else {
-        name = 0;
-      }
+      lmsSortMarked(t, sa, c, b, d, n);
+      name = lmsPostProcessMarkedNames(sa, n, m);
+    } else if (m == 1) {
+      sa[bPos] = j + 1;
+      name = 1;
+    } else {
+      name = 0;
     }
 
     // Stage 2: solve the reduced problem when the names are not yet unique.

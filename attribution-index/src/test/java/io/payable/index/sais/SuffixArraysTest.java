@@ -107,43 +107,6 @@ class SuffixArraysTest {
   }
 
   /**
-   * The reduced-problem level ({@link CharSais}) on the same word texts, their symbols spread over
-   * the whole {@code char} range (times 257, so 255 becomes 65,535 and the order is kept): the LMS
-   * substrings named by packed keys, with equal first six pairs ordered by the text, and by the
-   * induced sort (limit 0) must both give the naive order.
-   */
-  @Property(tries = 300)
-  void charLevelNamingPathsMatchNaive(@ForAll("wordTexts") int[] text) {
-    assertCharLevelMatchesNaive(text, 257);
-  }
-
-  /**
-   * As {@link #charLevelNamingPathsMatchNaive} on four symbols spread over the {@code char} range:
-   * buckets of many LMS substrings sharing their first symbols, sorted beyond insertion sort.
-   */
-  @Property(tries = 200)
-  void charLevelNamingOfSmallAlphabetsMatchesNaive(@ForAll("smallAlphabetTexts") int[] text) {
-    assertCharLevelMatchesNaive(text, 21_845);
-  }
-
-  private static void assertCharLevelMatchesNaive(int[] text, int spread) {
-    if (text.length < 2) {
-      return;
-    }
-    int[] expected = naive(text);
-    char[] chars = new char[text.length];
-    for (int i = 0; i < text.length; i++) {
-      chars[i] = (char) (text[i] * spread);
-    }
-    int k = alphabet(text) * spread;
-    for (int maxKeyedLms : new int[] {CharLmsKeyNaming.MAX_LMS, 0}) {
-      int[] sa = new int[text.length];
-      CharSais.build(chars, sa, text.length, Math.min(k, CharSais.MAX_ALPHABET), maxKeyedLms);
-      assertThat(sa).as("keyed limit %d", maxKeyedLms).isEqualTo(expected);
-    }
-  }
-
-  /**
    * Words of 1 to 24 symbols below 256 (a descent, a run and a rise, or random), repeated in random
    * order with an occasional changed symbol.
    */
