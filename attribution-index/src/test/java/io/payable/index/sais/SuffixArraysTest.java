@@ -107,6 +107,35 @@ class SuffixArraysTest {
   }
 
   /**
+   * The reduced-problem level ({@link CharSais}, otherwise reached only by texts with over 65,536
+   * LMS positions) on the word texts, their symbols spread over the whole {@code char} range (times
+   * 257, so 255 becomes 65,535 and the order is kept), must give the naive order.
+   */
+  @Property(tries = 300)
+  void charLevelOfWordTextsMatchesNaive(@ForAll("wordTexts") int[] text) {
+    assertCharLevelMatchesNaive(text, 257);
+  }
+
+  /** As {@link #charLevelOfWordTextsMatchesNaive} on four symbols spread over the range. */
+  @Property(tries = 200)
+  void charLevelOfSmallAlphabetsMatchesNaive(@ForAll("smallAlphabetTexts") int[] text) {
+    assertCharLevelMatchesNaive(text, 21_845);
+  }
+
+  private static void assertCharLevelMatchesNaive(int[] text, int spread) {
+    if (text.length < 2) {
+      return;
+    }
+    char[] chars = new char[text.length];
+    for (int i = 0; i < text.length; i++) {
+      chars[i] = (char) (text[i] * spread);
+    }
+    int[] sa = new int[text.length];
+    CharSais.build(chars, sa, text.length, CharSais.MAX_ALPHABET);
+    assertThat(sa).isEqualTo(naive(text));
+  }
+
+  /**
    * Words of 1 to 24 symbols below 256 (a descent, a run and a rise, or random), repeated in random
    * order with an occasional changed symbol.
    */
