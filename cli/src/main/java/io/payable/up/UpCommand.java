@@ -214,20 +214,30 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
 
   /** The Console over the demo's stack, on --console-port or, when that is taken, any port. */
   private ConsoleServer startConsole(EmbeddedStack stack, DemoCycle cycle) throws Exception {
-    ConsoleConfig.Builder config =
-        ConsoleConfig.builder()
-            .warehouse(stack.warehouse().location())
-            .rpcUrl(stack.chain().rpcUrl())
-            .deploymentJson(Files.readString(cycle.deploymentFile()))
-            .bootstrapServers(stack.kafka().bootstrapServers())
-            .workerUrl(cycle.workerUrl())
-            .modelFactoryUrl(cycle.modelFactoryUrl())
-            .playgroundConsumerKey(cycle.playgroundConsumerKey());
+    ConsoleConfig.Builder config = consoleConfig(stack, cycle);
     try {
       return ConsoleServer.start(config.port(consolePort).build());
     } catch (BindException taken) {
       return ConsoleServer.start(config.port(0).build());
     }
+  }
+
+  /**
+   * The Console's configuration over the demo's stack (after {@link DemoCycle#start}): its tables,
+   * chain, topics, worker and ModelFactory, and the playground consumer with its payment channel
+   * kept under the data directory.
+   */
+  static ConsoleConfig.Builder consoleConfig(EmbeddedStack stack, DemoCycle cycle)
+      throws java.io.IOException {
+    return ConsoleConfig.builder()
+        .warehouse(stack.warehouse().location())
+        .rpcUrl(stack.chain().rpcUrl())
+        .deploymentJson(Files.readString(cycle.deploymentFile()))
+        .bootstrapServers(stack.kafka().bootstrapServers())
+        .workerUrl(cycle.workerUrl())
+        .modelFactoryUrl(cycle.modelFactoryUrl())
+        .playgroundConsumerKey(cycle.playgroundConsumerKey())
+        .playgroundChannelFile(cycle.playgroundChannelFile());
   }
 
   private static CycleReport finish(DemoCycle cycle, PrintWriter out) {

@@ -3,6 +3,7 @@ package io.payable.up;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.payable.attribution.sink.AttributionTables;
+import io.payable.console.ConsoleServer;
 import io.payable.contracts.chain.ChainClient;
 import io.payable.contracts.client.EscrowClient;
 import io.payable.contracts.client.RewardsClient;
@@ -20,6 +21,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,6 +81,7 @@ class UpResumeITCase {
         DemoCycle cycle = new DemoCycle(stack, new PrintWriter(firstText, true), PLAN, null)) {
       cycle.start();
       await("a root posted in the first run", () -> cycle.rootsPosted() >= 1, cycle);
+      assertPlaygroundChatIsPaid(stack, cycle);
       cycle.stopJobs();
       deployment = readDeployment(cycle);
       RewardsClient rewards = rewards(stack, deployment);
@@ -100,6 +106,9 @@ class UpResumeITCase {
           .doesNotContain("Contracts deployed")
           .doesNotContain("Signed and submitted");
       assertThat(readDeployment(cycle)).isEqualTo(deployment);
+      // The playground consumer's vouchers continue from its kept channel, above the worker's
+      // count of its first-run charges (the escrow has not redeemed those yet).
+      assertPlaygroundChatIsPaid(stack, cycle);
       RewardsClient rewards = rewards(stack, deployment);
       await(
           "a root of an epoch with the second run's completions posted",
@@ -149,9 +158,11 @@ class UpResumeITCase {
     BigInteger deposits = BigInteger.ZERO;
     BigInteger balances = BigInteger.ZERO;
     BigInteger redeemed = BigInteger.ZERO;
-    for (String consumer : cycle.consumers()) {
+    List<String> payers = new ArrayList<>(cycle.consumers());
+    payers.add(cycle.playgroundConsumer());
+    for (String consumer : payers) {
       var account = escrow.account(consumer);
-      // Each consumer deposited once, in the first run.
+      // Each consumer, and the Console's playground consumer, deposited once, in the first run.
       deposits = deposits.add(DemoConsumers.DEPOSIT);
       balances = balances.add(account.balance());
       redeemed = redeemed.add(account.redeemed());
@@ -225,6 +236,33 @@ class UpResumeITCase {
     assertThat(redeemable)
         .as(state)
         .anySatisfy(fees -> assertThat(fees).isEqualByComparingTo(redeemedWei));
+  }
+
+  /**
+   * One paid chat completion through the Console's playground, as the browser sends it: streamed,
+   * and charged in its last chunk.
+   */
+  private static void assertPlaygroundChatIsPaid(EmbeddedStack stack, DemoCycle cycle)
+      throws Exception {
+    try (ConsoleServer console =
+        ConsoleServer.start(UpCommand.consoleConfig(stack, cycle).port(0).build())) {
+      HttpResponse<String> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(console.url()).resolve("/api/chat"))
+                      .header("Content-Type", "application/json")
+                      .POST(
+                          HttpRequest.BodyPublishers.ofString(
+                              "{\"model\":\""
+                                  + DemoPlan.adapterOf(PLAN.datanets().get(0))
+                                  + "\",\"max_tokens\":8,\"messages\":"
+                                  + "[{\"role\":\"user\",\"content\":\"Call me\"}]}"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(r.body()).as(r.body()).contains("\"fee_wei\"").endsWith("data: [DONE]\n\n");
+    }
+    assertThat(cycle.playgroundChannelFile()).as("the playground's channel kept").isRegularFile();
   }
 
   private static Deployment readDeployment(DemoCycle cycle) {

@@ -1,5 +1,6 @@
 package io.payable.console;
 
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -20,6 +21,10 @@ import java.util.Optional;
  * @param modelFactoryUrl base URL of the ModelFactory HTTP API, if any
  * @param playgroundConsumerKey private key (hex) of a consumer with a deposit in ConsumerEscrow, if
  *     any: the chat playground then pays the worker with vouchers signed by this key
+ * @param playgroundChannelFile where the playground consumer's payment channel (what it was charged
+ *     and what it signed) is kept across restarts, if anywhere: without it a restarted Console
+ *     starts from what the escrow has redeemed, and its first vouchers may fall short of the
+ *     worker's count
  */
 public record ConsoleConfig(
     String host,
@@ -32,7 +37,8 @@ public record ConsoleConfig(
     String inferenceTopic,
     Optional<String> workerUrl,
     Optional<String> modelFactoryUrl,
-    Optional<String> playgroundConsumerKey) {
+    Optional<String> playgroundConsumerKey,
+    Optional<Path> playgroundChannelFile) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8088;
@@ -56,6 +62,7 @@ public record ConsoleConfig(
                 "the playground consumer key must be 32 bytes of hex (64 hex digits)");
           }
         });
+    Objects.requireNonNull(playgroundChannelFile, "playgroundChannelFile");
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("port out of range: " + port);
     }
@@ -96,6 +103,7 @@ public record ConsoleConfig(
     private String workerUrl;
     private String modelFactoryUrl;
     private String playgroundConsumerKey;
+    private Path playgroundChannelFile;
 
     private Builder() {}
 
@@ -155,6 +163,12 @@ public record ConsoleConfig(
       return this;
     }
 
+    /** Where the playground consumer's charged and signed totals are kept across restarts. */
+    public Builder playgroundChannelFile(Path file) {
+      this.playgroundChannelFile = file;
+      return this;
+    }
+
     public ConsoleConfig build() {
       return new ConsoleConfig(
           host,
@@ -167,7 +181,8 @@ public record ConsoleConfig(
           inferenceTopic,
           Optional.ofNullable(workerUrl),
           Optional.ofNullable(modelFactoryUrl),
-          Optional.ofNullable(playgroundConsumerKey));
+          Optional.ofNullable(playgroundConsumerKey),
+          Optional.ofNullable(playgroundChannelFile));
     }
   }
 }

@@ -88,10 +88,20 @@ final class Proxies {
     if (!request.has("max_tokens")) {
       request.put("max_tokens", 64);
     }
+    try {
+      streamPaidChat(worker, request, exchange);
+    } finally {
+      saveChannel();
+    }
+  }
+
+  private void streamPaidChat(String worker, ObjectNode request, HttpExchange exchange)
+      throws Exception {
     BrowserStream browser = new BrowserStream(exchange);
     PayingClient.StreamedAnswer answer;
+    PayingClient client = payingClient(worker);
     try {
-      answer = payingClient(worker).stream("/v1/chat/completions", request, browser::send);
+      answer = client.stream("/v1/chat/completions", request, browser::send);
     } catch (UncheckedIOException gone) {
       return; // the browser left; closing the worker's stream told the worker
     } catch (IOException e) {
@@ -160,8 +170,9 @@ final class Proxies {
 
   /**
    * The playground consumer's paying client, made at the first paid request: the voucher domain is
-   * the deployment's escrow, and the worker's count of its charges starts at what the escrow has
-   * redeemed from it.
+   * the deployment's escrow, and its count of charges starts at what the escrow has redeemed from
+   * it, or at the charges and vouchers kept in the channel file by an earlier run, whichever is
+   * higher.
    */
   private synchronized PayingClient payingClient(String worker) throws Exception {
     if (paying == null) {
@@ -170,16 +181,30 @@ final class Proxies {
       EscrowClient escrow =
           EscrowClient.connect(
               new ChainClient(chain.web3j(), deployment.chainId()), deployment, consumer);
+      PaymentChannelFile.Totals before =
+          config
+              .playgroundChannelFile()
+              .map(f -> new PaymentChannelFile(f).read())
+              .orElse(PaymentChannelFile.Totals.NONE);
       paying =
           new PayingClient(
               URI.create(worker),
               consumer,
               escrow.voucherDomain(),
-              escrow.account(consumer.getAddress()).redeemed(),
+              escrow.account(consumer.getAddress()).redeemed().max(before.charged()),
               Duration.ofMinutes(10),
               Clock.systemUTC());
+      paying.resumeSigned(before.signed());
     }
     return paying;
+  }
+
+  /** Keeps the playground consumer's charged and signed totals for the next run, if configured. */
+  private synchronized void saveChannel() {
+    if (paying != null && config.playgroundChannelFile().isPresent()) {
+      new PaymentChannelFile(config.playgroundChannelFile().get())
+          .write(new PaymentChannelFile.Totals(paying.charged(), paying.lastSigned()));
+    }
   }
 
   /** GET /api/models: the worker's models and adapters. */

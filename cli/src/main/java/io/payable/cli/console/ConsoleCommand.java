@@ -63,6 +63,14 @@ public final class ConsoleCommand implements Callable<Integer> {
   Path playgroundKeyFile;
 
   @Option(
+      names = "--playground-channel-file",
+      description =
+          "Where the playground consumer's charged and signed totals are kept across restarts, so"
+              + " that its vouchers continue where they were (default: not kept; a restarted"
+              + " Console then starts from what the escrow has redeemed).")
+  Path playgroundChannelFile;
+
+  @Option(
       names = "--host",
       defaultValue = ConsoleConfig.DEFAULT_HOST,
       description = "Interface to bind (default: ${DEFAULT-VALUE}).")
@@ -106,6 +114,7 @@ public final class ConsoleCommand implements Callable<Integer> {
               .workerUrl(workerUrl)
               .modelFactoryUrl(modelFactoryUrl)
               .playgroundConsumerKey(playgroundKey)
+              .playgroundChannelFile(playgroundChannelFile)
               .build();
     } catch (IllegalArgumentException e) {
       err.println("error: " + e.getMessage());

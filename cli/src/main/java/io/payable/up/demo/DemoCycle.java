@@ -213,6 +213,14 @@ public final class DemoCycle implements AutoCloseable {
         chain.credentials(DemoChain.PLAYGROUND).getEcKeyPair().getPrivateKey(), 64);
   }
 
+  /**
+   * Where the Console keeps the playground consumer's payment channel (charged and signed totals),
+   * beside the demo consumers' own, so that a restart continues its vouchers.
+   */
+  public Path playgroundChannelFile() {
+    return stack.dataDir().resolve("payments").resolve("playground-channel.json");
+  }
+
   /** The address of the consumer the Console's chat playground pays with. */
   public String playgroundConsumer() {
     return chain.address(DemoChain.PLAYGROUND);
