@@ -9,6 +9,7 @@ import io.payable.contracts.chain.ChainClient;
 import io.payable.contracts.client.EscrowClient;
 import io.payable.contracts.deploy.Deployment;
 import io.payable.lora.client.PayingClient;
+import io.payable.lora.client.PaymentChannelFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -203,7 +204,7 @@ final class Proxies {
   private synchronized void saveChannel() {
     if (paying != null && config.playgroundChannelFile().isPresent()) {
       new PaymentChannelFile(config.playgroundChannelFile().get())
-          .write(new PaymentChannelFile.Totals(paying.charged(), paying.lastSigned()));
+          .write(PaymentChannelFile.of(paying));
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.payable.contracts.chain.ChainClient;
 import io.payable.contracts.client.EscrowClient;
 import io.payable.lora.client.PayingClient;
+import io.payable.lora.client.PaymentChannelFile;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
@@ -12,9 +13,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,9 +33,6 @@ public final class DemoConsumers implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DemoConsumers.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  private static final String CHARGED = "consumers-charged.json";
-  private static final String SIGNED = "consumers-signed.json";
 
   /** What each consumer deposits, in wei of OPEN. */
   public static final BigInteger DEPOSIT = BigInteger.TEN.pow(18 + 2);
@@ -80,8 +78,6 @@ public final class DemoConsumers implements AutoCloseable {
       DemoPlan plan, DemoChain chain, DemoWorker worker, List<Prompt> prompts, Path state)
       throws Exception {
     DemoConsumers consumers = new DemoConsumers(state);
-    Map<String, BigInteger> charged = WeiTotals.read(state.resolve(CHARGED));
-    Map<String, BigInteger> signed = WeiTotals.read(state.resolve(SIGNED));
     ChainClient client = new ChainClient(chain.web3j, chain.anvil.chainId());
     for (int c = 0; c < plan.consumers(); c++) {
       int account = DemoChain.FIRST_CONSUMER + c;
@@ -90,15 +86,16 @@ public final class DemoConsumers implements AutoCloseable {
           EscrowClient.connect(client, chain.deployment, chain.credentials(account));
       depositOnce(escrow, address);
       BigInteger redeemed = escrow.account(address).redeemed();
+      PaymentChannelFile.Totals before = consumers.channel(address).read();
       PayingClient paying =
           new PayingClient(
               URI.create(worker.url()),
               chain.credentials(account),
               escrow.voucherDomain(),
-              redeemed.max(charged.getOrDefault(address, BigInteger.ZERO)),
+              redeemed.max(before.charged()),
               Duration.ofMinutes(10),
               Clock.systemUTC());
-      paying.resumeSigned(signed.getOrDefault(address, BigInteger.ZERO));
+      paying.resumeSigned(before.signed());
       consumers.clients.put(address, paying);
       Thread t =
           new Thread(
@@ -189,14 +186,12 @@ public final class DemoConsumers implements AutoCloseable {
     for (Thread t : threads) {
       t.join(10_000);
     }
-    Map<String, BigInteger> charged = new TreeMap<>();
-    Map<String, BigInteger> signed = new TreeMap<>();
-    clients.forEach(
-        (address, client) -> {
-          charged.put(address, client.charged());
-          signed.put(address, client.lastSigned());
-        });
-    WeiTotals.write(state.resolve(CHARGED), charged);
-    WeiTotals.write(state.resolve(SIGNED), signed);
+    clients.forEach((address, client) -> channel(address).write(PaymentChannelFile.of(client)));
+  }
+
+  /** The file of one consumer's payment channel, as the Console keeps its playground's. */
+  private PaymentChannelFile channel(String address) {
+    return new PaymentChannelFile(
+        state.resolve("consumer-" + address.toLowerCase(Locale.ROOT) + ".json"));
   }
 }

@@ -16,9 +16,10 @@ import java.util.TreeMap;
 
 /**
  * Cumulative wei totals by account, kept in a JSON file of the data directory ({@code {"0xab..":
- * "1200"}}): what the demo worker charged each consumer, and what each consumer was charged and
- * signed for, so that a restart on the same data directory continues the payment channels where
- * they stopped. Amounts are decimal strings (exact, unlike JSON numbers in most readers).
+ * "1200"}}): what the demo worker charged each consumer, so that a restart on the same data
+ * directory continues its count where it stopped (each consumer keeps its own side in a {@link
+ * io.payable.lora.client.PaymentChannelFile}). Amounts are decimal strings (exact, unlike JSON
+ * numbers in most readers).
  */
 final class WeiTotals {
 

@@ -1,4 +1,4 @@
-package io.payable.console;
+package io.payable.lora.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
