@@ -536,30 +536,13 @@ class ConsoleITCase {
             Duration.ofSeconds(30));
         assertThat(d.findElements(By.id("deposit-form"))).isEmpty();
         BigInteger heldBefore = escrow.balanceOf(playground).send();
-        d.findElement(By.name("held-amount")).sendKeys("1.5");
-        d.findElement(By.id("held-deposit")).click();
-        await(
-            d,
-            () ->
-                d.findElement(By.id("held-status"))
-                    .getText()
-                    .matches("Deposited .* in transaction 0x.*"),
-            Duration.ofSeconds(60));
+        submitHeldForm(d, "1.5", "held-deposit", "Deposited .* in transaction 0x.*");
         BigInteger oneAndHalf = new BigInteger("1500000000000000000");
         assertThat(escrow.balanceOf(playground).send()).isEqualTo(heldBefore.add(oneAndHalf));
         assertThat(d.findElement(By.id("escrow-balance")).getAttribute("data-wei"))
             .isEqualTo(heldBefore.add(oneAndHalf).toString());
-        WebElement heldAmount = d.findElement(By.name("held-amount"));
-        heldAmount.clear();
-        heldAmount.sendKeys("0.5");
-        d.findElement(By.id("held-withdrawal")).click();
-        await(
-            d,
-            () ->
-                d.findElement(By.id("held-status"))
-                    .getText()
-                    .matches("Withdrawal requested for .* in transaction 0x.*"),
-            Duration.ofSeconds(60));
+        submitHeldForm(
+            d, "0.5", "held-withdrawal", "Withdrawal requested for .* in transaction 0x.*");
         BigInteger half = new BigInteger("500000000000000000");
         assertThat(escrow.accountOf(playground).send().withdrawalAmount).isEqualTo(half);
         assertThat(d.findElement(By.id("escrow-withdrawal")).getAttribute("data-wei"))
@@ -580,6 +563,22 @@ class ConsoleITCase {
     content.clear();
     content.sendKeys(text);
     d.findElement(By.id("contribute")).click();
+  }
+
+  /**
+   * Enters {@code amount} OPEN in the Console-held escrow form, presses {@code buttonId} and waits
+   * for the server's transaction to be reported in the form's status line.
+   */
+  private static void submitHeldForm(
+      WebDriver d, String amount, String buttonId, String statusPattern) {
+    WebElement field = d.findElement(By.name("held-amount"));
+    field.clear();
+    field.sendKeys(amount);
+    d.findElement(By.id(buttonId)).click();
+    await(
+        d,
+        () -> d.findElement(By.id("held-status")).getText().matches(statusPattern),
+        Duration.ofSeconds(60));
   }
 
   private static String status(WebDriver d) {

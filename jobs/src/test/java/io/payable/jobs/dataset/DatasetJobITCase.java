@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.payable.embedded.iceberg.IcebergWarehouseExtension;
 import io.payable.factory.FactoryException;
+import io.payable.factory.Tables;
 import io.payable.factory.dataset.ContributionSnapshots;
 import io.payable.factory.dataset.ContributionTokenizer;
 import io.payable.factory.dataset.DatasetBuilder;
@@ -19,6 +20,7 @@ import io.payable.jobs.testing.FlinkMiniClusterTestBase;
 import io.payable.models.text.TextTokenizer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
@@ -72,7 +75,7 @@ class DatasetJobITCase extends FlinkMiniClusterTestBase {
     }
     Catalog catalog = WAREHOUSE.warehouse().catalog();
     IngestTables.ensure(catalog);
-    List<String[]> rows = new ArrayList<>();
+    List<Tables.Row> rows = new ArrayList<>();
     String[] passages = {
       "Call me Ishmael. Some years ago, never mind how long precisely,",
       "having little or no money in my purse, and nothing particular to interest me on shore,",
@@ -85,19 +88,26 @@ class DatasetJobITCase extends FlinkMiniClusterTestBase {
       "as Indian isles by coral reefs, commerce surrounds it with her surf."
     };
     for (int i = 0; i < passages.length; i++) {
-      rows.add(new String[] {"c-" + (char) ('a' + i), i % 2 == 0 ? D1 : D2, passages[i]});
+      rows.add(row("c-" + (char) ('a' + i), i % 2 == 0 ? D1 : D2, passages[i]));
     }
-    rows.add(new String[] {"c-x", D3, "A Datanet the run does not name."});
-    rows.add(new String[] {"c-nocontent", D1, null});
-    ContributionRows.appendContributions(catalog, rows);
+    rows.add(row("c-x", D3, "A Datanet the run does not name."));
+    rows.add(row("c-nocontent", D1, null));
+    Tables.appendContributions(catalog, rows);
     eventsPinned =
-        ContributionRows.appendEvents(
+        Tables.appendEvents(
             catalog,
             List.of(new String[] {"c-c", D1, "withdrawn"}, new String[] {"c-x", D3, "withdrawn"}));
     pinned = catalog.loadTable(IngestTables.CONTRIBUTIONS).currentSnapshot().snapshotId();
     // After the pin: neither build may see it.
-    ContributionRows.appendContributions(
-        catalog, List.<String[]>of(new String[] {"c-late", D1, "Written after the pin."}));
+    Tables.appendContributions(catalog, List.of(row("c-late", D1, "Written after the pin.")));
+  }
+
+  /** A contribution row whose contributor and content hash are derived from its id. */
+  private static Tables.Row row(String id, String datanet, String content) {
+    String idHash =
+        UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8)).toString().replace("-", "");
+    return new Tables.Row(
+        id, datanet, "0x" + Integer.toHexString(id.hashCode()), "0x" + idHash.repeat(2), content);
   }
 
   @Test
