@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.payable.embedded.iceberg.LocalIcebergWarehouse;
+import io.payable.factory.LocalFactories;
 import io.payable.factory.Tables;
-import io.payable.factory.chain.DatanetGate;
-import io.payable.factory.run.AdapterTrainer;
 import io.payable.factory.run.ModelFactory;
 import io.payable.factory.tables.TrainingTables;
 import io.payable.models.SyntheticCheckpoints;
@@ -51,13 +50,7 @@ class TrainingHttpServerITCase {
                 "Clause " + i + " of the lease: rent is due on the first day of the month."));
       }
       Tables.appendContributions(wh.catalog(), rows);
-      ModelFactory factory =
-          new ModelFactory(
-              wh.catalog(),
-              dir.resolve("runs"),
-              AdapterTrainer.lora(),
-              DatanetGate.none(),
-              Optional.empty());
+      ModelFactory factory = LocalFactories.of(wh.catalog(), dir.resolve("runs"));
       try (TrainingService service = new TrainingService(factory);
           TrainingHttpServer server =
               TrainingHttpServer.start(

@@ -7,10 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.payable.embedded.iceberg.LocalIcebergWarehouse;
 import io.payable.factory.FactoryException;
+import io.payable.factory.LocalFactories;
 import io.payable.factory.Tables;
-import io.payable.factory.chain.DatanetGate;
-import io.payable.factory.run.AdapterTrainer;
-import io.payable.factory.run.ModelFactory;
 import io.payable.factory.run.RunListener;
 import io.payable.factory.run.TrainingOutcome;
 import io.payable.factory.run.TrainingSpec;
@@ -65,12 +63,7 @@ class AdapterPublisherITCase {
       }
       Tables.appendContributions(wh.catalog(), rows);
       trained =
-          new ModelFactory(
-                  wh.catalog(),
-                  dir.resolve("runs"),
-                  AdapterTrainer.lora(),
-                  DatanetGate.none(),
-                  Optional.empty())
+          LocalFactories.of(wh.catalog(), dir.resolve("runs"))
               .train(
                   TrainingSpec.builder()
                       .base(base)

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.payable.embedded.iceberg.LocalIcebergWarehouse;
 import io.payable.factory.FactoryException;
+import io.payable.factory.LocalFactories;
 import io.payable.factory.Tables;
 import io.payable.factory.TinyBase;
-import io.payable.factory.chain.DatanetGate;
 import io.payable.factory.dataset.ContributionSnapshots;
 import io.payable.factory.dataset.ContributionTokenizer;
 import io.payable.factory.dataset.DatasetBuilder;
@@ -17,7 +17,6 @@ import io.payable.models.text.TextTokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,13 +56,7 @@ class ModelFactoryBuiltDatasetITCase {
             new DatasetBuilder(ContributionTokenizer.of(tokenizer), 32, 0.2, 11)
                 .build(snapshots.read(List.of(LAW), header.pins())));
       }
-      ModelFactory factory =
-          new ModelFactory(
-              wh.catalog(),
-              dir.resolve("runs"),
-              AdapterTrainer.lora(),
-              DatanetGate.none(),
-              Optional.empty());
+      ModelFactory factory = LocalFactories.of(wh.catalog(), dir.resolve("runs"));
 
       TrainingOutcome own =
           factory.train(request(base, "own", 11L), RunListener.none(), () -> false);

@@ -3,9 +3,9 @@ package io.payable.factory.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.payable.embedded.iceberg.LocalIcebergWarehouse;
+import io.payable.factory.LocalFactories;
 import io.payable.factory.Tables;
 import io.payable.factory.TinyBase;
-import io.payable.factory.chain.DatanetGate;
 import io.payable.factory.provenance.TrainingManifest;
 import io.payable.models.PeftAdapter;
 import io.payable.models.influence.ExampleProvenance;
@@ -16,7 +16,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -52,13 +51,7 @@ class ModelFactoryInfluenceITCase {
                     + " months ahead."));
       }
       Tables.appendContributions(wh.catalog(), rows);
-      ModelFactory factory =
-          new ModelFactory(
-              wh.catalog(),
-              dir.resolve("runs"),
-              AdapterTrainer.lora(),
-              DatanetGate.none(),
-              Optional.empty());
+      ModelFactory factory = LocalFactories.of(wh.catalog(), dir.resolve("runs"));
       TrainingRequest request =
           TrainingSpec.builder()
               .base(base)

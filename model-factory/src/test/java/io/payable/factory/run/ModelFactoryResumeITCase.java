@@ -4,16 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.payable.embedded.iceberg.LocalIcebergWarehouse;
+import io.payable.factory.LocalFactories;
 import io.payable.factory.Tables;
 import io.payable.factory.TinyBase;
-import io.payable.factory.chain.DatanetGate;
 import io.payable.factory.tables.TrainingTables;
 import io.payable.models.train.StepProgress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -46,13 +45,7 @@ class ModelFactoryResumeITCase {
         first.add(row(i));
       }
       long pinned = Tables.appendContributions(wh.catalog(), first);
-      ModelFactory factory =
-          new ModelFactory(
-              wh.catalog(),
-              dir.resolve("runs"),
-              AdapterTrainer.lora(),
-              DatanetGate.none(),
-              Optional.empty());
+      ModelFactory factory = LocalFactories.of(wh.catalog(), dir.resolve("runs"));
       TrainingRequest request =
           TrainingSpec.builder()
               .base(base)
