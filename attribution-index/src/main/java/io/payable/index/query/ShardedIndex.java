@@ -121,6 +121,14 @@ public final class ShardedIndex implements AutoCloseable {
     this.tombstones = tombstones;
   }
 
+  /**
+   * Builds every shard's in-memory suffix sample now, in parallel, rather than in the first
+   * maximal-span query ({@link Shard#prepareSearch}); returns their heap size in bytes.
+   */
+  public long prepareSearch() {
+    return fanOut(i -> shards.get(i).prepareSearch()).stream().mapToLong(Long::longValue).sum();
+  }
+
   /** Tokens in the index, separators excluded. */
   public long totalTokens() {
     return totalTokens;

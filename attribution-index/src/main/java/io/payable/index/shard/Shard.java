@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A read-only, memory-mapped shard. Opening verifies the manifest (sizes, and SHA-256 unless told
@@ -40,8 +41,11 @@ public final class Shard {
   /** log2 of the sampling interval of {@link #sample}; -1 for no sample. */
   private final int sampleShift;
 
-  /** Built by the first search that wants it; see {@link #prepareSearch}. */
+  /** Built by {@link #prepareSearch} or a later maximal-span search; see there. */
   private volatile SuffixSample sample;
+
+  /** Maximal-span searches run without a sample, up to {@link #SEARCHES_BEFORE_SAMPLE}. */
+  private final AtomicInteger searchesWithoutSample = new AtomicInteger();
 
   private Shard(
       Path dir,
@@ -76,6 +80,13 @@ public final class Shard {
    * {@link #prepareSearch}): 64, so a sample takes 0.25 bytes of heap per symbol.
    */
   public static final int DEFAULT_SAMPLE_INTERVAL = 64;
+
+  /**
+   * Maximal-span searches ({@link #longestMatchLengths}) a shard serves before it builds its sample
+   * by itself: a shard that keeps serving queries gets one, while a tool that opens an index for a
+   * query or two does not read all of {@code sa} to build one.
+   */
+  static final int SEARCHES_BEFORE_SAMPLE = 8;
 
   /** Opens a shard, verifying sizes and SHA-256 of every file. */
   public static Shard open(Path dir) {
@@ -304,14 +315,20 @@ public final class Shard {
   }
 
   /**
-   * Builds this shard's in-memory sample of the suffix array if it has none yet (the first
-   * maximal-span search does so too) and returns its heap size in bytes; 0 if the shard was opened
-   * without one. Reads every sampled {@code sa} entry and a few symbols after each, so on a large
-   * shard whose files are not in the page cache it takes as long as reading {@code sa} once.
+   * Builds this shard's in-memory sample of the suffix array if it has none yet (the {@value
+   * #SEARCHES_BEFORE_SAMPLE}th maximal-span search after opening does so too) and returns its heap
+   * size in bytes; 0 if the shard was opened without one. Reads every sampled {@code sa} entry and
+   * a few symbols after each, so on a large shard whose files are not in the page cache it takes as
+   * long as reading {@code sa} once.
    */
   public long prepareSearch() {
     SuffixSample s = searchSample();
     return s == null ? 0 : s.bytes();
+  }
+
+  /** Whether this shard's sample is built. */
+  boolean hasSample() {
+    return sample != null;
   }
 
   private SuffixSample searchSample() {
@@ -528,7 +545,8 @@ public final class Shard {
 
   /**
    * {@link #longestMatchLength} for every start {@code i} with {@code search[i]}, capped at {@code
-   * maxLength[i]}; 0 for the others. Builds this shard's sample first if it has none (see {@link
+   * maxLength[i]}; 0 for the others. Uses this shard's sample, and builds it once the shard has
+   * served {@value #SEARCHES_BEFORE_SAMPLE} of these searches without one (see {@link
    * #prepareSearch}).
    *
    * <p>The searches are independent, so up to {@link #LANES} of them advance in lockstep: each step
@@ -542,7 +560,12 @@ public final class Shard {
     int count = tokenIds.length;
     int[] out = new int[count];
     long n = tokens.length();
-    SuffixSample sampled = searchSample();
+    SuffixSample sampled = sample;
+    if (sampled == null
+        && sampleShift >= 0
+        && searchesWithoutSample.incrementAndGet() > SEARCHES_BEFORE_SAMPLE) {
+      sampled = searchSample();
+    }
     int[] laneFrom = new int[LANES];
     int[] laneLength = new int[LANES];
     long[] left = new long[LANES];

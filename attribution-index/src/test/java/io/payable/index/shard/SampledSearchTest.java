@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
@@ -113,6 +114,42 @@ class SampledSearchTest {
           assertThat(b.maximalSpans(query, params)).isEqualTo(a.maximalSpans(query, params));
         }
       }
+    } finally {
+      try (var paths = Files.walk(dir)) {
+        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aShardBuildsItsSampleOnceItKeepsServingSearches() throws IOException {
+    Path dir = Files.createTempDirectory("sampled");
+    try {
+      try (IndexWriter writer = IndexWriter.builder(dir, BYTES).build()) {
+        writer.add(new Document("doc-0", "dn", "0xc", "abracadabra abracadabra"));
+      }
+      Path shardDir = IndexLayout.shardDirs(dir).get(0);
+      Shard shard = Shard.open(shardDir, false, 2);
+      int[] query = BYTES.encode("cadabra");
+      boolean[] search = new boolean[query.length];
+      Arrays.fill(search, true);
+      int[] caps = new int[query.length];
+      Arrays.fill(caps, query.length);
+      int[] expected = {7, 6, 5, 4, 3, 2, 1};
+      for (int i = 0; i < Shard.SEARCHES_BEFORE_SAMPLE; i++) {
+        assertThat(shard.longestMatchLengths(query, search, caps)).isEqualTo(expected);
+      }
+      assertThat(shard.hasSample()).isFalse();
+      assertThat(shard.longestMatchLengths(query, search, caps)).isEqualTo(expected);
+      assertThat(shard.hasSample()).isTrue();
+      // Opened without a sample, it never builds one.
+      Shard plain = Shard.open(shardDir, false, 0);
+      for (int i = 0; i <= Shard.SEARCHES_BEFORE_SAMPLE; i++) {
+        assertThat(plain.longestMatchLengths(query, search, caps)).isEqualTo(expected);
+      }
+      assertThat(plain.hasSample()).isFalse();
     } finally {
       try (var paths = Files.walk(dir)) {
         for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
