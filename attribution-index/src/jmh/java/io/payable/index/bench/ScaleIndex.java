@@ -209,6 +209,11 @@ public final class ScaleIndex {
         // Warm: one untimed pass, then three timed passes (the warm index is closed again before
         // the next cold queries, whose pages could not be dropped while it maps them).
         ShardedIndex index = coldIndex(dir, tokenizer);
+        long built = System.nanoTime();
+        long sampleBytes = index.prepareSearch();
+        OUT.printf(
+            "  search samples built in %.1f s (page cache just dropped), %,d bytes of heap%n",
+            (System.nanoTime() - built) / 1e9, sampleBytes);
         occurrences = 0;
         spans = 0;
         for (int q = 0; q < count; q++) {

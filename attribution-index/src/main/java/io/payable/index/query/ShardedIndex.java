@@ -121,6 +121,14 @@ public final class ShardedIndex implements AutoCloseable {
     this.tombstones = tombstones;
   }
 
+  /**
+   * Builds every shard's in-memory suffix sample now, in parallel, rather than in the first
+   * maximal-span query ({@link Shard#prepareSearch}); returns their heap size in bytes.
+   */
+  public long prepareSearch() {
+    return fanOut(i -> shards.get(i).prepareSearch()).stream().mapToLong(Long::longValue).sum();
+  }
+
   /** Tokens in the index, separators excluded. */
   public long totalTokens() {
     return totalTokens;
@@ -276,7 +284,8 @@ public final class ShardedIndex implements AutoCloseable {
         unigram[i] += shard.unigramCount(tokens[i]);
       }
     }
-    List<PartialSpan> spans = new ArrayList<>();
+    List<int[]> found = new ArrayList<>();
+    List<Integer> starts = new ArrayList<>();
     int maxEnd = 0;
     for (int i = 0; i < n; i++) {
       int length = best[i];
@@ -285,10 +294,104 @@ public final class ShardedIndex implements AutoCloseable {
       }
       maxEnd = i + length;
       if (length >= params.minLength()) {
-        spans.add(describe(tokens, i, length, params, shardKeys));
+        starts.add(i);
+        found.add(Arrays.copyOfRange(tokens, i, i + length));
       }
     }
+    List<PartialSpan> spans = describe(starts, found, params, shardKeys);
     return new PartialMatch(best, unigram, totalTokens, spans);
+  }
+
+  /**
+   * Counts the locally maximal spans {@code found} (the query's tokens from each of {@code starts})
+   * and lists their live documents in this group: one hand-off to the shard threads for all spans,
+   * each shard finding every span's interval and its live documents at once.
+   */
+  private List<PartialSpan> describe(
+      List<Integer> starts, List<int[]> found, SpanParams params, List<String> shardKeys) {
+    Tombstones dead = tombstones;
+    List<ShardSpans> perShard =
+        fanOut(i -> ShardSpans.find(shards.get(i), found, params.maxOccurrences(), dead));
+    List<PartialSpan> spans = new ArrayList<>(found.size());
+    for (int k = 0; k < found.size(); k++) {
+      int[] span = found.get(k);
+      int from = starts.get(k);
+      String text = tokenizer.decode(span);
+      long raw = 0;
+      for (ShardSpans part : perShard) {
+        raw += part.raw[k];
+      }
+      if (raw > params.maxOccurrences()) {
+        spans.add(new PartialSpan(from, span.length, text, raw, 0, true, List.of()));
+        continue;
+      }
+      long live = 0;
+      List<ShardDocument> docs = new ArrayList<>();
+      for (int s = 0; s < shards.size(); s++) {
+        ShardSpans part = perShard.get(s);
+        live += part.live[k];
+        List<DocumentRecord> records = shards.get(s).documents();
+        for (int ordinal : part.documents.get(k)) {
+          DocumentRecord d = records.get(ordinal);
+          docs.add(
+              new ShardDocument(
+                  shardKeys.get(s), new SpanDocument(d.docId(), d.datanet(), d.contributor())));
+        }
+      }
+      spans.add(new PartialSpan(from, span.length, text, raw, live, false, docs));
+    }
+    return spans;
+  }
+
+  /**
+   * One shard's part of {@link #describe}: per span, its occurrences in the shard ({@code raw}),
+   * and, unless there are more than the limit, its occurrences in live documents and the distinct
+   * live documents' ordinals in ascending order.
+   */
+  private record ShardSpans(long[] raw, long[] live, List<int[]> documents) {
+
+    static ShardSpans find(Shard shard, List<int[]> spans, long limit, Tombstones dead) {
+      long[] raw = new long[spans.size()];
+      long[] live = new long[spans.size()];
+      List<int[]> documents = new ArrayList<>(spans.size());
+      for (int k = 0; k < spans.size(); k++) {
+        int[] span = spans.get(k);
+        long[] r = shard.interval(span, 0, span.length);
+        raw[k] = r[1] - r[0];
+        if (raw[k] > limit) {
+          // The whole group has more than the limit too: no documents are listed.
+          documents.add(new int[0]);
+          continue;
+        }
+        // In position order, occurrences come in document order, so each document is looked up
+        // and checked against the tombstones once.
+        long[] positions = new long[(int) raw[k]];
+        for (int j = 0; j < positions.length; j++) {
+          positions[j] = shard.suffixAt(r[0] + j);
+        }
+        Arrays.sort(positions);
+        int[] ordinals = new int[positions.length];
+        int distinct = 0;
+        long nextStart = -1;
+        boolean alive = false;
+        boolean noneDead = dead.isEmpty();
+        for (long position : positions) {
+          if (position >= nextStart) {
+            int ordinal = shard.documentOrdinalAt(position);
+            nextStart = shard.documentStart(ordinal + 1);
+            alive = noneDead || !dead.contains(shard.documents().get(ordinal).docId());
+            if (alive) {
+              ordinals[distinct++] = ordinal;
+            }
+          }
+          if (alive) {
+            live[k]++;
+          }
+        }
+        documents.add(Arrays.copyOf(ordinals, distinct));
+      }
+      return new ShardSpans(raw, live, documents);
+    }
   }
 
   private boolean[] wordStarts(int[] tokens, SpanParams params) {
@@ -302,45 +405,6 @@ public final class ShardedIndex implements AutoCloseable {
 
   private static boolean validEnd(int end, int n, boolean[] wordStart, boolean[] delimiter) {
     return end == n || wordStart[end] || delimiter[end - 1];
-  }
-
-  /** Counts one locally maximal span and lists its live documents in this group. */
-  private PartialSpan describe(
-      int[] tokens, int start, int length, SpanParams params, List<String> shardKeys) {
-    int[] span = Arrays.copyOfRange(tokens, start, start + length);
-    String text = tokenizer.decode(span);
-    List<long[]> intervals = fanOut(i -> shards.get(i).interval(span, 0, span.length));
-    long raw = 0;
-    for (long[] r : intervals) {
-      raw += r[1] - r[0];
-    }
-    if (raw > params.maxOccurrences()) {
-      return new PartialSpan(start, length, text, raw, 0, true, List.of());
-    }
-    Tombstones dead = tombstones;
-    long live = 0;
-    List<ShardDocument> docs = new ArrayList<>();
-    for (int s = 0; s < shards.size(); s++) {
-      long[] r = intervals.get(s);
-      List<Occurrence> occurrences = collect(s, shards.get(s), r[0], r[1], Long.MAX_VALUE, dead);
-      live += occurrences.size();
-      occurrences.sort(
-          (a, b) ->
-              a.documentOrdinal() != b.documentOrdinal()
-                  ? Integer.compare(a.documentOrdinal(), b.documentOrdinal())
-                  : Integer.compare(a.offset(), b.offset()));
-      int previous = -1;
-      for (Occurrence o : occurrences) {
-        if (o.documentOrdinal() != previous) {
-          DocumentRecord d = o.document();
-          docs.add(
-              new ShardDocument(
-                  shardKeys.get(s), new SpanDocument(d.docId(), d.datanet(), d.contributor())));
-          previous = o.documentOrdinal();
-        }
-      }
-    }
-    return new PartialSpan(start, length, text, raw, live, false, docs);
   }
 
   /**

@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A read-only, memory-mapped shard. Opening verifies the manifest (sizes, and SHA-256 unless told
@@ -37,6 +38,15 @@ public final class Shard {
   private final int[] unigramCounts;
   private final long[] unigramStarts;
 
+  /** log2 of the sampling interval of {@link #sample}; -1 for no sample. */
+  private final int sampleShift;
+
+  /** Built by {@link #prepareSearch} or a later maximal-span search; see there. */
+  private volatile SuffixSample sample;
+
+  /** Maximal-span searches run without a sample, up to {@link #SEARCHES_BEFORE_SAMPLE}. */
+  private final AtomicInteger searchesWithoutSample = new AtomicInteger();
+
   private Shard(
       Path dir,
       ShardManifest manifest,
@@ -44,8 +54,10 @@ public final class Shard {
       MappedIntArray sa,
       List<DocumentRecord> documents,
       int[] unigramSymbols,
-      int[] unigramCounts) {
+      int[] unigramCounts,
+      int sampleShift) {
     this.dir = dir;
+    this.sampleShift = sampleShift;
     this.manifest = manifest;
     this.tokens = tokens;
     this.sa = sa;
@@ -63,6 +75,19 @@ public final class Shard {
     }
   }
 
+  /**
+   * Suffixes between two samples of the in-memory sample that maximal-span searches build (see
+   * {@link #prepareSearch}): 64, so a sample takes 0.25 bytes of heap per symbol.
+   */
+  public static final int DEFAULT_SAMPLE_INTERVAL = 64;
+
+  /**
+   * Maximal-span searches ({@link #longestMatchLengths}) a shard serves before it builds its sample
+   * by itself: a shard that keeps serving queries gets one, while a tool that opens an index for a
+   * query or two does not read all of {@code sa} to build one.
+   */
+  static final int SEARCHES_BEFORE_SAMPLE = 8;
+
   /** Opens a shard, verifying sizes and SHA-256 of every file. */
   public static Shard open(Path dir) {
     return open(dir, true);
@@ -73,6 +98,19 @@ public final class Shard {
    * SHA-256 (a full read, so callers that re-open trusted shards may skip it).
    */
   public static Shard open(Path dir, boolean verifyHashes) {
+    return open(dir, verifyHashes, DEFAULT_SAMPLE_INTERVAL);
+  }
+
+  /**
+   * Opens a shard whose searches sample every {@code sampleInterval}-th suffix (a power of two), or
+   * none if it is 0: results are the same, only speed and heap differ.
+   */
+  public static Shard open(Path dir, boolean verifyHashes, int sampleInterval) {
+    if (sampleInterval < 0 || Integer.bitCount(sampleInterval) > 1) {
+      throw new IllegalArgumentException(
+          "sample interval must be 0 or a power of two, not " + sampleInterval);
+    }
+    int sampleShift = sampleInterval == 0 ? -1 : Integer.numberOfTrailingZeros(sampleInterval);
     ShardManifest manifest = readManifest(dir);
     for (String name : ShardFiles.DATA_FILES) {
       ShardManifest.FileInfo info = manifest.files().get(name);
@@ -133,7 +171,7 @@ public final class Shard {
             dir.resolve(ShardFiles.UNIGRAMS),
             "counts " + counted + " tokens, manifest says " + manifest.tokens());
       }
-      return new Shard(dir, manifest, tokens, sa, docs, symbols, counts);
+      return new Shard(dir, manifest, tokens, sa, docs, symbols, counts, sampleShift);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open shard " + dir, e);
     }
@@ -242,6 +280,14 @@ public final class Shard {
     return i >= 0 ? i : -i - 2;
   }
 
+  /**
+   * Position of the first symbol of document {@code ordinal}; for {@code ordinal} equal to the
+   * number of documents, the number of symbols.
+   */
+  public long documentStart(int ordinal) {
+    return ordinal < docOffsets.length ? docOffsets[ordinal] : tokens.length();
+  }
+
   /** Token ids {@code [from, to)} of document {@code ordinal}, clipped to the document. */
   public int[] documentTokens(int ordinal, int from, int to) {
     DocumentRecord doc = documents.get(ordinal);
@@ -266,6 +312,81 @@ public final class Shard {
     return i < 0
         ? new long[] {0, 0}
         : new long[] {unigramStarts[i], unigramStarts[i] + unigramCounts[i]};
+  }
+
+  /**
+   * Builds this shard's in-memory sample of the suffix array if it has none yet (the {@value
+   * #SEARCHES_BEFORE_SAMPLE}th maximal-span search after opening does so too) and returns its heap
+   * size in bytes; 0 if the shard was opened without one. Reads every sampled {@code sa} entry and
+   * a few symbols after each, so on a large shard whose files are not in the page cache it takes as
+   * long as reading {@code sa} once.
+   */
+  public long prepareSearch() {
+    SuffixSample s = searchSample();
+    return s == null ? 0 : s.bytes();
+  }
+
+  /** Whether this shard's sample is built. */
+  boolean hasSample() {
+    return sample != null;
+  }
+
+  private SuffixSample searchSample() {
+    SuffixSample s = sample;
+    if (s == null && sampleShift >= 0) {
+      synchronized (this) {
+        s = sample;
+        if (s == null) {
+          s = SuffixSample.build(sa, tokens, sampleShift);
+          sample = s;
+        }
+      }
+    }
+    return s;
+  }
+
+  /**
+   * The sampled part of a binary search for {@code tokenIds[from, from + length)}: moves the ends
+   * {@code ends = {left, right}} (with their common prefixes with the pattern, {@code commons}) to
+   * the samples closest to the pattern's place, so that no sample lies strictly between them. The
+   * ends obey the search's rule: suffixes at or below {@code left} sort before the pattern, those
+   * at or above {@code right} do not, where a suffix that starts with the whole pattern counts as
+   * before it if {@code upper} (the upper bound's search) and not otherwise.
+   *
+   * <p>A sample's first symbols are on the heap, so the comparison reads the mapped {@code tokens}
+   * only when the pattern and both ends agree beyond them, and never reads {@code sa}.
+   */
+  private void narrow(
+      SuffixSample sample,
+      int[] tokenIds,
+      int from,
+      int length,
+      boolean upper,
+      long[] ends,
+      int[] commons) {
+    long n = tokens.length();
+    while (true) {
+      int first = sample.firstAbove(ends[0]);
+      int last = sample.lastBelow(ends[1]);
+      if (first > last) {
+        return;
+      }
+      int j = (first + last) >>> 1;
+      long p = sample.position(j);
+      int m = Math.min(commons[0], commons[1]);
+      int s = 0;
+      while (m < length) {
+        s = m <= SuffixSample.KEY_SYMBOLS ? sample.key(j, m) : p + m < n ? tokens.get(p + m) : -1;
+        if (s != tokenIds[from + m] + 1) {
+          break;
+        }
+        m++;
+      }
+      boolean before = m == length ? upper : s < tokenIds[from + m] + 1;
+      int side = before ? 0 : 1;
+      ends[side] = sample.rank(j);
+      commons[side] = m;
+    }
   }
 
   /**
@@ -312,11 +433,17 @@ public final class Shard {
     if (bucket[0] == bucket[1] || length == 1) {
       return bucket;
     }
+    SuffixSample sampled = sample;
+    long[] ends = {bucket[0] - 1, bucket[1]};
+    int[] commons = {1, 1};
     // Lower bound: ranks <= left sort before the pattern, ranks >= right do not.
-    long left = bucket[0] - 1;
-    long right = bucket[1];
-    int leftCommon = 1;
-    int rightCommon = 1;
+    if (sampled != null) {
+      narrow(sampled, tokenIds, from, length, false, ends, commons);
+    }
+    long left = ends[0];
+    long right = ends[1];
+    int leftCommon = commons[0];
+    int rightCommon = commons[1];
     while (right - left > 1) {
       long mid = (left + right) >>> 1;
       int m = commonPrefix(mid, tokenIds, from, length, Math.min(leftCommon, rightCommon));
@@ -334,10 +461,17 @@ public final class Shard {
     }
     // Upper bound: ranks <= left start with the pattern (or sort before it), ranks >= right sort
     // after it.
-    left = lo;
-    leftCommon = length;
-    right = bucket[1];
-    rightCommon = 1;
+    ends[0] = lo;
+    ends[1] = bucket[1];
+    commons[0] = length;
+    commons[1] = 1;
+    if (sampled != null) {
+      narrow(sampled, tokenIds, from, length, true, ends, commons);
+    }
+    left = ends[0];
+    right = ends[1];
+    leftCommon = commons[0];
+    rightCommon = commons[1];
     while (right - left > 1) {
       long mid = (left + right) >>> 1;
       int m = commonPrefix(mid, tokenIds, from, length, Math.min(leftCommon, rightCommon));
@@ -376,10 +510,19 @@ public final class Shard {
       return 0;
     }
     // Every suffix of the bucket shares the first symbol, so the virtual ends outside it do too.
-    long left = bucket[0] - 1;
-    long right = bucket[1];
-    int leftCommon = 1;
-    int rightCommon = 1;
+    long[] ends = {bucket[0] - 1, bucket[1]};
+    int[] commons = {1, 1};
+    SuffixSample sampled = sample;
+    if (sampled != null) {
+      narrow(sampled, tokenIds, from, length, false, ends, commons);
+      if (commons[1] == length) {
+        return length;
+      }
+    }
+    long left = ends[0];
+    long right = ends[1];
+    int leftCommon = commons[0];
+    int rightCommon = commons[1];
     while (right - left > 1) {
       long mid = (left + right) >>> 1;
       int m = commonPrefix(mid, tokenIds, from, length, Math.min(leftCommon, rightCommon));
@@ -402,23 +545,38 @@ public final class Shard {
 
   /**
    * {@link #longestMatchLength} for every start {@code i} with {@code search[i]}, capped at {@code
-   * maxLength[i]}; 0 for the others. The searches are independent, so up to {@link #LANES} of them
-   * advance in lockstep: each step first reads the probed {@code sa} entry of every lane, then the
-   * first undecided symbol of every lane, and only then compares. Those reads do not depend on one
-   * another, so their cache and page misses overlap instead of being paid one after another, which
-   * is where a single search spends its time on a large shard.
+   * maxLength[i]}; 0 for the others. Uses this shard's sample, and builds it once the shard has
+   * served {@value #SEARCHES_BEFORE_SAMPLE} of these searches without one (see {@link
+   * #prepareSearch}).
+   *
+   * <p>The searches are independent, so up to {@link #LANES} of them advance in lockstep: each step
+   * first reads the probed suffix of every lane (a sample's entry on the heap while samples lie
+   * between the lane's ends, else its {@code sa} entry), then the first undecided symbol of every
+   * lane (from the sample's key where it has it, else from {@code tokens}), and only then compares.
+   * Those reads do not depend on one another, so their cache and page misses overlap instead of
+   * being paid one after another, which is where a single search spends its time on a large shard.
    */
   public int[] longestMatchLengths(int[] tokenIds, boolean[] search, int[] maxLength) {
     int count = tokenIds.length;
     int[] out = new int[count];
     long n = tokens.length();
+    SuffixSample sampled = sample;
+    if (sampled == null
+        && sampleShift >= 0
+        && searchesWithoutSample.incrementAndGet() > SEARCHES_BEFORE_SAMPLE) {
+      sampled = searchSample();
+    }
     int[] laneFrom = new int[LANES];
     int[] laneLength = new int[LANES];
     long[] left = new long[LANES];
     long[] right = new long[LANES];
     int[] leftCommon = new int[LANES];
     int[] rightCommon = new int[LANES];
+    long[] mid = new long[LANES];
     long[] probe = new long[LANES];
+    // Per lane: the probed sample, or -1 for a probe of sa; the symbols compared so far.
+    int[] sampleOf = new int[LANES];
+    int[] common = new int[LANES];
     int[] symbol = new int[LANES];
     int lanes = 0;
     int next = 0;
@@ -441,6 +599,7 @@ public final class Shard {
           out[from] = 1;
           continue;
         }
+        // Every suffix of the bucket shares the first symbol, so the virtual ends outside it do.
         laneFrom[lanes] = from;
         laneLength[lanes] = length;
         left[lanes] = bucket[0] - 1;
@@ -453,19 +612,54 @@ public final class Shard {
         return out;
       }
       for (int k = 0; k < lanes; k++) {
-        probe[k] = sa.get((left[k] + right[k]) >>> 1);
+        int j = -1;
+        if (sampled != null) {
+          int first = sampled.firstAbove(left[k]);
+          int last = sampled.lastBelow(right[k]);
+          if (first <= last) {
+            j = (first + last) >>> 1;
+          }
+        }
+        sampleOf[k] = j;
+        if (j >= 0) {
+          mid[k] = sampled.rank(j);
+          probe[k] = sampled.position(j);
+        } else {
+          mid[k] = (left[k] + right[k]) >>> 1;
+          probe[k] = sa.get(mid[k]);
+        }
       }
       for (int k = 0; k < lanes; k++) {
-        long q = probe[k] + Math.min(leftCommon[k], rightCommon[k]);
-        symbol[k] = q < n ? tokens.get(q) : -1;
+        int from = laneFrom[k];
+        int length = laneLength[k];
+        int m = Math.min(leftCommon[k], rightCommon[k]);
+        int j = sampleOf[k];
+        if (j >= 0) {
+          // The sample's key holds the symbols at offsets 1 to KEY_SYMBOLS.
+          while (m < length && m <= SuffixSample.KEY_SYMBOLS) {
+            int s = sampled.key(j, m);
+            if (s != tokenIds[from + m] + 1) {
+              break;
+            }
+            m++;
+          }
+        }
+        common[k] = m;
+        if (m < length) {
+          long q = probe[k] + m;
+          symbol[k] =
+              j >= 0 && m <= SuffixSample.KEY_SYMBOLS
+                  ? sampled.key(j, m)
+                  : q < n ? tokens.get(q) : -1;
+        }
       }
       for (int k = 0; k < lanes; k++) {
         int from = laneFrom[k];
         int length = laneLength[k];
         long p = probe[k];
-        int m = Math.min(leftCommon[k], rightCommon[k]);
+        int m = common[k];
         int s = symbol[k];
-        while (s == tokenIds[from + m] + 1) {
+        while (m < length && s == tokenIds[from + m] + 1) {
           if (++m == length) {
             break;
           }
@@ -477,12 +671,11 @@ public final class Shard {
           out[from] = length;
           done = true;
         } else {
-          long mid = (left[k] + right[k]) >>> 1;
           if (s < tokenIds[from + m] + 1) {
-            left[k] = mid;
+            left[k] = mid[k];
             leftCommon[k] = m;
           } else {
-            right[k] = mid;
+            right[k] = mid[k];
             rightCommon[k] = m;
           }
           done = right[k] - left[k] <= 1;
@@ -499,7 +692,10 @@ public final class Shard {
           right[k] = right[lanes];
           leftCommon[k] = leftCommon[lanes];
           rightCommon[k] = rightCommon[lanes];
+          mid[k] = mid[lanes];
           probe[k] = probe[lanes];
+          sampleOf[k] = sampleOf[lanes];
+          common[k] = common[lanes];
           symbol[k] = symbol[lanes];
           k--;
         }
