@@ -36,7 +36,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * scoreEveryExample}: one event at a time against the memory-mapped store (the reference order of
  * {@link io.payable.models.influence.InfluenceScorer}); {@code batchOf32}: what the attribution job
  * does per event, a micro-batch of 32 queries preconditioned, scored together against an {@link
- * InfluenceMatrix} and aggregated per contributor (reported per event).
+ * InfluenceMatrix} and aggregated per contributor (reported per event); {@code batchOf32Tile32}:
+ * the same with the previous kernel ({@link Tile32Matrix}), side by side.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -53,6 +54,7 @@ public class InfluenceScoringBenchmark {
   private Path file;
   private InfluenceStore store;
   private InfluenceMatrix matrix;
+  private Tile32Matrix previous;
   private ContributorInfluence.Table table;
   private float[] query;
   private float[][] queries;
@@ -90,6 +92,7 @@ public class InfluenceScoringBenchmark {
     }
     file = Files.createTempFile("influence-bench", ".bin");
     InfluenceStore.write(file, layout, new byte[32], 0.1, sketches, prov);
+    previous = Tile32Matrix.of(layout.dimension(), sketches);
     sketches.clear();
     store = InfluenceStore.open(file);
     matrix = InfluenceMatrix.of(store);
@@ -141,6 +144,24 @@ public class InfluenceScoringBenchmark {
       pre[b] = store.preconditioner().precondition(queries[b]);
     }
     double[][] scores = matrix.scores(pre);
+    List<Map<String, Double>> out = new ArrayList<>(BATCH);
+    for (double[] s : scores) {
+      out.add(table.rawWeights(s, null));
+    }
+    cpu.cpuNanos += cpu.now() - t0;
+    cpu.events += BATCH;
+    return out;
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public List<Map<String, Double>> batchOf32Tile32(Cpu cpu) {
+    long t0 = cpu.now();
+    double[][] pre = new double[BATCH][];
+    for (int b = 0; b < BATCH; b++) {
+      pre[b] = store.preconditioner().precondition(queries[b]);
+    }
+    double[][] scores = previous.scores(pre);
     List<Map<String, Double>> out = new ArrayList<>(BATCH);
     for (double[] s : scores) {
       out.add(table.rawWeights(s, null));

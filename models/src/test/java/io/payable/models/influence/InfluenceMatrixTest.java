@@ -27,6 +27,7 @@ class InfluenceMatrixTest {
       @ForAll @IntRange(min = 1, max = 150) int dimension,
       @ForAll @IntRange(min = 0, max = 100) int examples,
       @ForAll @IntRange(min = 1, max = 5) int queries,
+      @ForAll @IntRange(min = 1, max = 40) int tileWidth,
       @ForAll long seed) {
     Random rnd = new Random(seed);
     List<float[]> sketches = new ArrayList<>();
@@ -42,7 +43,8 @@ class InfluenceMatrixTest {
         q[b][j] = f[j] * (1 + rnd.nextDouble());
       }
     }
-    double[][] got = InfluenceMatrix.of(dimension, sketches).scores(q);
+    // Narrow tiles: several per matrix, a partial last one, and inner loops shorter than a vector.
+    double[][] got = InfluenceMatrix.of(dimension, sketches, tileWidth).scores(q);
     assertThat(got).hasNumberOfRows(queries);
     for (int b = 0; b < queries; b++) {
       assertThat(got[b]).hasSize(examples);
@@ -67,7 +69,8 @@ class InfluenceMatrixTest {
     Random rnd = new Random(3);
     List<float[]> sketches = new ArrayList<>();
     List<ExampleProvenance> prov = new ArrayList<>();
-    for (int n = 0; n < 70; n++) {
+    // Three tiles of the default width, the last one partial.
+    for (int n = 0; n < 2 * InfluenceMatrix.TILE + 70; n++) {
       float[] s = new float[layout.dimension()];
       for (int j = 0; j < s.length; j++) {
         s[j] = (float) rnd.nextGaussian();
