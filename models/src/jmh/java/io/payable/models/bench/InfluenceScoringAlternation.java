@@ -3,9 +3,9 @@ package io.payable.models.bench;
 import java.util.Locale;
 
 /**
- * The two batch kernels of {@link InfluenceScoringBenchmark} alternated batch by batch in one JVM
- * (A, B, A, B, ...), each timed by the benchmark thread's CPU time: on a shared machine whose load
- * moves by the minute, the ratio of alternated rounds is steadier than two JMH runs one after the
+ * The three batch kernels of {@link InfluenceScoringBenchmark} alternated batch by batch in one JVM
+ * (A, B, C, A, B, C, ...), each timed by the benchmark thread's CPU time: on a shared machine whose
+ * load moves by the minute, the ratio of alternated rounds is steadier than JMH runs one after the
  * other. A benchmark tool, not a test:
  *
  * <pre>
@@ -21,36 +21,46 @@ public final class InfluenceScoringAlternation {
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 12;
     bench.setUp();
     try {
-      InfluenceScoringBenchmark.Cpu tiled = new InfluenceScoringBenchmark.Cpu();
-      InfluenceScoringBenchmark.Cpu previous = new InfluenceScoringBenchmark.Cpu();
+      InfluenceScoringBenchmark.Cpu floats = new InfluenceScoringBenchmark.Cpu();
+      InfluenceScoringBenchmark.Cpu doubles = new InfluenceScoringBenchmark.Cpu();
+      InfluenceScoringBenchmark.Cpu first = new InfluenceScoringBenchmark.Cpu();
       for (int warm = 0; warm < 3; warm++) {
-        bench.batchOf32(tiled);
-        bench.batchOf32Tile32(previous);
+        bench.batchOf32(floats);
+        bench.batchOf32Double(doubles);
+        bench.batchOf32Tile32(first);
       }
-      tiled.reset();
-      previous.reset();
+      floats.reset();
+      doubles.reset();
+      first.reset();
       for (int r = 0; r < rounds; r++) {
-        long a = tiled.cpuNanos;
-        bench.batchOf32(tiled);
-        long b = previous.cpuNanos;
-        bench.batchOf32Tile32(previous);
+        long a = floats.cpuNanos;
+        bench.batchOf32(floats);
+        long b = doubles.cpuNanos;
+        bench.batchOf32Double(doubles);
+        long c = first.cpuNanos;
+        bench.batchOf32Tile32(first);
         System.out.printf(
             Locale.ROOT,
-            "round %2d: batchOf32 %.1f ms, batchOf32Tile32 %.1f ms of CPU per event%n",
+            "round %2d, ms of CPU per event: batchOf32 %.1f, batchOf32Double %.1f,"
+                + " batchOf32Tile32 %.1f%n",
             r,
-            (tiled.cpuNanos - a) / 1e6 / 32,
-            (previous.cpuNanos - b) / 1e6 / 32);
+            (floats.cpuNanos - a) / 1e6 / 32,
+            (doubles.cpuNanos - b) / 1e6 / 32,
+            (first.cpuNanos - c) / 1e6 / 32);
       }
-      double x = tiled.cpuNanos / 1e6 / tiled.events;
-      double y = previous.cpuNanos / 1e6 / previous.events;
+      double x = floats.cpuNanos / 1e6 / floats.events;
+      double y = doubles.cpuNanos / 1e6 / doubles.events;
+      double z = first.cpuNanos / 1e6 / first.events;
       System.out.printf(
           Locale.ROOT,
-          "mean over %d events each: batchOf32 %.2f ms, batchOf32Tile32 %.2f ms of CPU per event"
-              + " (%.2fx)%n",
-          tiled.events,
+          "mean over %d events each, ms of CPU per event: batchOf32 %.2f, batchOf32Double %.2f"
+              + " (%.2fx), batchOf32Tile32 %.2f (%.2fx)%n",
+          floats.events,
           x,
           y,
-          y / x);
+          y / x,
+          z,
+          z / x);
     } finally {
       bench.tearDown();
     }

@@ -3,9 +3,9 @@ package io.payable.models.bench;
 import io.payable.models.influence.Bfloat16;
 
 /**
- * The previous batch kernel of {@link io.payable.models.influence.InfluenceMatrix}, kept for the
- * side-by-side benchmark: tiles of 32 examples decoded whole, one query per pass over a tile (same
- * scores, bit for bit).
+ * The first batch kernel of {@link io.payable.models.influence.InfluenceMatrix}, kept for the
+ * side-by-side benchmark: double arithmetic (V2.6 step 2 before it moved to float), tiles of 32
+ * examples decoded whole, one query per pass over a tile.
  */
 public final class Tile32Matrix {
   /** Examples per tile: a tile's decoded columns ({@code 8 * TILE * k} bytes) fit a core's L2. */
@@ -51,10 +51,7 @@ public final class Tile32Matrix {
     return examples;
   }
 
-  /**
-   * Every example's score for each preconditioned query: {@code result[b][n]} equals {@code
-   * InfluenceScorer.score(preconditioned[b], s_n, 0)} bit for bit.
-   */
+  /** Every example's score for each preconditioned query, in double. */
   public double[][] scores(double[][] preconditioned) {
     for (double[] q : preconditioned) {
       if (q.length != dimension) {

@@ -19,8 +19,8 @@ package io.payable.models.influence;
  * and would not be vectorised.
  *
  * <p>Memory: two bytes per sketch entry on the heap (as in the store), plus, per scoring call, the
- * decoded entries of one residue of a tile ({@code 8 * ceil(k / 8) * TILE} bytes) and eight
- * accumulator rows per query ({@code 64 * TILE} bytes). Instances are immutable and may be shared;
+ * decoded entries of one residue of a tile ({@code 4 * ceil(k / 8) * TILE} bytes) and eight
+ * accumulator rows per query ({@code 32 * TILE} bytes). Instances are immutable and may be shared;
  * {@link #scores} allocates its buffers per call.
  */
 public final class InfluenceMatrix {
@@ -112,22 +112,28 @@ public final class InfluenceMatrix {
    * InfluenceScorer.score(preconditioned[b], s_n, 0)} bit for bit.
    */
   public double[][] scores(double[][] preconditioned) {
-    for (double[] q : preconditioned) {
-      if (q.length != dimension) {
+    int queries = preconditioned.length;
+    // V2.6 step 2 uses the preconditioned entries rounded to float.
+    float[][] q = new float[queries][];
+    for (int b = 0; b < queries; b++) {
+      if (preconditioned[b].length != dimension) {
         throw new IllegalArgumentException(
-            "query of dimension " + q.length + ", sketches of " + dimension);
+            "query of dimension " + preconditioned[b].length + ", sketches of " + dimension);
+      }
+      q[b] = new float[dimension];
+      for (int j = 0; j < dimension; j++) {
+        q[b][j] = (float) preconditioned[b][j];
       }
     }
-    int queries = preconditioned.length;
     double[][] out = new double[queries][examples];
     if (queries == 0 || examples == 0) {
       return out;
     }
-    // Entries j < whole go straight into accumulator j mod 8; the spec adds the last k mod 8
+    // Entries j < 8 * whole go straight into accumulator j mod 8; the spec adds the last k mod 8
     // through zeroed accumulators of their own (at most one entry per residue).
     int whole = dimension / 8;
-    double[][] columns = new double[(dimension + 7) / 8][tile];
-    double[][][] acc = new double[queries][8][tile];
+    float[][] columns = new float[(dimension + 7) / 8][tile];
+    float[][][] acc = new float[queries][8][tile];
     for (int i = 0; i < tiles.length; i++) {
       short[] packed = tiles[i];
       for (int r = 0; r < 8; r++) {
@@ -135,18 +141,10 @@ public final class InfluenceMatrix {
         decode(packed, r, count, columns);
         int b = 0;
         for (; b + 1 < queries; b += 2) {
-          scorePair(
-              preconditioned[b],
-              preconditioned[b + 1],
-              r,
-              whole,
-              count,
-              columns,
-              acc[b][r],
-              acc[b + 1][r]);
+          scorePair(q[b], q[b + 1], r, whole, count, columns, acc[b][r], acc[b + 1][r]);
         }
         if (b < queries) {
-          scoreOne(preconditioned[b], r, whole, count, columns, acc[b][r]);
+          scoreOne(q[b], r, whole, count, columns, acc[b][r]);
         }
       }
       int from = i * tile;
@@ -158,10 +156,10 @@ public final class InfluenceMatrix {
     return out;
   }
 
-  /** Entries {@code j = r + 8 m} ({@code m < count}) of the tile's examples, as doubles. */
-  private void decode(short[] packed, int r, int count, double[][] columns) {
+  /** Entries {@code j = r + 8 m} ({@code m < count}) of the tile's examples, as floats. */
+  private void decode(short[] packed, int r, int count, float[][] columns) {
     for (int m = 0; m < count; m++) {
-      double[] c = columns[m];
+      float[] c = columns[m];
       int o = (r + 8 * m) * tile;
       for (int t = 0; t < tile; t++) {
         c[t] = Float.intBitsToFloat(packed[o + t] << 16);
@@ -171,16 +169,9 @@ public final class InfluenceMatrix {
 
   /** Residue r of two queries: runs of four entries per pass, ascending j, then the tail entry. */
   private static void scorePair(
-      double[] q,
-      double[] p,
-      int r,
-      int whole,
-      int count,
-      double[][] columns,
-      double[] a,
-      double[] b) {
-    java.util.Arrays.fill(a, 0.0);
-    java.util.Arrays.fill(b, 0.0);
+      float[] q, float[] p, int r, int whole, int count, float[][] columns, float[] a, float[] b) {
+    java.util.Arrays.fill(a, 0f);
+    java.util.Arrays.fill(b, 0f);
     int m = 0;
     for (; m + 3 < whole; m += 4) {
       int j = r + 8 * m;
@@ -213,8 +204,8 @@ public final class InfluenceMatrix {
   }
 
   private static void scoreOne(
-      double[] q, int r, int whole, int count, double[][] columns, double[] a) {
-    java.util.Arrays.fill(a, 0.0);
+      float[] q, int r, int whole, int count, float[][] columns, float[] a) {
+    java.util.Arrays.fill(a, 0f);
     int m = 0;
     for (; m + 3 < whole; m += 4) {
       int j = r + 8 * m;
@@ -240,46 +231,47 @@ public final class InfluenceMatrix {
   // The loops below index every array from 0 with one bound, the shape C2's superword
   // vectoriser accepts; the length checks let it drop the per-element range checks. Their bodies
   // stay under C2's default unrolling limit (LoopUnrollLimit), without which it does not vectorise.
+  // Java never fuses a * b + c, as the spec requires.
 
   private static void add4Pair(
-      double[] a,
-      double[] b,
-      double[] s0,
-      double[] s1,
-      double[] s2,
-      double[] s3,
-      double c0,
-      double c1,
-      double c2,
-      double c3,
-      double d0,
-      double d1,
-      double d2,
-      double d3) {
+      float[] a,
+      float[] b,
+      float[] s0,
+      float[] s1,
+      float[] s2,
+      float[] s3,
+      float c0,
+      float c1,
+      float c2,
+      float c3,
+      float d0,
+      float d1,
+      float d2,
+      float d3) {
     int n = a.length;
     if (b.length < n || s0.length < n || s1.length < n || s2.length < n || s3.length < n) {
       throw new IllegalArgumentException("short column");
     }
     for (int t = 0; t < n; t++) {
-      double x0 = s0[t];
-      double x1 = s1[t];
-      double x2 = s2[t];
-      double x3 = s3[t];
+      float x0 = s0[t];
+      float x1 = s1[t];
+      float x2 = s2[t];
+      float x3 = s3[t];
       a[t] = (((a[t] + c0 * x0) + c1 * x1) + c2 * x2) + c3 * x3;
       b[t] = (((b[t] + d0 * x0) + d1 * x1) + d2 * x2) + d3 * x3;
     }
   }
 
   private static void add4(
-      double[] a,
-      double[] s0,
-      double[] s1,
-      double[] s2,
-      double[] s3,
-      double c0,
-      double c1,
-      double c2,
-      double c3) {
+      float[] a,
+      float[] s0,
+      float[] s1,
+      float[] s2,
+      float[] s3,
+      float c0,
+      float c1,
+      float c2,
+      float c3) {
     int n = a.length;
     if (s0.length < n || s1.length < n || s2.length < n || s3.length < n) {
       throw new IllegalArgumentException("short column");
@@ -289,7 +281,7 @@ public final class InfluenceMatrix {
     }
   }
 
-  private static void add1(double[] a, double[] s, double c) {
+  private static void add1(float[] a, float[] s, float c) {
     int n = a.length;
     if (s.length < n) {
       throw new IllegalArgumentException("short column");
@@ -299,17 +291,17 @@ public final class InfluenceMatrix {
     }
   }
 
-  private static void addTail(double[] a, double[] s, double c) {
+  private static void addTail(float[] a, float[] s, float c) {
     int n = a.length;
     if (s.length < n) {
       throw new IllegalArgumentException("short column");
     }
     for (int t = 0; t < n; t++) {
-      a[t] += 0.0 + c * s[t];
+      a[t] += 0f + c * s[t];
     }
   }
 
-  private static void combine(double[][] acc, double[] out, int from, int valid) {
+  private static void combine(float[][] acc, double[] out, int from, int valid) {
     for (int t = 0; t < valid; t++) {
       out[from + t] =
           ((acc[0][t] + acc[1][t]) + (acc[2][t] + acc[3][t]))

@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Batch scoring against a naive reference of docs/attribution.md V2.6 step 2, written from the
- * text: entry j into accumulator j mod 8 in ascending j (the last k mod 8 entries through zeroed
- * accumulators of their own, as the reference dot product adds them), combined pairwise. Scores
- * must be equal bit for bit, sign of zero included.
+ * text: in float, the query's entries rounded to float, entry j into accumulator j mod 8 in
+ * ascending j (the last k mod 8 entries through zeroed accumulators of their own, as the reference
+ * dot product adds them), combined pairwise. Scores must be equal bit for bit, sign of zero
+ * included.
  */
 class InfluenceMatrixTest {
 
@@ -97,22 +98,25 @@ class InfluenceMatrixTest {
         .hasMessageContaining("dimension 2");
   }
 
-  /** The spec's sum, one entry at a time. */
+  /** The spec's sum, one entry at a time, in float: q rounded to float, product, then sum. */
   private static double reference(double[] q, float[] s) {
     int k = q.length;
     int whole = k - k % 8;
-    double[] a = new double[8];
+    float[] a = new float[8];
     for (int j = 0; j < whole; j++) {
-      a[j % 8] = a[j % 8] + q[j] * (double) s[j];
+      float product = (float) q[j] * s[j];
+      a[j % 8] = a[j % 8] + product;
     }
-    double[] tail = new double[8];
+    float[] tail = new float[8];
     for (int j = whole; j < k; j++) {
-      tail[j % 8] = tail[j % 8] + q[j] * (double) s[j];
+      float product = (float) q[j] * s[j];
+      tail[j % 8] = tail[j % 8] + product;
     }
     for (int r = 0; r < 8; r++) {
       a[r] = a[r] + tail[r];
     }
-    return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+    float sum = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+    return sum;
   }
 
   private static float[] bf16(float[] s) {
