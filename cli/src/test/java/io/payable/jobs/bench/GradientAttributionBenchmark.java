@@ -135,16 +135,25 @@ public final class GradientAttributionBenchmark {
       scoring.score(all.subList(from, Math.min(events, from + BATCH)));
     }
     long threadCpu0 = threadCpu();
+    long rawCpu0 = cpu();
     long start = System.nanoTime();
     for (int from = 0; from < events; from += BATCH) {
       scoring.score(all.subList(from, Math.min(events, from + BATCH)));
     }
     double rawSeconds = (System.nanoTime() - start) / 1e9;
-    double rawCpu = (threadCpu() - threadCpu0) / 1e9;
+    // Process CPU time, as for the job (it includes the collector and the JIT); the scoring
+    // thread's own beside it.
+    double rawCpu = (cpu() - rawCpu0) / 1e9;
+    double rawThreadCpu = (threadCpu() - threadCpu0) / 1e9;
     System.out.printf(
-        "library, 1 thread: %,d events in %.1f s = %.1f events/s (%.1f per CPU-second, %.1f ms"
-            + " of CPU per event)%n",
-        events, rawSeconds, events / rawSeconds, events / rawCpu, rawCpu * 1000 / events);
+        "library, 1 thread: %,d events in %.1f s = %.1f events/s (%.1f per CPU-second of the"
+            + " process, %.1f ms of CPU per event; the scoring thread alone %.1f ms)%n",
+        events,
+        rawSeconds,
+        events / rawSeconds,
+        events / rawCpu,
+        rawCpu * 1000 / events,
+        rawThreadCpu * 1000 / events);
     scoring = null;
 
     String sha256 = sha256(storeFile);
@@ -183,6 +192,13 @@ public final class GradientAttributionBenchmark {
         }
         producer.flush();
       }
+      // The process idle with the broker up: CPU that the job's figures include at any rate.
+      System.gc();
+      long idleCpu0 = cpu();
+      long idleStart = System.nanoTime();
+      Thread.sleep(10_000);
+      double idleCores = (cpu() - idleCpu0) / (double) (System.nanoTime() - idleStart);
+      System.out.printf("idle process with the broker: %.3f cores busy%n", idleCores);
       Configuration warm = config(kafka, warehouse, dir, "w.");
       StreamExecutionEnvironment warmEnv = BenchEnvironments.local(dir, 1);
       AttributionJob.build(warmEnv, warm);
@@ -245,8 +261,14 @@ public final class GradientAttributionBenchmark {
           steadyEvents * 1000.0 / Math.max(1, last - first),
           perCpuSecond,
           steadyCpu * 1000.0 / Math.max(1, last - first));
+      double steadySeconds = Math.max(1, last - first) / 1000.0;
       System.out.printf(
-          "job per core / library per core: %.2f%n", perCpuSecond / (events / rawCpu));
+          "job per core / library per core: %.2f; without the idle process's CPU (%.1f ms per"
+              + " event): %.2f%n",
+          perCpuSecond / (events / rawCpu),
+          idleCores * steadySeconds * 1000 / steadyEvents,
+          (steadyEvents / Math.max(1e-9, steadyCpu - idleCores * steadySeconds))
+              / (events / rawCpu));
     }
     System.exit(0);
   }
