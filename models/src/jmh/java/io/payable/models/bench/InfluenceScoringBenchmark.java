@@ -36,7 +36,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * scoreEveryExample}: one event at a time against the memory-mapped store (the reference order of
  * {@link io.payable.models.influence.InfluenceScorer}); {@code batchOf32}: what the attribution job
  * does per event, a micro-batch of 32 queries preconditioned, scored together against an {@link
- * InfluenceMatrix} and aggregated per contributor (reported per event).
+ * InfluenceMatrix} and aggregated per contributor (reported per event). Side by side, the same with
+ * earlier kernels of V2.6 step 2 in double arithmetic: {@code batchOf32Tile32} ({@link
+ * Tile32Matrix}, the first) and {@code batchOf32Double} ({@link DoubleTileMatrix}, today's tiling
+ * in double).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -53,6 +56,8 @@ public class InfluenceScoringBenchmark {
   private Path file;
   private InfluenceStore store;
   private InfluenceMatrix matrix;
+  private Tile32Matrix previous;
+  private DoubleTileMatrix doubles;
   private ContributorInfluence.Table table;
   private float[] query;
   private float[][] queries;
@@ -90,6 +95,8 @@ public class InfluenceScoringBenchmark {
     }
     file = Files.createTempFile("influence-bench", ".bin");
     InfluenceStore.write(file, layout, new byte[32], 0.1, sketches, prov);
+    previous = Tile32Matrix.of(layout.dimension(), sketches);
+    doubles = DoubleTileMatrix.of(layout.dimension(), sketches);
     sketches.clear();
     store = InfluenceStore.open(file);
     matrix = InfluenceMatrix.of(store);
@@ -141,6 +148,35 @@ public class InfluenceScoringBenchmark {
       pre[b] = store.preconditioner().precondition(queries[b]);
     }
     double[][] scores = matrix.scores(pre);
+    List<Map<String, Double>> out = new ArrayList<>(BATCH);
+    for (double[] s : scores) {
+      out.add(table.rawWeights(s, null));
+    }
+    cpu.cpuNanos += cpu.now() - t0;
+    cpu.events += BATCH;
+    return out;
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public List<Map<String, Double>> batchOf32Tile32(Cpu cpu) {
+    return batch(cpu, previous::scores);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public List<Map<String, Double>> batchOf32Double(Cpu cpu) {
+    return batch(cpu, doubles::scores);
+  }
+
+  private List<Map<String, Double>> batch(
+      Cpu cpu, java.util.function.UnaryOperator<double[][]> kernel) {
+    long t0 = cpu.now();
+    double[][] pre = new double[BATCH][];
+    for (int b = 0; b < BATCH; b++) {
+      pre[b] = store.preconditioner().precondition(queries[b]);
+    }
+    double[][] scores = kernel.apply(pre);
     List<Map<String, Double>> out = new ArrayList<>(BATCH);
     for (double[] s : scores) {
       out.add(table.rawWeights(s, null));

@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Batch scoring against a naive reference of docs/attribution.md V2.6 step 2, written from the
- * text: entry j into accumulator j mod 8 in ascending j (the last k mod 8 entries through zeroed
- * accumulators of their own, as the reference dot product adds them), combined pairwise. Scores
- * must be equal bit for bit, sign of zero included.
+ * text: in float, the query's entries rounded to float, entry j into accumulator j mod 8 in
+ * ascending j (the last k mod 8 entries through zeroed accumulators of their own, as the reference
+ * dot product adds them), combined pairwise. Scores must be equal bit for bit, sign of zero
+ * included.
  */
 class InfluenceMatrixTest {
 
@@ -27,6 +28,7 @@ class InfluenceMatrixTest {
       @ForAll @IntRange(min = 1, max = 150) int dimension,
       @ForAll @IntRange(min = 0, max = 100) int examples,
       @ForAll @IntRange(min = 1, max = 5) int queries,
+      @ForAll @IntRange(min = 1, max = 40) int tileWidth,
       @ForAll long seed) {
     Random rnd = new Random(seed);
     List<float[]> sketches = new ArrayList<>();
@@ -42,7 +44,8 @@ class InfluenceMatrixTest {
         q[b][j] = f[j] * (1 + rnd.nextDouble());
       }
     }
-    double[][] got = InfluenceMatrix.of(dimension, sketches).scores(q);
+    // Narrow tiles: several per matrix, a partial last one, and inner loops shorter than a vector.
+    double[][] got = InfluenceMatrix.of(dimension, sketches, tileWidth).scores(q);
     assertThat(got).hasNumberOfRows(queries);
     for (int b = 0; b < queries; b++) {
       assertThat(got[b]).hasSize(examples);
@@ -67,7 +70,8 @@ class InfluenceMatrixTest {
     Random rnd = new Random(3);
     List<float[]> sketches = new ArrayList<>();
     List<ExampleProvenance> prov = new ArrayList<>();
-    for (int n = 0; n < 70; n++) {
+    // Three tiles of the default width, the last one partial.
+    for (int n = 0; n < 2 * InfluenceMatrix.TILE + 70; n++) {
       float[] s = new float[layout.dimension()];
       for (int j = 0; j < s.length; j++) {
         s[j] = (float) rnd.nextGaussian();
@@ -94,22 +98,25 @@ class InfluenceMatrixTest {
         .hasMessageContaining("dimension 2");
   }
 
-  /** The spec's sum, one entry at a time. */
+  /** The spec's sum, one entry at a time, in float: q rounded to float, product, then sum. */
   private static double reference(double[] q, float[] s) {
     int k = q.length;
     int whole = k - k % 8;
-    double[] a = new double[8];
+    float[] a = new float[8];
     for (int j = 0; j < whole; j++) {
-      a[j % 8] = a[j % 8] + q[j] * (double) s[j];
+      float product = (float) q[j] * s[j];
+      a[j % 8] = a[j % 8] + product;
     }
-    double[] tail = new double[8];
+    float[] tail = new float[8];
     for (int j = whole; j < k; j++) {
-      tail[j % 8] = tail[j % 8] + q[j] * (double) s[j];
+      float product = (float) q[j] * s[j];
+      tail[j % 8] = tail[j % 8] + product;
     }
     for (int r = 0; r < 8; r++) {
       a[r] = a[r] + tail[r];
     }
-    return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+    float sum = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+    return sum;
   }
 
   private static float[] bf16(float[] s) {
