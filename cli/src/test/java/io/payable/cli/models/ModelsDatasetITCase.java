@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.payable.cli.PayableCli;
 import io.payable.embedded.iceberg.IcebergWarehouseExtension;
-import io.payable.jobs.dataset.ContributionRows;
+import io.payable.factory.Tables;
 import io.payable.jobs.testing.FlinkMiniClusterTestBase;
 import io.payable.models.SyntheticCheckpoints;
 import java.io.PrintWriter;
@@ -51,14 +51,17 @@ class ModelsDatasetITCase extends FlinkMiniClusterTestBase {
         base,
         new SyntheticCheckpoints.Spec(SyntheticCheckpoints.TOKENIZER_VOCAB, 16, 32, 1, 2, 1, 64),
         1);
-    List<String[]> rows = new ArrayList<>();
+    List<Tables.Row> rows = new ArrayList<>();
     for (int i = 1; i <= 6; i++) {
       rows.add(
-          new String[] {
-            "0x0" + i, LAW, "Section " + i + ": notice must be given in writing thirty days ahead."
-          });
+          new Tables.Row(
+              "0x0" + i,
+              LAW,
+              "0x" + "c1".repeat(20),
+              "0x" + ("0" + i).repeat(32),
+              "Section " + i + ": notice must be given in writing thirty days ahead."));
     }
-    ContributionRows.appendContributions(WAREHOUSE.warehouse().catalog(), rows);
+    Tables.appendContributions(WAREHOUSE.warehouse().catalog(), rows);
     String warehouse = WAREHOUSE.warehouse().location();
     List<String> common =
         List.of(
