@@ -65,8 +65,12 @@ public final class PayableCli implements Runnable {
 
   /** The configured command line; with {@code verbose}, errors print their stack trace. */
   public static CommandLine newCommandLine(boolean verbose) {
-    return new CommandLine(new PayableCli())
-        .setCaseInsensitiveEnumValuesAllowed(true)
+    CommandLine cli = new CommandLine(new PayableCli());
+    // Benchmarks of the attribution job live here, where every module is on the class path.
+    cli.getSubcommands()
+        .get("bench")
+        .addSubcommand(new io.payable.cli.bench.AttributionQualityCommand());
+    return cli.setCaseInsensitiveEnumValuesAllowed(true)
         .setExecutionExceptionHandler(new OneLineErrors(verbose));
   }
 
