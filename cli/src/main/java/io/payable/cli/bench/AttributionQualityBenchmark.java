@@ -83,7 +83,8 @@ final class AttributionQualityBenchmark {
       int k,
       int hybridBps,
       double temperature,
-      Path tokenizer) {}
+      Path tokenizer,
+      Path baseModel) {}
 
   /** One contributor: the passages of one source, and held-out prompts of the same source. */
   record Contributor(
@@ -130,20 +131,9 @@ final class AttributionQualityBenchmark {
 
   Result run() throws IOException {
     Path work = o.workDir();
-    Path base = work.resolve("base");
-    SyntheticCheckpoints.writeBase(
-        base,
-        new SyntheticCheckpoints.Spec(
-            o.tokenizer() == null ? SyntheticCheckpoints.TOKENIZER_VOCAB : LLAMA2_VOCAB,
-            o.hidden(),
-            2 * o.hidden(),
-            o.layers(),
-            4,
-            2,
-            Math.max(256, o.promptTokens() + o.generatedTokens() + o.seqLen())),
-        1);
-    if (o.tokenizer() != null) {
-      useTokenizer(base, o.tokenizer());
+    Path base = o.baseModel() != null ? o.baseModel() : work.resolve("base");
+    if (o.baseModel() == null) {
+      writeRandomBase(base);
     }
     ModelConfig config = ModelConfig.read(base);
     List<Contributor> contributors = contributors(base);
@@ -279,6 +269,24 @@ final class AttributionQualityBenchmark {
         generateSeconds * 1000 / prompts.size(),
         sketchSeconds * 1000 / prompts.size(),
         fullLoss);
+  }
+
+  /** A random-weight Llama with the byte tokenizer, or the llama2 one when chosen. */
+  private void writeRandomBase(Path base) throws IOException {
+    SyntheticCheckpoints.writeBase(
+        base,
+        new SyntheticCheckpoints.Spec(
+            o.tokenizer() == null ? SyntheticCheckpoints.TOKENIZER_VOCAB : LLAMA2_VOCAB,
+            o.hidden(),
+            2 * o.hidden(),
+            o.layers(),
+            4,
+            2,
+            Math.max(256, o.promptTokens() + o.generatedTokens() + o.seqLen())),
+        1);
+    if (o.tokenizer() != null) {
+      useTokenizer(base, o.tokenizer());
+    }
   }
 
   /** Vocabulary of the llama2 tokenizer. */

@@ -125,6 +125,13 @@ public final class AttributionQualityCommand implements Callable<Integer> {
   String tokenizer;
 
   @Option(
+      names = "--base-model",
+      description =
+          "A Hugging Face Llama checkpoint directory to train on instead of the random-weight"
+              + " model (--tokenizer, --hidden and --layers are then ignored).")
+  Path baseModel;
+
+  @Option(
       names = "--threads",
       defaultValue = "1",
       description =
@@ -179,7 +186,8 @@ public final class AttributionQualityCommand implements Callable<Integer> {
             k,
             hybridBps,
             temperature,
-            tokenizerDir(dir));
+            baseModel == null ? tokenizerDir(dir) : null,
+            baseModel);
     long started = System.nanoTime();
     AttributionQualityBenchmark.Result result;
     try {
@@ -206,7 +214,7 @@ public final class AttributionQualityCommand implements Callable<Integer> {
     out.printf(
         Locale.ROOT,
         "K %d contributors, %d examples of %d tokens each (%d in all); %d outputs of %d"
-            + " tokens (temperature %s) from held-out %d-token prompts; Llama %d layers x %d (%s tokenizer),"
+            + " tokens (temperature %s) from held-out %d-token prompts; %s,"
             + " LoRA r %d, %d steps of %d, lr %s; leave-one-out over seeds %s; sketch k %d"
             + " (dimension %d)%n",
         r.contributors(),
@@ -217,9 +225,14 @@ public final class AttributionQualityCommand implements Callable<Integer> {
         o.generatedTokens(),
         o.temperature(),
         o.promptTokens(),
-        o.layers(),
-        o.hidden(),
-        o.tokenizer() == null ? "byte" : "llama2",
+        o.baseModel() != null
+            ? "base model " + o.baseModel().getFileName()
+            : String.format(
+                Locale.ROOT,
+                "random-weight Llama of %d layers x %d (%s tokenizer)",
+                o.layers(),
+                o.hidden(),
+                o.tokenizer() == null ? "byte" : "llama2"),
         o.rank(),
         o.steps(),
         o.batchSize(),
