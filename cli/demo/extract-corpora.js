@@ -68,3 +68,55 @@ for (const f of ['tokenizer.json', 'tokenizer_config.json']) {
   fs.copyFileSync(path.join(tokenizerDir, f), path.join(tokenizerOut, f));
 }
 console.log(`tokenizer: llama2 (${tokenizerOut})`);
+
+// The sources of `payable bench attribution-quality`: one file per distinct source, one passage per
+// line (paragraphs as above), under attribution/ next to the demo corpora. Moby Dick (the whole
+// book), State of the Union addresses of three eras, and eight genres of the Brown corpus.
+const sources = path.join(out, 'attribution');
+fs.mkdirSync(sources, { recursive: true });
+function writeSource(name, paragraphs) {
+  fs.writeFileSync(path.join(sources, name + '.txt'), paragraphs.join('\n') + '\n');
+  console.log(`attribution/${name}.txt: ${paragraphs.length} passages`);
+}
+writeSource('moby-dick', moby.flatMap((c) => passages(c.text)));
+for (const [name, from, to] of [
+  ['sotu-1790-1800', 1790, 1800],
+  ['sotu-1934-1945', 1934, 1945],
+  ['sotu-2009-2021', 2009, 2021],
+]) {
+  writeSource(
+    name,
+    sotu
+      .filter((s) => s.year >= from && s.year <= to)
+      .flatMap((s) => passages(s.text.replace(/\n/g, '\n\n'))));
+}
+function brownGenre(code) {
+  return fs
+    .readdirSync(brownDir)
+    .filter((f) => new RegExp('^c' + code + '[0-9][0-9]$').test(f))
+    .sort()
+    .flatMap((f) =>
+      passages(
+        fs
+          .readFileSync(path.join(brownDir, f), 'utf8')
+          .split(/\n\s*\n/)
+          .map((p) =>
+            p
+              .split(/\s+/)
+              .filter((t) => t.length > 0)
+              .map((t) => t.replace(/\/[^/]*$/, ''))
+              .join(' '))
+          .join('\n\n')));
+}
+for (const [name, code] of [
+  ['brown-news', 'a'],
+  ['brown-religion', 'd'],
+  ['brown-hobbies', 'e'],
+  ['brown-learned', 'j'],
+  ['brown-mystery', 'l'],
+  ['brown-science-fiction', 'm'],
+  ['brown-romance', 'p'],
+  ['brown-humor', 'r'],
+]) {
+  writeSource(name, brownGenre(code));
+}
