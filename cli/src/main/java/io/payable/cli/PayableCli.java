@@ -65,8 +65,11 @@ public final class PayableCli implements Runnable {
 
   /** The configured command line; with {@code verbose}, errors print their stack trace. */
   public static CommandLine newCommandLine(boolean verbose) {
-    return new CommandLine(new PayableCli())
-        .setCaseInsensitiveEnumValuesAllowed(true)
+    CommandLine cli = new CommandLine(new PayableCli());
+    // Benchmarks of modules lora-serving does not depend on join its `payable bench` here.
+    CommandLine bench = cli.getSubcommands().get("bench");
+    bench.addSubcommand(new io.payable.cli.bench.AttributionPlantedCommand());
+    return cli.setCaseInsensitiveEnumValuesAllowed(true)
         .setExecutionExceptionHandler(new OneLineErrors(verbose));
   }
 
