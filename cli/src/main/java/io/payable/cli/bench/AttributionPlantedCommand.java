@@ -111,6 +111,11 @@ public final class AttributionPlantedCommand implements Callable<Integer> {
     System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(torchThreads));
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     Path dir = corpora != null ? corpora : locateCorpora();
+    for (String file : PlantedAttributionBenchmark.CORPORA) {
+      if (!Files.isRegularFile(dir.resolve(file))) {
+        throw new IllegalArgumentException("no " + file + " in the corpora directory " + dir);
+      }
+    }
     boolean temporary = workDir == null;
     Path work = temporary ? Files.createTempDirectory("payable-attribution-planted") : workDir;
     PrintWriter out = spec.commandLine().getOut();

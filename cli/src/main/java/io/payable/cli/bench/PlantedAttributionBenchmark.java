@@ -8,7 +8,6 @@ import io.payable.attribution.split.FeeSplitParams;
 import io.payable.attribution.split.FeeSplitter;
 import io.payable.attribution.trace.AdapterInfo;
 import io.payable.attribution.trace.EventAttributor;
-import io.payable.contracts.client.ProtocolParameters;
 import io.payable.index.query.ShardedIndex;
 import io.payable.index.query.Span;
 import io.payable.index.scoring.AttributionScorer;
@@ -102,24 +101,6 @@ public final class PlantedAttributionBenchmark {
       mixes = List.copyOf(mixes);
       thresholds = List.copyOf(thresholds);
       gradientThresholds = List.copyOf(gradientThresholds);
-    }
-
-    /** The defaults of {@code payable bench attribution-planted}. */
-    public static Config defaults(Path corpora, Path work) {
-      return new Config(
-          corpora,
-          work,
-          3,
-          4,
-          240,
-          80,
-          List.of(0.0, 0.1, 0.3, 0.5),
-          7,
-          V1Defaults.THRESHOLD_BPS,
-          ProtocolParameters.DEFAULT_HYBRID_GRADIENT_BPS,
-          List.of(0, 1_000, 2_500, 5_000, 7_500),
-          List.of(V1Defaults.THRESHOLD_BPS, 500, 1_000),
-          List.of(0, 1_000, 2_000));
     }
   }
 
