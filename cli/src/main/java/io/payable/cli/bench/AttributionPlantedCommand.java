@@ -81,6 +81,14 @@ public final class AttributionPlantedCommand implements Callable<Integer> {
   int hybridGradientBps;
 
   @Option(
+      names = "--gradient-threshold-bps",
+      defaultValue = "2000",
+      description =
+          "Gradient shares below this are dropped before a gradient split or a hybrid mix"
+              + " (ProtocolParams).")
+  int gradientThresholdBps;
+
+  @Option(
       names = "--mixes",
       split = ",",
       defaultValue = "0,1000,2500,5000,7500",
@@ -98,9 +106,7 @@ public final class AttributionPlantedCommand implements Callable<Integer> {
       names = "--gradient-thresholds",
       split = ",",
       defaultValue = "0,1000,2000",
-      description =
-          "Thresholds (bps) on the gradient shares before the hybrid's mix, for the sweep (0: none,"
-              + " as the spec).")
+      description = "Thresholds (bps) on the gradient shares of the sweep (0: none).")
   List<Integer> gradientThresholds;
 
   @Option(names = "--torch-threads", defaultValue = "1", description = "PyTorch intra-op threads.")
@@ -142,6 +148,7 @@ public final class AttributionPlantedCommand implements Callable<Integer> {
                   seed,
                   thresholdBps,
                   hybridGradientBps,
+                  gradientThresholdBps,
                   mixes,
                   thresholds,
                   gradientThresholds));

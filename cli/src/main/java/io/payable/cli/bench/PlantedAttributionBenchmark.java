@@ -8,6 +8,7 @@ import io.payable.attribution.split.FeeSplitParams;
 import io.payable.attribution.split.FeeSplitter;
 import io.payable.attribution.trace.AdapterInfo;
 import io.payable.attribution.trace.EventAttributor;
+import io.payable.contracts.client.ProtocolParameters;
 import io.payable.index.query.ShardedIndex;
 import io.payable.index.query.Span;
 import io.payable.index.scoring.AttributionScorer;
@@ -39,7 +40,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -47,7 +47,7 @@ import java.util.stream.Stream;
  * from the demo corpora, one adapter trained on all of them by ModelFactory's trainer, and outputs
  * that are those passages with a fraction of their words swapped. Each output is attributed as the
  * attribution job does, by {@code spans}, {@code gradient} and {@code hybrid} (the job's {@link
- * InfluenceScoring} and {@link EventAttributor}: same threshold, renormalisation and mix), and
+ * InfluenceScoring} and {@link EventAttributor}: same thresholds, renormalisation and mix), and
  * scored by whether its planted contributor is credited ({@link PlantedScore}).
  */
 public final class PlantedAttributionBenchmark {
@@ -73,10 +73,12 @@ public final class PlantedAttributionBenchmark {
    * @param passages passages per contributor: its contributions, each one training example and one
    *     planted output per swap rate
    * @param passageTokens longest passage, in tokens of the base model's (byte-level) tokenizer
+   * @param gradientThresholdBps the threshold on gradient shares ({@code gradient_threshold_bps},
+   *     V2.6 step 4) of the reported rows
    * @param mixes the hybrid mixing weights ({@code hybrid_gradient_bps}) of the sweep
    * @param thresholds the thresholds ({@code threshold_bps}) of the sweep
-   * @param gradientThresholds the sweep's thresholds on the gradient shares before the hybrid's
-   *     mix, a parameter the spec does not have (0: none, as the spec)
+   * @param gradientThresholds the thresholds on gradient shares ({@code gradient_threshold_bps}) of
+   *     the sweep (0: none)
    */
   public record Config(
       Path corpora,
@@ -89,6 +91,7 @@ public final class PlantedAttributionBenchmark {
       long seed,
       int thresholdBps,
       int hybridGradientBps,
+      int gradientThresholdBps,
       List<Integer> mixes,
       List<Integer> thresholds,
       List<Integer> gradientThresholds) {
@@ -108,8 +111,8 @@ public final class PlantedAttributionBenchmark {
    * One method at one swap rate.
    *
    * @param hybridGradientBps the mixing weight (hybrid rows)
-   * @param gradientThresholdBps gradient shares below this are dropped before the hybrid's mix (0:
-   *     none, as the spec)
+   * @param gradientThresholdBps gradient shares below this are dropped before a gradient split or a
+   *     hybrid mix (gradient and hybrid rows; 0: none)
    */
   public record Row(
       double swapRate,
@@ -128,8 +131,9 @@ public final class PlantedAttributionBenchmark {
   /**
    * The figures.
    *
-   * @param rows every method at every swap rate, with the config's threshold and mixing weight
-   * @param sweep gradient and hybrid at every swap rate, threshold and mixing weight of the sweep
+   * @param rows every method at every swap rate, with the config's thresholds and mixing weight
+   * @param sweep gradient and hybrid at every swap rate, threshold, threshold on gradient shares
+   *     and mixing weight of the sweep
    */
   public record Result(
       int contributors,
@@ -261,15 +265,27 @@ public final class PlantedAttributionBenchmark {
 
     AttributionParams params =
         new AttributionParams(
-            new FeeSplitParams(7_000, 1_500, 1_000, 500),
-            config.thresholdBps(),
-            V1Defaults.MIN_SPAN_TOKENS,
-            V1Defaults.MAX_OCCURRENCES,
-            3_600_000);
+                new FeeSplitParams(7_000, 1_500, 1_000, 500),
+                config.thresholdBps(),
+                V1Defaults.MIN_SPAN_TOKENS,
+                V1Defaults.MAX_OCCURRENCES,
+                3_600_000)
+            .withGradient(
+                config.hybridGradientBps(),
+                ProtocolParameters.DEFAULT_SKETCH_AUDIT_BPS,
+                ProtocolParameters.DEFAULT_SKETCH_TOLERANCE_BPS,
+                config.gradientThresholdBps());
     // What is reported: every method at the config's parameters, then the sweep.
     List<Row> settings = new ArrayList<>();
     for (String method : METHODS) {
-      settings.add(new Row(0, method, config.hybridGradientBps(), config.thresholdBps(), 0, null));
+      settings.add(
+          new Row(
+              0,
+              method,
+              params.hybridGradientBps(),
+              params.thresholdBps(),
+              method.equals(AdapterInfo.SPANS) ? 0 : params.gradientThresholdBps(),
+              null));
     }
     List<Row> sweepSettings = new ArrayList<>();
     for (int threshold : config.thresholds()) {
@@ -332,8 +348,9 @@ public final class PlantedAttributionBenchmark {
                           "0x" + "0b".repeat(20),
                           adapter(row.method()),
                           spans,
-                          pruned(gradient, row.gradientThresholdBps()),
+                          gradient,
                           row.hybridGradientBps(),
+                          row.gradientThresholdBps(),
                           d -> 1)
                       .scores();
               row.score().add(shares, x.address());
@@ -354,21 +371,6 @@ public final class PlantedAttributionBenchmark {
         sketchNanos / 1e6 / Math.max(1, sketches),
         rows,
         sweep);
-  }
-
-  /**
-   * The gradient part with the contributors whose gradient share is below {@code thresholdBps}
-   * dropped: the proposal the sweep measures (the spec applies its threshold only after the mix).
-   */
-  static GradientResult pruned(GradientResult gradient, int thresholdBps) {
-    if (thresholdBps == 0) {
-      return gradient;
-    }
-    Map<String, Double> kept = new TreeMap<>();
-    for (ContributorScore c : new AttributionScorer(thresholdBps).shares(gradient.rawWeights())) {
-      kept.put(c.contributor(), c.rawWeight());
-    }
-    return new GradientResult(kept, gradient.influences(), gradient.audited());
   }
 
   private static AdapterInfo adapter(String method) {
