@@ -62,6 +62,10 @@ contract ProtocolParams is Ownable2Step {
     /// @notice Largest relative L2 distance (bps) between a signed query sketch and the job's
     /// recomputation before the event is rejected as `sketch_mismatch`. V2.8.
     uint16 public sketchToleranceBps = 200;
+    /// @notice Gradient shares below this (bps of the gradient weight) are dropped and the rest
+    /// renormalised before a `gradient` adapter's split or a `hybrid` adapter's mix: positive
+    /// influence credits nearly every contributor a little. V2.6 step 4.
+    uint16 public gradientThresholdBps = 2_000;
 
     event FeeSplitChanged(uint16 dataContributorsBps, uint16 modelOwnerBps, uint16 workerOperatorBps, uint16 protocolBps);
     event AttributionThresholdChanged(uint32 previousPpm, uint32 newPpm);
@@ -70,7 +74,9 @@ contract ProtocolParams is Ownable2Step {
     event ActivationDelayChanged(uint64 previousSeconds, uint64 newSeconds);
     event PenaltyParamsChanged(uint32 threshold, uint16 slashBps);
     event FlagDisputeWindowChanged(uint64 previousSeconds, uint64 newSeconds);
-    event GradientAttributionParamsChanged(uint16 hybridGradientBps, uint16 sketchAuditBps, uint16 sketchToleranceBps);
+    event GradientAttributionParamsChanged(
+        uint16 hybridGradientBps, uint16 sketchAuditBps, uint16 sketchToleranceBps, uint16 gradientThresholdBps
+    );
 
     error ProtocolParamsInvalidFeeSplit(uint256 sumBps);
     error ProtocolParamsInvalidThreshold(uint32 ppm);
@@ -80,7 +86,9 @@ contract ProtocolParams is Ownable2Step {
     error ProtocolParamsRenounceDisabled();
     error ProtocolParamsInvalidPenalty(uint32 threshold, uint16 slashBps);
     error ProtocolParamsInvalidDisputeWindow(uint64 seconds_, uint64 min, uint64 max);
-    error ProtocolParamsInvalidGradientParams(uint16 hybridGradientBps, uint16 sketchAuditBps, uint16 sketchToleranceBps);
+    error ProtocolParamsInvalidGradientParams(
+        uint16 hybridGradientBps, uint16 sketchAuditBps, uint16 sketchToleranceBps, uint16 gradientThresholdBps
+    );
 
     /// @dev Requirements: every value valid as its setter requires; `minActivationDelaySeconds`
     /// between 1 second and {MAX_ACTIVATION_DELAY}. Emits one event per parameter.
@@ -105,7 +113,9 @@ contract ProtocolParams is Ownable2Step {
         _setActivationDelay(activationDelaySeconds);
         emit PenaltyParamsChanged(penaltyThreshold, penaltySlashBps);
         emit FlagDisputeWindowChanged(0, flagDisputeWindow);
-        emit GradientAttributionParamsChanged(hybridGradientBps, sketchAuditBps, sketchToleranceBps);
+        emit GradientAttributionParamsChanged(
+            hybridGradientBps, sketchAuditBps, sketchToleranceBps, gradientThresholdBps
+        );
     }
 
     /// @notice Sets the four fee pools.
@@ -159,21 +169,28 @@ contract ProtocolParams is Ownable2Step {
     }
 
     /// @notice Sets the gradient attribution parameters (docs/attribution.md, version 2): the
-    /// hybrid mixing weight, the sketch audit rate and the audit's tolerance.
+    /// hybrid mixing weight, the sketch audit rate, the audit's tolerance and the threshold on
+    /// gradient shares.
     /// @dev Requirements: owner; `hybridGradient` <= {BPS}; `sketchAudit` <= {BPS};
-    /// 0 < `sketchTolerance` <= {BPS} (a zero tolerance would reject honest bfloat16 rounding).
-    /// Emits {GradientAttributionParamsChanged}.
-    function setGradientAttributionParams(uint16 hybridGradient, uint16 sketchAudit, uint16 sketchTolerance)
-        external
-        onlyOwner
-    {
-        if (hybridGradient > BPS || sketchAudit > BPS || sketchTolerance == 0 || sketchTolerance > BPS) {
-            revert ProtocolParamsInvalidGradientParams(hybridGradient, sketchAudit, sketchTolerance);
+    /// 0 < `sketchTolerance` <= {BPS} (a zero tolerance would reject honest bfloat16 rounding);
+    /// `gradientThreshold` <= {BPS}. Emits {GradientAttributionParamsChanged}.
+    function setGradientAttributionParams(
+        uint16 hybridGradient,
+        uint16 sketchAudit,
+        uint16 sketchTolerance,
+        uint16 gradientThreshold
+    ) external onlyOwner {
+        if (
+            hybridGradient > BPS || sketchAudit > BPS || sketchTolerance == 0 || sketchTolerance > BPS
+                || gradientThreshold > BPS
+        ) {
+            revert ProtocolParamsInvalidGradientParams(hybridGradient, sketchAudit, sketchTolerance, gradientThreshold);
         }
         hybridGradientBps = hybridGradient;
         sketchAuditBps = sketchAudit;
         sketchToleranceBps = sketchTolerance;
-        emit GradientAttributionParamsChanged(hybridGradient, sketchAudit, sketchTolerance);
+        gradientThresholdBps = gradientThreshold;
+        emit GradientAttributionParamsChanged(hybridGradient, sketchAudit, sketchTolerance, gradientThreshold);
     }
 
     /// @notice Disabled: the parameters always have an owner (the timelock).

@@ -66,9 +66,11 @@ public final class PayableCli implements Runnable {
   /** The configured command line; with {@code verbose}, errors print their stack trace. */
   public static CommandLine newCommandLine(boolean verbose) {
     CommandLine cli = new CommandLine(new PayableCli());
-    // Benchmarks of attribution live in this module, where every module is on the class path.
+    // Benchmarks of modules lora-serving does not depend on join its `payable bench` here, where
+    // every module is on the class path.
     CommandLine bench = cli.getSubcommands().get("bench");
     bench.addSubcommand(new io.payable.cli.bench.AttributionQualityCommand());
+    bench.addSubcommand(new io.payable.cli.bench.AttributionPlantedCommand());
     return cli.setCaseInsensitiveEnumValuesAllowed(true)
         .setExecutionExceptionHandler(new OneLineErrors(verbose));
   }

@@ -17,6 +17,7 @@ import io.payable.contracts.generated.ProtocolParams;
  * @param hybridGradientBps weight of the gradient shares in a hybrid adapter's mix
  * @param sketchAuditBps fraction of gradient events whose query sketch is recomputed
  * @param sketchToleranceBps largest relative distance of a signed sketch from the recomputation
+ * @param gradientThresholdBps gradient shares below this are dropped before the split or the mix
  */
 public record ProtocolParameters(
     int dataContributorsBps,
@@ -30,13 +31,15 @@ public record ProtocolParameters(
     long activationDelaySeconds,
     int hybridGradientBps,
     int sketchAuditBps,
-    int sketchToleranceBps) {
+    int sketchToleranceBps,
+    int gradientThresholdBps) {
 
   /** Defaults of the gradient parameters (the contract's initial values). */
   public static final int DEFAULT_HYBRID_GRADIENT_BPS = 5_000;
 
   public static final int DEFAULT_SKETCH_AUDIT_BPS = 100;
   public static final int DEFAULT_SKETCH_TOLERANCE_BPS = 200;
+  public static final int DEFAULT_GRADIENT_THRESHOLD_BPS = 2_000;
 
   /** Parameters of a contract without the gradient ones: their defaults. */
   public ProtocolParameters(
@@ -61,7 +64,8 @@ public record ProtocolParameters(
         activationDelaySeconds,
         DEFAULT_HYBRID_GRADIENT_BPS,
         DEFAULT_SKETCH_AUDIT_BPS,
-        DEFAULT_SKETCH_TOLERANCE_BPS);
+        DEFAULT_SKETCH_TOLERANCE_BPS,
+        DEFAULT_GRADIENT_THRESHOLD_BPS);
   }
 
   /** Reads every parameter (one call each; the contract has no multicall). */
@@ -79,6 +83,7 @@ public record ProtocolParameters(
         params.activationDelay().send().longValueExact(),
         params.hybridGradientBps().send().intValueExact(),
         params.sketchAuditBps().send().intValueExact(),
-        params.sketchToleranceBps().send().intValueExact());
+        params.sketchToleranceBps().send().intValueExact(),
+        params.gradientThresholdBps().send().intValueExact());
   }
 }

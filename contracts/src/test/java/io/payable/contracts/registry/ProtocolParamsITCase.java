@@ -126,17 +126,20 @@ class ProtocolParamsITCase {
     assertThat(params.hybridGradientBps().send()).isEqualTo(n(5_000));
     assertThat(params.sketchAuditBps().send()).isEqualTo(n(100));
     assertThat(params.sketchToleranceBps().send()).isEqualTo(n(200));
+    assertThat(params.gradientThresholdBps().send()).isEqualTo(n(2_000));
     reverts(
         params,
         stranger,
-        params.setGradientAttributionParams(n(1), n(1), n(1)),
+        params.setGradientAttributionParams(n(1), n(1), n(1), n(1)),
         "OwnableUnauthorizedAccount(address)");
-    String bad = "ProtocolParamsInvalidGradientParams(uint16,uint16,uint16)";
-    reverts(params, owner, params.setGradientAttributionParams(n(10_001), n(0), n(1)), bad);
-    reverts(params, owner, params.setGradientAttributionParams(n(0), n(10_001), n(1)), bad);
-    reverts(params, owner, params.setGradientAttributionParams(n(0), n(0), n(0)), bad);
-    reverts(params, owner, params.setGradientAttributionParams(n(0), n(0), n(10_001)), bad);
-    var receipt = params.setGradientAttributionParams(n(10_000), n(10_000), n(10_000)).send();
+    String bad = "ProtocolParamsInvalidGradientParams(uint16,uint16,uint16,uint16)";
+    reverts(params, owner, params.setGradientAttributionParams(n(10_001), n(0), n(1), n(0)), bad);
+    reverts(params, owner, params.setGradientAttributionParams(n(0), n(10_001), n(1), n(0)), bad);
+    reverts(params, owner, params.setGradientAttributionParams(n(0), n(0), n(0), n(0)), bad);
+    reverts(params, owner, params.setGradientAttributionParams(n(0), n(0), n(10_001), n(0)), bad);
+    reverts(params, owner, params.setGradientAttributionParams(n(0), n(0), n(1), n(10_001)), bad);
+    var receipt =
+        params.setGradientAttributionParams(n(10_000), n(10_000), n(10_000), n(10_000)).send();
     assertThat(params.getGradientAttributionParamsChangedEvents(receipt))
         .singleElement()
         .satisfies(
@@ -144,11 +147,17 @@ class ProtocolParamsITCase {
               assertThat(e.hybridGradientBps).isEqualTo(n(10_000));
               assertThat(e.sketchAuditBps).isEqualTo(n(10_000));
               assertThat(e.sketchToleranceBps).isEqualTo(n(10_000));
+              assertThat(e.gradientThresholdBps).isEqualTo(n(10_000));
             });
-    params.setGradientAttributionParams(n(0), n(0), n(1)).send();
+    assertThat(params.gradientThresholdBps().send()).isEqualTo(n(10_000));
+    var zero = params.setGradientAttributionParams(n(0), n(0), n(1), n(0)).send();
+    assertThat(params.getGradientAttributionParamsChangedEvents(zero))
+        .singleElement()
+        .satisfies(e -> assertThat(e.gradientThresholdBps).isEqualTo(n(0)));
     assertThat(params.hybridGradientBps().send()).isEqualTo(n(0));
     assertThat(params.sketchAuditBps().send()).isEqualTo(n(0));
     assertThat(params.sketchToleranceBps().send()).isEqualTo(n(1));
+    assertThat(params.gradientThresholdBps().send()).isEqualTo(n(0));
   }
 
   /** M-3: 0 would make roots unrevocable, a huge value would overflow every postRoot. */

@@ -153,6 +153,14 @@ public final class AttributionOptions {
           .defaultValue(ProtocolParameters.DEFAULT_HYBRID_GRADIENT_BPS)
           .withDescription("Fallback weight of gradient shares in a hybrid mix without a chain.");
 
+  public static final ConfigOption<Integer> GRADIENT_THRESHOLD_BPS =
+      ConfigOptions.key("attribution.gradient-threshold-bps")
+          .intType()
+          .defaultValue(ProtocolParameters.DEFAULT_GRADIENT_THRESHOLD_BPS)
+          .withDescription(
+              "Fallback threshold on gradient shares before a gradient split or hybrid mix without"
+                  + " a chain (bps).");
+
   public static final ConfigOption<Integer> SKETCH_AUDIT_BPS =
       ConfigOptions.key("attribution.sketch-audit-bps")
           .intType()
@@ -270,7 +278,8 @@ public final class AttributionOptions {
         config.get(EPOCH_LENGTH).toMillis(),
         config.get(HYBRID_GRADIENT_BPS),
         config.get(SKETCH_AUDIT_BPS),
-        config.get(SKETCH_TOLERANCE_BPS));
+        config.get(SKETCH_TOLERANCE_BPS),
+        config.get(GRADIENT_THRESHOLD_BPS));
   }
 
   /** The configured adapters, with treasuries from {@link #DATANET_TREASURIES}. */

@@ -5,7 +5,8 @@ import java.util.TreeMap;
 
 /**
  * Version 2's hybrid (docs/attribution.md, V2.7): span and gradient shares mixed with weight {@code
- * mu = hybrid_gradient_bps}, before version 1's threshold.
+ * mu = hybrid_gradient_bps}, before version 1's threshold. The gradient side is given after its own
+ * threshold ({@link GradientThreshold}), so its shares are those of the kept contributors.
  */
 public final class HybridMix {
   private HybridMix() {}

@@ -97,6 +97,7 @@ public final class AttributionMerger
         spans,
         request.gradient(),
         params.hybridGradientBps(),
+        params.gradientThresholdBps(),
         d -> tokens.getOrDefault(d, 0L));
   }
 }

@@ -16,6 +16,8 @@ import java.io.Serializable;
  * @param hybridGradientBps weight of the gradient shares in a hybrid adapter's mix (V2.7)
  * @param sketchAuditBps fraction of gradient events whose query sketch is recomputed (V2.8)
  * @param sketchToleranceBps largest relative L2 distance of a signed sketch from its recomputation
+ * @param gradientThresholdBps gradient shares below this are dropped and the rest renormalised
+ *     before a gradient adapter's split or a hybrid adapter's mix (V2.6 step 4)
  */
 public record AttributionParams(
     FeeSplitParams feeSplit,
@@ -25,7 +27,8 @@ public record AttributionParams(
     long epochLengthMillis,
     int hybridGradientBps,
     int sketchAuditBps,
-    int sketchToleranceBps)
+    int sketchToleranceBps,
+    int gradientThresholdBps)
     implements Serializable {
 
   /** Parameters with the gradient ones at ProtocolParams' initial values. */
@@ -43,11 +46,13 @@ public record AttributionParams(
         epochLengthMillis,
         ProtocolParameters.DEFAULT_HYBRID_GRADIENT_BPS,
         ProtocolParameters.DEFAULT_SKETCH_AUDIT_BPS,
-        ProtocolParameters.DEFAULT_SKETCH_TOLERANCE_BPS);
+        ProtocolParameters.DEFAULT_SKETCH_TOLERANCE_BPS,
+        ProtocolParameters.DEFAULT_GRADIENT_THRESHOLD_BPS);
   }
 
-  /** These parameters with other gradient ones. */
-  public AttributionParams withGradient(int hybridGradient, int sketchAudit, int sketchTolerance) {
+  /** These parameters with other gradient ones (in the order of ProtocolParams' setter). */
+  public AttributionParams withGradient(
+      int hybridGradient, int sketchAudit, int sketchTolerance, int gradientThreshold) {
     return new AttributionParams(
         feeSplit,
         thresholdBps,
@@ -56,7 +61,8 @@ public record AttributionParams(
         epochLengthMillis,
         hybridGradient,
         sketchAudit,
-        sketchTolerance);
+        sketchTolerance,
+        gradientThreshold);
   }
 
   public AttributionParams {
@@ -71,14 +77,18 @@ public record AttributionParams(
         || sketchAuditBps < 0
         || sketchAuditBps > 10_000
         || sketchToleranceBps < 1
-        || sketchToleranceBps > 10_000) {
+        || sketchToleranceBps > 10_000
+        || gradientThresholdBps < 0
+        || gradientThresholdBps > 10_000) {
       throw new IllegalArgumentException(
           "gradient parameters outside their bounds: "
               + hybridGradientBps
               + ", "
               + sketchAuditBps
               + ", "
-              + sketchToleranceBps);
+              + sketchToleranceBps
+              + ", "
+              + gradientThresholdBps);
     }
   }
 
@@ -93,7 +103,8 @@ public record AttributionParams(
         p.epochLengthSeconds() * 1000,
         p.hybridGradientBps(),
         p.sketchAuditBps(),
-        p.sketchToleranceBps());
+        p.sketchToleranceBps(),
+        p.gradientThresholdBps());
   }
 
   /** Span options of these parameters: word boundaries, no delimiters (version 1). */

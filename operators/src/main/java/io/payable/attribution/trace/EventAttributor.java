@@ -1,6 +1,7 @@
 package io.payable.attribution.trace;
 
 import io.payable.attribution.gradient.GradientResult;
+import io.payable.attribution.gradient.GradientThreshold;
 import io.payable.attribution.gradient.HybridMix;
 import io.payable.attribution.split.FeeSplitter;
 import io.payable.attribution.split.Payout;
@@ -82,15 +83,18 @@ public final class EventAttributor {
       AdapterInfo adapter,
       List<Span> spans,
       ToLongFunction<String> datanetSize) {
-    return attribute(event, workerOperator, adapter, spans, null, 0, datanetSize);
+    return attribute(event, workerOperator, adapter, spans, null, 0, 0, datanetSize);
   }
 
   /**
    * The attribution of an event by its adapter's method (docs/attribution.md): spans (version 1),
-   * gradient (V2.6: the gradient raw weights) or hybrid (V2.7: span and gradient shares mixed with
-   * weight {@code hybridGradientBps}), then version 1's threshold, renormalisation, cap and split.
+   * gradient (V2.6: the gradient raw weights, thresholded at {@code gradientThresholdBps}) or
+   * hybrid (V2.7: span shares and the thresholded gradient shares mixed with weight {@code
+   * hybridGradientBps}), then version 1's threshold, renormalisation, cap and split.
    *
    * @param gradient the gradient part; required for gradient and hybrid adapters
+   * @param hybridGradientBps the weight of the gradient shares in a hybrid mix
+   * @param gradientThresholdBps gradient shares below this are dropped first (V2.6 step 4)
    */
   public Attribution attribute(
       InferenceEvent event,
@@ -99,6 +103,7 @@ public final class EventAttributor {
       List<Span> spans,
       GradientResult gradient,
       int hybridGradientBps,
+      int gradientThresholdBps,
       ToLongFunction<String> datanetSize) {
     String method = adapter.method();
     if (adapter.usesGradients() && gradient == null) {
@@ -107,9 +112,13 @@ public final class EventAttributor {
     }
     Map<String, Double> raw =
         switch (method) {
-          case AdapterInfo.GRADIENT -> gradient.rawWeights();
+          case AdapterInfo.GRADIENT ->
+              GradientThreshold.apply(gradient.rawWeights(), gradientThresholdBps);
           case AdapterInfo.HYBRID ->
-              HybridMix.mix(scorer.rawWeights(spans), gradient.rawWeights(), hybridGradientBps);
+              HybridMix.mix(
+                  scorer.rawWeights(spans),
+                  GradientThreshold.apply(gradient.rawWeights(), gradientThresholdBps),
+                  hybridGradientBps);
           default -> scorer.rawWeights(spans);
         };
     List<ContributorScore> scores = capped(scorer.shares(raw), MAX_CONTRIBUTORS);

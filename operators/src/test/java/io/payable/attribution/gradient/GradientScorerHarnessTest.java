@@ -53,7 +53,7 @@ class GradientScorerHarnessTest {
   // No audits here: an audit needs the adapter's model (GradientAttributionITCase covers it).
   static final AttributionParams PARAMS =
       new AttributionParams(new FeeSplitParams(7000, 1500, 1000, 500), 100, 6, 10, 3_600_000)
-          .withGradient(5000, 0, 200);
+          .withGradient(5000, 0, 200, 2000);
 
   @TempDir Path dir;
 
@@ -196,7 +196,15 @@ class GradientScorerHarnessTest {
                   new AttributionScorer(PARAMS.thresholdBps()),
                   new FeeSplitter(PARAMS.feeSplit(), TREASURY),
                   PARAMS.epochLengthMillis())
-              .attribute(out.get(0).event(), OPERATOR, GRADIENT, List.of(), g, 5000, d -> 0L);
+              .attribute(
+                  out.get(0).event(),
+                  OPERATOR,
+                  GRADIENT,
+                  List.of(),
+                  g,
+                  PARAMS.hybridGradientBps(),
+                  PARAMS.gradientThresholdBps(),
+                  d -> 0L);
       assertThat(a.method()).isEqualTo("gradient");
       Map<String, BigInteger> paid =
           a.payouts().stream()

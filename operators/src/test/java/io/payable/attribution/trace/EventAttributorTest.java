@@ -102,6 +102,65 @@ class EventAttributorTest {
     assertThat(total(a.payouts())).isEqualTo(BigInteger.valueOf(999));
   }
 
+  /**
+   * docs/attribution.md, worked example (version 2, hybrid): gradient raw weights A 5, B 3, C 1,
+   * spans credit only A; at gradient_threshold_bps 2,000 C (1/9) is dropped, g = 0.625 / 0.375,
+   * mixed at 5,000 bps: 0.8125 / 0.1875 of the 700,002 wei data pool.
+   */
+  @Test
+  void gradientSharesBelowTheirThresholdAreDroppedBeforeTheSplitAndTheMix() {
+    String carol = "0x000000000000000000000000000000000000ca01";
+    InferenceEvent event =
+        event(
+            "The model wrote: some years ago, never mind how long precisely, having little or no"
+                + " money in my purse. Then it stopped.",
+            BigInteger.valueOf(1_000_003));
+    var spans =
+        index.maximalSpans(
+            event.outputText(), SpanParams.builder().minLength(6).maxOccurrences(10).build());
+    var gradient =
+        new io.payable.attribution.gradient.GradientResult(
+            Map.of(ALICE, 5.0, BOB, 3.0, carol, 1.0), List.of(), false);
+    AdapterInfo hybrid =
+        new AdapterInfo("moby-lora", "0xowner", List.of("moby"), Map.of(), AdapterInfo.HYBRID);
+    AdapterInfo gradientOnly =
+        new AdapterInfo("moby-lora", "0xowner", List.of("moby"), Map.of(), AdapterInfo.GRADIENT);
+
+    Attribution mixed =
+        attributor.attribute(event, "0xoperator", hybrid, spans, gradient, 5_000, 2_000, d -> 1);
+    assertThat(mixed.scores())
+        .extracting(s -> s.contributor(), s -> s.share())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(ALICE, 0.8125),
+            org.assertj.core.groups.Tuple.tuple(BOB, 0.1875));
+    // 568,751.625 and 131,250.375: the wei left goes to the larger fraction (A).
+    assertThat(amount(mixed.payouts(), ALICE)).isEqualTo(BigInteger.valueOf(568_752));
+    assertThat(amount(mixed.payouts(), BOB)).isEqualTo(BigInteger.valueOf(131_250));
+    assertThat(amount(mixed.payouts(), carol)).isEqualTo(BigInteger.ZERO);
+    assertThat(total(mixed.payouts())).isEqualTo(event.feeWei());
+
+    // A gradient adapter: the kept raw weights go to section 6, shares 0.625 and 0.375:
+    // 437,501.25 and 262,500.75, the wei left to B.
+    Attribution grad =
+        attributor.attribute(
+            event, "0xoperator", gradientOnly, spans, gradient, 5_000, 2_000, d -> 1);
+    assertThat(grad.scores())
+        .extracting(s -> s.contributor(), s -> s.share())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(ALICE, 0.625),
+            org.assertj.core.groups.Tuple.tuple(BOB, 0.375));
+    assertThat(amount(grad.payouts(), ALICE)).isEqualTo(BigInteger.valueOf(437_501));
+    assertThat(amount(grad.payouts(), BOB)).isEqualTo(BigInteger.valueOf(262_501));
+
+    // Without the threshold (0 bps) C keeps its 1/9 of the gradient, 1/18 of the mix.
+    Attribution none =
+        attributor.attribute(event, "0xoperator", hybrid, spans, gradient, 5_000, 0, d -> 1);
+    assertThat(none.scores())
+        .extracting(s -> s.contributor())
+        .containsExactlyInAnyOrder(ALICE, BOB, carol);
+    assertThat(total(none.payouts())).isEqualTo(event.feeWei());
+  }
+
   private static InferenceEvent event(String output, BigInteger fee) {
     Instant done = Instant.parse("2026-11-21T12:34:56Z");
     return new InferenceEvent(
