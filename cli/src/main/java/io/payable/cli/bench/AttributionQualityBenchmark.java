@@ -2,6 +2,7 @@ package io.payable.cli.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import io.payable.attribution.gradient.GradientThreshold;
 import io.payable.attribution.gradient.HybridMix;
 import io.payable.index.query.ShardedIndex;
 import io.payable.index.query.SpanParams;
@@ -82,6 +83,7 @@ final class AttributionQualityBenchmark {
       int layers,
       int k,
       int hybridBps,
+      int gradientThresholdBps,
       double temperature,
       Path tokenizer,
       Path baseModel) {}
@@ -347,7 +349,12 @@ final class AttributionQualityBenchmark {
                 spanIndex.maximalSpans(tok.decode(outputs[i], true), SpanParams.defaults()));
         predicted.get("spans")[i] = vector(contributors, sp);
         predicted.get("gradient")[i] = vector(contributors, g);
-        predicted.get("hybrid")[i] = vector(contributors, HybridMix.mix(sp, g, o.hybridBps()));
+        // Ranked by the gradient's raw weights (every contributor), mixed as the spec mixes.
+        predicted.get("hybrid")[i] =
+            vector(
+                contributors,
+                HybridMix.mix(
+                    sp, GradientThreshold.apply(g, o.gradientThresholdBps()), o.hybridBps()));
         double[] plain = new double[q.length];
         for (int j = 0; j < q.length; j++) {
           plain[j] = q[j];

@@ -111,6 +111,12 @@ public final class AttributionQualityCommand implements Callable<Integer> {
   int hybridBps;
 
   @Option(
+      names = "--gradient-threshold-bps",
+      defaultValue = "2000",
+      description = "Gradient shares below this are dropped before the hybrid mix (V2.6 step 4).")
+  int gradientThresholdBps;
+
+  @Option(
       names = "--temperature",
       defaultValue = "0.8",
       description = "Sampling temperature of the outputs, from the first seed; 0 is greedy.")
@@ -185,6 +191,7 @@ public final class AttributionQualityCommand implements Callable<Integer> {
             layers,
             k,
             hybridBps,
+            gradientThresholdBps,
             temperature,
             baseModel == null ? tokenizerDir(dir) : null,
             baseModel);
