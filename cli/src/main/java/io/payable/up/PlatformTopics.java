@@ -10,6 +10,7 @@ public final class PlatformTopics {
   public static final String CURATION = "datanet.curation";
   public static final String SUBMISSION_REJECTIONS = "datanet.rejections";
   public static final String INDEX_MANIFEST = "index.manifest";
+  public static final String INFLUENCE_MANIFEST = "influence.manifest";
   public static final String INFERENCE_EVENTS = "inference.events";
   public static final String INFERENCE_REJECTIONS = "inference.rejections";
   public static final String REWARDS_ATTRIBUTED = "rewards.attributed";
@@ -21,6 +22,7 @@ public final class PlatformTopics {
           CURATION,
           SUBMISSION_REJECTIONS,
           INDEX_MANIFEST,
+          INFLUENCE_MANIFEST,
           INFERENCE_EVENTS,
           INFERENCE_REJECTIONS,
           REWARDS_ATTRIBUTED,

@@ -348,11 +348,14 @@ class ConsoleITCase {
         browser.screenshots("trace-answer");
         assertThat(browser.overflowAtPhoneWidth()).as("wider than a phone").isEmpty();
 
-        // Trace: any attributed event; the page's split is the table's, to the wei.
+        // Trace: any attributed event with spans; the page's split is the table's, to the wei.
         d.get(base + "#/trace");
-        awaitAfterReloads(d, () -> attributedEventRow(d) != null, Duration.ofSeconds(120));
+        awaitAfterReloads(
+            d,
+            () -> attributedEventRow(d, eventsWithSpans(stack)) != null,
+            Duration.ofSeconds(120));
         browser.screenshots("trace-list");
-        WebElement eventRow = attributedEventRow(d);
+        WebElement eventRow = attributedEventRow(d, eventsWithSpans(stack));
         String eventId = eventRow.getAttribute("data-event");
         eventRow.findElement(By.tagName("a")).click();
         await(d, () -> !d.findElements(By.id("split")).isEmpty(), Duration.ofSeconds(20));
@@ -398,6 +401,43 @@ class ConsoleITCase {
                     && !d.findElements(By.id("output")).isEmpty(),
             Duration.ofSeconds(30));
         assertThat(d.findElement(By.id("output")).getText()).isEqualTo(output);
+
+        // The demo adapter is attributed by the hybrid method: an event of it with top training
+        // examples shows them as attribution_influences holds them, best first.
+        List<Record> influences =
+            PlatformIo.rows(stack.warehouse(), AttributionTables.INFLUENCES).stream()
+                .sorted(
+                    java.util.Comparator.comparing((Record r) -> (String) r.getField("event_id"))
+                        .thenComparing(r -> (Integer) r.getField("rank"))
+                        .thenComparing(r -> (String) r.getField("contribution_id")))
+                .toList();
+        assertThat(influences).as("rows in attribution_influences").isNotEmpty();
+        String hybridEvent = (String) influences.get(0).getField("event_id");
+        List<String> expected =
+            influences.stream()
+                .filter(r -> hybridEvent.equals(r.getField("event_id")))
+                .map(r -> r.getField("contribution_id") + " " + r.getField("contributor"))
+                .toList();
+        d.get(base + "#/trace/" + hybridEvent);
+        await(
+            d,
+            () ->
+                "trace".equals(page(d))
+                    && d.findElement(By.cssSelector("#main > p.mono")).getText().equals(hybridEvent)
+                    && !d.findElements(By.id("influences")).isEmpty(),
+            Duration.ofSeconds(20));
+        assertThat(d.findElement(By.id("method")).getText()).isEqualTo("hybrid");
+        assertThat(
+                d.findElements(By.cssSelector("#influences tbody tr")).stream()
+                    .map(
+                        tr ->
+                            tr.getAttribute("data-contribution")
+                                + " "
+                                + tr.getAttribute("data-contributor"))
+                    .toList())
+            .isEqualTo(expected);
+        browser.screenshots("trace-influences");
+        assertThat(browser.overflowAtPhoneWidth()).as("wider than a phone").isEmpty();
 
         // Payouts: once the epoch of the chat's answer is settled under an active root, the
         // contributor's page shows that epoch's amount, and Claim through the wallet pays exactly
@@ -602,15 +642,27 @@ class ConsoleITCase {
     return true;
   }
 
-  /** The first event row that credited contributors, or null. */
-  private static WebElement attributedEventRow(WebDriver d) {
+  /** The first listed event that credits contributors and is one of {@code events}. */
+  private static WebElement attributedEventRow(WebDriver d, java.util.Set<String> events) {
     for (WebElement row : d.findElements(By.cssSelector("#events tbody tr"))) {
       String contributors = row.findElements(By.tagName("td")).get(4).getText();
-      if (contributors.matches("[1-9][0-9]*")) {
+      if (contributors.matches("[1-9][0-9]*") && events.contains(row.getAttribute("data-event"))) {
         return row;
       }
     }
     return null;
+  }
+
+  /** Events with at least one row in attribution_spans. */
+  private static java.util.Set<String> eventsWithSpans(EmbeddedStack stack) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    try {
+      PlatformIo.rows(stack.warehouse(), AttributionTables.SPANS)
+          .forEach(r -> out.add((String) r.getField("event_id")));
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read attribution_spans", e);
+    }
+    return out;
   }
 
   /** Creates a Datanet named {@code name} as dev account {@code account}; returns its id. */

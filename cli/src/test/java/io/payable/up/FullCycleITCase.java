@@ -44,15 +44,25 @@ import org.web3j.tx.gas.DefaultGasProvider;
  * the training set of an adapter; consumers pay the worker for completions; exactly those
  * completions are attributed, some of them to contributors whose passages the adapter reproduces;
  * epochs are settled on chain and a contributor claims. Money is conserved: the fees of the
- * attributed events of the settled epochs are what the active root makes claimable.
+ * attributed events of the settled epochs are what the active root makes claimable. The adapter is
+ * the demo's hybrid one: its events carry query sketches, are attributed by spans and gradient
+ * influence against the influence store its training announced, and their top training examples are
+ * recorded.
  */
 class FullCycleITCase {
 
   private static final Logger LOG = LoggerFactory.getLogger(FullCycleITCase.class);
 
-  /** One Datanet, one adapter: the smallest cycle in which an adapter reproduces contributions. */
+  /**
+   * One Datanet, one adapter: the smallest cycle in which an adapter reproduces contributions. Its
+   * adapter is the demo's hybrid one.
+   */
   static final DemoPlan PLAN =
       DemoPlan.defaults(Duration.ofSeconds(10)).withDatanets(List.of("moby-dick"));
+
+  /** Reasons an event of a gradient or hybrid adapter is rejected for its sketch or store. */
+  static final Set<String> SKETCH_REJECTIONS =
+      Set.of("missing_sketch", "bad_sketch", "sketch_mismatch", "influence_store_unavailable");
 
   @Test
   void contributionsToClaimsWithEveryWeiAccountedFor(@TempDir Path dir) throws Exception {
@@ -134,6 +144,7 @@ class FullCycleITCase {
           served.values().stream().filter(s -> s.prompt().contributed()).count(),
           reproduced);
       assertThat(reproduced).as("a contributor credited through a reproduced passage").isNotEmpty();
+      assertHybridAttribution(stack, cycle, text.toString());
       BigDecimal feeSum = fees.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
       LOG.info(
           "settled through epoch {}: claimable {} attributed {} fees {} over {} events",
@@ -241,6 +252,59 @@ class FullCycleITCase {
         HostileRecords.assertEachInTableOnce(stack.warehouse(), table, e.getKey(), e.getValue());
       }
     }
+  }
+
+  /**
+   * The hybrid adapter's influence store was announced, every attributed event was attributed by
+   * the hybrid method, and their top training examples are recorded: contributions of the adapter's
+   * training set, by their contributors, ranked from 0 by decreasing score; no event was rejected
+   * for its sketch or for want of the store.
+   */
+  private static void assertHybridAttribution(EmbeddedStack stack, DemoCycle cycle, String text)
+      throws Exception {
+    String adapter = DemoPlan.adapterOf("moby-dick");
+    assertThat(PLAN.methodOf("moby-dick")).isEqualTo("hybrid");
+    assertThat(text)
+        .contains("Adapter " + adapter + ": ")
+        .contains("attributed by hybrid, influence store of");
+    List<Record> attributions = PlatformIo.rows(stack.warehouse(), AttributionTables.ATTRIBUTIONS);
+    assertThat(attributions)
+        .isNotEmpty()
+        .allSatisfy(r -> assertThat(r.getField("adapter_id")).isEqualTo(adapter))
+        .allSatisfy(r -> assertThat(r.getField("method")).isEqualTo("hybrid"));
+    Set<Object> events = new HashSet<>();
+    attributions.forEach(r -> events.add(r.getField("event_id")));
+    Map<String, String> contributorOf = new HashMap<>();
+    for (Record r : PlatformIo.rows(stack.warehouse(), IngestTables.CONTRIBUTIONS)) {
+      contributorOf.put((String) r.getField("contribution_id"), (String) r.getField("contributor"));
+    }
+    List<Record> influences = PlatformIo.rows(stack.warehouse(), AttributionTables.INFLUENCES);
+    assertThat(influences).as("rows in attribution_influences").isNotEmpty();
+    Map<Object, List<Record>> byEvent = new HashMap<>();
+    for (Record r : influences) {
+      assertThat(events).contains(r.getField("event_id"));
+      assertThat(contributorOf)
+          .containsEntry(
+              (String) r.getField("contribution_id"), (String) r.getField("contributor"));
+      byEvent.computeIfAbsent(r.getField("event_id"), e -> new ArrayList<>()).add(r);
+    }
+    for (List<Record> rows : byEvent.values()) {
+      rows.sort(java.util.Comparator.comparing(r -> (Integer) r.getField("rank")));
+      assertThat(rows.get(0).getField("rank")).isEqualTo(0);
+      for (int i = 1; i < rows.size(); i++) {
+        assertThat((Integer) rows.get(i).getField("rank"))
+            .isGreaterThanOrEqualTo((Integer) rows.get(i - 1).getField("rank"));
+        assertThat((Double) rows.get(i).getField("score"))
+            .isLessThanOrEqualTo((Double) rows.get(i - 1).getField("score"));
+      }
+    }
+    LOG.info(
+        "{} hybrid events, {} of them with top training examples ({} rows)",
+        events.size(),
+        byEvent.size(),
+        influences.size());
+    assertThat(PlatformIo.rows(stack.warehouse(), AttributionTables.REJECTIONS))
+        .noneMatch(r -> SKETCH_REJECTIONS.contains((String) r.getField("reason")));
   }
 
   /** Where the rejections of each input topic land. */

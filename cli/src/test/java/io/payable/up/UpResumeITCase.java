@@ -102,7 +102,12 @@ class UpResumeITCase {
           .contains("[1/6] Resumed the platform of " + dir.toAbsolutePath())
           .contains("submitted before; not submitted again")
           .contains("restored from their last checkpoints")
-          .contains("trained and registered before; loaded on the worker")
+          // The hybrid adapter's influence store, in the first run's run directory, is found and
+          // announced again; nothing is trained again.
+          .contains(
+              "trained and registered before; loaded on the worker; attributed by hybrid,"
+                  + " influence store of")
+          .doesNotContain("Training " + DemoPlan.adapterOf(PLAN.datanets().get(0)) + " [")
           .doesNotContain("Contracts deployed")
           .doesNotContain("Signed and submitted");
       assertThat(readDeployment(cycle)).isEqualTo(deployment);
@@ -114,6 +119,7 @@ class UpResumeITCase {
           "a root of an epoch with the second run's completions posted",
           () -> settled(stack, cycle, rewards.lastPostedEpoch().orElseThrow()),
           cycle);
+      assertAttributedByHybrid(stack, cycle);
       cycle.stopJobs();
       Thread.sleep(1_100);
       stack.chain().mine();
@@ -147,6 +153,25 @@ class UpResumeITCase {
       }
     }
     return false;
+  }
+
+  /**
+   * The second run's completions of the hybrid adapter are attributed by the hybrid method, and
+   * some have their top training examples recorded: the resumed job scores against the store.
+   */
+  private static void assertAttributedByHybrid(EmbeddedStack stack, DemoCycle cycle)
+      throws Exception {
+    Set<String> served = cycle.served().keySet();
+    List<Record> rows =
+        PlatformIo.rows(stack.warehouse(), AttributionTables.ATTRIBUTIONS).stream()
+            .filter(r -> served.contains((String) r.getField("event_id")))
+            .toList();
+    assertThat(rows)
+        .isNotEmpty()
+        .allSatisfy(r -> assertThat(r.getField("method")).isEqualTo("hybrid"));
+    assertThat(PlatformIo.rows(stack.warehouse(), AttributionTables.INFLUENCES))
+        .as("top training examples of the second run's events")
+        .anyMatch(r -> served.contains((String) r.getField("event_id")));
   }
 
   private static void assertConserved(

@@ -16,8 +16,9 @@ import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
 
 /**
- * The trace page's data: an attributed event's output with its spans, who they credit, and the
- * exact split of its fee, plus where that money went on chain (the epoch's root).
+ * The trace page's data: an attributed event's output with its spans or, for an adapter attributed
+ * by gradients (attribution v2), its top training examples, who they credit, and the exact split of
+ * its fee, plus where that money went on chain (the epoch's root).
  */
 final class TraceApi {
 
@@ -80,13 +81,29 @@ final class TraceApi {
     e.put("worker_id", (String) r.getField("worker_id"));
     e.put("fee_wei", ((BigDecimal) r.getField("fee_wei")).toBigIntegerExact().toString());
     e.put("attributed", (Boolean) r.getField("attributed"));
+    // Rows written before attribution v2 have no method: they were attributed by spans.
+    Object method = r.getField("method");
+    e.put("method", method == null ? "spans" : (String) method);
     e.put("contributors", 0);
     return e;
   }
 
   /** GET /api/attributions/{eventId}: the whole trace of one event. */
   Object event(Request request) throws Exception {
-    String id = request.param(0);
+    ObjectNode out = trace(request.param(0));
+    ObjectNode settlement = (ObjectNode) out.get("settlement");
+    OptionalLong active = chain.rewards().activeEpoch();
+    settlement.put(
+        "claimable", active.isPresent() && active.getAsLong() >= settlement.get("epoch").asLong());
+    settlement.put("distributor", chain.deployment().rewardDistributor());
+    return out;
+  }
+
+  /**
+   * The trace of one event from the tables (and the output text, when known): everything {@link
+   * #event} answers but what the chain says about its epoch's root.
+   */
+  ObjectNode trace(String id) {
     List<Record> rows =
         warehouse.rows(AttributionTables.ATTRIBUTIONS, Expressions.equal("event_id", id));
     if (rows.isEmpty()) {
@@ -144,6 +161,24 @@ final class TraceApi {
       }
     }
 
+    // Attribution v2: the training examples of highest influence on the output, best first.
+    ArrayNode influences = out.putArray("influences");
+    List<Record> influenceRows =
+        new ArrayList<>(
+            warehouse.rows(AttributionTables.INFLUENCES, Expressions.equal("event_id", id)));
+    // One row per piece of an example: its pieces share the rank.
+    influenceRows.sort(
+        Comparator.comparing((Record r) -> (Integer) r.getField("rank"))
+            .thenComparing(r -> (String) r.getField("contribution_id")));
+    for (Record r : influenceRows) {
+      ObjectNode i = influences.addObject();
+      i.put("rank", (Integer) r.getField("rank"));
+      i.put("example", (Long) r.getField("example"));
+      i.put("contribution_id", (String) r.getField("contribution_id"));
+      i.put("contributor", (String) r.getField("contributor"));
+      i.put("score", (Double) r.getField("score"));
+    }
+
     long epoch = (Long) rows.get(0).getField("epoch");
     ObjectNode settlement = out.putObject("settlement");
     settlement.put("epoch", epoch);
@@ -161,9 +196,6 @@ final class TraceApi {
         settlement.put("block_number", (Long) block);
       }
     }
-    OptionalLong active = chain.rewards().activeEpoch();
-    settlement.put("claimable", active.isPresent() && active.getAsLong() >= epoch);
-    settlement.put("distributor", chain.deployment().rewardDistributor());
     return out;
   }
 

@@ -135,6 +135,7 @@ public final class DemoCycle implements AutoCloseable {
                 stack.warehouse().catalog(),
                 model,
                 dir.resolve("models").resolve("runs"),
+                bootstrap,
                 out)
             .trainAndPublish(worker, Duration.ofMinutes(3), stopping::get);
     modelFactory =

@@ -154,6 +154,8 @@ final class DemoJobs implements AutoCloseable {
     c.set(AttributionOptions.CHAIN_REFRESH, Duration.ofSeconds(5));
     c.set(AttributionOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2));
     c.set(AttributionOptions.INDEX_CACHE_DIR, stack.dataDir().resolve("index-cache").toString());
+    // The influence stores of the hybrid demo adapters, announced by the demo's training step.
+    c.set(AttributionOptions.INFLUENCE_MANIFEST_TOPIC, PlatformTopics.INFLUENCE_MANIFEST);
     return c;
   }
 

@@ -11,6 +11,8 @@ import java.util.List;
  * passages.
  *
  * @param datanets demo Datanet names (see {@link DemoCorpora#FILES})
+ * @param hybridDatanets those of {@code datanets} whose adapter is attributed by the {@code hybrid}
+ *     method (docs/attribution.md, V2.7: spans and gradient influence); the others by {@code spans}
  * @param passagesPerDatanet contributions submitted to each Datanet
  * @param trainingSteps optimizer steps of each adapter
  * @param seqLen tokens per packed training sequence; each contribution is the beginning of a corpus
@@ -22,6 +24,7 @@ import java.util.List;
  */
 public record DemoPlan(
     List<String> datanets,
+    List<String> hybridDatanets,
     int passagesPerDatanet,
     int trainingSteps,
     int seqLen,
@@ -32,9 +35,13 @@ public record DemoPlan(
 
   public DemoPlan {
     datanets = List.copyOf(datanets);
+    hybridDatanets = List.copyOf(hybridDatanets);
     Preconditions.checkArgument(!datanets.isEmpty(), "name at least one demo Datanet");
     for (String d : datanets) {
       Preconditions.checkArgument(DemoCorpora.FILES.containsKey(d), "no demo corpus for %s", d);
+    }
+    for (String d : hybridDatanets) {
+      Preconditions.checkArgument(datanets.contains(d), "hybrid Datanet %s is not in the plan", d);
     }
     Preconditions.checkArgument(passagesPerDatanet >= 2, "at least two passages per Datanet");
     Preconditions.checkArgument(seqLen >= 32, "at least 32 tokens per passage");
@@ -46,16 +53,28 @@ public record DemoPlan(
     Preconditions.checkArgument(maxTokens >= 8, "at least 8 tokens per request");
   }
 
-  /** What {@code payable up} runs: the three demo Datanets, one adapter each. */
+  /**
+   * What {@code payable up} runs: the three demo Datanets, one adapter each; Moby-Dick's adapter is
+   * attributed by the hybrid method, the others by spans.
+   */
   public static DemoPlan defaults(Duration epoch) {
     return new DemoPlan(
-        List.copyOf(DemoCorpora.FILES.keySet()), 8, 40, 64, 3, 32, Duration.ofMillis(700), epoch);
+        List.copyOf(DemoCorpora.FILES.keySet()),
+        List.of("moby-dick"),
+        8,
+        40,
+        64,
+        3,
+        32,
+        Duration.ofMillis(700),
+        epoch);
   }
 
-  /** This plan with other Datanets. */
+  /** This plan with other Datanets; those of them that were hybrid stay hybrid. */
   public DemoPlan withDatanets(List<String> names) {
     return new DemoPlan(
         names,
+        hybridDatanets.stream().filter(names::contains).toList(),
         passagesPerDatanet,
         trainingSteps,
         seqLen,
@@ -68,7 +87,20 @@ public record DemoPlan(
   /** This plan with another number of training steps per adapter. */
   public DemoPlan withTrainingSteps(int steps) {
     return new DemoPlan(
-        datanets, passagesPerDatanet, steps, seqLen, consumers, maxTokens, requestInterval, epoch);
+        datanets,
+        hybridDatanets,
+        passagesPerDatanet,
+        steps,
+        seqLen,
+        consumers,
+        maxTokens,
+        requestInterval,
+        epoch);
+  }
+
+  /** The attribution method of the adapter trained on {@code datanet}: hybrid or spans. */
+  public String methodOf(String datanet) {
+    return hybridDatanets.contains(datanet) ? "hybrid" : "spans";
   }
 
   /** The adapter trained on {@code datanet}. */

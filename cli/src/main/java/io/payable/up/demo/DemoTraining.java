@@ -1,8 +1,11 @@
 package io.payable.up.demo;
 
+import io.payable.attribution.gradient.InfluenceStoreEvent;
 import io.payable.contracts.chain.ChainClient;
 import io.payable.factory.chain.AdapterRegistry;
 import io.payable.factory.chain.DatanetGate;
+import io.payable.factory.provenance.AdapterArtifact;
+import io.payable.factory.provenance.TrainingManifest;
 import io.payable.factory.publish.AdapterPublisher;
 import io.payable.factory.run.AdapterTrainer;
 import io.payable.factory.run.ModelFactory;
@@ -11,26 +14,36 @@ import io.payable.factory.run.TrainingOutcome;
 import io.payable.factory.run.TrainingSpec;
 import io.payable.ingest.sink.IngestTables;
 import io.payable.models.train.StepProgress;
+import io.payable.up.PlatformTopics;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Properties;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.web3j.utils.Numeric;
 
 /**
  * Fine-tunes one adapter per demo Datanet with the model factory, on the contributions the ingest
  * job accepted (at a pinned snapshot), registers each on chain with its provenance as the adapter
  * owner, and publishes it to the worker's adapter store and the running worker. An adapter already
- * registered and stored (a restart on the same data directory) is only loaded again.
+ * registered and stored (a restart on the same data directory) is only loaded again. A {@code
+ * hybrid} adapter's influence store, written by the model factory into its run directory, is
+ * announced on {@code influence.manifest} for the attribution job, on a restart again (the scorer
+ * takes the same announcement twice as once).
  */
 final class DemoTraining {
 
@@ -39,6 +52,7 @@ final class DemoTraining {
   private final Catalog catalog;
   private final DemoBaseModel.Base base;
   private final Path runs;
+  private final String bootstrap;
   private final PrintWriter out;
 
   DemoTraining(
@@ -47,12 +61,14 @@ final class DemoTraining {
       Catalog catalog,
       DemoBaseModel.Base base,
       Path runs,
+      String bootstrap,
       PrintWriter out) {
     this.plan = plan;
     this.chain = chain;
     this.catalog = catalog;
     this.base = base;
     this.runs = runs;
+    this.bootstrap = bootstrap;
     this.out = out;
   }
 
@@ -85,7 +101,9 @@ final class DemoTraining {
       if (Files.isDirectory(stored)
           && registry.read(AdapterRegistry.registryKey(name)).isPresent()) {
         publisher.publish(stored, worker.adapterStore(), Optional.empty(), workers);
-        say("Adapter %s: trained and registered before; loaded on the worker.", name);
+        say(
+            "Adapter %s: trained and registered before; loaded on the worker%s.",
+            name, announceInfluenceStore(stored));
         continue;
       }
       String datanetId = Numeric.toHexString(chain.datanetId(datanet));
@@ -107,6 +125,7 @@ final class DemoTraining {
               .checkpointEvery(0)
               .seed(1L)
               .priceWei(DemoChain.PRICE_WEI)
+              .attribution(plan.methodOf(datanet))
               .build();
       Progress progress = new Progress(name);
       TrainingOutcome outcome = factory.train(spec.toRequest(), progress, stopping);
@@ -115,14 +134,65 @@ final class DemoTraining {
           publisher.publish(outcome.adapterDir(), worker.adapterStore(), Optional.empty(), workers);
       boolean loaded = p.workers().stream().allMatch(AdapterPublisher.WorkerAnswer::ok);
       say(
-          "Adapter %s: %d contributions, final loss %.3f, registered in block %d; %s.",
+          "Adapter %s: %d contributions, final loss %.3f, registered in block %d; %s%s.",
           name,
           outcome.manifest().trainingSet().count(),
           outcome.row().finalLoss(),
           outcome.row().blockNumber(),
-          loaded ? "published to the worker" : "NOT loaded on the worker: " + p.workers());
+          loaded ? "published to the worker" : "NOT loaded on the worker: " + p.workers(),
+          announceInfluenceStore(p.storedAt()));
     }
     return names;
+  }
+
+  /**
+   * Announces the influence store of the adapter stored at {@code stored} on {@code
+   * influence.manifest}, if its training manifest names one ({@code gradient} and {@code hybrid}
+   * adapters): the store in the run directory, the stored adapter (the audit's weights) and the
+   * base model. Returns what to add to the adapter's line.
+   */
+  private String announceInfluenceStore(Path stored) {
+    TrainingManifest manifest = TrainingManifest.read(stored.resolve(AdapterArtifact.MANIFEST));
+    TrainingManifest.InfluenceStoreEntry entry = manifest.influenceStore();
+    if (entry == null) {
+      return "";
+    }
+    Path store = runs.resolve(manifest.runId()).resolve(entry.file());
+    if (!Files.isRegularFile(store)) {
+      // The attribution job keeps its events waiting for a store: none is paid unattributed.
+      return "; its influence store " + store + " is missing: its events wait unattributed";
+    }
+    InfluenceStoreEvent event =
+        new InfluenceStoreEvent(
+            manifest.adapterName(),
+            store.toString(),
+            entry.sha256(),
+            stored.toAbsolutePath().toString(),
+            base.dir().toAbsolutePath().toString());
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  PlatformTopics.INFLUENCE_MANIFEST,
+                  event.adapterId().getBytes(StandardCharsets.UTF_8),
+                  event.toJson()))
+          .get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while announcing " + store, e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(
+          "could not announce the influence store of " + manifest.adapterName(), e.getCause());
+    }
+    return String.format(
+        Locale.ROOT,
+        "; attributed by %s, influence store of %d examples announced",
+        manifest.attributionMethod(),
+        entry.examples());
   }
 
   /** Waits until the ingest job has committed {@code count} contributions to {@code datanetId}. */

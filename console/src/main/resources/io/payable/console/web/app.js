@@ -189,7 +189,7 @@ async function tracePage() {
     h('td', { class: 'num' }, open(e.fee_wei, 9)),
     h('td', { class: 'num' }, e.attributed ? e.contributors : 'none (treasury)')));
   setPage('Trace',
-    h('p', { class: 'muted' }, 'Where the fee of an inference went: the spans of its output found in Datanets, the contributors they credit, and the exact split.'),
+    h('p', { class: 'muted' }, 'Where the fee of an inference went: the spans of its output found in Datanets or the training examples that influenced it most, the contributors they credit, and the exact split.'),
     h('form', { class: 'card', onsubmit: (ev) => { ev.preventDefault(); guarded(async () => {
       const r = await api.post('/api/trace', { output: output.value });
       if (r.event_ids.length === 0) throw new Error(r.message);
@@ -240,6 +240,7 @@ async function traceEventPage(id) {
       t.spans.map((s, i) => [h('button', { type: 'button', class: 'span', 'data-span': i, onclick: (e) => pick(i, e.currentTarget) }, s.text), ' … ']));
   const contributors = t.split.filter((s) => s.role === 'contributor');
   const fee = BigInt(t.fee_wei);
+  const method = t.method || 'spans';
   const splitRows = t.split.map((s) => h('tr', { 'data-role': s.role },
     h('td', {}, h('a', { class: 'mono', href: `#/payouts/${s.recipient}` }, short(s.recipient, 6))),
     h('td', {}, s.role.replace('_', ' ')),
@@ -253,8 +254,10 @@ async function traceEventPage(id) {
     h('p', { class: 'mono muted' }, t.event_id),
     h('div', { class: 'stats' },
       stat('Fee', open(t.fee_wei, 9), 'fee', t.fee_wei), stat('Adapter', t.adapter_id), stat('Epoch', t.epoch),
-      stat('Spans', t.spans.length, 'span-count'), stat('Contributors', contributors.length)),
+      stat('Method', method, 'method'), stat('Spans', t.spans.length, 'span-count'),
+      stat('Contributors', contributors.length)),
     h('h2', {}, 'Output'), outputBox, detail,
+    method === 'spans' ? null : influencesSection(method, t.influences || []),
     h('h2', {}, 'Contributor shares'),
     contributors.length === 0 ? h('p', {}, 'No contributor was credited: the data pool went to the Datanets’ treasuries.') :
       h('div', { class: 'card', id: 'shares' }, contributors.map((c) => h('div', { class: 'row', 'data-contributor': c.recipient },
@@ -271,6 +274,26 @@ async function traceEventPage(id) {
           st.tx_hash ? h('p', {}, 'Posted in transaction ', h('span', { class: 'mono' }, st.tx_hash), st.block_number ? ` at block ${st.block_number}` : '') : null,
           h('p', {}, st.claimable ? 'This epoch’s root is active: every recipient can claim on the ' : 'The root is not active yet (veto window); then claim on the ',
             h('a', { href: contributors[0] ? `#/payouts/${contributors[0].recipient}` : '#/payouts' }, 'Payouts page'), '.')]));
+}
+
+/**
+ * Attribution v2: the training examples whose gradients align most with the output's (the
+ * attribution_influences rows), each with its contribution, contributor and score.
+ */
+function influencesSection(method, influences) {
+  const how = method === 'hybrid'
+    ? 'Attributed by the hybrid method: each contributor’s weight mixes its spans’ weight and the gradient influence of its training examples (ProtocolParams hybrid_gradient_bps).'
+    : 'Attributed by gradient influence: contributors are credited by the positive influence of their training examples on this output.';
+  const rows = influences.map((i) => h('tr', { 'data-contributor': i.contributor, 'data-contribution': i.contribution_id },
+    h('td', { class: 'num' }, i.rank + 1),
+    h('td', { class: 'mono', title: i.contribution_id }, short(i.contribution_id, 6)),
+    h('td', {}, h('a', { class: 'mono', href: `#/payouts/${i.contributor}`, title: i.contributor }, short(i.contributor, 5))),
+    h('td', { class: 'num hide-narrow' }, i.example),
+    h('td', { class: 'num', title: String(i.score) }, i.score.toPrecision(3))));
+  return [h('h2', {}, 'Top training examples'),
+    h('p', { class: 'muted' }, how),
+    influences.length === 0 ? h('p', { id: 'no-influences' }, 'No training example had a positive influence on this output.') :
+      table([['#', 'num'], ['Contribution'], ['Contributor'], ['Example', 'num hide-narrow'], ['Score', 'num']], rows, { id: 'influences' })];
 }
 
 // ---------------------------------------------------------------- Payouts
