@@ -59,8 +59,8 @@ export PAYABLE_SOURCE_IDLE_TIMEOUT="${PAYABLE_SOURCE_IDLE_TIMEOUT:-1min}"
 export PAYABLE_SHARD_MAX_SYMBOLS="${PAYABLE_SHARD_MAX_SYMBOLS:-16777216}"
 taskmanagers="${PAYABLE_TASKMANAGERS:-2}"
 partitions="${PAYABLE_KAFKA_PARTITIONS:-2}"
-topics=(datanet.submissions datanet.curation datanet.rejections index.manifest inference.events
-  inference.rejections rewards.attributed rewards.rejections)
+topics=(datanet.submissions datanet.curation datanet.rejections index.manifest influence.manifest
+  inference.events inference.rejections rewards.attributed rewards.rejections)
 cli_dist="$repo/cli/target/payable-cli"
 classpath_file="$here/flink-cluster/target/classpath.txt"
 
