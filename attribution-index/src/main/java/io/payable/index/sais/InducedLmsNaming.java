@@ -108,16 +108,7 @@ final class InducedLmsNaming {
         sa[i] = ~j;
       }
     }
-    for (int i = n - 1; i >= 0; i--) {
-      if (sa[i] > 0 && sa[i] < n) {
-        sa[i] += n;
-        for (j = i - 1; sa[j] < n; --j) {
-          // Scan back to the previous marked entry.
-        }
-        sa[j] -= n;
-        i = j;
-      }
-    }
+    SuffixArrays.moveMarksToGroupEnds(sa, n);
     ByteSais.bucketEnds(c, b);
     d += 1;
     for (int i = n - 1; i >= 0; i--) {

@@ -57,21 +57,25 @@ final class LmsKeyNaming {
   /**
    * As {@link #sortAndName}, for texts with few distinct keys (natural text: 54,822 for 5.9M LMS
    * substrings of 18 MB of English): one scan gives every LMS substring the id of its key in a hash
-   * table, written at {@code sa[p / 2]}, only the distinct keys are sorted, and one pass turns the
-   * ids into the reduced text. Returns -1, with {@code sa} to be cleared, when the keys are too
-   * many.
+   * table, written right to left at the end of {@code sa} where the reduced text goes, only the
+   * distinct keys are sorted, and one sequential pass turns the ids into names. Returns -1, with
+   * {@code sa} to be cleared, when the keys are too many.
    */
   private static long nameByTable(
       byte[] t, int[] sa, int n, int[] counts, int[] lmsCount, int maxTableKeys) {
     KeyTable table = new KeyTable(maxTableKeys);
     Arrays.fill(lmsCount, 0);
     Arrays.fill(counts, 0);
-    int m = 0;
+    // LMS positions with long keys and their slots in the reduced text, for the refinement.
+    int[] longPos = new int[64];
+    int[] longSlot = new int[64];
+    int longs = 0;
     int c1 = t[n - 1] & 0xff;
     counts[c1]++;
     boolean s1 = false;
     long window = (long) ((c1 << 1) + 1) << (BITS * (PAIRS - 1));
     int next = n;
+    int j = n;
     for (int i = n - 2; i >= 0; i--) {
       int c0 = t[i] & 0xff;
       counts[c0]++;
@@ -80,19 +84,23 @@ final class LmsKeyNaming {
         // i + 1 is an LMS position and the window holds its pairs.
         int p = i + 1;
         int d = next - p;
-        long key;
+        int id;
         if (d < PAIRS) {
-          key = window & (-1L << (BITS * (PAIRS - 1 - d)));
+          id = table.add(window & (-1L << (BITS * (PAIRS - 1 - d))));
         } else {
-          key = window | LONG;
+          id = table.addLong(window | LONG);
+          if (longs == longPos.length) {
+            longPos = Arrays.copyOf(longPos, longs * 2);
+            longSlot = Arrays.copyOf(longSlot, longs * 2);
+          }
+          longPos[longs] = p;
+          longSlot[longs++] = j - 1;
         }
-        int id = table.add(key);
         if (id < 0) {
           return -1;
         }
-        sa[p >> 1] = id + 1;
+        sa[--j] = id;
         lmsCount[c1]++;
-        m++;
         next = p;
       }
       window =
@@ -100,10 +108,10 @@ final class LmsKeyNaming {
       c1 = c0;
       s1 = s0;
     }
+    int m = n - j;
     if (m == 0) {
       return 0;
     }
-    int len = (n + 1) >> 1;
     // Names: the distinct keys in order; a long key held by several substrings gets one name per
     // distinct substring, ordered by the text.
     int distinct = table.size;
@@ -115,7 +123,7 @@ final class LmsKeyNaming {
     int[] refineIndex = null;
     int refined = 0;
     for (int id = 0; id < distinct; id++) {
-      if (table.byId[id] < 0 && table.counts[id] > 1) {
+      if (table.byId[id] < 0 && table.longCounts[id] > 1) {
         if (refineIndex == null) {
           refineIndex = new int[distinct];
           Arrays.fill(refineIndex, -1);
@@ -132,19 +140,18 @@ final class LmsKeyNaming {
       int[] fill = new int[refined];
       for (int id = 0; id < distinct; id++) {
         if (refineIndex[id] >= 0) {
-          groups[refineIndex[id]] = new int[table.counts[id]];
+          groups[refineIndex[id]] = new int[table.longCounts[id]];
         }
       }
-      for (int x = 0; x < len; x++) {
-        int v = sa[x];
-        if (v != 0 && refineIndex[v - 1] >= 0) {
-          int g = refineIndex[v - 1];
-          groups[g][fill[g]++] = lmsAt(stype, x);
+      for (int k = 0; k < longs; k++) {
+        int g = refineIndex[sa[longSlot[k]]];
+        if (g >= 0) {
+          groups[g][fill[g]++] = k;
         }
       }
       widths = new int[refined];
       for (int g = 0; g < refined; g++) {
-        widths[g] = sortTails(t, n, stype, groups[g]);
+        widths[g] = sortTails(t, n, stype, groups[g], longPos);
       }
     }
     int[] nameOf = new int[distinct];
@@ -154,32 +161,30 @@ final class LmsKeyNaming {
       if (id < 0) {
         id = table.find(key | LONG);
       }
-      nameOf[id] = names + 1;
+      nameOf[id] = names;
       names += refineIndex != null && refineIndex[id] >= 0 ? widths[refineIndex[id]] : 1;
     }
-    // A refined substring's own name replaces its id, negated.
+    // A refined substring's own name replaces its id, complemented.
     for (int g = 0; g < refined; g++) {
       int[] group = groups[g];
-      int name = nameOf[sa[group[0] >> 1] - 1];
+      int name = nameOf[sa[longSlot[group[0]]]];
       for (int k = 0; k < group.length; k++) {
-        if (k > 0 && compareTails(t, stype, n, group[k - 1], group[k]) != 0) {
+        if (k > 0 && compareTails(t, stype, n, longPos[group[k - 1]], longPos[group[k]]) != 0) {
           name++;
         }
-        sa[group[k] >> 1] = -name;
+        sa[longSlot[group[k]]] = ~name;
       }
     }
-    // The reduced text, from the ids at sa[0, len) to sa[n - m, n); n - m >= len.
-    for (int x = len - 1, j = n - 1; x >= 0; x--) {
+    // The reduced text: ids to names in place at sa[n - m, n).
+    for (int x = n - m; x < n; x++) {
       int v = sa[x];
-      if (v != 0) {
-        sa[j--] = (v > 0 ? nameOf[v - 1] : -v) - 1;
-      }
+      sa[x] = v >= 0 ? nameOf[v] : ~v;
     }
     if (names == m) {
       // All distinct: each LMS position goes to the index its name gives.
       c1 = t[n - 1] & 0xff;
       s1 = false;
-      int j = n - 1;
+      j = n - 1;
       for (int i = n - 2; i >= 0; i--) {
         int c0 = t[i] & 0xff;
         boolean s0 = c0 < c1 || (c0 == c1 && s1);
@@ -213,40 +218,41 @@ final class LmsKeyNaming {
     return stype;
   }
 
-  /** The LMS position {@code p} with {@code p / 2 == x}: whichever of 2x and 2x + 1 is one. */
-  private static int lmsAt(long[] stype, int x) {
-    int p = 2 * x;
-    boolean lms = p > 0 && isS(stype, p) && !isS(stype, p - 1);
-    return lms ? p : p + 1;
-  }
-
   private static boolean isS(long[] stype, int i) {
     return ((stype[i >>> 6] >>> i) & 1) != 0;
   }
 
-  /** Sorts LMS positions with equal long keys by their tails; returns the number of distinct. */
-  private static int sortTails(byte[] t, int n, long[] stype, int[] group) {
+  /**
+   * Sorts the long-key LMS substrings {@code group} (indices into {@code pos}) with equal keys by
+   * their tails; returns the number of distinct.
+   */
+  private static int sortTails(byte[] t, int n, long[] stype, int[] group, int[] pos) {
     Integer[] boxed = new Integer[group.length];
     for (int k = 0; k < group.length; k++) {
       boxed[k] = group[k];
     }
-    Arrays.sort(boxed, (a, b) -> compareTails(t, stype, n, a, b));
+    Arrays.sort(boxed, (a, b) -> compareTails(t, stype, n, pos[a], pos[b]));
     int distinct = 1;
     for (int k = 0; k < group.length; k++) {
       group[k] = boxed[k];
-      if (k > 0 && compareTails(t, stype, n, group[k - 1], group[k]) != 0) {
+      if (k > 0 && compareTails(t, stype, n, pos[group[k - 1]], pos[group[k]]) != 0) {
         distinct++;
       }
     }
     return distinct;
   }
 
-  /** Open-addressing table from keys to ids in order of first appearance, with counts. */
+  /**
+   * Open-addressing table from keys to ids in order of first appearance. Each slot holds its key
+   * and id side by side, so a lookup touches one cache line; only long keys are counted (the
+   * refinement needs their group sizes), which spares a random access per LMS substring.
+   */
   private static final class KeyTable {
-    long[] slots = new long[1 << 16];
-    int[] slotIds = new int[1 << 16];
+    /** Key at {@code 2h}, id at {@code 2h + 1}. */
+    long[] slots = new long[2 << 16];
+
     long[] byId = new long[1 << 15];
-    int[] counts = new int[1 << 15];
+    int[] longCounts = new int[1 << 15];
     int size;
     final int maxKeys;
 
@@ -254,64 +260,74 @@ final class LmsKeyNaming {
       this.maxKeys = maxKeys;
     }
 
-    /** The key's id, counted once more; -1 once there are too many keys. */
+    /** The key's id; -1 once there are too many keys. */
     int add(long key) {
-      int mask = slots.length - 1;
-      int h = hash(key) & mask;
+      long[] s = slots;
+      int mask = s.length - 2;
+      int h = (hash(key) << 1) & mask;
       long k;
-      while ((k = slots[h]) != 0) {
+      while ((k = s[h]) != 0) {
         if (k == key) {
-          int id = slotIds[h];
-          counts[id]++;
-          return id;
+          return (int) s[h + 1];
         }
-        h = (h + 1) & mask;
+        h = (h + 2) & mask;
       }
+      return insert(h, key);
+    }
+
+    /** As {@link #add}, counting the key once more. */
+    int addLong(long key) {
+      int id = add(key);
+      if (id >= 0) {
+        longCounts[id]++;
+      }
+      return id;
+    }
+
+    private int insert(int h, long key) {
       if (size == maxKeys) {
         return -1;
       }
       int id = size++;
       slots[h] = key;
-      slotIds[h] = id;
+      slots[h + 1] = id;
       if (id == byId.length) {
         byId = Arrays.copyOf(byId, id * 2);
-        counts = Arrays.copyOf(counts, id * 2);
+        longCounts = Arrays.copyOf(longCounts, id * 2);
       }
       byId[id] = key;
-      counts[id] = 1;
-      if (size * 2 > slots.length) {
+      if (size * 4 > slots.length) {
         grow();
       }
       return id;
     }
 
     int find(long key) {
-      int mask = slots.length - 1;
-      int h = hash(key) & mask;
+      long[] s = slots;
+      int mask = s.length - 2;
+      int h = (hash(key) << 1) & mask;
       long k;
-      while ((k = slots[h]) != 0) {
+      while ((k = s[h]) != 0) {
         if (k == key) {
-          return slotIds[h];
+          return (int) s[h + 1];
         }
-        h = (h + 1) & mask;
+        h = (h + 2) & mask;
       }
       return -1;
     }
 
     private void grow() {
       long[] old = slots;
-      int[] oldIds = slotIds;
       slots = new long[old.length * 2];
-      slotIds = new int[old.length * 2];
-      int mask = slots.length - 1;
-      for (int s = 0; s < old.length; s++) {
-        if (old[s] != 0) {
-          int h = hash(old[s]) & mask;
+      int mask = slots.length - 2;
+      for (int o = 0; o < old.length; o += 2) {
+        if (old[o] != 0) {
+          int h = (hash(old[o]) << 1) & mask;
           while (slots[h] != 0) {
-            h = (h + 1) & mask;
+            h = (h + 2) & mask;
           }
-          slots[h] = old[s];
-          slotIds[h] = oldIds[s];
+          slots[h] = old[o];
+          slots[h + 1] = old[o + 1];
         }
       }
     }

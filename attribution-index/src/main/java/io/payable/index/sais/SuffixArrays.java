@@ -323,16 +323,7 @@ public final class SuffixArrays {
         sa[i] = ~j;
       }
     }
-    for (int i = n - 1; i >= 0; i--) {
-      if (sa[i] > 0 && sa[i] < n) {
-        sa[i] += n;
-        for (j = i - 1; sa[j] < n; --j) {
-          // Scan back to the previous marked entry.
-        }
-        sa[j] -= n;
-        i = j;
-      }
-    }
+    moveMarksToGroupEnds(sa, n);
     getBuckets(c, co, b, bo, k, true);
     d += 1;
     for (int i = n - 1; i >= 0; i--) {
@@ -351,6 +342,26 @@ public final class SuffixArrays {
         }
         sa[--b[bo + c0]] = (x & 1) != 0 ? ~(j + 1) : j;
         sa[i] = 0;
+      }
+    }
+  }
+
+  /**
+   * Between the two passes of a marked LMS-substring sort: the first pass marks (adds {@code n} to)
+   * the first entry of each group of equal LMS substrings, the second scans right to left and so
+   * needs the mark on each group's last entry. Moves every mark from the first to the last entry of
+   * its group (the entry before the previous mark).
+   */
+  static void moveMarksToGroupEnds(int[] sa, int n) {
+    for (int i = n - 1; i >= 0; i--) {
+      if (sa[i] > 0 && sa[i] < n) {
+        sa[i] += n;
+        int j = i - 1;
+        while (sa[j] < n) {
+          --j;
+        }
+        sa[j] -= n;
+        i = j;
       }
     }
   }
