@@ -34,10 +34,13 @@ final class LmsKeyNaming {
   /**
    * Finds, sorts and names the LMS suffixes of {@code t[0, n)}, {@code sa[0, n)} being zero. When
    * the names are all distinct, {@code sa[0, m)} receives the LMS positions in the order of their
-   * LMS substrings; otherwise {@code sa[n - m, n)} receives the reduced text, the names (from 0) of
-   * the LMS substrings in text order. {@code counts[c]} and {@code lmsCount[c]} receive the number
-   * of positions and of LMS positions with symbol {@code c}. Up to {@code maxTableKeys} distinct
-   * keys are named through a hash table, more by {@link InducedLmsNaming}.
+   * LMS substrings; otherwise {@code sa[h - m, h)}, {@code h = n / 2}, receives the reduced text,
+   * the names (from 0) of the LMS substrings in text order, and {@code sa[n - m, n)} the LMS
+   * positions in text order (so the reduced problem's suffix array maps to positions without
+   * scanning the text again; {@code m <= n / 2}, as LMS positions are at least two apart and 0 is
+   * none). {@code counts[c]} and {@code lmsCount[c]} receive the number of positions and of LMS
+   * positions with symbol {@code c}. Up to {@code maxTableKeys} distinct keys are named through a
+   * hash table, more by {@link InducedLmsNaming}.
    *
    * @return {@code m << 32 | names}
    */
@@ -75,7 +78,9 @@ final class LmsKeyNaming {
     boolean s1 = false;
     long window = (long) ((c1 << 1) + 1) << (BITS * (PAIRS - 1));
     int next = n;
-    int j = n;
+    int h = n >> 1;
+    int j = h;
+    int jp = n;
     for (int i = n - 2; i >= 0; i--) {
       int c0 = t[i] & 0xff;
       counts[c0]++;
@@ -100,6 +105,7 @@ final class LmsKeyNaming {
           return -1;
         }
         sa[--j] = id;
+        sa[--jp] = p;
         lmsCount[c1]++;
         next = p;
       }
@@ -108,7 +114,7 @@ final class LmsKeyNaming {
       c1 = c0;
       s1 = s0;
     }
-    int m = n - j;
+    int m = h - j;
     if (m == 0) {
       return 0;
     }
@@ -175,13 +181,15 @@ final class LmsKeyNaming {
         sa[longSlot[group[k]]] = ~name;
       }
     }
-    // The reduced text: ids to names in place at sa[n - m, n).
-    for (int x = n - m; x < n; x++) {
+    // The reduced text: ids to names in place at sa[h - m, h).
+    for (int x = h - m; x < h; x++) {
       int v = sa[x];
       sa[x] = v >= 0 ? nameOf[v] : ~v;
     }
     if (names == m) {
-      // All distinct: each LMS position goes to the index its name gives.
+      // All distinct: each LMS position goes to the index its name gives (the names first moved
+      // past sa[0, m), over the positions, which the scan finds again).
+      System.arraycopy(sa, h - m, sa, n - m, m);
       c1 = t[n - 1] & 0xff;
       s1 = false;
       j = n - 1;

@@ -113,7 +113,7 @@ public final class SuffixArrays {
       }
       names = m;
     }
-    if (names <= CharSais.MAX_ALPHABET && m <= MAX_MARKED && m >= MIN_CHAR_LEVEL) {
+    if (charLevel(m, names)) {
       char[] text = new char[m];
       for (int i = 0; i < m; i++) {
         text[i] = (char) sa[ra + i];
@@ -122,6 +122,18 @@ public final class SuffixArrays {
     } else {
       sais(sa, ra, sa, fs, m, names, false);
     }
+  }
+
+  /**
+   * Whether {@link #reduced} solves a problem of {@code m} symbols and {@code names} names by
+   * {@link CharSais} on a char copy of its text (which uses only {@code sa[0, m)}).
+   */
+  static boolean reducedOnChars(int m, int names) {
+    return names < m / DOUBLING_MIN_DISTINCT && charLevel(m, names);
+  }
+
+  private static boolean charLevel(int m, int names) {
+    return names <= CharSais.MAX_ALPHABET && m <= MAX_MARKED && m >= MIN_CHAR_LEVEL;
   }
 
   /**
