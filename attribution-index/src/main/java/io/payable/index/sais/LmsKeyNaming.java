@@ -72,6 +72,7 @@ final class LmsKeyNaming {
     // LMS positions with long keys and their slots in the reduced text, for the refinement.
     int[] longPos = new int[64];
     int[] longSlot = new int[64];
+    int[] longEnd = new int[64];
     int longs = 0;
     int c1 = t[n - 1] & 0xff;
     counts[c1]++;
@@ -97,8 +98,10 @@ final class LmsKeyNaming {
           if (longs == longPos.length) {
             longPos = Arrays.copyOf(longPos, longs * 2);
             longSlot = Arrays.copyOf(longSlot, longs * 2);
+            longEnd = Arrays.copyOf(longEnd, longs * 2);
           }
           longPos[longs] = p;
+          longEnd[longs] = next;
           longSlot[longs++] = j - 1;
         }
         if (id < 0) {
@@ -139,9 +142,7 @@ final class LmsKeyNaming {
     }
     int[][] groups = null;
     int[] widths = null;
-    long[] stype = null;
     if (refined > 0) {
-      stype = types(t, n);
       groups = new int[refined][];
       int[] fill = new int[refined];
       for (int id = 0; id < distinct; id++) {
@@ -157,7 +158,7 @@ final class LmsKeyNaming {
       }
       widths = new int[refined];
       for (int g = 0; g < refined; g++) {
-        widths[g] = sortTails(t, n, stype, groups[g], longPos);
+        widths[g] = sortTails(t, n, groups[g], longPos, longEnd);
       }
     }
     int[] nameOf = new int[distinct];
@@ -175,7 +176,7 @@ final class LmsKeyNaming {
       int[] group = groups[g];
       int name = nameOf[sa[longSlot[group[0]]]];
       for (int k = 0; k < group.length; k++) {
-        if (k > 0 && compareTails(t, stype, n, longPos[group[k - 1]], longPos[group[k]]) != 0) {
+        if (k > 0 && compareTails(t, n, group[k - 1], group[k], longPos, longEnd) != 0) {
           name++;
         }
         sa[longSlot[group[k]]] = ~name;
@@ -206,44 +207,20 @@ final class LmsKeyNaming {
     return ((long) m << 32) | names;
   }
 
-  /** 1 when a symbol {@code c0} followed by {@code c1} of type {@code s1} is S-type, else 0. */
-  private static int sType(int c0, int c1, int s1) {
-    return ((c0 - c1) >>> 31) | ((((c0 ^ c1) - 1) >>> 31) & s1);
-  }
-
-  /** The types, one bit per position (1 = S). */
-  private static long[] types(byte[] t, int n) {
-    long[] stype = new long[(n + 63) >>> 6];
-    int c1 = t[n - 1] & 0xff;
-    int s1 = 0;
-    for (int i = n - 2; i >= 0; i--) {
-      int c0 = t[i] & 0xff;
-      int s0 = sType(c0, c1, s1);
-      stype[i >>> 6] |= (long) s0 << i;
-      c1 = c0;
-      s1 = s0;
-    }
-    return stype;
-  }
-
-  private static boolean isS(long[] stype, int i) {
-    return ((stype[i >>> 6] >>> i) & 1) != 0;
-  }
-
   /**
-   * Sorts the long-key LMS substrings {@code group} (indices into {@code pos}) with equal keys by
-   * their tails; returns the number of distinct.
+   * Sorts the long-key LMS substrings {@code group} (indices into {@code pos} and {@code end}) with
+   * equal keys by their tails; returns the number of distinct.
    */
-  private static int sortTails(byte[] t, int n, long[] stype, int[] group, int[] pos) {
+  private static int sortTails(byte[] t, int n, int[] group, int[] pos, int[] end) {
     Integer[] boxed = new Integer[group.length];
     for (int k = 0; k < group.length; k++) {
       boxed[k] = group[k];
     }
-    Arrays.sort(boxed, (a, b) -> compareTails(t, stype, n, pos[a], pos[b]));
+    Arrays.sort(boxed, (a, b) -> compareTails(t, n, a, b, pos, end));
     int distinct = 1;
     for (int k = 0; k < group.length; k++) {
       group[k] = boxed[k];
-      if (k > 0 && compareTails(t, stype, n, pos[group[k - 1]], pos[group[k]]) != 0) {
+      if (k > 0 && compareTails(t, n, group[k - 1], group[k], pos, end) != 0) {
         distinct++;
       }
     }
@@ -346,32 +323,58 @@ final class LmsKeyNaming {
   }
 
   /**
-   * Compares the LMS substrings at {@code a} and {@code b}, whose first seven pairs are equal and
-   * contain no LMS position past the first.
+   * Compares the long LMS substrings {@code x} and {@code y} (from {@code pos[x]} to the next LMS
+   * position {@code end[x]}, or to the text's end), whose first seven pairs are equal. Types are
+   * found as the comparison walks: a position in the same run as the one before has its type, else
+   * the first different symbol after its run decides, which lies within the substring (its last
+   * position before the end is L-type, greater than the S-type end), so no run is scanned twice and
+   * nothing past the substrings is read.
    */
-  private static int compareTails(byte[] t, long[] stype, int n, int a, int b) {
+  private static int compareTails(byte[] t, int n, int x, int y, int[] pos, int[] end) {
+    int a = pos[x];
+    int b = pos[y];
     if (a == b) {
       return 0;
     }
-    for (int k = PAIRS; ; k++) {
-      int x = pair(t, stype, n, a + k);
-      int y = pair(t, stype, n, b + k);
-      if (x != y) {
-        return Integer.compare(x, y);
-      }
-      // Equal pairs here and before: both or neither end at this LMS position.
+    int aEnd = end[x];
+    int bEnd = end[y];
+    int ta = typeIn(t, a + PAIRS - 1, aEnd);
+    int tb = ta;
+    int len = Math.min(aEnd - a, bEnd - b);
+    for (int k = PAIRS; k <= len; k++) {
       int i = a + k;
-      if (((stype[(i - 1) >>> 6] >>> (i - 1)) & 1) == 0 && (x & 1) == 0) {
-        return 0;
+      int j = b + k;
+      int pa;
+      int pb;
+      if (i == aEnd) {
+        pa = aEnd < n ? (((t[i] & 0xff) << 1) | 1) + 1 : 0;
+      } else {
+        int c = t[i] & 0xff;
+        ta = c == (t[i - 1] & 0xff) ? ta : typeIn(t, i, aEnd);
+        pa = ((c << 1) | ta) + 1;
+      }
+      if (j == bEnd) {
+        pb = bEnd < n ? (((t[j] & 0xff) << 1) | 1) + 1 : 0;
+      } else {
+        int c = t[j] & 0xff;
+        tb = c == (t[j - 1] & 0xff) ? tb : typeIn(t, j, bEnd);
+        pb = ((c << 1) | tb) + 1;
+      }
+      if (pa != pb) {
+        return Integer.compare(pa, pb);
       }
     }
+    // Equal pairs up to the end of one: its L-to-S end is then one of the other too.
+    return 0;
   }
 
-  /** The packed (symbol, type) pair at {@code i}, 0 past the end; an S pair is even here. */
-  private static int pair(byte[] t, long[] stype, int n, int i) {
-    if (i >= n) {
-      return 0;
+  /** The type (1 = S) of position {@code i} of an LMS substring that ends at {@code end}. */
+  private static int typeIn(byte[] t, int i, int end) {
+    int c = t[i] & 0xff;
+    int k = i + 1;
+    while (k < end && (t[k] & 0xff) == c) {
+      k++;
     }
-    return (((t[i] & 0xff) << 1) | (int) ((stype[i >>> 6] >>> i) & 1)) + 1;
+    return k < end && (t[k] & 0xff) > c ? 1 : 0;
   }
 }
