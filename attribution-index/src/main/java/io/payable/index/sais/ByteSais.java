@@ -41,9 +41,9 @@ final class ByteSais {
     // Stage 1: count the symbols, sort and name the LMS substrings (sa[0, m) sorted when the names
     // are distinct, else the reduced text at sa[n - m, n)).
     int[] lmsCount = new int[K];
-    long mn = LmsKeyNaming.sortAndName(t, sa, n, c, lmsCount, maxTableKeys);
-    int m = (int) (mn >>> 32);
-    int name = (int) mn;
+    LmsKeyNaming.Naming named = LmsKeyNaming.sortAndName(t, sa, n, c, lmsCount, maxTableKeys);
+    int m = named.m();
+    int name = named.names();
     int i;
     int j;
     int c0;
@@ -59,7 +59,7 @@ final class ByteSais {
         for (i = 0; i < m; i++) {
           chars[i] = (char) sa[text + i];
         }
-        CharSais.build(chars, sa, m, name);
+        CharSais.build(chars, sa, m, name, named.nameCounts());
       } else {
         System.arraycopy(sa, text, sa, ra, m);
         SuffixArrays.reduced(sa, ra, n - 2 * m, m, name);

@@ -19,11 +19,22 @@ final class CharSais {
    * {@code 2 <= n <= 2^30} (entries are marked by adding {@code n}).
    */
   static void build(char[] t, int[] sa, int n, int k) {
-    int[] c = new int[k];
-    int[] b = new int[k];
-    for (int i = 0; i < n; i++) {
-      c[t[i]]++;
+    build(t, sa, n, k, null);
+  }
+
+  /**
+   * As {@link #build(char[], int[], int, int)}, given how often each symbol occurs ({@code null}:
+   * count them here); the counts are not changed.
+   */
+  static void build(char[] t, int[] sa, int n, int k, int[] counts) {
+    int[] c = counts;
+    if (c == null) {
+      c = new int[k];
+      for (int i = 0; i < n; i++) {
+        c[t[i]]++;
+      }
     }
+    int[] b = new int[k];
     bucketEnds(c, b);
     java.util.Arrays.fill(sa, 0, n, 0);
     // Stage 1: LMS suffixes at their bucket ends (each placed one step late, so that the last

@@ -41,18 +41,24 @@ final class LmsKeyNaming {
    * none). {@code counts[c]} and {@code lmsCount[c]} receive the number of positions and of LMS
    * positions with symbol {@code c}. Up to {@code maxTableKeys} distinct keys are named through a
    * hash table, more by {@link InducedLmsNaming}.
-   *
-   * @return {@code m << 32 | names}
    */
-  static long sortAndName(
+  static Naming sortAndName(
       byte[] t, int[] sa, int n, int[] counts, int[] lmsCount, int maxTableKeys) {
-    long named = nameByTable(t, sa, n, counts, lmsCount, maxTableKeys);
-    if (named >= 0) {
+    Naming named = nameByTable(t, sa, n, counts, lmsCount, maxTableKeys);
+    if (named != null) {
       return named;
     }
     Arrays.fill(sa, 0, n, 0);
-    return InducedLmsNaming.sortAndName(t, sa, n, counts, lmsCount);
+    long mn = InducedLmsNaming.sortAndName(t, sa, n, counts, lmsCount);
+    return new Naming((int) (mn >>> 32), (int) mn, null);
   }
+
+  /**
+   * What {@link #sortAndName} found: {@code m} LMS substrings with {@code names} distinct names,
+   * and how often each name occurs in the reduced text when that came for free ({@code null}
+   * otherwise): the reduced problem's symbol counts.
+   */
+  record Naming(int m, int names, int[] nameCounts) {}
 
   /** Distinct keys above this many go to the induced sort: the table would no longer be cached. */
   static final int MAX_TABLE_KEYS = 1 << 20;
@@ -61,10 +67,10 @@ final class LmsKeyNaming {
    * As {@link #sortAndName}, for texts with few distinct keys (natural text: 54,822 for 5.9M LMS
    * substrings of 18 MB of English): one scan gives every LMS substring the id of its key in a hash
    * table, written right to left at the end of {@code sa} where the reduced text goes, only the
-   * distinct keys are sorted, and one sequential pass turns the ids into names. Returns -1, with
+   * distinct keys are sorted, and one sequential pass turns the ids into names. Returns null, with
    * {@code sa} to be cleared, when the keys are too many.
    */
-  private static long nameByTable(
+  private static Naming nameByTable(
       byte[] t, int[] sa, int n, int[] counts, int[] lmsCount, int maxTableKeys) {
     KeyTable table = new KeyTable(maxTableKeys);
     Arrays.fill(lmsCount, 0);
@@ -94,7 +100,7 @@ final class LmsKeyNaming {
         if (d < PAIRS) {
           id = table.add(window & (-1L << (BITS * (PAIRS - 1 - d))));
         } else {
-          id = table.addLong(window | LONG);
+          id = table.add(window | LONG);
           if (longs == longPos.length) {
             longPos = Arrays.copyOf(longPos, longs * 2);
             longSlot = Arrays.copyOf(longSlot, longs * 2);
@@ -105,7 +111,7 @@ final class LmsKeyNaming {
           longSlot[longs++] = j - 1;
         }
         if (id < 0) {
-          return -1;
+          return null;
         }
         sa[--j] = id;
         sa[--jp] = p;
@@ -119,8 +125,9 @@ final class LmsKeyNaming {
     }
     int m = h - j;
     if (m == 0) {
-      return 0;
+      return new Naming(0, 0, null);
     }
+    int[] countOf = table.countsById();
     // Names: the distinct keys in order; a long key held by several substrings gets one name per
     // distinct substring, ordered by the text.
     int distinct = table.size;
@@ -132,7 +139,7 @@ final class LmsKeyNaming {
     int[] refineIndex = null;
     int refined = 0;
     for (int id = 0; id < distinct; id++) {
-      if (table.byId[id] < 0 && table.longCounts[id] > 1) {
+      if (table.byId[id] < 0 && countOf[id] > 1) {
         if (refineIndex == null) {
           refineIndex = new int[distinct];
           Arrays.fill(refineIndex, -1);
@@ -147,7 +154,7 @@ final class LmsKeyNaming {
       int[] fill = new int[refined];
       for (int id = 0; id < distinct; id++) {
         if (refineIndex[id] >= 0) {
-          groups[refineIndex[id]] = new int[table.longCounts[id]];
+          groups[refineIndex[id]] = new int[countOf[id]];
         }
       }
       for (int k = 0; k < longs; k++) {
@@ -171,6 +178,12 @@ final class LmsKeyNaming {
       nameOf[id] = names;
       names += refineIndex != null && refineIndex[id] >= 0 ? widths[refineIndex[id]] : 1;
     }
+    int[] nameCounts = new int[names];
+    for (int id = 0; id < distinct; id++) {
+      if (refineIndex == null || refineIndex[id] < 0) {
+        nameCounts[nameOf[id]] = countOf[id];
+      }
+    }
     // A refined substring's own name replaces its id, complemented.
     for (int g = 0; g < refined; g++) {
       int[] group = groups[g];
@@ -180,6 +193,7 @@ final class LmsKeyNaming {
           name++;
         }
         sa[longSlot[group[k]]] = ~name;
+        nameCounts[name]++;
       }
     }
     // The reduced text: ids to names in place at sa[h - m, h).
@@ -204,7 +218,7 @@ final class LmsKeyNaming {
         s1 = s0;
       }
     }
-    return ((long) m << 32) | names;
+    return new Naming(m, names, nameCounts);
   }
 
   /**
@@ -228,16 +242,15 @@ final class LmsKeyNaming {
   }
 
   /**
-   * Open-addressing table from keys to ids in order of first appearance. Each slot holds its key
-   * and id side by side, so a lookup touches one cache line; only long keys are counted (the
-   * refinement needs their group sizes), which spares a random access per LMS substring.
+   * Open-addressing table from keys to ids in order of first appearance, with counts. Each slot
+   * holds its key and, beside it, its id and count ({@code count << 32 | id}), so a lookup touches
+   * one cache line and counting costs no further random access.
    */
   private static final class KeyTable {
-    /** Key at {@code 2h}, id at {@code 2h + 1}. */
+    /** Key at {@code 2h}, {@code count << 32 | id} at {@code 2h + 1}. */
     long[] slots = new long[2 << 16];
 
     long[] byId = new long[1 << 15];
-    int[] longCounts = new int[1 << 15];
     int size;
     final int maxKeys;
 
@@ -245,7 +258,7 @@ final class LmsKeyNaming {
       this.maxKeys = maxKeys;
     }
 
-    /** The key's id; -1 once there are too many keys. */
+    /** The key's id, counted once more; -1 once there are too many keys. */
     int add(long key) {
       long[] s = slots;
       int mask = s.length - 2;
@@ -253,20 +266,13 @@ final class LmsKeyNaming {
       long k;
       while ((k = s[h]) != 0) {
         if (k == key) {
-          return (int) s[h + 1];
+          long v = s[h + 1] + (1L << 32);
+          s[h + 1] = v;
+          return (int) v;
         }
         h = (h + 2) & mask;
       }
       return insert(h, key);
-    }
-
-    /** As {@link #add}, counting the key once more. */
-    int addLong(long key) {
-      int id = add(key);
-      if (id >= 0) {
-        longCounts[id]++;
-      }
-      return id;
     }
 
     private int insert(int h, long key) {
@@ -275,10 +281,9 @@ final class LmsKeyNaming {
       }
       int id = size++;
       slots[h] = key;
-      slots[h + 1] = id;
+      slots[h + 1] = (1L << 32) | id;
       if (id == byId.length) {
         byId = Arrays.copyOf(byId, id * 2);
-        longCounts = Arrays.copyOf(longCounts, id * 2);
       }
       byId[id] = key;
       if (size * 4 > slots.length) {
@@ -287,6 +292,7 @@ final class LmsKeyNaming {
       return id;
     }
 
+    /** The id of a key in the table, -1 if absent. */
     int find(long key) {
       long[] s = slots;
       int mask = s.length - 2;
@@ -299,6 +305,17 @@ final class LmsKeyNaming {
         h = (h + 2) & mask;
       }
       return -1;
+    }
+
+    /** How often each id was added. */
+    int[] countsById() {
+      int[] counts = new int[size];
+      for (int o = 0; o < slots.length; o += 2) {
+        if (slots[o] != 0) {
+          counts[(int) slots[o + 1]] = (int) (slots[o + 1] >>> 32);
+        }
+      }
+      return counts;
     }
 
     private void grow() {
