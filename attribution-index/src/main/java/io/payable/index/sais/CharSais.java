@@ -65,7 +65,14 @@ final class CharSais {
       }
     }
     int name;
+    // LMS positions per symbol, so that stage 3 places the sorted ones without reading the text.
+    int[] lmsCount = null;
     if (m > 1) {
+      lmsCount = new int[k];
+      for (int x = 0, sum = 0; x < k; x++) {
+        sum += c[x];
+        lmsCount[x] = sum - b[x];
+      }
       int[] d = new int[2 * k];
       b[t[j + 1]]++;
       for (int x = 0, sum = 0; x < k; x++) {
@@ -115,27 +122,21 @@ final class CharSais {
       }
     }
 
-    // Stage 3: sorted LMS suffixes to their bucket ends, then induce.
+    // Stage 3: sorted LMS suffixes to their bucket ends (they come in symbol order, so the
+    // counts say where each symbol's run ends), then induce.
     if (m > 1) {
       bucketEnds(c, b);
-      i = m - 1;
+      i = m;
       j = n;
-      int p = sa[m - 1];
-      c1 = t[p];
-      do {
-        c0 = c1;
-        int q = b[c0];
-        while (q < j) {
+      for (int x = k - 1; x >= 0 && i > 0; x--) {
+        int end = b[x];
+        while (end < j) {
           sa[--j] = 0;
         }
-        do {
-          sa[--j] = p;
-          if (--i < 0) {
-            break;
-          }
-          p = sa[i];
-        } while ((c1 = t[p]) == c0);
-      } while (i >= 0);
+        for (int r = lmsCount[x]; r > 0; r--) {
+          sa[--j] = sa[--i];
+        }
+      }
       while (j > 0) {
         sa[--j] = 0;
       }
