@@ -54,12 +54,13 @@ final class ByteSais {
       int ra = n - m;
       int text = (n >> 1) - m;
       if (SuffixArrays.reducedOnChars(m, name)) {
-        // The char copy of the text leaves sa[m, n) free, so the positions stay where they are.
+        // The char copy of the text leaves sa[m, n - m) free (for the char level's LMS positions),
+        // and the positions stay where they are.
         char[] chars = new char[m];
         for (i = 0; i < m; i++) {
           chars[i] = (char) sa[text + i];
         }
-        CharSais.build(chars, sa, m, name, named.nameCounts());
+        CharSais.build(chars, sa, m, name, named.nameCounts(), n - 2 * m);
       } else {
         System.arraycopy(sa, text, sa, ra, m);
         SuffixArrays.reduced(sa, ra, n - 2 * m, m, name);

@@ -19,14 +19,16 @@ final class CharSais {
    * {@code 2 <= n <= 2^30} (entries are marked by adding {@code n}).
    */
   static void build(char[] t, int[] sa, int n, int k) {
-    build(t, sa, n, k, null);
+    build(t, sa, n, k, null, 0);
   }
 
   /**
    * As {@link #build(char[], int[], int, int)}, given how often each symbol occurs ({@code null}:
-   * count them here); the counts are not changed.
+   * count them here; the counts are not changed) and {@code spare} free entries at {@code sa[n, n +
+   * spare)}: with at least {@code n / 2} of them, the LMS positions are kept there as they are
+   * found, instead of scanning the text for them again after the reduced problem.
    */
-  static void build(char[] t, int[] sa, int n, int k, int[] counts) {
+  static void build(char[] t, int[] sa, int n, int k, int[] counts, int spare) {
     int[] c = counts;
     if (c == null) {
       c = new int[k];
@@ -43,6 +45,9 @@ final class CharSais {
     int i = n - 1;
     int j = n;
     int m = 0;
+    boolean keep = spare >= (n >> 1);
+    int top = n + spare;
+    int kept = top;
     int c0 = t[n - 1];
     int c1;
     do {
@@ -53,6 +58,9 @@ final class CharSais {
         c1 = c0;
       } while (--i >= 0 && (c0 = t[i]) <= c1);
       if (i >= 0) {
+        if (keep) {
+          sa[--kept] = i + 1;
+        }
         if (bPos >= 0) {
           sa[bPos] = j;
         }
@@ -100,25 +108,29 @@ final class CharSais {
         }
       }
       SuffixArrays.reduced(sa, ra, newfs, m, name);
-      i = n - 1;
-      j = m - 1;
-      c0 = t[n - 1];
-      do {
-        c1 = c0;
-      } while (--i >= 0 && (c0 = t[i]) >= c1);
-      while (i >= 0) {
+      int positions = top - m;
+      if (!keep) {
+        positions = ra;
+        i = n - 1;
+        j = m - 1;
+        c0 = t[n - 1];
         do {
           c1 = c0;
-        } while (--i >= 0 && (c0 = t[i]) <= c1);
-        if (i >= 0) {
-          sa[ra + j--] = i + 1;
+        } while (--i >= 0 && (c0 = t[i]) >= c1);
+        while (i >= 0) {
           do {
             c1 = c0;
-          } while (--i >= 0 && (c0 = t[i]) >= c1);
+          } while (--i >= 0 && (c0 = t[i]) <= c1);
+          if (i >= 0) {
+            sa[ra + j--] = i + 1;
+            do {
+              c1 = c0;
+            } while (--i >= 0 && (c0 = t[i]) >= c1);
+          }
         }
       }
       for (i = 0; i < m; i++) {
-        sa[i] = sa[ra + sa[i]];
+        sa[i] = sa[positions + sa[i]];
       }
     }
 
