@@ -41,34 +41,30 @@ final class ByteSais {
     // Stage 1: count the symbols, sort and name the LMS substrings (sa[0, m) sorted when the names
     // are distinct, else the reduced text at sa[n - m, n)).
     int[] lmsCount = new int[K];
-    long mn = LmsKeyNaming.sortAndName(t, sa, n, c, lmsCount, maxTableKeys);
-    int m = (int) (mn >>> 32);
-    int name = (int) mn;
+    LmsKeyNaming.Naming named = LmsKeyNaming.sortAndName(t, sa, n, c, lmsCount, maxTableKeys);
+    int m = named.m();
+    int name = named.names();
     int i;
     int j;
     int c0;
     int c1;
-    // Stage 2: solve the reduced problem when the names are not yet unique.
+    // Stage 2: solve the reduced problem when the names are not yet unique. Its text is at
+    // sa[n / 2 - m, n / 2), the LMS positions at sa[n - m, n).
     if (name < m) {
-      int newfs = n - 2 * m;
-      int ra = m + newfs;
-      SuffixArrays.reduced(sa, ra, newfs, m, name);
-      i = n - 1;
-      j = m - 1;
-      c0 = t[n - 1] & 0xff;
-      do {
-        c1 = c0;
-      } while (--i >= 0 && (c0 = t[i] & 0xff) >= c1);
-      while (i >= 0) {
-        do {
-          c1 = c0;
-        } while (--i >= 0 && (c0 = t[i] & 0xff) <= c1);
-        if (i >= 0) {
-          sa[ra + j--] = i + 1;
-          do {
-            c1 = c0;
-          } while (--i >= 0 && (c0 = t[i] & 0xff) >= c1);
+      int ra = n - m;
+      int text = (n >> 1) - m;
+      if (SuffixArrays.reducedOnChars(m, name)) {
+        // The char copy of the text leaves sa[m, n - m) free (for the char level's LMS positions),
+        // and the positions stay where they are.
+        char[] chars = new char[m];
+        for (i = 0; i < m; i++) {
+          chars[i] = (char) sa[text + i];
         }
+        CharSais.build(chars, sa, m, name, named.nameCounts(), n - 2 * m);
+      } else {
+        System.arraycopy(sa, text, sa, ra, m);
+        SuffixArrays.reduced(sa, ra, n - 2 * m, m, name);
+        lmsPositions(t, n, sa, n);
       }
       for (i = 0; i < m; i++) {
         sa[i] = sa[ra + sa[i]];
@@ -98,6 +94,28 @@ final class ByteSais {
       ParallelInduce.induce(t, sa, c, b, n, helper);
     } else {
       induce(t, sa, c, b, n);
+    }
+  }
+
+  /** Writes the LMS positions of {@code t[0, n)}, in text order, to end at {@code sa[end - 1]}. */
+  static void lmsPositions(byte[] t, int n, int[] sa, int end) {
+    int i = n - 1;
+    int j = end - 1;
+    int c0 = t[n - 1] & 0xff;
+    int c1;
+    do {
+      c1 = c0;
+    } while (--i >= 0 && (c0 = t[i] & 0xff) >= c1);
+    while (i >= 0) {
+      do {
+        c1 = c0;
+      } while (--i >= 0 && (c0 = t[i] & 0xff) <= c1);
+      if (i >= 0) {
+        sa[j--] = i + 1;
+        do {
+          c1 = c0;
+        } while (--i >= 0 && (c0 = t[i] & 0xff) >= c1);
+      }
     }
   }
 

@@ -19,11 +19,24 @@ final class CharSais {
    * {@code 2 <= n <= 2^30} (entries are marked by adding {@code n}).
    */
   static void build(char[] t, int[] sa, int n, int k) {
-    int[] c = new int[k];
-    int[] b = new int[k];
-    for (int i = 0; i < n; i++) {
-      c[t[i]]++;
+    build(t, sa, n, k, null, 0);
+  }
+
+  /**
+   * As {@link #build(char[], int[], int, int)}, given how often each symbol occurs ({@code null}:
+   * count them here; the counts are not changed) and {@code spare} free entries at {@code sa[n, n +
+   * spare)}: with at least {@code n / 2} of them, the LMS positions are kept there as they are
+   * found, instead of scanning the text for them again after the reduced problem.
+   */
+  static void build(char[] t, int[] sa, int n, int k, int[] counts, int spare) {
+    int[] c = counts;
+    if (c == null) {
+      c = new int[k];
+      for (int i = 0; i < n; i++) {
+        c[t[i]]++;
+      }
     }
+    int[] b = new int[k];
     bucketEnds(c, b);
     java.util.Arrays.fill(sa, 0, n, 0);
     // Stage 1: LMS suffixes at their bucket ends (each placed one step late, so that the last
@@ -32,6 +45,9 @@ final class CharSais {
     int i = n - 1;
     int j = n;
     int m = 0;
+    boolean keep = spare >= (n >> 1);
+    int top = n + spare;
+    int kept = top;
     int c0 = t[n - 1];
     int c1;
     do {
@@ -42,6 +58,9 @@ final class CharSais {
         c1 = c0;
       } while (--i >= 0 && (c0 = t[i]) <= c1);
       if (i >= 0) {
+        if (keep) {
+          sa[--kept] = i + 1;
+        }
         if (bPos >= 0) {
           sa[bPos] = j;
         }
@@ -54,7 +73,14 @@ final class CharSais {
       }
     }
     int name;
+    // LMS positions per symbol, so that stage 3 places the sorted ones without reading the text.
+    int[] lmsCount = null;
     if (m > 1) {
+      lmsCount = new int[k];
+      for (int x = 0, sum = 0; x < k; x++) {
+        sum += c[x];
+        lmsCount[x] = sum - b[x];
+      }
       int[] d = new int[2 * k];
       b[t[j + 1]]++;
       for (int x = 0, sum = 0; x < k; x++) {
@@ -82,49 +108,47 @@ final class CharSais {
         }
       }
       SuffixArrays.reduced(sa, ra, newfs, m, name);
-      i = n - 1;
-      j = m - 1;
-      c0 = t[n - 1];
-      do {
-        c1 = c0;
-      } while (--i >= 0 && (c0 = t[i]) >= c1);
-      while (i >= 0) {
+      int positions = top - m;
+      if (!keep) {
+        positions = ra;
+        i = n - 1;
+        j = m - 1;
+        c0 = t[n - 1];
         do {
           c1 = c0;
-        } while (--i >= 0 && (c0 = t[i]) <= c1);
-        if (i >= 0) {
-          sa[ra + j--] = i + 1;
+        } while (--i >= 0 && (c0 = t[i]) >= c1);
+        while (i >= 0) {
           do {
             c1 = c0;
-          } while (--i >= 0 && (c0 = t[i]) >= c1);
+          } while (--i >= 0 && (c0 = t[i]) <= c1);
+          if (i >= 0) {
+            sa[ra + j--] = i + 1;
+            do {
+              c1 = c0;
+            } while (--i >= 0 && (c0 = t[i]) >= c1);
+          }
         }
       }
       for (i = 0; i < m; i++) {
-        sa[i] = sa[ra + sa[i]];
+        sa[i] = sa[positions + sa[i]];
       }
     }
 
-    // Stage 3: sorted LMS suffixes to their bucket ends, then induce.
+    // Stage 3: sorted LMS suffixes to their bucket ends (they come in symbol order, so the
+    // counts say where each symbol's run ends), then induce.
     if (m > 1) {
       bucketEnds(c, b);
-      i = m - 1;
+      i = m;
       j = n;
-      int p = sa[m - 1];
-      c1 = t[p];
-      do {
-        c0 = c1;
-        int q = b[c0];
-        while (q < j) {
+      for (int x = k - 1; x >= 0 && i > 0; x--) {
+        int end = b[x];
+        while (end < j) {
           sa[--j] = 0;
         }
-        do {
-          sa[--j] = p;
-          if (--i < 0) {
-            break;
-          }
-          p = sa[i];
-        } while ((c1 = t[p]) == c0);
-      } while (i >= 0);
+        for (int r = lmsCount[x]; r > 0; r--) {
+          sa[--j] = sa[--i];
+        }
+      }
       while (j > 0) {
         sa[--j] = 0;
       }
@@ -180,16 +204,7 @@ final class CharSais {
         sa[i] = ~j;
       }
     }
-    for (int i = n - 1; i >= 0; i--) {
-      if (sa[i] > 0 && sa[i] < n) {
-        sa[i] += n;
-        for (j = i - 1; sa[j] < n; --j) {
-          // Scan back to the previous marked entry.
-        }
-        sa[j] -= n;
-        i = j;
-      }
-    }
+    SuffixArrays.moveMarksToGroupEnds(sa, n);
     bucketEnds(c, b);
     d += 1;
     for (int i = n - 1; i >= 0; i--) {

@@ -68,12 +68,14 @@ final class InducedLmsNaming {
     int names = SuffixArrays.lmsPostProcessMarked(sa, n, m);
     if (names < m) {
       // The reduced text to sa[n - m, n), reading down from the top so nothing unread is
-      // overwritten.
+      // overwritten, then to sa[n / 2 - m, n / 2); the LMS positions to sa[n - m, n).
       for (i = m + ((n + 1) >> 1) - 1, j = n - 1; m <= i; --i) {
         if (sa[i] != 0) {
           sa[j--] = sa[i] - 1;
         }
       }
+      System.arraycopy(sa, n - m, sa, (n >> 1) - m, m);
+      ByteSais.lmsPositions(t, n, sa, n);
     }
     return ((long) m << 32) | names;
   }
@@ -108,16 +110,7 @@ final class InducedLmsNaming {
         sa[i] = ~j;
       }
     }
-    for (int i = n - 1; i >= 0; i--) {
-      if (sa[i] > 0 && sa[i] < n) {
-        sa[i] += n;
-        for (j = i - 1; sa[j] < n; --j) {
-          // Scan back to the previous marked entry.
-        }
-        sa[j] -= n;
-        i = j;
-      }
-    }
+    SuffixArrays.moveMarksToGroupEnds(sa, n);
     ByteSais.bucketEnds(c, b);
     d += 1;
     for (int i = n - 1; i >= 0; i--) {

@@ -34,22 +34,31 @@ final class LmsKeyNaming {
   /**
    * Finds, sorts and names the LMS suffixes of {@code t[0, n)}, {@code sa[0, n)} being zero. When
    * the names are all distinct, {@code sa[0, m)} receives the LMS positions in the order of their
-   * LMS substrings; otherwise {@code sa[n - m, n)} receives the reduced text, the names (from 0) of
-   * the LMS substrings in text order. {@code counts[c]} and {@code lmsCount[c]} receive the number
-   * of positions and of LMS positions with symbol {@code c}. Up to {@code maxTableKeys} distinct
-   * keys are named through a hash table, more by {@link InducedLmsNaming}.
-   *
-   * @return {@code m << 32 | names}
+   * LMS substrings; otherwise {@code sa[h - m, h)}, {@code h = n / 2}, receives the reduced text,
+   * the names (from 0) of the LMS substrings in text order, and {@code sa[n - m, n)} the LMS
+   * positions in text order (so the reduced problem's suffix array maps to positions without
+   * scanning the text again; {@code m <= n / 2}, as LMS positions are at least two apart and 0 is
+   * none). {@code counts[c]} and {@code lmsCount[c]} receive the number of positions and of LMS
+   * positions with symbol {@code c}. Up to {@code maxTableKeys} distinct keys are named through a
+   * hash table, more by {@link InducedLmsNaming}.
    */
-  static long sortAndName(
+  static Naming sortAndName(
       byte[] t, int[] sa, int n, int[] counts, int[] lmsCount, int maxTableKeys) {
-    long named = nameByTable(t, sa, n, counts, lmsCount, maxTableKeys);
-    if (named >= 0) {
+    Naming named = nameByTable(t, sa, n, counts, lmsCount, maxTableKeys);
+    if (named != null) {
       return named;
     }
     Arrays.fill(sa, 0, n, 0);
-    return InducedLmsNaming.sortAndName(t, sa, n, counts, lmsCount);
+    long mn = InducedLmsNaming.sortAndName(t, sa, n, counts, lmsCount);
+    return new Naming((int) (mn >>> 32), (int) mn, null);
   }
+
+  /**
+   * What {@link #sortAndName} found: {@code m} LMS substrings with {@code names} distinct names,
+   * and how often each name occurs in the reduced text when that came for free ({@code null}
+   * otherwise): the reduced problem's symbol counts.
+   */
+  record Naming(int m, int names, int[] nameCounts) {}
 
   /** Distinct keys above this many go to the induced sort: the table would no longer be cached. */
   static final int MAX_TABLE_KEYS = 1 << 20;
@@ -57,21 +66,28 @@ final class LmsKeyNaming {
   /**
    * As {@link #sortAndName}, for texts with few distinct keys (natural text: 54,822 for 5.9M LMS
    * substrings of 18 MB of English): one scan gives every LMS substring the id of its key in a hash
-   * table, written at {@code sa[p / 2]}, only the distinct keys are sorted, and one pass turns the
-   * ids into the reduced text. Returns -1, with {@code sa} to be cleared, when the keys are too
-   * many.
+   * table, written right to left at the end of {@code sa} where the reduced text goes, only the
+   * distinct keys are sorted, and one sequential pass turns the ids into names. Returns null, with
+   * {@code sa} to be cleared, when the keys are too many.
    */
-  private static long nameByTable(
+  private static Naming nameByTable(
       byte[] t, int[] sa, int n, int[] counts, int[] lmsCount, int maxTableKeys) {
     KeyTable table = new KeyTable(maxTableKeys);
     Arrays.fill(lmsCount, 0);
     Arrays.fill(counts, 0);
-    int m = 0;
+    // LMS positions with long keys and their slots in the reduced text, for the refinement.
+    int[] longPos = new int[64];
+    int[] longSlot = new int[64];
+    int[] longEnd = new int[64];
+    int longs = 0;
     int c1 = t[n - 1] & 0xff;
     counts[c1]++;
     boolean s1 = false;
     long window = (long) ((c1 << 1) + 1) << (BITS * (PAIRS - 1));
     int next = n;
+    int h = n >> 1;
+    int j = h;
+    int jp = n;
     for (int i = n - 2; i >= 0; i--) {
       int c0 = t[i] & 0xff;
       counts[c0]++;
@@ -80,19 +96,26 @@ final class LmsKeyNaming {
         // i + 1 is an LMS position and the window holds its pairs.
         int p = i + 1;
         int d = next - p;
-        long key;
+        int id;
         if (d < PAIRS) {
-          key = window & (-1L << (BITS * (PAIRS - 1 - d)));
+          id = table.add(window & (-1L << (BITS * (PAIRS - 1 - d))));
         } else {
-          key = window | LONG;
+          id = table.add(window | LONG);
+          if (longs == longPos.length) {
+            longPos = Arrays.copyOf(longPos, longs * 2);
+            longSlot = Arrays.copyOf(longSlot, longs * 2);
+            longEnd = Arrays.copyOf(longEnd, longs * 2);
+          }
+          longPos[longs] = p;
+          longEnd[longs] = next;
+          longSlot[longs++] = j - 1;
         }
-        int id = table.add(key);
         if (id < 0) {
-          return -1;
+          return null;
         }
-        sa[p >> 1] = id + 1;
+        sa[--j] = id;
+        sa[--jp] = p;
         lmsCount[c1]++;
-        m++;
         next = p;
       }
       window =
@@ -100,10 +123,11 @@ final class LmsKeyNaming {
       c1 = c0;
       s1 = s0;
     }
+    int m = h - j;
     if (m == 0) {
-      return 0;
+      return new Naming(0, 0, null);
     }
-    int len = (n + 1) >> 1;
+    int[] countOf = table.countsById();
     // Names: the distinct keys in order; a long key held by several substrings gets one name per
     // distinct substring, ordered by the text.
     int distinct = table.size;
@@ -115,7 +139,7 @@ final class LmsKeyNaming {
     int[] refineIndex = null;
     int refined = 0;
     for (int id = 0; id < distinct; id++) {
-      if (table.byId[id] < 0 && table.counts[id] > 1) {
+      if (table.byId[id] < 0 && countOf[id] > 1) {
         if (refineIndex == null) {
           refineIndex = new int[distinct];
           Arrays.fill(refineIndex, -1);
@@ -125,26 +149,23 @@ final class LmsKeyNaming {
     }
     int[][] groups = null;
     int[] widths = null;
-    long[] stype = null;
     if (refined > 0) {
-      stype = types(t, n);
       groups = new int[refined][];
       int[] fill = new int[refined];
       for (int id = 0; id < distinct; id++) {
         if (refineIndex[id] >= 0) {
-          groups[refineIndex[id]] = new int[table.counts[id]];
+          groups[refineIndex[id]] = new int[countOf[id]];
         }
       }
-      for (int x = 0; x < len; x++) {
-        int v = sa[x];
-        if (v != 0 && refineIndex[v - 1] >= 0) {
-          int g = refineIndex[v - 1];
-          groups[g][fill[g]++] = lmsAt(stype, x);
+      for (int k = 0; k < longs; k++) {
+        int g = refineIndex[sa[longSlot[k]]];
+        if (g >= 0) {
+          groups[g][fill[g]++] = k;
         }
       }
       widths = new int[refined];
       for (int g = 0; g < refined; g++) {
-        widths[g] = sortTails(t, n, stype, groups[g]);
+        widths[g] = sortTails(t, n, groups[g], longPos, longEnd);
       }
     }
     int[] nameOf = new int[distinct];
@@ -154,32 +175,39 @@ final class LmsKeyNaming {
       if (id < 0) {
         id = table.find(key | LONG);
       }
-      nameOf[id] = names + 1;
+      nameOf[id] = names;
       names += refineIndex != null && refineIndex[id] >= 0 ? widths[refineIndex[id]] : 1;
     }
-    // A refined substring's own name replaces its id, negated.
+    int[] nameCounts = new int[names];
+    for (int id = 0; id < distinct; id++) {
+      if (refineIndex == null || refineIndex[id] < 0) {
+        nameCounts[nameOf[id]] = countOf[id];
+      }
+    }
+    // A refined substring's own name replaces its id, complemented.
     for (int g = 0; g < refined; g++) {
       int[] group = groups[g];
-      int name = nameOf[sa[group[0] >> 1] - 1];
+      int name = nameOf[sa[longSlot[group[0]]]];
       for (int k = 0; k < group.length; k++) {
-        if (k > 0 && compareTails(t, stype, n, group[k - 1], group[k]) != 0) {
+        if (k > 0 && compareTails(t, n, group[k - 1], group[k], longPos, longEnd) != 0) {
           name++;
         }
-        sa[group[k] >> 1] = -name;
+        sa[longSlot[group[k]]] = ~name;
+        nameCounts[name]++;
       }
     }
-    // The reduced text, from the ids at sa[0, len) to sa[n - m, n); n - m >= len.
-    for (int x = len - 1, j = n - 1; x >= 0; x--) {
+    // The reduced text: ids to names in place at sa[h - m, h).
+    for (int x = h - m; x < h; x++) {
       int v = sa[x];
-      if (v != 0) {
-        sa[j--] = (v > 0 ? nameOf[v - 1] : -v) - 1;
-      }
+      sa[x] = v >= 0 ? nameOf[v] : ~v;
     }
     if (names == m) {
-      // All distinct: each LMS position goes to the index its name gives.
+      // All distinct: each LMS position goes to the index its name gives (the names first moved
+      // past sa[0, m), over the positions, which the scan finds again).
+      System.arraycopy(sa, h - m, sa, n - m, m);
       c1 = t[n - 1] & 0xff;
       s1 = false;
-      int j = n - 1;
+      j = n - 1;
       for (int i = n - 2; i >= 0; i--) {
         int c0 = t[i] & 0xff;
         boolean s0 = c0 < c1 || (c0 == c1 && s1);
@@ -190,63 +218,39 @@ final class LmsKeyNaming {
         s1 = s0;
       }
     }
-    return ((long) m << 32) | names;
+    return new Naming(m, names, nameCounts);
   }
 
-  /** 1 when a symbol {@code c0} followed by {@code c1} of type {@code s1} is S-type, else 0. */
-  private static int sType(int c0, int c1, int s1) {
-    return ((c0 - c1) >>> 31) | ((((c0 ^ c1) - 1) >>> 31) & s1);
-  }
-
-  /** The types, one bit per position (1 = S). */
-  private static long[] types(byte[] t, int n) {
-    long[] stype = new long[(n + 63) >>> 6];
-    int c1 = t[n - 1] & 0xff;
-    int s1 = 0;
-    for (int i = n - 2; i >= 0; i--) {
-      int c0 = t[i] & 0xff;
-      int s0 = sType(c0, c1, s1);
-      stype[i >>> 6] |= (long) s0 << i;
-      c1 = c0;
-      s1 = s0;
-    }
-    return stype;
-  }
-
-  /** The LMS position {@code p} with {@code p / 2 == x}: whichever of 2x and 2x + 1 is one. */
-  private static int lmsAt(long[] stype, int x) {
-    int p = 2 * x;
-    boolean lms = p > 0 && isS(stype, p) && !isS(stype, p - 1);
-    return lms ? p : p + 1;
-  }
-
-  private static boolean isS(long[] stype, int i) {
-    return ((stype[i >>> 6] >>> i) & 1) != 0;
-  }
-
-  /** Sorts LMS positions with equal long keys by their tails; returns the number of distinct. */
-  private static int sortTails(byte[] t, int n, long[] stype, int[] group) {
+  /**
+   * Sorts the long-key LMS substrings {@code group} (indices into {@code pos} and {@code end}) with
+   * equal keys by their tails; returns the number of distinct.
+   */
+  private static int sortTails(byte[] t, int n, int[] group, int[] pos, int[] end) {
     Integer[] boxed = new Integer[group.length];
     for (int k = 0; k < group.length; k++) {
       boxed[k] = group[k];
     }
-    Arrays.sort(boxed, (a, b) -> compareTails(t, stype, n, a, b));
+    Arrays.sort(boxed, (a, b) -> compareTails(t, n, a, b, pos, end));
     int distinct = 1;
     for (int k = 0; k < group.length; k++) {
       group[k] = boxed[k];
-      if (k > 0 && compareTails(t, stype, n, group[k - 1], group[k]) != 0) {
+      if (k > 0 && compareTails(t, n, group[k - 1], group[k], pos, end) != 0) {
         distinct++;
       }
     }
     return distinct;
   }
 
-  /** Open-addressing table from keys to ids in order of first appearance, with counts. */
+  /**
+   * Open-addressing table from keys to ids in order of first appearance, with counts. Each slot
+   * holds its key and, beside it, its id and count ({@code count << 32 | id}), so a lookup touches
+   * one cache line and counting costs no further random access.
+   */
   private static final class KeyTable {
-    long[] slots = new long[1 << 16];
-    int[] slotIds = new int[1 << 16];
+    /** Key at {@code 2h}, {@code count << 32 | id} at {@code 2h + 1}. */
+    long[] slots = new long[2 << 16];
+
     long[] byId = new long[1 << 15];
-    int[] counts = new int[1 << 15];
     int size;
     final int maxKeys;
 
@@ -256,62 +260,76 @@ final class LmsKeyNaming {
 
     /** The key's id, counted once more; -1 once there are too many keys. */
     int add(long key) {
-      int mask = slots.length - 1;
-      int h = hash(key) & mask;
+      long[] s = slots;
+      int mask = s.length - 2;
+      int h = (hash(key) << 1) & mask;
       long k;
-      while ((k = slots[h]) != 0) {
+      while ((k = s[h]) != 0) {
         if (k == key) {
-          int id = slotIds[h];
-          counts[id]++;
-          return id;
+          long v = s[h + 1] + (1L << 32);
+          s[h + 1] = v;
+          return (int) v;
         }
-        h = (h + 1) & mask;
+        h = (h + 2) & mask;
       }
+      return insert(h, key);
+    }
+
+    private int insert(int h, long key) {
       if (size == maxKeys) {
         return -1;
       }
       int id = size++;
       slots[h] = key;
-      slotIds[h] = id;
+      slots[h + 1] = (1L << 32) | id;
       if (id == byId.length) {
         byId = Arrays.copyOf(byId, id * 2);
-        counts = Arrays.copyOf(counts, id * 2);
       }
       byId[id] = key;
-      counts[id] = 1;
-      if (size * 2 > slots.length) {
+      if (size * 4 > slots.length) {
         grow();
       }
       return id;
     }
 
+    /** The id of a key in the table, -1 if absent. */
     int find(long key) {
-      int mask = slots.length - 1;
-      int h = hash(key) & mask;
+      long[] s = slots;
+      int mask = s.length - 2;
+      int h = (hash(key) << 1) & mask;
       long k;
-      while ((k = slots[h]) != 0) {
+      while ((k = s[h]) != 0) {
         if (k == key) {
-          return slotIds[h];
+          return (int) s[h + 1];
         }
-        h = (h + 1) & mask;
+        h = (h + 2) & mask;
       }
       return -1;
     }
 
+    /** How often each id was added. */
+    int[] countsById() {
+      int[] counts = new int[size];
+      for (int o = 0; o < slots.length; o += 2) {
+        if (slots[o] != 0) {
+          counts[(int) slots[o + 1]] = (int) (slots[o + 1] >>> 32);
+        }
+      }
+      return counts;
+    }
+
     private void grow() {
       long[] old = slots;
-      int[] oldIds = slotIds;
       slots = new long[old.length * 2];
-      slotIds = new int[old.length * 2];
-      int mask = slots.length - 1;
-      for (int s = 0; s < old.length; s++) {
-        if (old[s] != 0) {
-          int h = hash(old[s]) & mask;
+      int mask = slots.length - 2;
+      for (int o = 0; o < old.length; o += 2) {
+        if (old[o] != 0) {
+          int h = (hash(old[o]) << 1) & mask;
           while (slots[h] != 0) {
-            h = (h + 1) & mask;
+            h = (h + 2) & mask;
           }
-          slots[h] = old[s];
-          slotIds[h] = oldIds[s];
+          slots[h] = old[o];
+          slots[h + 1] = old[o + 1];
         }
       }
     }
@@ -322,32 +340,58 @@ final class LmsKeyNaming {
   }
 
   /**
-   * Compares the LMS substrings at {@code a} and {@code b}, whose first seven pairs are equal and
-   * contain no LMS position past the first.
+   * Compares the long LMS substrings {@code x} and {@code y} (from {@code pos[x]} to the next LMS
+   * position {@code end[x]}, or to the text's end), whose first seven pairs are equal. Types are
+   * found as the comparison walks: a position in the same run as the one before has its type, else
+   * the first different symbol after its run decides, which lies within the substring (its last
+   * position before the end is L-type, greater than the S-type end), so no run is scanned twice and
+   * nothing past the substrings is read.
    */
-  private static int compareTails(byte[] t, long[] stype, int n, int a, int b) {
+  private static int compareTails(byte[] t, int n, int x, int y, int[] pos, int[] end) {
+    int a = pos[x];
+    int b = pos[y];
     if (a == b) {
       return 0;
     }
-    for (int k = PAIRS; ; k++) {
-      int x = pair(t, stype, n, a + k);
-      int y = pair(t, stype, n, b + k);
-      if (x != y) {
-        return Integer.compare(x, y);
-      }
-      // Equal pairs here and before: both or neither end at this LMS position.
+    int aEnd = end[x];
+    int bEnd = end[y];
+    int ta = typeIn(t, a + PAIRS - 1, aEnd);
+    int tb = ta;
+    int len = Math.min(aEnd - a, bEnd - b);
+    for (int k = PAIRS; k <= len; k++) {
       int i = a + k;
-      if (((stype[(i - 1) >>> 6] >>> (i - 1)) & 1) == 0 && (x & 1) == 0) {
-        return 0;
+      int j = b + k;
+      int pa;
+      int pb;
+      if (i == aEnd) {
+        pa = aEnd < n ? (((t[i] & 0xff) << 1) | 1) + 1 : 0;
+      } else {
+        int c = t[i] & 0xff;
+        ta = c == (t[i - 1] & 0xff) ? ta : typeIn(t, i, aEnd);
+        pa = ((c << 1) | ta) + 1;
+      }
+      if (j == bEnd) {
+        pb = bEnd < n ? (((t[j] & 0xff) << 1) | 1) + 1 : 0;
+      } else {
+        int c = t[j] & 0xff;
+        tb = c == (t[j - 1] & 0xff) ? tb : typeIn(t, j, bEnd);
+        pb = ((c << 1) | tb) + 1;
+      }
+      if (pa != pb) {
+        return Integer.compare(pa, pb);
       }
     }
+    // Equal pairs up to the end of one: its L-to-S end is then one of the other too.
+    return 0;
   }
 
-  /** The packed (symbol, type) pair at {@code i}, 0 past the end; an S pair is even here. */
-  private static int pair(byte[] t, long[] stype, int n, int i) {
-    if (i >= n) {
-      return 0;
+  /** The type (1 = S) of position {@code i} of an LMS substring that ends at {@code end}. */
+  private static int typeIn(byte[] t, int i, int end) {
+    int c = t[i] & 0xff;
+    int k = i + 1;
+    while (k < end && (t[k] & 0xff) == c) {
+      k++;
     }
-    return (((t[i] & 0xff) << 1) | (int) ((stype[i >>> 6] >>> i) & 1)) + 1;
+    return k < end && (t[k] & 0xff) > c ? 1 : 0;
   }
 }

@@ -113,7 +113,7 @@ public final class SuffixArrays {
       }
       names = m;
     }
-    if (names <= CharSais.MAX_ALPHABET && m <= MAX_MARKED && m >= MIN_CHAR_LEVEL) {
+    if (charLevel(m, names)) {
       char[] text = new char[m];
       for (int i = 0; i < m; i++) {
         text[i] = (char) sa[ra + i];
@@ -122,6 +122,18 @@ public final class SuffixArrays {
     } else {
       sais(sa, ra, sa, fs, m, names, false);
     }
+  }
+
+  /**
+   * Whether {@link #reduced} solves a problem of {@code m} symbols and {@code names} names by
+   * {@link CharSais} on a char copy of its text (which uses only {@code sa[0, m)}).
+   */
+  static boolean reducedOnChars(int m, int names) {
+    return names < m / DOUBLING_MIN_DISTINCT && charLevel(m, names);
+  }
+
+  private static boolean charLevel(int m, int names) {
+    return names <= CharSais.MAX_ALPHABET && m <= MAX_MARKED && m >= MIN_CHAR_LEVEL;
   }
 
   /**
@@ -323,16 +335,7 @@ public final class SuffixArrays {
         sa[i] = ~j;
       }
     }
-    for (int i = n - 1; i >= 0; i--) {
-      if (sa[i] > 0 && sa[i] < n) {
-        sa[i] += n;
-        for (j = i - 1; sa[j] < n; --j) {
-          // Scan back to the previous marked entry.
-        }
-        sa[j] -= n;
-        i = j;
-      }
-    }
+    moveMarksToGroupEnds(sa, n);
     getBuckets(c, co, b, bo, k, true);
     d += 1;
     for (int i = n - 1; i >= 0; i--) {
@@ -351,6 +354,26 @@ public final class SuffixArrays {
         }
         sa[--b[bo + c0]] = (x & 1) != 0 ? ~(j + 1) : j;
         sa[i] = 0;
+      }
+    }
+  }
+
+  /**
+   * Between the two passes of a marked LMS-substring sort: the first pass marks (adds {@code n} to)
+   * the first entry of each group of equal LMS substrings, the second scans right to left and so
+   * needs the mark on each group's last entry. Moves every mark from the first to the last entry of
+   * its group (the entry before the previous mark).
+   */
+  static void moveMarksToGroupEnds(int[] sa, int n) {
+    for (int i = n - 1; i >= 0; i--) {
+      if (sa[i] > 0 && sa[i] < n) {
+        sa[i] += n;
+        int j = i - 1;
+        while (sa[j] < n) {
+          --j;
+        }
+        sa[j] -= n;
+        i = j;
       }
     }
   }

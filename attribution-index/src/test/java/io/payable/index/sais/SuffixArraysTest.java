@@ -255,7 +255,8 @@ class SuffixArraysTest {
 
   /**
    * 300,000 symbols over 3: the byte top level, a reduced problem of ~100,000 symbols solved on
-   * char text, and the integer recursion below it; the same text through the integer top level.
+   * char text, and the integer recursion below it; the same text through the integer top level and
+   * through the byte top level's induced LMS naming.
    */
   @Test
   void largeTextsThroughEveryLevelMatchNaive() {
@@ -267,6 +268,14 @@ class SuffixArraysTest {
     int[] expected = naive(text);
     assertThat(SuffixArrays.build(text, text.length, 3)).isEqualTo(expected);
     assertThat(SuffixArrays.build(text, text.length, 300)).isEqualTo(expected);
+    // The induced LMS naming (table limit 0) hands the char level its text and LMS positions too.
+    byte[] bytes = new byte[text.length];
+    for (int i = 0; i < text.length; i++) {
+      bytes[i] = (byte) text[i];
+    }
+    int[] sa = new int[text.length];
+    ByteSais.build(bytes, sa, text.length, null, 0);
+    assertThat(sa).isEqualTo(expected);
   }
 
   /**
