@@ -53,14 +53,18 @@ final class ByteSais {
     if (name < m) {
       int ra = n - m;
       int text = (n >> 1) - m;
-      if (SuffixArrays.reducedOnChars(m, name)) {
+      if (named.chars() != null) {
+        // Named straight into chars; sa[0, text) is still zero, so the char level clears only
+        // the rest of sa[0, m).
+        CharSais.build(named.chars(), sa, m, name, named.nameCounts(), n - 2 * m, text);
+      } else if (SuffixArrays.reducedOnChars(m, name)) {
         // The char copy of the text leaves sa[m, n - m) free (for the char level's LMS positions),
         // and the positions stay where they are.
         char[] chars = new char[m];
         for (i = 0; i < m; i++) {
           chars[i] = (char) sa[text + i];
         }
-        CharSais.build(chars, sa, m, name, named.nameCounts(), n - 2 * m);
+        CharSais.build(chars, sa, m, name, named.nameCounts(), n - 2 * m, 0);
       } else {
         System.arraycopy(sa, text, sa, ra, m);
         SuffixArrays.reduced(sa, ra, n - 2 * m, m, name);

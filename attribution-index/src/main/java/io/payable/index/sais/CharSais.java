@@ -19,16 +19,17 @@ final class CharSais {
    * {@code 2 <= n <= 2^30} (entries are marked by adding {@code n}).
    */
   static void build(char[] t, int[] sa, int n, int k) {
-    build(t, sa, n, k, null, 0);
+    build(t, sa, n, k, null, 0, 0);
   }
 
   /**
    * As {@link #build(char[], int[], int, int)}, given how often each symbol occurs ({@code null}:
    * count them here; the counts are not changed) and {@code spare} free entries at {@code sa[n, n +
    * spare)}: with at least {@code n / 2} of them, the LMS positions are kept there as they are
-   * found, instead of scanning the text for them again after the reduced problem.
+   * found, instead of scanning the text for them again after the reduced problem; {@code sa[0,
+   * zero)} is known to be zero already (not cleared again).
    */
-  static void build(char[] t, int[] sa, int n, int k, int[] counts, int spare) {
+  static void build(char[] t, int[] sa, int n, int k, int[] counts, int spare, int zero) {
     int[] c = counts;
     if (c == null) {
       c = new int[k];
@@ -38,7 +39,7 @@ final class CharSais {
     }
     int[] b = new int[k];
     bucketEnds(c, b);
-    java.util.Arrays.fill(sa, 0, n, 0);
+    java.util.Arrays.fill(sa, Math.min(zero, n), n, 0);
     // Stage 1: LMS suffixes at their bucket ends (each placed one step late, so that the last
     // found, the leftmost, is placed by the caller below).
     int bPos = -1;

@@ -38,9 +38,11 @@ final class LmsKeyNaming {
    * the names (from 0) of the LMS substrings in text order, and {@code sa[n - m, n)} the LMS
    * positions in text order (so the reduced problem's suffix array maps to positions without
    * scanning the text again; {@code m <= n / 2}, as LMS positions are at least two apart and 0 is
-   * none). {@code counts[c]} and {@code lmsCount[c]} receive the number of positions and of LMS
-   * positions with symbol {@code c}. Up to {@code maxTableKeys} distinct keys are named through a
-   * hash table, more by {@link InducedLmsNaming}.
+   * none). When the reduced problem is solved on chars ({@link SuffixArrays#reducedOnChars}), the
+   * reduced text goes to {@link Naming#chars} instead, {@code sa[0, h - m)} staying zero. {@code
+   * counts[c]} and {@code lmsCount[c]} receive the number of positions and of LMS positions with
+   * symbol {@code c}. Up to {@code maxTableKeys} distinct keys are named through a hash table, more
+   * by {@link InducedLmsNaming}.
    */
   static Naming sortAndName(
       byte[] t, int[] sa, int n, int[] counts, int[] lmsCount, int maxTableKeys) {
@@ -50,15 +52,17 @@ final class LmsKeyNaming {
     }
     Arrays.fill(sa, 0, n, 0);
     long mn = InducedLmsNaming.sortAndName(t, sa, n, counts, lmsCount);
-    return new Naming((int) (mn >>> 32), (int) mn, null);
+    return new Naming((int) (mn >>> 32), (int) mn, null, null);
   }
 
   /**
    * What {@link #sortAndName} found: {@code m} LMS substrings with {@code names} distinct names,
    * and how often each name occurs in the reduced text when that came for free ({@code null}
-   * otherwise): the reduced problem's symbol counts.
+   * otherwise): the reduced problem's symbol counts; {@code chars}, when not {@code null}, is the
+   * reduced text for the char level (then {@code sa[h - m, h)} holds ids, not names, and {@code
+   * sa[0, h - m)} is still zero).
    */
-  record Naming(int m, int names, int[] nameCounts) {}
+  record Naming(int m, int names, int[] nameCounts, char[] chars) {}
 
   /** Distinct keys above this many go to the induced sort: the table would no longer be cached. */
   static final int MAX_TABLE_KEYS = 1 << 20;
@@ -125,7 +129,7 @@ final class LmsKeyNaming {
     }
     int m = h - j;
     if (m == 0) {
-      return new Naming(0, 0, null);
+      return new Naming(0, 0, null, null);
     }
     int[] countOf = table.countsById();
     // Names: the distinct keys in order; a long key held by several substrings gets one name per
@@ -196,10 +200,20 @@ final class LmsKeyNaming {
         nameCounts[name]++;
       }
     }
-    // The reduced text: ids to names in place at sa[h - m, h).
-    for (int x = h - m; x < h; x++) {
-      int v = sa[x];
-      sa[x] = v >= 0 ? nameOf[v] : ~v;
+    // The reduced text: ids to names, written straight to the char copy the char level solves,
+    // else in place at sa[h - m, h).
+    char[] chars = null;
+    if (names < m && SuffixArrays.reducedOnChars(m, names)) {
+      chars = new char[m];
+      for (int x = 0, o = h - m; x < m; x++) {
+        int v = sa[o + x];
+        chars[x] = (char) (v >= 0 ? nameOf[v] : ~v);
+      }
+    } else {
+      for (int x = h - m; x < h; x++) {
+        int v = sa[x];
+        sa[x] = v >= 0 ? nameOf[v] : ~v;
+      }
     }
     if (names == m) {
       // All distinct: each LMS position goes to the index its name gives (the names first moved
@@ -218,7 +232,7 @@ final class LmsKeyNaming {
         s1 = s0;
       }
     }
-    return new Naming(m, names, nameCounts);
+    return new Naming(m, names, nameCounts, chars);
   }
 
   /**
