@@ -3,9 +3,9 @@ package io.payable.cli.bench;
 import io.payable.cli.bench.PlantedAttributionBenchmark.Config;
 import io.payable.cli.bench.PlantedAttributionBenchmark.Result;
 import io.payable.cli.bench.PlantedAttributionBenchmark.Row;
+import io.payable.up.demo.DemoCorpora;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -244,29 +244,13 @@ public final class AttributionPlantedCommand implements Callable<Integer> {
   }
 
   /** The corpora the build writes next to the CLI ({@code payable-cli/corpora}). */
-  private Path locateCorpora() {
-    try {
-      Path code =
-          Path.of(
-              AttributionPlantedCommand.class
-                  .getProtectionDomain()
-                  .getCodeSource()
-                  .getLocation()
-                  .toURI());
-      for (Path candidate :
-          List.of(
-              code.resolveSibling("corpora"),
-              code.resolveSibling("payable-cli").resolve("corpora"))) {
-        if (Files.isDirectory(candidate)) {
-          return candidate;
-        }
-      }
-    } catch (URISyntaxException | RuntimeException e) {
-      // fall through to the error below
-    }
-    throw new IllegalStateException(
-        "demo corpora not found next to the CLI: build with ./mvnw -B -q -DskipTests package,"
-            + " or give --corpora DIR");
+  private static Path locateCorpora() {
+    return DemoCorpora.find()
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "demo corpora not found next to the CLI: build with ./mvnw -B -q -DskipTests"
+                        + " package, or give --corpora DIR"));
   }
 
   private static void delete(Path dir) throws IOException {

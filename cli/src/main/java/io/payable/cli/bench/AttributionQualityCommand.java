@@ -1,8 +1,8 @@
 package io.payable.cli.bench;
 
 import io.payable.cli.CliLogging;
+import io.payable.up.demo.DemoCorpora;
 import java.io.PrintWriter;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -321,27 +321,13 @@ public final class AttributionQualityCommand implements Callable<Integer> {
 
   /** corpora/attribution next to the running code (the CLI's lib directory or build classes). */
   static Path defaultCorpora() {
-    try {
-      Path code =
-          Path.of(
-              AttributionQualityCommand.class
-                  .getProtectionDomain()
-                  .getCodeSource()
-                  .getLocation()
-                  .toURI());
-      for (Path candidate :
-          List.of(
-              code.resolveSibling("corpora"),
-              code.resolveSibling("payable-cli").resolve("corpora"))) {
-        if (Files.isDirectory(candidate.resolve("attribution"))) {
-          return candidate.resolve("attribution");
-        }
-      }
-    } catch (URISyntaxException | RuntimeException e) {
-      // fall through
-    }
-    throw new IllegalStateException(
-        "benchmark corpora not found next to the CLI; build with ./mvnw -B -q -DskipTests package"
-            + " or pass --corpora");
+    return DemoCorpora.find()
+        .map(dir -> dir.resolve("attribution"))
+        .filter(Files::isDirectory)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "benchmark corpora not found next to the CLI; build with ./mvnw -B -q"
+                        + " -DskipTests package or pass --corpora"));
   }
 }

@@ -9,12 +9,13 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The public-domain texts of the demo, one passage per line, written by the build next to the CLI
  * ({@code payable-cli/corpora}): Moby Dick, State of the Union addresses and the Brown corpus.
  */
-final class DemoCorpora {
+public final class DemoCorpora {
 
   /** Datanet name to corpus file. */
   static final Map<String, String> FILES = new LinkedHashMap<>();
@@ -29,6 +30,19 @@ final class DemoCorpora {
 
   /** The corpora directory next to the running code (the CLI jar, or the build's classes). */
   static Path locate() {
+    return find()
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "demo corpora not found next to the CLI; build with ./mvnw -B -q -DskipTests"
+                        + " package"));
+  }
+
+  /**
+   * The corpora directory the build writes next to the CLI ({@code corpora} beside the jar, or
+   * {@code payable-cli/corpora} beside the build's classes), if there is one.
+   */
+  public static Optional<Path> find() {
     try {
       Path code =
           Path.of(DemoCorpora.class.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -37,14 +51,13 @@ final class DemoCorpora {
               code.resolveSibling("corpora"),
               code.resolveSibling("payable-cli").resolve("corpora"))) {
         if (Files.isDirectory(candidate)) {
-          return candidate;
+          return Optional.of(candidate);
         }
       }
     } catch (URISyntaxException | RuntimeException e) {
-      // fall through
+      // Not a file-system code source: no corpora next to it.
     }
-    throw new IllegalStateException(
-        "demo corpora not found next to the CLI; build with ./mvnw -B -q -DskipTests package");
+    return Optional.empty();
   }
 
   /** The first {@code limit} passages of a corpus. */
