@@ -2,6 +2,7 @@ package io.payable.cli.bench;
 
 import io.payable.cli.CliLogging;
 import io.payable.up.demo.DemoCorpora;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,6 +139,32 @@ public final class AttributionQualityCommand implements Callable<Integer> {
   Path baseModel;
 
   @Option(
+      names = "--pretrain-steps",
+      defaultValue = "0",
+      description =
+          "Before the benchmark, train a LoRA of --pretrain-rank on all projections for this many"
+              + " steps on --pretrain-sources and merge it into the base, so that the base models"
+              + " English text (0: the base as it is).")
+  int pretrainSteps;
+
+  @Option(names = "--pretrain-rank", defaultValue = "64")
+  int pretrainRank;
+
+  @Option(names = "--pretrain-lr", defaultValue = "5e-3")
+  double pretrainLr;
+
+  @Option(names = "--pretrain-batch-size", defaultValue = "16")
+  int pretrainBatchSize;
+
+  @Option(
+      names = "--pretrain-sources",
+      split = ",",
+      description =
+          "Sources the base is pretrained on; none may be in --sources (default: every source"
+              + " of --corpora not in --sources).")
+  List<String> pretrainSources;
+
+  @Option(
       names = "--threads",
       defaultValue = "1",
       description =
@@ -194,7 +221,15 @@ public final class AttributionQualityCommand implements Callable<Integer> {
             gradientThresholdBps,
             temperature,
             baseModel == null ? tokenizerDir(dir) : null,
-            baseModel);
+            baseModel,
+            new AttributionQualityBenchmark.Pretraining(
+                pretrainSteps,
+                pretrainRank,
+                pretrainLr,
+                pretrainBatchSize,
+                pretrainSteps == 0
+                    ? List.of()
+                    : pretrainSources != null ? pretrainSources : otherSources(dir, sources)));
     long started = System.nanoTime();
     AttributionQualityBenchmark.Result result;
     try {
@@ -247,6 +282,26 @@ public final class AttributionQualityCommand implements Callable<Integer> {
         o.seeds(),
         o.k(),
         r.sketchDimension());
+    if (r.pretrained() != null) {
+      AttributionQualityBenchmark.PretrainResult p = r.pretrained();
+      AttributionQualityBenchmark.Pretraining pc = o.pretraining();
+      out.printf(
+          Locale.ROOT,
+          "base pretrained on %s: LoRA r %d on all projections, %d steps of %d (lr %s, cosine),"
+              + " %d windows (%d tokens), merged; training loss %.3f -> %.3f, held-out %.3f;"
+              + " %.0f s%n",
+          String.join(", ", pc.sources()),
+          pc.rank(),
+          pc.steps(),
+          pc.batchSize(),
+          pc.learningRate(),
+          p.sequences(),
+          p.tokens(),
+          p.firstLoss(),
+          p.finalLoss(),
+          p.evalLoss(),
+          p.seconds());
+    }
     out.println();
     out.printf(
         Locale.ROOT,
@@ -316,6 +371,19 @@ public final class AttributionQualityCommand implements Callable<Integer> {
         return dir;
       default:
         throw new IllegalArgumentException("--tokenizer must be llama2 or bytes, got " + tokenizer);
+    }
+  }
+
+  /** The sources of a corpora directory that are not contributed, in name order. */
+  static List<String> otherSources(Path corporaDir, List<String> contributed) throws IOException {
+    try (var files = Files.list(corporaDir)) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .filter(n -> n.endsWith(".txt"))
+          .map(n -> n.substring(0, n.length() - ".txt".length()))
+          .filter(n -> !contributed.contains(n))
+          .sorted()
+          .toList();
     }
   }
 
