@@ -10,6 +10,7 @@ import io.payable.index.scoring.AttributionScorer;
 import io.payable.index.shard.Document;
 import io.payable.index.shard.IndexWriter;
 import io.payable.index.tokenize.Tokenizers;
+import io.payable.lora.batch.BatchScheduler;
 import io.payable.models.CausalLm;
 import io.payable.models.Engines;
 import io.payable.models.LoadOptions;
@@ -726,27 +727,16 @@ final class AttributionQualityBenchmark {
 
   /** Continuations: greedy at temperature 0, else sampled from a fixed seed. */
   private int[][] generate(CausalLm lm, List<int[]> prompts) {
-    int n = o.generatedTokens();
-    int[][] out = new int[prompts.size()][n];
+    int[][] out = new int[prompts.size()][o.generatedTokens()];
     SplittableRandom random = new SplittableRandom(o.seeds().get(0));
-    List<Sequence> seqs = new ArrayList<>();
-    List<Segment> step = new ArrayList<>();
-    for (int[] p : prompts) {
-      Sequence s = lm.newSequence();
-      seqs.add(s);
-      step.add(new Segment(s, p, 0));
-    }
-    for (int t = 0; t < n; t++) {
-      float[][] logits = lm.forward(step, false);
-      step = new ArrayList<>();
-      for (int i = 0; i < prompts.size(); i++) {
-        int next =
-            o.temperature() == 0 ? argmax(logits[i]) : sample(logits[i], o.temperature(), random);
-        out[i][t] = next;
-        step.add(new Segment(seqs.get(i), new int[] {next}, 0));
-      }
-    }
-    seqs.forEach(Sequence::close);
+    decode(
+        lm,
+        prompts,
+        (i, t, logits) ->
+            out[i][t] =
+                o.temperature() == 0
+                    ? BatchScheduler.argmax(logits)
+                    : sample(logits, o.temperature(), random));
     return out;
   }
 
@@ -758,24 +748,42 @@ final class AttributionQualityBenchmark {
     try (NDManager m = Engines.newManager(Device.cpu());
         CausalLm lm = CausalLm.load(base, m, LoadOptions.cpu(1, Math.max(16, o.rank())))) {
       lm.writeSlot(0, PeftAdapter.read(adapter, config));
-      List<Sequence> seqs = new ArrayList<>();
-      List<Segment> step = new ArrayList<>();
-      for (int[] p : prompts) {
-        Sequence s = lm.newSequence();
-        seqs.add(s);
-        step.add(new Segment(s, p, 0));
-      }
-      for (int t = 0; t < n; t++) {
-        float[][] logits = lm.forward(step, false);
-        step = new ArrayList<>();
-        for (int i = 0; i < prompts.size(); i++) {
-          loss[i] -= logSoftmax(logits[i], outputs[i][t]) / n;
-          step.add(new Segment(seqs.get(i), new int[] {outputs[i][t]}, 0));
-        }
-      }
-      seqs.forEach(Sequence::close);
+      decode(
+          lm,
+          prompts,
+          (i, t, logits) -> {
+            loss[i] -= logSoftmax(logits, outputs[i][t]) / n;
+            return outputs[i][t];
+          });
     }
     return loss;
+  }
+
+  /** Picks the token fed to output {@code i} at step {@code t} from its logits. */
+  private interface NextToken {
+    int next(int i, int t, float[] logits);
+  }
+
+  /**
+   * Runs every prompt through {@code lm} together, then {@code generatedTokens} decoding steps,
+   * each feeding every sequence the token {@code next} picks from that step's logits.
+   */
+  private void decode(CausalLm lm, List<int[]> prompts, NextToken next) {
+    List<Sequence> seqs = new ArrayList<>();
+    List<Segment> step = new ArrayList<>();
+    for (int[] p : prompts) {
+      Sequence s = lm.newSequence();
+      seqs.add(s);
+      step.add(new Segment(s, p, 0));
+    }
+    for (int t = 0; t < o.generatedTokens(); t++) {
+      float[][] logits = lm.forward(step, false);
+      step = new ArrayList<>();
+      for (int i = 0; i < prompts.size(); i++) {
+        step.add(new Segment(seqs.get(i), new int[] {next.next(i, t, logits[i])}, 0));
+      }
+    }
+    seqs.forEach(Sequence::close);
   }
 
   private static double[] vector(List<Contributor> contributors, Map<String, Double> raw) {
@@ -784,16 +792,6 @@ final class AttributionQualityBenchmark {
       v[c] = raw.getOrDefault(contributors.get(c).address(), 0.0);
     }
     return v;
-  }
-
-  private static int argmax(float[] row) {
-    int best = 0;
-    for (int i = 1; i < row.length; i++) {
-      if (row[i] > row[best]) {
-        best = i;
-      }
-    }
-    return best;
   }
 
   private static int sample(float[] row, double temperature, SplittableRandom random) {
