@@ -44,10 +44,6 @@ final class ByteSais {
     LmsKeyNaming.Naming named = LmsKeyNaming.sortAndName(t, sa, n, c, lmsCount, maxTableKeys);
     int m = named.m();
     int name = named.names();
-    int i;
-    int j;
-    int c0;
-    int c1;
     // Stage 2: solve the reduced problem when the names are not yet unique. Its text is at
     // sa[n / 2 - m, n / 2), the LMS positions at sa[n - m, n).
     if (name < m) {
@@ -61,7 +57,7 @@ final class ByteSais {
         // The char copy of the text leaves sa[m, n - m) free (for the char level's LMS positions),
         // and the positions stay where they are.
         char[] chars = new char[m];
-        for (i = 0; i < m; i++) {
+        for (int i = 0; i < m; i++) {
           chars[i] = (char) sa[text + i];
         }
         CharSais.build(chars, sa, m, name, named.nameCounts(), n - 2 * m, 0);
@@ -70,29 +66,14 @@ final class ByteSais {
         SuffixArrays.reduced(sa, ra, n - 2 * m, m, name);
         lmsPositions(t, n, sa, n);
       }
-      for (i = 0; i < m; i++) {
-        sa[i] = sa[ra + sa[i]];
-      }
+      SuffixArrays.mapToPositions(sa, m, ra);
     }
 
     // Stage 3: sorted LMS suffixes to their bucket ends (they come in symbol order, so the
     // counts say where each symbol's run ends), then induce.
     if (m > 0) {
       bucketEnds(c, b);
-      i = m;
-      j = n;
-      for (int x = K - 1; x >= 0 && i > 0; x--) {
-        int end = b[x];
-        while (end < j) {
-          sa[--j] = 0;
-        }
-        for (int k = lmsCount[x]; k > 0; k--) {
-          sa[--j] = sa[--i];
-        }
-      }
-      while (j > 0) {
-        sa[--j] = 0;
-      }
+      SuffixArrays.placeSortedLms(sa, b, lmsCount, m, n, K);
     }
     if (helper != null && n >= ParallelInduce.MIN_SYMBOLS) {
       ParallelInduce.induce(t, sa, c, b, n, helper);
@@ -139,9 +120,19 @@ final class ByteSais {
     }
   }
 
-  /** Induces the full order from the sorted LMS suffixes at their bucket ends. */
+  /**
+   * Induces the full order from the sorted LMS suffixes at their bucket ends: L-type suffixes left
+   * to right, then S-type right to left, each pass a method of its own, so that the JIT compiles
+   * each loop with its own profile.
+   */
   private static void induce(byte[] t, int[] sa, int[] c, int[] b, int n) {
     bucketStarts(c, b);
+    induceLeft(t, sa, b, n);
+    bucketEnds(c, b);
+    induceRight(t, sa, b, n);
+  }
+
+  private static void induceLeft(byte[] t, int[] sa, int[] b, int n) {
     int j = n - 1;
     int c1 = t[j] & 0xff;
     sa[b[c1]++] = (j > 0 && (t[j - 1] & 0xff) < c1) ? ~j : j;
@@ -154,9 +145,11 @@ final class ByteSais {
         sa[b[c0]++] = (j > 0 && (t[j - 1] & 0xff) < c0) ? ~j : j;
       }
     }
-    bucketEnds(c, b);
+  }
+
+  private static void induceRight(byte[] t, int[] sa, int[] b, int n) {
     for (int i = n - 1; i >= 0; i--) {
-      j = sa[i];
+      int j = sa[i];
       if (j > 0) {
         --j;
         int c0 = t[j] & 0xff;

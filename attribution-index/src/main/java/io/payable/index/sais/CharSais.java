@@ -33,46 +33,18 @@ final class CharSais {
     int[] c = counts;
     if (c == null) {
       c = new int[k];
-      for (int i = 0; i < n; i++) {
-        c[t[i]]++;
-      }
+      countSymbols(t, n, c);
     }
     int[] b = new int[k];
     bucketEnds(c, b);
     java.util.Arrays.fill(sa, Math.min(zero, n), n, 0);
     // Stage 1: LMS suffixes at their bucket ends (each placed one step late, so that the last
     // found, the leftmost, is placed by the caller below).
-    int bPos = -1;
-    int i = n - 1;
-    int j = n;
-    int m = 0;
     boolean keep = spare >= (n >> 1);
     int top = n + spare;
-    int kept = top;
-    int c0 = t[n - 1];
-    int c1;
-    do {
-      c1 = c0;
-    } while (--i >= 0 && (c0 = t[i]) >= c1);
-    while (i >= 0) {
-      do {
-        c1 = c0;
-      } while (--i >= 0 && (c0 = t[i]) <= c1);
-      if (i >= 0) {
-        if (keep) {
-          sa[--kept] = i + 1;
-        }
-        if (bPos >= 0) {
-          sa[bPos] = j;
-        }
-        bPos = --b[c1];
-        j = i;
-        ++m;
-        do {
-          c1 = c0;
-        } while (--i >= 0 && (c0 = t[i]) >= c1);
-      }
-    }
+    long found = placeLms(t, sa, b, n, keep ? top : -1);
+    int m = (int) (found >>> 32);
+    int j = (int) found;
     int name;
     // LMS positions per symbol, so that stage 3 places the sorted ones without reading the text.
     int[] lmsCount = null;
@@ -93,7 +65,7 @@ final class CharSais {
       lmsSortMarked(t, sa, c, b, d, n);
       name = lmsPostProcessMarkedNames(sa, n, m);
     } else if (m == 1) {
-      sa[bPos] = j + 1;
+      sa[b[t[j + 1]]] = j + 1;
       name = 1;
     } else {
       name = 0;
@@ -103,58 +75,89 @@ final class CharSais {
     if (name < m) {
       int newfs = n - 2 * m;
       int ra = m + newfs;
-      for (i = m + (n >> 1) - 1, j = m - 1; m <= i; --i) {
-        if (sa[i] != 0) {
-          sa[ra + j--] = sa[i] - 1;
-        }
-      }
+      SuffixArrays.gatherReducedText(sa, m, n, ra);
       SuffixArrays.reduced(sa, ra, newfs, m, name);
       int positions = top - m;
       if (!keep) {
         positions = ra;
-        i = n - 1;
-        j = m - 1;
-        c0 = t[n - 1];
-        do {
-          c1 = c0;
-        } while (--i >= 0 && (c0 = t[i]) >= c1);
-        while (i >= 0) {
-          do {
-            c1 = c0;
-          } while (--i >= 0 && (c0 = t[i]) <= c1);
-          if (i >= 0) {
-            sa[ra + j--] = i + 1;
-            do {
-              c1 = c0;
-            } while (--i >= 0 && (c0 = t[i]) >= c1);
-          }
-        }
+        lmsPositions(t, n, sa, ra + m);
       }
-      for (i = 0; i < m; i++) {
-        sa[i] = sa[positions + sa[i]];
-      }
+      SuffixArrays.mapToPositions(sa, m, positions);
     }
 
     // Stage 3: sorted LMS suffixes to their bucket ends (they come in symbol order, so the
     // counts say where each symbol's run ends), then induce.
     if (m > 1) {
       bucketEnds(c, b);
-      i = m;
-      j = n;
-      for (int x = k - 1; x >= 0 && i > 0; x--) {
-        int end = b[x];
-        while (end < j) {
-          sa[--j] = 0;
-        }
-        for (int r = lmsCount[x]; r > 0; r--) {
-          sa[--j] = sa[--i];
-        }
-      }
-      while (j > 0) {
-        sa[--j] = 0;
-      }
+      SuffixArrays.placeSortedLms(sa, b, lmsCount, m, n, k);
     }
     induce(t, sa, c, b, n);
+  }
+
+  /**
+   * Stage 1's scan: every LMS suffix to its bucket end ({@code b} holds the ends and is moved
+   * down), each placed one step late, so that the last found, the leftmost, is left to the caller;
+   * with {@code kept >= 0}, the LMS positions also go, in text order, to end at {@code sa[kept -
+   * 1]}. Returns {@code m << 32 | j}, the count and the position before the leftmost LMS position.
+   */
+  private static long placeLms(char[] t, int[] sa, int[] b, int n, int kept) {
+    int bPos = -1;
+    int i = n - 1;
+    int j = n;
+    int m = 0;
+    int c0 = t[n - 1];
+    int c1;
+    do {
+      c1 = c0;
+    } while (--i >= 0 && (c0 = t[i]) >= c1);
+    while (i >= 0) {
+      do {
+        c1 = c0;
+      } while (--i >= 0 && (c0 = t[i]) <= c1);
+      if (i >= 0) {
+        if (kept >= 0) {
+          sa[--kept] = i + 1;
+        }
+        if (bPos >= 0) {
+          sa[bPos] = j;
+        }
+        bPos = --b[c1];
+        j = i;
+        ++m;
+        do {
+          c1 = c0;
+        } while (--i >= 0 && (c0 = t[i]) >= c1);
+      }
+    }
+    return ((long) m << 32) | (j & 0xffffffffL);
+  }
+
+  private static void countSymbols(char[] t, int n, int[] c) {
+    for (int i = 0; i < n; i++) {
+      c[t[i]]++;
+    }
+  }
+
+  /** Writes the LMS positions of {@code t[0, n)}, in text order, to end at {@code sa[end - 1]}. */
+  private static void lmsPositions(char[] t, int n, int[] sa, int end) {
+    int i = n - 1;
+    int j = end - 1;
+    int c0 = t[n - 1];
+    int c1;
+    do {
+      c1 = c0;
+    } while (--i >= 0 && (c0 = t[i]) >= c1);
+    while (i >= 0) {
+      do {
+        c1 = c0;
+      } while (--i >= 0 && (c0 = t[i]) <= c1);
+      if (i >= 0) {
+        sa[j--] = i + 1;
+        do {
+          c1 = c0;
+        } while (--i >= 0 && (c0 = t[i]) >= c1);
+      }
+    }
   }
 
   private static void bucketEnds(int[] c, int[] b) {
@@ -175,9 +178,20 @@ final class CharSais {
     }
   }
 
-  /** {@link SuffixArrays}' marked LMS-substring sort, over byte text. */
+  /**
+   * {@link SuffixArrays}' marked LMS-substring sort, over char text. Each pass is a method of its
+   * own, so that the JIT compiles each loop with its own profile.
+   */
   private static void lmsSortMarked(char[] t, int[] sa, int[] c, int[] b, int[] dd, int n) {
     bucketStarts(c, b);
+    int d = lmsLeftPassMarked(t, sa, b, dd, n);
+    SuffixArrays.moveMarksToGroupEnds(sa, n);
+    bucketEnds(c, b);
+    lmsRightPassMarked(t, sa, b, dd, n, d + 1);
+  }
+
+  /** The left-to-right pass of the marked sort; returns the last group counter. */
+  private static int lmsLeftPassMarked(char[] t, int[] sa, int[] b, int[] dd, int n) {
     int j = n - 1;
     int c1 = t[j];
     --j;
@@ -205,11 +219,13 @@ final class CharSais {
         sa[i] = ~j;
       }
     }
-    SuffixArrays.moveMarksToGroupEnds(sa, n);
-    bucketEnds(c, b);
-    d += 1;
+    return d;
+  }
+
+  /** The right-to-left pass of the marked sort, from group counter {@code d}. */
+  private static void lmsRightPassMarked(char[] t, int[] sa, int[] b, int[] dd, int n, int d) {
     for (int i = n - 1; i >= 0; i--) {
-      j = sa[i];
+      int j = sa[i];
       if (j > 0) {
         if (n <= j) {
           d += 1;
@@ -217,7 +233,7 @@ final class CharSais {
         }
         int c0 = t[j];
         --j;
-        x = (c0 << 1) | (t[j] > c0 ? 1 : 0);
+        int x = (c0 << 1) | (t[j] > c0 ? 1 : 0);
         if (dd[x] != d) {
           j += n;
           dd[x] = d;
@@ -232,9 +248,18 @@ final class CharSais {
     return SuffixArrays.lmsPostProcessMarked(sa, n, m);
   }
 
-  /** Induces the full order from the sorted LMS suffixes at their bucket ends. */
+  /**
+   * Induces the full order from the sorted LMS suffixes at their bucket ends: L-type suffixes left
+   * to right, then S-type right to left, each pass a method of its own.
+   */
   private static void induce(char[] t, int[] sa, int[] c, int[] b, int n) {
     bucketStarts(c, b);
+    induceLeft(t, sa, b, n);
+    bucketEnds(c, b);
+    induceRight(t, sa, b, n);
+  }
+
+  private static void induceLeft(char[] t, int[] sa, int[] b, int n) {
     int j = n - 1;
     int c1 = t[j];
     sa[b[c1]++] = (j > 0 && t[j - 1] < c1) ? ~j : j;
@@ -247,9 +272,11 @@ final class CharSais {
         sa[b[c0]++] = (j > 0 && t[j - 1] < c0) ? ~j : j;
       }
     }
-    bucketEnds(c, b);
+  }
+
+  private static void induceRight(char[] t, int[] sa, int[] b, int n) {
     for (int i = n - 1; i >= 0; i--) {
-      j = sa[i];
+      int j = sa[i];
       if (j > 0) {
         --j;
         int c0 = t[j];

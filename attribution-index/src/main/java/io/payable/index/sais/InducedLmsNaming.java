@@ -69,11 +69,7 @@ final class InducedLmsNaming {
     if (names < m) {
       // The reduced text to sa[n - m, n), reading down from the top so nothing unread is
       // overwritten, then to sa[n / 2 - m, n / 2); the LMS positions to sa[n - m, n).
-      for (i = m + ((n + 1) >> 1) - 1, j = n - 1; m <= i; --i) {
-        if (sa[i] != 0) {
-          sa[j--] = sa[i] - 1;
-        }
-      }
+      SuffixArrays.gatherReducedText(sa, m, n, n - m);
       System.arraycopy(sa, n - m, sa, (n >> 1) - m, m);
       ByteSais.lmsPositions(t, n, sa, n);
     }

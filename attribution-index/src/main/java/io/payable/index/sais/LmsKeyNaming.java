@@ -77,60 +77,19 @@ final class LmsKeyNaming {
   private static Naming nameByTable(
       byte[] t, int[] sa, int n, int[] counts, int[] lmsCount, int maxTableKeys) {
     KeyTable table = new KeyTable(maxTableKeys);
-    Arrays.fill(lmsCount, 0);
-    Arrays.fill(counts, 0);
-    // LMS positions with long keys and their slots in the reduced text, for the refinement.
-    int[] longPos = new int[64];
-    int[] longSlot = new int[64];
-    int[] longEnd = new int[64];
-    int longs = 0;
-    int c1 = t[n - 1] & 0xff;
-    counts[c1]++;
-    boolean s1 = false;
-    long window = (long) ((c1 << 1) + 1) << (BITS * (PAIRS - 1));
-    int next = n;
+    LongKeys longKeys = new LongKeys();
     int h = n >> 1;
-    int j = h;
-    int jp = n;
-    for (int i = n - 2; i >= 0; i--) {
-      int c0 = t[i] & 0xff;
-      counts[c0]++;
-      boolean s0 = c0 < c1 || (c0 == c1 && s1);
-      if (!s0 && s1) {
-        // i + 1 is an LMS position and the window holds its pairs.
-        int p = i + 1;
-        int d = next - p;
-        int id;
-        if (d < PAIRS) {
-          id = table.add(window & (-1L << (BITS * (PAIRS - 1 - d))));
-        } else {
-          id = table.add(window | LONG);
-          if (longs == longPos.length) {
-            longPos = Arrays.copyOf(longPos, longs * 2);
-            longSlot = Arrays.copyOf(longSlot, longs * 2);
-            longEnd = Arrays.copyOf(longEnd, longs * 2);
-          }
-          longPos[longs] = p;
-          longEnd[longs] = next;
-          longSlot[longs++] = j - 1;
-        }
-        if (id < 0) {
-          return null;
-        }
-        sa[--j] = id;
-        sa[--jp] = p;
-        lmsCount[c1]++;
-        next = p;
-      }
-      window =
-          ((long) (((c0 << 1) | (s0 ? 1 : 0)) + 1) << (BITS * (PAIRS - 1))) | (window >>> BITS);
-      c1 = c0;
-      s1 = s0;
+    int m = scanKeys(t, sa, n, counts, lmsCount, table, longKeys);
+    if (m < 0) {
+      return null;
     }
-    int m = h - j;
     if (m == 0) {
       return new Naming(0, 0, null, null);
     }
+    int[] longPos = longKeys.pos;
+    int[] longSlot = longKeys.slot;
+    int[] longEnd = longKeys.end;
+    int longs = longKeys.size;
     int[] countOf = table.countsById();
     // Names: the distinct keys in order; a long key held by several substrings gets one name per
     // distinct substring, ordered by the text.
@@ -205,34 +164,125 @@ final class LmsKeyNaming {
     char[] chars = null;
     if (names < m && SuffixArrays.reducedOnChars(m, names)) {
       chars = new char[m];
-      for (int x = 0, o = h - m; x < m; x++) {
-        int v = sa[o + x];
-        chars[x] = (char) (v >= 0 ? nameOf[v] : ~v);
-      }
+      idsToChars(sa, h - m, m, nameOf, chars);
     } else {
-      for (int x = h - m; x < h; x++) {
-        int v = sa[x];
-        sa[x] = v >= 0 ? nameOf[v] : ~v;
-      }
+      idsToNames(sa, h - m, m, nameOf);
     }
     if (names == m) {
       // All distinct: each LMS position goes to the index its name gives (the names first moved
       // past sa[0, m), over the positions, which the scan finds again).
       System.arraycopy(sa, h - m, sa, n - m, m);
-      c1 = t[n - 1] & 0xff;
-      s1 = false;
-      j = n - 1;
-      for (int i = n - 2; i >= 0; i--) {
-        int c0 = t[i] & 0xff;
-        boolean s0 = c0 < c1 || (c0 == c1 && s1);
-        if (!s0 && s1) {
-          sa[sa[j--]] = i + 1;
-        }
-        c1 = c0;
-        s1 = s0;
-      }
+      placeByName(t, sa, n);
     }
     return new Naming(m, names, nameCounts, chars);
+  }
+
+  /**
+   * The one scan of the text, right to left: counts the symbols and the LMS positions per symbol,
+   * gives each LMS substring the id of its key, written to {@code sa[n / 2 - m, n / 2)}, the
+   * positions to {@code sa[n - m, n)}, and records the long keys. Returns {@code m}, or -1 once the
+   * table refuses a key.
+   */
+  private static int scanKeys(
+      byte[] t, int[] sa, int n, int[] counts, int[] lmsCount, KeyTable table, LongKeys longs) {
+    Arrays.fill(lmsCount, 0);
+    Arrays.fill(counts, 0);
+    int c1 = t[n - 1] & 0xff;
+    counts[c1]++;
+    boolean s1 = false;
+    long window = (long) ((c1 << 1) + 1) << (BITS * (PAIRS - 1));
+    int next = n;
+    int h = n >> 1;
+    int j = h;
+    int jp = n;
+    for (int i = n - 2; i >= 0; i--) {
+      int c0 = t[i] & 0xff;
+      counts[c0]++;
+      boolean s0 = c0 < c1 || (c0 == c1 && s1);
+      if (!s0 && s1) {
+        // i + 1 is an LMS position and the window holds its pairs.
+        int p = i + 1;
+        int d = next - p;
+        int id;
+        if (d < PAIRS) {
+          id = table.add(window & (-1L << (BITS * (PAIRS - 1 - d))));
+        } else {
+          id = table.add(window | LONG);
+          longs.add(p, next, j - 1);
+        }
+        if (id < 0) {
+          return -1;
+        }
+        sa[--j] = id;
+        sa[--jp] = p;
+        lmsCount[c1]++;
+        next = p;
+      }
+      window =
+          ((long) (((c0 << 1) | (s0 ? 1 : 0)) + 1) << (BITS * (PAIRS - 1))) | (window >>> BITS);
+      c1 = c0;
+      s1 = s0;
+    }
+    return h - j;
+  }
+
+  /**
+   * LMS positions with long keys, where their substrings end, and their slots in the reduced text.
+   */
+  private static final class LongKeys {
+    int[] pos = new int[64];
+    int[] end = new int[64];
+    int[] slot = new int[64];
+    int size;
+
+    void add(int p, int e, int s) {
+      if (size == pos.length) {
+        pos = Arrays.copyOf(pos, size * 2);
+        end = Arrays.copyOf(end, size * 2);
+        slot = Arrays.copyOf(slot, size * 2);
+      }
+      pos[size] = p;
+      end[size] = e;
+      slot[size++] = s;
+    }
+  }
+
+  /**
+   * The reduced text's ids at {@code sa[from, from + m)} to names (complemented: the name itself)
+   * in {@code chars}.
+   */
+  private static void idsToChars(int[] sa, int from, int m, int[] nameOf, char[] chars) {
+    for (int x = 0; x < m; x++) {
+      int v = sa[from + x];
+      chars[x] = (char) (v >= 0 ? nameOf[v] : ~v);
+    }
+  }
+
+  /** As {@link #idsToChars}, in place. */
+  private static void idsToNames(int[] sa, int from, int m, int[] nameOf) {
+    for (int x = from; x < from + m; x++) {
+      int v = sa[x];
+      sa[x] = v >= 0 ? nameOf[v] : ~v;
+    }
+  }
+
+  /**
+   * With distinct names at {@code sa[n - m, n)} in text order, writes each LMS position to {@code
+   * sa[name]}.
+   */
+  private static void placeByName(byte[] t, int[] sa, int n) {
+    int c1 = t[n - 1] & 0xff;
+    boolean s1 = false;
+    int j = n - 1;
+    for (int i = n - 2; i >= 0; i--) {
+      int c0 = t[i] & 0xff;
+      boolean s0 = c0 < c1 || (c0 == c1 && s1);
+      if (!s0 && s1) {
+        sa[sa[j--]] = i + 1;
+      }
+      c1 = c0;
+      s1 = s0;
+    }
   }
 
   /**

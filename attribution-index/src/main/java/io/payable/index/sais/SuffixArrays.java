@@ -428,6 +428,52 @@ public final class SuffixArrays {
     return name;
   }
 
+  /**
+   * Moves the reduced text, the names {@code + 1} left at {@code sa[m + p / 2]} for LMS position
+   * {@code p} by naming, to {@code sa[ra, ra + m)} as names from 0, reading down from the top so
+   * that nothing unread is overwritten ({@code ra >= m + n / 2 - m}).
+   */
+  static void gatherReducedText(int[] sa, int m, int n, int ra) {
+    for (int i = m + (n >> 1) - 1, j = ra + m - 1; m <= i; --i) {
+      if (sa[i] != 0) {
+        sa[j--] = sa[i] - 1;
+      }
+    }
+  }
+
+  /**
+   * Replaces each index {@code sa[i]}, {@code i < m}, of the reduced suffix array by {@code
+   * sa[positions + sa[i]]}.
+   */
+  static void mapToPositions(int[] sa, int m, int positions) {
+    for (int i = 0; i < m; i++) {
+      sa[i] = sa[positions + sa[i]];
+    }
+  }
+
+  /**
+   * Moves the {@code m} sorted LMS suffixes at {@code sa[0, m)} to the ends of their buckets
+   * ({@code ends}, symbols below {@code k}); they come in symbol order, so {@code lmsCount[x]}, the
+   * LMS suffixes starting with {@code x}, says where each symbol's run ends. Clears every other
+   * entry of {@code sa[0, n)}.
+   */
+  static void placeSortedLms(int[] sa, int[] ends, int[] lmsCount, int m, int n, int k) {
+    int i = m;
+    int j = n;
+    for (int x = k - 1; x >= 0 && i > 0; x--) {
+      int end = ends[x];
+      while (end < j) {
+        sa[--j] = 0;
+      }
+      for (int r = lmsCount[x]; r > 0; r--) {
+        sa[--j] = sa[--i];
+      }
+    }
+    while (j > 0) {
+      sa[--j] = 0;
+    }
+  }
+
   /** Induces the full order from the sorted LMS suffixes placed at their bucket ends. */
   private static void induce(
       int[] t, int to, int[] sa, int[] c, int co, int[] b, int bo, int n, int k) {
@@ -602,11 +648,7 @@ public final class SuffixArrays {
         }
       }
       int ra = m + newfs;
-      for (i = m + (n >> 1) - 1, j = m - 1; m <= i; --i) {
-        if (sa[i] != 0) {
-          sa[ra + j--] = sa[i] - 1;
-        }
-      }
+      gatherReducedText(sa, m, n, ra);
       reduced(sa, ra, newfs, m, name);
 
       i = n - 1;
@@ -626,9 +668,7 @@ public final class SuffixArrays {
           } while (--i >= 0 && (c0 = t[to + i]) >= c1);
         }
       }
-      for (i = 0; i < m; i++) {
-        sa[i] = sa[ra + sa[i]];
-      }
+      mapToPositions(sa, m, ra);
       if ((flags & 4) != 0) {
         c = new int[k];
         co = 0;
