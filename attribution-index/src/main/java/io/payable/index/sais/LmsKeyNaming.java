@@ -398,8 +398,14 @@ final class LmsKeyNaming {
       }
     }
 
+    /**
+     * The slot index comes from the product's bits 32 and up, which depend only on the key's bits
+     * below them; a key's first pairs sit in its top bits (short keys have zero low bits), so those
+     * are first folded down: without it, 18 MB of English took 2.2 extra probes per lookup, with it
+     * 0.04.
+     */
     private static int hash(long key) {
-      return (int) ((key * 0x9E3779B97F4A7C15L) >>> 32);
+      return (int) (((key ^ (key >>> 31)) * 0x9E3779B97F4A7C15L) >>> 32);
     }
   }
 
