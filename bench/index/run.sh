@@ -22,7 +22,9 @@ cd "$root"
 ROUNDS="${ROUNDS:-5}"
 # OpenMP threads that spin while waiting starve everything else on shared cores.
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
-REPEATS="${REPEATS:-3}"
+# Builds per process: the JIT compiles the build's loops during the first two or three, so the
+# best of five is the warmed-up build; the first (a fresh JVM's) is reported beside it.
+REPEATS="${REPEATS:-5}"
 JMH="${JMH:-1}"
 JMH_ARGS="${JMH_ARGS:-SaBuildBenchmark QueryBenchmark}"
 SA="${SA:-1}"
@@ -60,8 +62,11 @@ tokens="$work/real-18mb.o200k.u32"
 [ -f "$tokens" ] || java -cp "$cp" io.payable.index.bench.WriteTokens "$real" "$tokens"
 alphabet=200020 # o200k_base vocabulary + 1
 
-# "WALL CPU" of the best of REPEATS builds in one process.
-best() { sed -n 's/.*best_cpu_ms=\([0-9.]*\) best_ms=\([0-9.]*\).*/\2 \1/p'; }
+# "WALL CPU FIRST": wall and CPU time of the best of REPEATS builds in one process, and the wall
+# time of its first build.
+best() {
+  sed -n 's/.*times_ms=\([0-9.]*\)[0-9.,]* best_cpu_ms=\([0-9.]*\) best_ms=\([0-9.]*\).*/\3 \2 \1/p'
+}
 
 # One input, ROUNDS alternations of ours / libdivsufsort / libsais (each the best of REPEATS
 # builds in its own process), then the ratio ours/peer per round, min and median, for wall-clock
@@ -76,7 +81,7 @@ compare() {
     j=$(java -Xms4g -Xmx4g -XX:+UseParallelGC -cp "$cp" io.payable.index.bench.SaBuildComparison \
       "$input" "$REPEATS" "${jargs[@]}" | best)
     d=$("$work/dss" "$input" - "$REPEATS" "${dargs[@]}" | best)
-    l="- -"; l2="- -"
+    l="- - -"; l2="- - -"
     if [ -n "$lsais" ]; then
       l=$("$lsais" "$input" - "$REPEATS" "${largs[@]}" | best)
       l2=$("$lsais" "$input" - "$REPEATS" 2 "${largs[@]:1}" | best)
@@ -86,7 +91,7 @@ compare() {
     echo "$j $d $l $l2 $j2" >> "$rows"
     set -- $j $d $l $l2 $j2
     printf '%-6s round %d, wall (cpu) ms: ours %s (%s)  libdivsufsort %s (%s)  libsais %s (%s)  libsais-2t %s  ours-2t %s\n' \
-      "$label" "$r" "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$9"
+      "$label" "$r" "$1" "$2" "$4" "$5" "$7" "$8" "${10}" "${13}"
   done
   python3 - "$label" "$rows" <<'PY'
 import statistics, sys
@@ -99,19 +104,20 @@ def show(name, metric, ours, peer):
     print(f"{label:6s} ours/{name} ({metric}): min {min(ratios):.2f}  median {statistics.median(ratios):.2f}"
           f"  (ours min {min(ours):.0f} median {statistics.median(ours):.0f} ms;"
           f" {name} min {min(peer):.0f} median {statistics.median(peer):.0f} ms)")
-show("libdivsufsort", "wall", col(0), col(2))
-show("libdivsufsort", "cpu", col(1), col(3))
-show("libsais", "wall", col(0), col(4))
-show("libsais", "cpu", col(1), col(5))
-show("libsais-2t", "wall", col(0), col(6))
+show("libdivsufsort", "wall", col(0), col(3))
+show("libdivsufsort", "cpu", col(1), col(4))
+show("libdivsufsort", "first build, wall", col(2), col(5))
+show("libsais", "wall", col(0), col(6))
+show("libsais", "cpu", col(1), col(7))
+show("libsais-2t", "wall", col(0), col(9))
 # Two threads: ours-2t over ours (1 thread), and over libsais with 2 threads.
 def show2(name, metric, ours2, peer):
     if not peer: return
     ratios = [o / p for o, p in zip(ours2, peer)]
     print(f"{label:6s} ours-2t/{name} ({metric}): min {min(ratios):.2f}  median {statistics.median(ratios):.2f}"
           f"  (ours-2t min {min(ours2):.0f} median {statistics.median(ours2):.0f} ms)")
-show2("ours", "wall", col(8), col(0))
-show2("libsais-2t", "wall", col(8), col(6))
+show2("ours", "wall", col(12), col(0))
+show2("libsais-2t", "wall", col(12), col(9))
 PY
 }
 
