@@ -431,7 +431,7 @@ public final class SuffixArrays {
   /**
    * Moves the reduced text, the names {@code + 1} left at {@code sa[m + p / 2]} for LMS position
    * {@code p} by naming, to {@code sa[ra, ra + m)} as names from 0, reading down from the top so
-   * that nothing unread is overwritten ({@code ra >= m + n / 2 - m}).
+   * that nothing unread is overwritten (which needs {@code ra >= n / 2}).
    */
   static void gatherReducedText(int[] sa, int m, int n, int ra) {
     for (int i = m + (n >> 1) - 1, j = ra + m - 1; m <= i; --i) {
