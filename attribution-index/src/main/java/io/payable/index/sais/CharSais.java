@@ -63,7 +63,7 @@ final class CharSais {
         }
       }
       lmsSortMarked(t, sa, c, b, d, n);
-      name = lmsPostProcessMarkedNames(sa, n, m);
+      name = SuffixArrays.lmsPostProcessMarked(sa, n, m);
     } else if (m == 1) {
       sa[b[t[j + 1]]] = j + 1;
       name = 1;
@@ -242,10 +242,6 @@ final class CharSais {
         sa[i] = 0;
       }
     }
-  }
-
-  private static int lmsPostProcessMarkedNames(int[] sa, int n, int m) {
-    return SuffixArrays.lmsPostProcessMarked(sa, n, m);
   }
 
   /**
