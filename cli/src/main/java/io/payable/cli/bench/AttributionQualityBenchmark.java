@@ -752,7 +752,7 @@ final class AttributionQualityBenchmark {
           lm,
           prompts,
           (i, t, logits) -> {
-            loss[i] -= logSoftmax(logits, outputs[i][t]) / n;
+            loss[i] -= (logits[outputs[i][t]] - BatchScheduler.logSumExp(logits)) / n;
             return outputs[i][t];
           });
     }
@@ -813,18 +813,6 @@ final class AttributionQualityBenchmark {
       }
     }
     return row.length - 1;
-  }
-
-  private static double logSoftmax(float[] row, int at) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (float v : row) {
-      max = Math.max(max, v);
-    }
-    double sum = 0;
-    for (float v : row) {
-      sum += Math.exp(v - max);
-    }
-    return row[at] - max - Math.log(sum);
   }
 
   static void deleteTree(Path dir) throws IOException {

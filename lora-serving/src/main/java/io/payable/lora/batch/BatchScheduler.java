@@ -383,15 +383,7 @@ public final class BatchScheduler implements AutoCloseable {
 
   /** Log-softmax of the chosen token and of the k most likely ones. */
   static GeneratedToken logprobs(float[] logits, int chosen, int k) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (float l : logits) {
-      max = Math.max(max, l);
-    }
-    double sum = 0;
-    for (float l : logits) {
-      sum += Math.exp(l - max);
-    }
-    double logZ = max + Math.log(sum);
+    double logZ = logSumExp(logits);
     int[] top = new int[Math.min(k, logits.length)];
     float[] topLp = new float[top.length];
     boolean[] taken = new boolean[logits.length];
@@ -407,6 +399,19 @@ public final class BatchScheduler implements AutoCloseable {
       topLp[j] = (float) (logits[best] - logZ);
     }
     return new GeneratedToken(chosen, (float) (logits[chosen] - logZ), top, topLp);
+  }
+
+  /** {@code log(sum(exp(logits)))}, computed from the largest logit so that nothing overflows. */
+  public static double logSumExp(float[] logits) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float l : logits) {
+      max = Math.max(max, l);
+    }
+    double sum = 0;
+    for (float l : logits) {
+      sum += Math.exp(l - max);
+    }
+    return max + Math.log(sum);
   }
 
   /** Index of the largest logit (the first on ties). */
