@@ -142,19 +142,7 @@ public class InfluenceScoringBenchmark {
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public List<Map<String, Double>> batchOf32(Cpu cpu) {
-    long t0 = cpu.now();
-    double[][] pre = new double[BATCH][];
-    for (int b = 0; b < BATCH; b++) {
-      pre[b] = store.preconditioner().precondition(queries[b]);
-    }
-    double[][] scores = matrix.scores(pre);
-    List<Map<String, Double>> out = new ArrayList<>(BATCH);
-    for (double[] s : scores) {
-      out.add(table.rawWeights(s, null));
-    }
-    cpu.cpuNanos += cpu.now() - t0;
-    cpu.events += BATCH;
-    return out;
+    return batch(cpu, matrix::scores);
   }
 
   @Benchmark
