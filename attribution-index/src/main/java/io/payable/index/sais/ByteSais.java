@@ -39,7 +39,7 @@ final class ByteSais {
     int[] c = new int[K];
     int[] b = new int[K];
     // Stage 1: count the symbols, sort and name the LMS substrings (sa[0, m) sorted when the names
-    // are distinct, else the reduced text at sa[n - m, n)).
+    // are distinct, else the reduced text as described below).
     int[] lmsCount = new int[K];
     LmsKeyNaming.Naming named = LmsKeyNaming.sortAndName(t, sa, n, c, lmsCount, maxTableKeys);
     int m = named.m();
